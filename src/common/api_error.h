@@ -1,0 +1,20 @@
+// ApiError: an AWS-shaped error (x-amzn-ErrorType code, HTTP status, message) that
+// travels back as a value through the control plane and the gateway pipeline.
+#pragma once
+#include <string>
+#include <utility>
+
+namespace portico {
+
+struct ApiError {
+  std::string type;     // x-amzn-ErrorType, e.g. "NotFoundException"
+  int status = 500;     // HTTP status
+  std::string message;  // human-readable message, as AWS words it
+
+  static ApiError badRequest(std::string msg) { return {"BadRequestException", 400, std::move(msg)}; }
+  static ApiError notFound(std::string msg) { return {"NotFoundException", 404, std::move(msg)}; }
+  static ApiError conflict(std::string msg) { return {"ConflictException", 409, std::move(msg)}; }
+  static ApiError internal(std::string msg) { return {"InternalFailure", 500, std::move(msg)}; }
+};
+
+}  // namespace portico

@@ -1,0 +1,44 @@
+// IdGenerator: random identifiers shaped like AWS's (lowercase alphanumerics) and
+// request ids (UUID v4 text). Injected, so tests can seed it; one per owner
+// (the control plane has one, each data-plane worker has its own): not thread-safe.
+#pragma once
+#include <cstdint>
+#include <random>
+#include <string>
+
+namespace portico {
+
+class IdGenerator {
+ public:
+  IdGenerator() : rng_(std::random_device{}()) {}
+  explicit IdGenerator(std::uint64_t seed) : rng_(seed) {}
+
+  /// n characters from [a-z0-9], e.g. a REST API id "te6si5ach7".
+  std::string alnum(std::size_t n) {
+    static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    std::string out(n, '0');
+    for (auto& c : out) c = kAlphabet[rng_() % 36];
+    return out;
+  }
+  /// A random UUID v4 in canonical text form.
+  std::string uuid() {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::uint64_t hi = rng_(), lo = rng_();
+    hi = (hi & ~0xF000ULL) | 0x4000ULL;                  // version 4
+    lo = (lo & ~(0xC0ULL << 56)) | (0x80ULL << 56);      // variant 10
+    std::string out;
+    out.reserve(36);
+    for (int i = 0; i < 32; ++i) {
+      std::uint64_t word = i < 16 ? hi : lo;
+      int shift = 60 - 4 * (i % 16);
+      out.push_back(kHex[(word >> shift) & 0xF]);
+      if (i == 7 || i == 11 || i == 15 || i == 19) out.push_back('-');
+    }
+    return out;
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+}  // namespace portico

@@ -1,0 +1,95 @@
+#include "control/apigateway/apigateway_context.h"
+
+#include <boost/json.hpp>
+#include <charconv>
+#include <spdlog/spdlog.h>
+
+#include "common/json_util.h"
+#include "gateway/snapshot_compiler.h"
+
+namespace portico::control::apigateway {
+namespace bj = boost::json;
+
+std::optional<bj::object> loadDoc(ApiGatewayContext& ctx, std::string_view kind, std::string_view scope,
+                                  std::string_view id) {
+  auto doc = ctx.store.get(kind, scope, id);
+  if (!doc) return std::nullopt;
+  return json::parseObject(doc->body);
+}
+
+void saveDoc(ApiGatewayContext& ctx, std::string_view kind, std::string_view scope, std::string_view id,
+             const bj::object& doc) {
+  ctx.store.put(store::Document{std::string(kind), std::string(scope), std::string(id), bj::serialize(doc), 0});
+}
+
+std::vector<bj::object> listDocs(ApiGatewayContext& ctx, std::string_view kind, std::string_view scope) {
+  std::vector<bj::object> out;
+  for (auto& d : ctx.store.list(kind, scope)) {
+    if (auto o = json::parseObject(d.body)) out.push_back(std::move(*o));
+  }
+  return out;
+}
+
+Result<bj::object> loadApi(ApiGatewayContext& ctx, const std::string& apiId) {
+  auto doc = loadDoc(ctx, kRestApi, "", apiId);
+  if (!doc) return ApiError::notFound("Invalid API identifier specified " + ctx.accountId + ":" + apiId);
+  return std::move(*doc);
+}
+
+Result<bj::object> loadResource(ApiGatewayContext& ctx, const std::string& apiId, const std::string& id) {
+  auto api = loadApi(ctx, apiId);
+  if (!api) return api.takeError();
+  auto doc = loadDoc(ctx, kResource, apiId, id);
+  if (!doc) return ApiError::notFound("Invalid Resource identifier specified");
+  return std::move(*doc);
+}
+
+Result<AdminReply> pagedList(const AdminCall& call, std::vector<bj::object> items) {
+  std::size_t limit = 25, position = 0;
+  if (auto l = call.queryParam("limit")) {
+    auto [p, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
+    if (ec != std::errc() || limit < 1 || limit > 500) {
+      return ApiError::badRequest("Invalid limit specified. Must be between 1 and 500");
+    }
+  }
+  if (auto pos = call.queryParam("position"); pos && !pos->empty()) {
+    auto [p, ec] = std::from_chars(pos->data(), pos->data() + pos->size(), position);
+    if (ec != std::errc()) return ApiError::badRequest("Invalid position specified");
+  }
+  bj::array page;
+  for (std::size_t i = position; i < items.size() && page.size() < limit; ++i) page.emplace_back(std::move(items[i]));
+  bj::object body;
+  body["item"] = std::move(page);
+  if (position + limit < items.size()) body["position"] = std::to_string(position + limit);
+  return AdminReply{200, bj::value(std::move(body))};
+}
+
+AdminReply reply(int status, bj::object body) { return AdminReply{status, bj::value(std::move(body))}; }
+
+Status publishStage(ApiGatewayContext& ctx, const std::string& apiId, const bj::object& stage) {
+  std::string deploymentId = json::strOr(stage, "deploymentId", "");
+  auto snapshot = loadDoc(ctx, kSnapshot, apiId, deploymentId);
+  if (!snapshot) return ApiError::notFound("Invalid deployment identifier specified");
+  auto compiled = gateway::compileStage(*snapshot, stage, ctx.templates);
+  if (!compiled) return compiled.takeError();
+  ctx.registry.put(std::move(compiled).value());
+  return Ok{};
+}
+
+std::size_t publishAllStages(ApiGatewayContext& ctx) {
+  std::size_t n = 0;
+  for (auto& api : listDocs(ctx, kRestApi, "")) {
+    std::string apiId = json::strOr(api, "id", "");
+    for (auto& stage : listDocs(ctx, kStage, apiId)) {
+      auto st = publishStage(ctx, apiId, stage);
+      if (st) {
+        ++n;
+      } else {
+        spdlog::error("stage {}/{} not served: {}", apiId, json::strOr(stage, "stageName", ""), st.error().message);
+      }
+    }
+  }
+  return n;
+}
+
+}  // namespace portico::control::apigateway

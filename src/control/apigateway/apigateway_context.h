@@ -1,0 +1,83 @@
+// ApiGatewayContext: what the apigateway management operations share: the store,
+// the clock, ids, the template engine (to check templates at put time) and the
+// stage registry (to publish deploys). One mutex serializes all mutations: the
+// control plane is low-rate and read-modify-write of documents must not interleave.
+#pragma once
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <mutex>
+#include <string>
+
+#include "common/clock.h"
+#include "common/id_generator.h"
+#include "common/result.h"
+#include "control/route_table.h"
+#include "gateway/stage_registry.h"
+#include "store/store.h"
+#include "vtl/template_engine.h"
+
+namespace portico::control::apigateway {
+
+struct ApiGatewayContext {
+  store::Store& store;
+  const Clock& clock;
+  const vtl::TemplateEngine& templates;
+  gateway::StageRegistry& registry;
+  std::string accountId = "000000000000";
+  std::string region = "us-east-1";
+  IdGenerator ids;
+  std::mutex mu;
+
+  std::int64_t nowEpochSeconds() const {
+    return std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
+  }
+};
+
+// Document kinds in the store.
+inline constexpr std::string_view kRestApi = "restapi";
+inline constexpr std::string_view kResource = "resource";
+inline constexpr std::string_view kDeployment = "deployment";
+inline constexpr std::string_view kSnapshot = "snapshot";
+inline constexpr std::string_view kStage = "stage";
+
+/// The REST API document, or NotFoundException "Invalid API identifier specified".
+Result<boost::json::object> loadApi(ApiGatewayContext& ctx, const std::string& apiId);
+/// A resource document, or NotFoundException "Invalid Resource identifier specified".
+Result<boost::json::object> loadResource(ApiGatewayContext& ctx, const std::string& apiId, const std::string& id);
+/// Any document of kind in scope parsed as an object, or nullopt.
+std::optional<boost::json::object> loadDoc(ApiGatewayContext& ctx, std::string_view kind, std::string_view scope,
+                                           std::string_view id);
+/// Stores a document (serialized).
+void saveDoc(ApiGatewayContext& ctx, std::string_view kind, std::string_view scope, std::string_view id,
+             const boost::json::object& doc);
+/// All documents of kind in scope, parsed, in creation order.
+std::vector<boost::json::object> listDocs(ApiGatewayContext& ctx, std::string_view kind, std::string_view scope);
+
+/// A list reply {"item": [...], "position": ...} paged by ?position=&limit= (default 25, max 500).
+Result<AdminReply> pagedList(const AdminCall& call, std::vector<boost::json::object> items);
+/// 201/200 with the document as body.
+AdminReply reply(int status, boost::json::object body);
+
+/// Compiles and installs the stage's deployment in the registry.
+Status publishStage(ApiGatewayContext& ctx, const std::string& apiId, const boost::json::object& stage);
+/// Installs every stored stage of every API (at start-up). Returns how many.
+std::size_t publishAllStages(ApiGatewayContext& ctx);
+
+/// Registers every apigateway management operation (one function per resource family).
+void registerRestApiRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+void registerResourceRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+void registerMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+void registerIntegrationRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+void registerDeploymentRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+void registerStageRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+
+inline void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
+  registerRestApiRoutes(routes, ctx);
+  registerResourceRoutes(routes, ctx);
+  registerMethodRoutes(routes, ctx);
+  registerIntegrationRoutes(routes, ctx);
+  registerDeploymentRoutes(routes, ctx);
+  registerStageRoutes(routes, ctx);
+}
+
+}  // namespace portico::control::apigateway

@@ -1,0 +1,149 @@
+// Deployment operations: CreateDeployment (snapshots the API; with stageName it creates
+// or repoints that stage), GetDeployments, GetDeployment, UpdateDeployment, DeleteDeployment.
+// A deployment is immutable: the snapshot stored with it is what stages serve.
+// https://docs.aws.amazon.com/apigateway/latest/api/API_CreateDeployment.html
+#include <boost/json.hpp>
+
+#include "common/json_util.h"
+#include "control/apigateway/apigateway_context.h"
+#include "control/patch_operations.h"
+
+namespace portico::control::apigateway {
+namespace bj = boost::json;
+using boost::beast::http::verb;
+namespace {
+
+/// apiSummary: {path: {VERB: {authorizationType, apiKeyRequired}}}; errors if the API cannot be deployed.
+Result<bj::object> summarize(const std::vector<bj::object>& resources) {
+  bj::object summary;
+  bool anyMethod = false;
+  for (const auto& r : resources) {
+    const auto* methods = json::obj(r, "resourceMethods");
+    if (!methods || methods->empty()) continue;
+    bj::object perPath;
+    for (const auto& [verbName, m] : *methods) {
+      if (!m.is_object()) continue;
+      if (!m.get_object().contains("methodIntegration")) {
+        return ApiError::badRequest("No integration defined for method");
+      }
+      anyMethod = true;
+      bj::object s;
+      s["authorizationType"] = json::strOr(m.get_object(), "authorizationType", "NONE");
+      auto* key = m.get_object().if_contains("apiKeyRequired");
+      s["apiKeyRequired"] = key && key->is_bool() && key->get_bool();
+      perPath[verbName] = std::move(s);
+    }
+    summary[json::strOr(r, "path", "/")] = std::move(perPath);
+  }
+  if (!anyMethod) return ApiError::badRequest("The REST API doesn't contain any methods");
+  return summary;
+}
+
+Result<AdminReply> createDeployment(ApiGatewayContext& ctx, const AdminCall& call) {
+  auto body = call.json();
+  if (!body) return body.takeError();
+  std::lock_guard lock(ctx.mu);
+  const std::string& apiId = call.params[0];
+  auto api = loadApi(ctx, apiId);
+  if (!api) return api.takeError();
+  auto resources = listDocs(ctx, kResource, apiId);
+  auto summary = summarize(resources);
+  if (!summary) return summary.takeError();
+
+  std::string id = ctx.ids.alnum(6);
+  bj::object deployment;
+  deployment["id"] = id;
+  if (auto d = json::str(*body, "description")) deployment["description"] = *d;
+  deployment["createdDate"] = ctx.nowEpochSeconds();
+  deployment["apiSummary"] = std::move(summary).value();
+
+  bj::object snapshot;
+  snapshot["api"] = *api;
+  bj::array resourceArray;
+  for (auto& r : resources) resourceArray.emplace_back(std::move(r));
+  snapshot["resources"] = std::move(resourceArray);
+
+  std::optional<bj::object> stage;
+  if (auto stageName = json::str(*body, "stageName"); stageName && !stageName->empty()) {
+    stage = loadDoc(ctx, kStage, apiId, *stageName);
+    if (!stage) {
+      stage = bj::object();
+      (*stage)["stageName"] = *stageName;
+      (*stage)["createdDate"] = ctx.nowEpochSeconds();
+      (*stage)["cacheClusterEnabled"] = false;
+      (*stage)["cacheClusterStatus"] = "NOT_AVAILABLE";
+      (*stage)["tracingEnabled"] = false;
+      (*stage)["methodSettings"] = bj::object();
+      if (auto d = json::str(*body, "stageDescription")) (*stage)["description"] = *d;
+    }
+    (*stage)["deploymentId"] = id;
+    (*stage)["lastUpdatedDate"] = ctx.nowEpochSeconds();
+    if (auto* vars = json::obj(*body, "variables")) {
+      auto& target = json::objAt(*stage, "variables");
+      for (auto& [k, v] : *vars) target[k] = v;
+    }
+  }
+  ctx.store.transaction([&] {
+    saveDoc(ctx, kSnapshot, apiId, id, snapshot);
+    saveDoc(ctx, kDeployment, apiId, id, deployment);
+    if (stage) saveDoc(ctx, kStage, apiId, json::strOr(*stage, "stageName", ""), *stage);
+  });
+  if (stage) {
+    if (auto st = publishStage(ctx, apiId, *stage); !st) return st.takeError();
+  }
+  return reply(201, std::move(deployment));
+}
+
+Result<bj::object> loadDeployment(ApiGatewayContext& ctx, const std::string& apiId, const std::string& id) {
+  auto api = loadApi(ctx, apiId);
+  if (!api) return api.takeError();
+  auto d = loadDoc(ctx, kDeployment, apiId, id);
+  if (!d) return ApiError::notFound("Invalid Deployment identifier specified");
+  return std::move(*d);
+}
+
+}  // namespace
+
+void registerDeploymentRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
+  routes.add(verb::post, "restapis/{}/deployments", [&ctx](const AdminCall& call) { return createDeployment(ctx, call); });
+  routes.add(verb::get, "restapis/{}/deployments", [&ctx](const AdminCall& call) -> Result<AdminReply> {
+    std::lock_guard lock(ctx.mu);
+    auto api = loadApi(ctx, call.params[0]);
+    if (!api) return api.takeError();
+    return pagedList(call, listDocs(ctx, kDeployment, call.params[0]));
+  });
+  routes.add(verb::get, "restapis/{}/deployments/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
+    std::lock_guard lock(ctx.mu);
+    auto d = loadDeployment(ctx, call.params[0], call.params[1]);
+    if (!d) return d.takeError();
+    return reply(200, std::move(d).value());
+  });
+  routes.add(verb::patch, "restapis/{}/deployments/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
+    static constexpr PatchField kFields[] = {{"/description", FieldKind::kString, "description"}};
+    auto body = call.json();
+    if (!body) return body.takeError();
+    std::lock_guard lock(ctx.mu);
+    auto d = loadDeployment(ctx, call.params[0], call.params[1]);
+    if (!d) return d.takeError();
+    if (auto st = applyPatch(*d, *body, kFields); !st) return st.takeError();
+    saveDoc(ctx, kDeployment, call.params[0], call.params[1], *d);
+    return reply(200, std::move(d).value());
+  });
+  routes.add(verb::delete_, "restapis/{}/deployments/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
+    std::lock_guard lock(ctx.mu);
+    auto d = loadDeployment(ctx, call.params[0], call.params[1]);
+    if (!d) return d.takeError();
+    for (auto& stage : listDocs(ctx, kStage, call.params[0])) {
+      if (json::strOr(stage, "deploymentId", "") == call.params[1]) {
+        return ApiError::badRequest("Active stages pointing to this deployment must be moved or deleted");
+      }
+    }
+    ctx.store.transaction([&] {
+      ctx.store.remove(kDeployment, call.params[0], call.params[1]);
+      ctx.store.remove(kSnapshot, call.params[0], call.params[1]);
+    });
+    return AdminReply{202, std::nullopt};
+  });
+}
+
+}  // namespace portico::control::apigateway

@@ -1,0 +1,195 @@
+// Stage operations: CreateStage, GetStages, GetStage, UpdateStage, DeleteStage.
+// Every change republishes the stage's compiled snapshot to the data plane.
+// https://docs.aws.amazon.com/apigateway/latest/api/API_Stage.html
+#include <boost/json.hpp>
+#include <re2/re2.h>
+
+#include "common/json_util.h"
+#include "control/apigateway/apigateway_context.h"
+#include "control/patch_operations.h"
+
+namespace portico::control::apigateway {
+namespace bj = boost::json;
+using boost::beast::http::verb;
+namespace {
+
+constexpr PatchField kStageFields[] = {
+    {"/description", FieldKind::kString, "description"},
+    {"/deploymentId", FieldKind::kString, "deploymentId"},
+    {"/clientCertificateId", FieldKind::kString, "clientCertificateId"},
+    {"/cacheClusterEnabled", FieldKind::kBool, "cacheClusterEnabled"},
+    {"/cacheClusterSize", FieldKind::kString, "cacheClusterSize"},
+    {"/tracingEnabled", FieldKind::kBool, "tracingEnabled"},
+    {"/variables", FieldKind::kStringMap, "variables"},
+};
+
+struct MethodSettingKey {
+  std::string_view path;  // after "/{resource}/{METHOD}"
+  std::string_view key;
+  FieldKind kind;
+};
+
+constexpr MethodSettingKey kMethodSettings[] = {
+    {"metrics/enabled", "metricsEnabled", FieldKind::kBool},
+    {"logging/loglevel", "loggingLevel", FieldKind::kString},
+    {"logging/dataTrace", "dataTraceEnabled", FieldKind::kBool},
+    {"throttling/burstLimit", "throttlingBurstLimit", FieldKind::kInt},
+    {"throttling/rateLimit", "throttlingRateLimit", FieldKind::kString},
+    {"caching/enabled", "cachingEnabled", FieldKind::kBool},
+    {"caching/ttlInSeconds", "cacheTtlInSeconds", FieldKind::kInt},
+    {"caching/dataEncrypted", "cacheDataEncrypted", FieldKind::kBool},
+    {"caching/requireAuthorizationForCacheControl", "requireAuthorizationForCacheControl", FieldKind::kBool},
+    {"caching/unauthorizedCacheControlHeaderStrategy", "unauthorizedCacheControlHeaderStrategy", FieldKind::kString},
+};
+
+/// Splits method-setting patch ops ("/*/*/throttling/rateLimit", "/~1pets/GET/...") from the rest
+/// and applies them to doc.methodSettings; returns the remaining ops.
+Result<bj::object> applyMethodSettings(bj::object& doc, const bj::object& body) {
+  static const RE2 kSettingPath(R"(/([^/]+)/([^/]+)/(.+))");
+  bj::object rest;
+  bj::array others;
+  auto* ops = body.if_contains("patchOperations");
+  if (!ops || !ops->is_array()) return body;
+  for (const auto& op : ops->get_array()) {
+    if (!op.is_object()) return ApiError::badRequest("Invalid patch operation");
+    std::string path = json::strOr(op.get_object(), "path", "");
+    std::string resource, method, setting;
+    const MethodSettingKey* match = nullptr;
+    if (RE2::FullMatch(path, kSettingPath, &resource, &method, &setting)) {
+      for (const auto& s : kMethodSettings) {
+        if (s.path == setting) match = &s;
+      }
+    }
+    if (!match) {
+      others.push_back(op);
+      continue;
+    }
+    auto& settings = json::objAt(json::objAt(doc, "methodSettings"), resource + "/" + method);
+    std::string opName = json::strOr(op.get_object(), "op", "");
+    if (opName == "remove") {
+      settings.erase(match->key);
+      continue;
+    }
+    std::string value = json::strOr(op.get_object(), "value", "");
+    if (match->kind == FieldKind::kBool) {
+      if (value != "true" && value != "false") return ApiError::badRequest("Invalid boolean value: " + value);
+      settings[match->key] = value == "true";
+    } else if (match->kind == FieldKind::kInt) {
+      try {
+        settings[match->key] = std::stoll(value);
+      } catch (const std::exception&) {
+        return ApiError::badRequest("Invalid integer value: " + value);
+      }
+    } else if (match->key == "throttlingRateLimit") {
+      try {
+        settings[match->key] = std::stod(value);
+      } catch (const std::exception&) {
+        return ApiError::badRequest("Invalid number value: " + value);
+      }
+    } else {
+      settings[match->key] = value;
+    }
+  }
+  rest["patchOperations"] = std::move(others);
+  return rest;
+}
+
+Result<bj::object> loadStage(ApiGatewayContext& ctx, const std::string& apiId, const std::string& name) {
+  auto api = loadApi(ctx, apiId);
+  if (!api) return api.takeError();
+  auto s = loadDoc(ctx, kStage, apiId, name);
+  if (!s) return ApiError::notFound("Invalid Stage identifier specified");
+  return std::move(*s);
+}
+
+Result<AdminReply> createStage(ApiGatewayContext& ctx, const AdminCall& call) {
+  static const RE2 kName(R"([a-zA-Z0-9_-]{1,128})");
+  auto body = call.json();
+  if (!body) return body.takeError();
+  std::lock_guard lock(ctx.mu);
+  const std::string& apiId = call.params[0];
+  auto api = loadApi(ctx, apiId);
+  if (!api) return api.takeError();
+  std::string name = json::strOr(*body, "stageName", "");
+  if (!RE2::FullMatch(name, kName)) {
+    return ApiError::badRequest("Stage name only allows a-zA-Z0-9_- and must be between 1 and 128 characters");
+  }
+  if (loadDoc(ctx, kStage, apiId, name)) return ApiError::conflict("Stage already exists");
+  std::string deploymentId = json::strOr(*body, "deploymentId", "");
+  if (!loadDoc(ctx, kDeployment, apiId, deploymentId)) {
+    return ApiError::badRequest("Invalid deployment identifier specified");
+  }
+  bj::object stage;
+  stage["stageName"] = name;
+  stage["deploymentId"] = deploymentId;
+  if (auto d = json::str(*body, "description")) stage["description"] = *d;
+  stage["cacheClusterEnabled"] = false;
+  if (auto* c = body->if_contains("cacheClusterEnabled"); c && c->is_bool()) stage["cacheClusterEnabled"] = *c;
+  stage["cacheClusterStatus"] = "NOT_AVAILABLE";
+  stage["tracingEnabled"] = false;
+  if (auto* t = body->if_contains("tracingEnabled"); t && t->is_bool()) stage["tracingEnabled"] = *t;
+  stage["methodSettings"] = bj::object();
+  if (auto* v = json::obj(*body, "variables")) stage["variables"] = *v;
+  if (auto* tags = json::obj(*body, "tags")) stage["tags"] = *tags;
+  stage["createdDate"] = ctx.nowEpochSeconds();
+  stage["lastUpdatedDate"] = ctx.nowEpochSeconds();
+  saveDoc(ctx, kStage, apiId, name, stage);
+  if (auto st = publishStage(ctx, apiId, stage); !st) return st.takeError();
+  return reply(201, std::move(stage));
+}
+
+Result<AdminReply> updateStage(ApiGatewayContext& ctx, const AdminCall& call) {
+  auto body = call.json();
+  if (!body) return body.takeError();
+  std::lock_guard lock(ctx.mu);
+  const std::string& apiId = call.params[0];
+  auto stage = loadStage(ctx, apiId, call.params[1]);
+  if (!stage) return stage.takeError();
+  auto rest = applyMethodSettings(*stage, *body);
+  if (!rest) return rest.takeError();
+  if (auto st = applyPatch(*stage, *rest, kStageFields); !st) return st.takeError();
+  std::string deploymentId = json::strOr(*stage, "deploymentId", "");
+  if (!loadDoc(ctx, kDeployment, apiId, deploymentId)) {
+    return ApiError::badRequest("Invalid deployment identifier specified");
+  }
+  (*stage)["lastUpdatedDate"] = ctx.nowEpochSeconds();
+  saveDoc(ctx, kStage, apiId, call.params[1], *stage);
+  if (auto st = publishStage(ctx, apiId, *stage); !st) return st.takeError();
+  return reply(200, std::move(stage).value());
+}
+
+}  // namespace
+
+void registerStageRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
+  routes.add(verb::post, "restapis/{}/stages", [&ctx](const AdminCall& call) { return createStage(ctx, call); });
+  routes.add(verb::get, "restapis/{}/stages", [&ctx](const AdminCall& call) -> Result<AdminReply> {
+    std::lock_guard lock(ctx.mu);
+    auto api = loadApi(ctx, call.params[0]);
+    if (!api) return api.takeError();
+    bj::array items;
+    auto deploymentFilter = call.queryParam("deploymentId");
+    for (auto& s : listDocs(ctx, kStage, call.params[0])) {
+      if (!deploymentFilter || json::strOr(s, "deploymentId", "") == *deploymentFilter) items.emplace_back(std::move(s));
+    }
+    bj::object body;
+    body["item"] = std::move(items);
+    return reply(200, std::move(body));
+  });
+  routes.add(verb::get, "restapis/{}/stages/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
+    std::lock_guard lock(ctx.mu);
+    auto s = loadStage(ctx, call.params[0], call.params[1]);
+    if (!s) return s.takeError();
+    return reply(200, std::move(s).value());
+  });
+  routes.add(verb::patch, "restapis/{}/stages/{}", [&ctx](const AdminCall& call) { return updateStage(ctx, call); });
+  routes.add(verb::delete_, "restapis/{}/stages/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
+    std::lock_guard lock(ctx.mu);
+    auto s = loadStage(ctx, call.params[0], call.params[1]);
+    if (!s) return s.takeError();
+    ctx.store.remove(kStage, call.params[0], call.params[1]);
+    ctx.registry.remove(call.params[0], call.params[1]);
+    return AdminReply{202, std::nullopt};
+  });
+}
+
+}  // namespace portico::control::apigateway

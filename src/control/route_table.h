@@ -1,0 +1,59 @@
+// RouteTable: the management API's routes ("restapis/{}/resources/{}") and their
+// operations. Paths are split on '/' first and each segment percent-decoded, as
+// the AWS CLI percent-encodes ids and names inside segments.
+#pragma once
+#include <boost/beast/http/verb.hpp>
+#include <boost/json/value.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+
+namespace portico::control {
+
+/// One management call, as the operation sees it.
+struct AdminCall {
+  boost::beast::http::verb method;
+  std::vector<std::string> params;  // the {} segments, decoded, in order
+  std::vector<std::pair<std::string, std::string>> query;
+  std::string_view body;
+
+  /// A query parameter's value, or nullopt.
+  std::optional<std::string> queryParam(std::string_view name) const;
+  /// The body as a JSON object ({} when empty); BadRequestException when it is not one.
+  Result<boost::json::object> json() const;
+};
+
+struct AdminReply {
+  int status = 200;
+  std::optional<boost::json::value> body;  // nullopt: empty body
+};
+
+using AdminOperation = std::function<Result<AdminReply>(const AdminCall&)>;
+
+class RouteTable {
+ public:
+  /// Registers `op` for method + pattern, e.g. (GET, "restapis/{}/stages/{}").
+  void add(boost::beast::http::verb method, std::string_view pattern, AdminOperation op);
+
+  struct Match {
+    const AdminOperation* op = nullptr;  // null: the path exists but not for this method
+    std::vector<std::string> params;
+  };
+  /// The route for decoded segments, or nullopt when no pattern has this shape.
+  std::optional<Match> match(boost::beast::http::verb method, const std::vector<std::string>& segments) const;
+
+ private:
+  struct Route {
+    boost::beast::http::verb method;
+    std::vector<std::string> parts;  // "{}" = capture
+    AdminOperation op;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace portico::control

@@ -1,0 +1,72 @@
+#include "gateway/data_plane_handler.h"
+
+#include "gateway/gateway_responses.h"
+#include "gateway/router.h"
+
+namespace portico::gateway {
+namespace {
+
+/// Splits "/first/rest..." into "first" and "/rest...".
+std::pair<std::string_view, std::string_view> firstSegment(std::string_view path) {
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  auto slash = path.find('/');
+  if (slash == std::string_view::npos) return {path, "/"};
+  return {path.substr(0, slash), path.substr(slash)};
+}
+
+}  // namespace
+
+std::optional<Address> parseAddress(std::string_view host, std::string_view target) {
+  Address out;
+  auto q = target.find('?');
+  std::string_view path = target.substr(0, q);
+  if (q != std::string_view::npos) out.query = std::string(target.substr(q + 1));
+
+  constexpr std::string_view kPrefix = "/restapis/";
+  constexpr std::string_view kUser = "/_user_request_";
+  if (path.starts_with(kPrefix)) {
+    auto [api, afterApi] = firstSegment(path.substr(kPrefix.size() - 1));
+    auto [stage, afterStage] = firstSegment(afterApi);
+    if (api.empty() || stage.empty() || !afterStage.starts_with(kUser)) return std::nullopt;
+    std::string_view rest = afterStage.substr(kUser.size());
+    if (!rest.empty() && rest.front() != '/') return std::nullopt;
+    out.apiId = std::string(api);
+    out.stage = std::string(stage);
+    out.path = rest.empty() ? "/" : std::string(rest);
+    return out;
+  }
+  auto dot = host.find(".execute-api.");
+  if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+  out.apiId = std::string(host.substr(0, dot));
+  auto [stage, rest] = firstSegment(path);
+  if (stage.empty()) return std::nullopt;
+  out.stage = std::string(stage);
+  out.path = std::string(rest);
+  return out;
+}
+
+DataPlaneHandler::DataPlaneHandler(const StageRegistry& registry, const Pipeline& pipeline, unsigned threads)
+    : registry_(registry), pipeline_(pipeline) {
+  for (unsigned i = 0; i < threads; ++i) ids_.push_back(std::make_unique<IdGenerator>());
+}
+
+boost::asio::awaitable<http::Response> DataPlaneHandler::handle(http::Request& req,
+                                                                const http::ConnectionInfo& conn) {
+  IdGenerator& ids = *ids_[conn.workerIndex % ids_.size()];
+  std::string requestId = ids.uuid();
+  std::string apigwId = ids.alnum(16);
+  const GatewayError missingToken{"MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token"};
+
+  auto address = parseAddress(req[boost::beast::http::field::host], req.target());
+  std::shared_ptr<const StageSnapshot> stage;
+  if (address) stage = registry_.find(address->apiId, address->stage);
+  if (!stage) co_return gatewayErrorResponse(missingToken, requestId, apigwId);
+  auto match = route(stage->root, address->path, req.method_string());
+  if (!match || !match->method) co_return gatewayErrorResponse(missingToken, requestId, apigwId);
+
+  RequestContext ctx{req, conn, std::move(stage), std::move(requestId), std::move(apigwId),
+                     std::move(address->path), std::move(address->query), std::move(*match)};
+  co_return co_await pipeline_.run(ctx);
+}
+
+}  // namespace portico::gateway

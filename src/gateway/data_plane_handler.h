@@ -1,0 +1,37 @@
+// DataPlaneHandler: the data-plane listener's http::Handler. Resolves the API and
+// stage from the request (Host "{api}.execute-api.*" + "/{stage}/path", or the path
+// style "/restapis/{api}/{stage}/_user_request_/path"), routes, and runs the pipeline.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "common/id_generator.h"
+#include "gateway/pipeline.h"
+#include "gateway/stage_registry.h"
+#include "http/handler.h"
+
+namespace portico::gateway {
+
+class DataPlaneHandler final : public http::Handler {
+ public:
+  /// registry and pipeline are borrowed; `threads` is the number of server workers.
+  DataPlaneHandler(const StageRegistry& registry, const Pipeline& pipeline, unsigned threads);
+  boost::asio::awaitable<http::Response> handle(http::Request& req, const http::ConnectionInfo& conn) override;
+
+ private:
+  const StageRegistry& registry_;
+  const Pipeline& pipeline_;
+  std::vector<std::unique_ptr<IdGenerator>> ids_;  // one per worker: no sharing
+};
+
+/// Where a data-plane request is addressed. Exposed for tests.
+struct Address {
+  std::string apiId;
+  std::string stage;
+  std::string path;   // raw, starts with '/'
+  std::string query;  // without '?'
+};
+/// Parses host + target into an Address; nullopt if neither addressing form applies.
+std::optional<Address> parseAddress(std::string_view host, std::string_view target);
+
+}  // namespace portico::gateway

@@ -1,0 +1,166 @@
+#include "gateway/integration_request.h"
+
+#include <boost/beast/core/string.hpp>
+
+#include "common/uri_encoding.h"
+#include "gateway/parameter_mapping.h"
+
+namespace portico::gateway {
+namespace {
+
+constexpr std::string_view kHopByHop[] = {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
+                                          "te", "trailer", "upgrade", "host", "content-length", "expect"};
+
+bool isHopByHop(std::string_view name) {
+  for (auto h : kHopByHop) {
+    if (boost::beast::iequals(h, name)) return true;
+  }
+  return false;
+}
+
+/// Encodes a path value for a URL, keeping '/' and existing %-escapes (greedy values arrive encoded).
+std::string encodePathValue(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    bool keep = std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-_.~/%:@!$&'()*+,;=").find(c) !=
+                                                                    std::string_view::npos;
+    if (keep) {
+      out.push_back(c);
+    } else {
+      out += percentEncode(std::string_view(&c, 1));
+    }
+  }
+  return out;
+}
+
+/// Replaces ${stageVariables.x} and {name} placeholders in an integration URI.
+std::string expandUri(const RequestContext& ctx, const std::map<std::string, std::string>& pathValues) {
+  const std::string& uri = ctx.match.method->integration->uri;
+  std::string out;
+  out.reserve(uri.size() + 32);
+  for (std::size_t i = 0; i < uri.size();) {
+    if (uri.compare(i, 17, "${stageVariables.") == 0) {
+      std::size_t end = uri.find('}', i);
+      if (end != std::string::npos) {
+        std::string name = uri.substr(i + 17, end - i - 17);
+        auto it = ctx.stage->stageVariables.find(name);
+        if (it != ctx.stage->stageVariables.end()) out += it->second;
+        i = end + 1;
+        continue;
+      }
+    }
+    if (uri[i] == '{') {
+      std::size_t end = uri.find('}', i);
+      if (end != std::string::npos) {
+        std::string name = uri.substr(i + 1, end - i - 1);
+        if (!name.empty() && name.back() == '+') name.pop_back();
+        if (auto it = pathValues.find(name); it != pathValues.end()) {
+          out += encodePathValue(it->second);
+          i = end + 1;
+          continue;
+        }
+      }
+    }
+    out.push_back(uri[i++]);
+  }
+  return out;
+}
+
+std::string mimeType(std::string_view contentType) {
+  auto semi = contentType.find(';');
+  std::string_view t = contentType.substr(0, semi);
+  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  std::string out(t);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out.empty() ? "application/json" : out;
+}
+
+/// Renders the request template or applies the passthrough behaviour.
+StageResult mapBody(RequestContext& ctx, const CompiledIntegration& integration) {
+  std::string ct = mimeType(ctx.request[boost::beast::http::field::content_type]);
+  const auto& templates = integration.requestTemplates;
+  auto it = templates.find(ct);
+  if (it == templates.end()) {
+    const std::string& behaviour = integration.passthroughBehavior;
+    bool pass = behaviour == "WHEN_NO_MATCH" || (behaviour == "WHEN_NO_TEMPLATES" && templates.empty());
+    if (!pass) return GatewayError{"UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type"};
+    ctx.integrationRequest.body = ctx.request.body();
+    return std::nullopt;
+  }
+  vtl::TemplateInput input;
+  input.body = ctx.request.body();
+  input.pathParams = &ctx.match.pathParams;
+  input.queryParams = &ctx.queryLast;
+  input.headers = &ctx.headersLast;
+  input.stageVariables = &ctx.stage->stageVariables;
+  auto rendered = it->second->render(input);
+  if (!rendered) return GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
+  ctx.integrationRequest.body = std::move(rendered).value();
+  return std::nullopt;
+}
+
+}  // namespace
+
+StageResult runIntegrationRequest(RequestContext& ctx) {
+  const CompiledIntegration& integration = *ctx.match.method->integration;
+  IntegrationRequest& out = ctx.integrationRequest;
+  const bool proxy = integration.type == IntegrationType::kHttpProxy;
+
+  if (!proxy) {
+    if (auto err = mapBody(ctx, integration)) return err;
+  } else {
+    out.body = ctx.request.body();
+  }
+  if (integration.type == IntegrationType::kMock) return std::nullopt;
+
+  // Mapped parameters: integration.request.{path,querystring,header}.X ← source.
+  std::map<std::string, std::string> pathValues;
+  std::vector<std::pair<std::string, std::string>> query;
+  if (proxy) {
+    pathValues = ctx.match.pathParams;  // unmapped {name} falls back to the method's own variable
+    query = ctx.query;
+    for (const auto& field : ctx.request) {
+      if (!isHopByHop(field.name_string())) out.headers.emplace_back(field.name_string(), field.value());
+    }
+  }
+  for (const auto& [target, source] : integration.requestParameters) {
+    auto value = requestSourceValue(ctx, source);
+    if (!value) continue;
+    constexpr std::string_view kPath = "integration.request.path.";
+    constexpr std::string_view kQuery = "integration.request.querystring.";
+    constexpr std::string_view kHeader = "integration.request.header.";
+    std::string_view t = target;
+    if (t.starts_with(kPath)) {
+      pathValues[std::string(t.substr(kPath.size()))] = *value;
+    } else if (t.starts_with(kQuery)) {
+      std::string name(t.substr(kQuery.size()));
+      std::erase_if(query, [&](const auto& p) { return p.first == name; });
+      query.emplace_back(name, *value);
+    } else if (t.starts_with(kHeader)) {
+      std::string name(t.substr(kHeader.size()));
+      std::erase_if(out.headers, [&](const auto& h) { return boost::beast::iequals(h.first, name); });
+      out.headers.emplace_back(name, *value);
+    }
+  }
+
+  out.method = integration.httpMethod;
+  if (out.method.empty() || out.method == "ANY") out.method = std::string(ctx.request.method_string());
+  out.url = expandUri(ctx, pathValues);
+  if (!query.empty()) {
+    out.url += out.url.find('?') == std::string::npos ? '?' : '&';
+    bool first = true;
+    for (auto& [k, v] : query) {
+      if (!first) out.url += '&';
+      first = false;
+      out.url += percentEncode(k);
+      out.url += '=';
+      out.url += percentEncode(v);
+    }
+  }
+  if (!proxy && !findHeader(out.headers, "Content-Type") && !out.body.empty()) {
+    out.headers.emplace_back("Content-Type", "application/json");
+  }
+  return std::nullopt;
+}
+
+}  // namespace portico::gateway

@@ -1,0 +1,45 @@
+#include "gateway/method_response.h"
+
+#include <boost/beast/core/string.hpp>
+#include <charconv>
+
+namespace portico::gateway {
+namespace {
+
+constexpr std::string_view kDropped[] = {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
+                                         "te", "trailer", "upgrade", "content-length"};
+
+bool dropped(std::string_view name) {
+  for (auto d : kDropped) {
+    if (boost::beast::iequals(d, name)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+http::Response runMethodResponse(RequestContext& ctx) {
+  http::Response res;
+  res.version(11);
+  if (ctx.integrationResult.proxy) {
+    res.result(static_cast<unsigned>(ctx.integrationResult.status));
+    for (auto& [k, v] : ctx.integrationResult.headers) {
+      if (!dropped(k)) res.insert(k, v);
+    }
+    res.body() = std::move(ctx.integrationResult.body);
+  } else {
+    int status = 200;
+    std::from_chars(ctx.selectedStatus.data(), ctx.selectedStatus.data() + ctx.selectedStatus.size(), status);
+    if (status < 100 || status > 599) status = 500;
+    res.result(static_cast<unsigned>(status));
+    res.set(boost::beast::http::field::content_type, "application/json");
+    for (auto& [k, v] : ctx.responseHeaders) res.set(k, v);
+    res.body() = std::move(ctx.responseBody);
+  }
+  res.set("x-amzn-RequestId", ctx.requestId);
+  res.set("x-amz-apigw-id", ctx.apigwId);
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace portico::gateway

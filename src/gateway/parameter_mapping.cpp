@@ -1,0 +1,80 @@
+#include "gateway/parameter_mapping.h"
+
+#include <boost/beast/core/string.hpp>
+
+namespace portico::gateway {
+namespace {
+
+std::optional<std::string> lookupCaseInsensitive(const std::map<std::string, std::string>& m, std::string_view k) {
+  for (auto& [name, value] : m) {
+    if (boost::beast::iequals(name, k)) return value;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> find(const std::map<std::string, std::string>& m, std::string_view k) {
+  auto it = m.find(std::string(k));
+  if (it == m.end()) return std::nullopt;
+  return it->second;
+}
+
+/// 'static value' → static value.
+std::optional<std::string> staticValue(std::string_view source) {
+  if (source.size() >= 2 && source.front() == '\'' && source.back() == '\'') {
+    return std::string(source.substr(1, source.size() - 2));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> contextValue(const RequestContext& ctx, std::string_view name) {
+  if (name == "requestId") return ctx.requestId;
+  if (name == "extendedRequestId") return ctx.apigwId;
+  if (name == "apiId") return ctx.stage->apiId;
+  if (name == "stage") return ctx.stage->stageName;
+  if (name == "deploymentId") return ctx.stage->deploymentId;
+  if (name == "httpMethod") return std::string(ctx.request.method_string());
+  if (name == "resourceId" && ctx.match.resource) return ctx.match.resource->resourceId;
+  if (name == "resourcePath" && ctx.match.resource) return ctx.match.resource->resourcePath;
+  if (name == "identity.sourceIp") return ctx.conn.peerAddress;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> findHeader(const HeaderList& headers, std::string_view name) {
+  std::optional<std::string> out;
+  for (auto& [k, v] : headers) {
+    if (boost::beast::iequals(k, name)) out = v;
+  }
+  return out;
+}
+
+std::optional<std::string> requestSourceValue(const RequestContext& ctx, std::string_view source) {
+  if (auto s = staticValue(source)) return s;
+  constexpr std::string_view kPath = "method.request.path.";
+  constexpr std::string_view kQuery = "method.request.querystring.";
+  constexpr std::string_view kHeader = "method.request.header.";
+  constexpr std::string_view kStageVar = "stageVariables.";
+  constexpr std::string_view kContext = "context.";
+  if (source.starts_with(kPath)) return find(ctx.match.pathParams, source.substr(kPath.size()));
+  if (source.starts_with(kQuery)) return find(ctx.queryLast, source.substr(kQuery.size()));
+  if (source.starts_with(kHeader)) return lookupCaseInsensitive(ctx.headersLast, source.substr(kHeader.size()));
+  if (source.starts_with(kStageVar)) return find(ctx.stage->stageVariables, source.substr(kStageVar.size()));
+  if (source.starts_with(kContext)) return contextValue(ctx, source.substr(kContext.size()));
+  if (source == "method.request.body") return std::string(ctx.request.body());
+  return std::nullopt;
+}
+
+std::optional<std::string> responseSourceValue(const RequestContext& ctx, std::string_view source) {
+  if (auto s = staticValue(source)) return s;
+  constexpr std::string_view kHeader = "integration.response.header.";
+  constexpr std::string_view kStageVar = "stageVariables.";
+  constexpr std::string_view kContext = "context.";
+  if (source.starts_with(kHeader)) return findHeader(ctx.integrationResult.headers, source.substr(kHeader.size()));
+  if (source == "integration.response.body") return ctx.integrationResult.body;
+  if (source.starts_with(kStageVar)) return find(ctx.stage->stageVariables, source.substr(kStageVar.size()));
+  if (source.starts_with(kContext)) return contextValue(ctx, source.substr(kContext.size()));
+  return std::nullopt;
+}
+
+}  // namespace portico::gateway

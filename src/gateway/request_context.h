@@ -1,0 +1,68 @@
+// RequestContext: everything one data-plane request carries through the pipeline.
+//
+// Created by the data-plane handler, passed by reference to each stage in order
+// (pipeline.cpp), never shared between requests.
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gateway/router.h"
+#include "gateway/snapshot.h"
+#include "http/handler.h"
+
+namespace portico::gateway {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+/// What the Integration Request stage builds and the integration sends.
+struct IntegrationRequest {
+  std::string method;
+  std::string url;       // full URL for HTTP integrations
+  HeaderList headers;
+  std::string body;
+};
+
+/// What the integration answered, before the Integration Response stage.
+struct IntegrationResult {
+  int status = 200;
+  HeaderList headers;
+  std::string body;
+  bool proxy = false;  // already the final response (HTTP_PROXY): skip response mapping
+};
+
+struct RequestContext {
+  http::Request& request;
+  const http::ConnectionInfo& conn;
+  std::shared_ptr<const StageSnapshot> stage;
+  std::string requestId;
+  std::string apigwId;
+  std::string path;      // the resource path requested, after the stage, raw ("/pets/42")
+  std::string rawQuery;  // without '?'
+  RouteMatch match;
+
+  // Method request, as parsed by method_request.
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::map<std::string, std::string> queryLast;           // last value per name
+  std::map<std::string, std::string> headersLast;         // header name (as sent) → last value
+
+  IntegrationRequest integrationRequest;
+  IntegrationResult integrationResult;
+  std::string selectedStatus = "200";  // method response status chosen by integration_response
+  HeaderList responseHeaders;          // mapped method response headers
+  std::string responseBody;
+};
+
+/// A stage's early answer: a gateway response type (aws-behaviour.md §6) and its message.
+struct GatewayError {
+  std::string responseType;  // e.g. "MISSING_AUTHENTICATION_TOKEN"
+  std::string message;
+};
+
+/// nullopt: continue to the next stage.
+using StageResult = std::optional<GatewayError>;
+
+}  // namespace portico::gateway

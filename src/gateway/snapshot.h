@@ -1,0 +1,81 @@
+// Snapshot: a deployed stage compiled into an immutable structure for the hot path.
+//
+// Built by snapshot_compiler from a deployment's stored JSON plus the stage; held
+// by shared_ptr<const StageSnapshot> and never changed after construction, so
+// requests read it without locks (see stage_registry.h for the swap).
+#pragma once
+#include <map>
+#include <memory>
+#include <re2/re2.h>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "vtl/template_engine.h"
+
+namespace portico::gateway {
+
+using TemplateMap = std::map<std::string, std::shared_ptr<const vtl::CompiledTemplate>>;  // by content type
+
+struct CompiledIntegrationResponse {
+  std::string statusCode;
+  std::string selectionPattern;                 // empty = the default response
+  std::shared_ptr<const re2::RE2> pattern;      // compiled selectionPattern (null for the default)
+  std::map<std::string, std::string> responseParameters;  // method.response.header.X → source
+  TemplateMap responseTemplates;
+  std::string contentHandling;
+};
+
+enum class IntegrationType { kMock, kHttp, kHttpProxy, kAws, kAwsProxy };
+
+struct CompiledIntegration {
+  IntegrationType type = IntegrationType::kMock;
+  std::string httpMethod;  // integrationHttpMethod ("ANY" = the client's method)
+  std::string uri;
+  std::map<std::string, std::string> requestParameters;  // integration.request.* → source
+  TemplateMap requestTemplates;
+  std::string passthroughBehavior = "WHEN_NO_MATCH";
+  std::string contentHandling;
+  int timeoutMs = 29000;
+  std::vector<CompiledIntegrationResponse> responses;  // those with patterns first, in key order
+  const CompiledIntegrationResponse* defaultResponse = nullptr;  // points into responses
+};
+
+struct CompiledMethodResponse {
+  std::map<std::string, bool> responseParameters;
+};
+
+struct CompiledMethod {
+  std::string httpMethod;
+  std::string resourceId;
+  std::string resourcePath;  // e.g. "/pets/{petId}"
+  std::string authorizationType = "NONE";
+  bool apiKeyRequired = false;
+  std::map<std::string, bool> requestParameters;
+  std::map<std::string, CompiledMethodResponse> methodResponses;  // by status code
+  std::unique_ptr<CompiledIntegration> integration;               // null if none was put
+};
+
+/// One node of the routing tree: a resource and its children by kind.
+struct RouteNode {
+  std::string resourceId;
+  std::string resourcePath;
+  std::unordered_map<std::string, std::unique_ptr<RouteNode>> literals;
+  std::unique_ptr<RouteNode> variable;  // {name}
+  std::string variableName;
+  std::unique_ptr<RouteNode> greedy;    // {name+}
+  std::string greedyName;
+  std::unordered_map<std::string, std::unique_ptr<CompiledMethod>> methods;  // verb or "ANY"
+};
+
+struct StageSnapshot {
+  std::string apiId;
+  std::string apiName;
+  std::string stageName;
+  std::string deploymentId;
+  std::map<std::string, std::string> stageVariables;
+  std::vector<std::string> binaryMediaTypes;
+  RouteNode root;
+};
+
+}  // namespace portico::gateway

@@ -1,0 +1,189 @@
+#include "gateway/snapshot_compiler.h"
+
+#include <functional>
+#include <unordered_map>
+
+#include "common/json_util.h"
+
+namespace portico::gateway {
+namespace bj = boost::json;
+namespace {
+
+Result<TemplateMap> compileTemplates(const bj::object* templates, const vtl::TemplateEngine& engine) {
+  TemplateMap out;
+  if (!templates) return out;
+  for (auto& [ct, text] : *templates) {
+    if (!text.is_string()) continue;
+    auto compiled = engine.compile(text.get_string());
+    if (!compiled) return compiled.takeError();
+    out.emplace(std::string(ct), std::move(compiled).value());
+  }
+  return out;
+}
+
+std::map<std::string, std::string> stringMap(const bj::object* o) {
+  std::map<std::string, std::string> out;
+  if (!o) return out;
+  for (auto& [k, v] : *o) {
+    if (v.is_string()) out.emplace(std::string(k), std::string(v.get_string()));
+  }
+  return out;
+}
+
+std::map<std::string, bool> boolMap(const bj::object* o) {
+  std::map<std::string, bool> out;
+  if (!o) return out;
+  for (auto& [k, v] : *o) out.emplace(std::string(k), v.is_bool() && v.get_bool());
+  return out;
+}
+
+IntegrationType parseType(std::string_view t) {
+  if (t == "HTTP") return IntegrationType::kHttp;
+  if (t == "HTTP_PROXY") return IntegrationType::kHttpProxy;
+  if (t == "AWS") return IntegrationType::kAws;
+  if (t == "AWS_PROXY") return IntegrationType::kAwsProxy;
+  return IntegrationType::kMock;
+}
+
+Result<std::unique_ptr<CompiledMethod>> compileMethod(const bj::object& m, const std::string& resourceId,
+                                                      const std::string& resourcePath,
+                                                      const vtl::TemplateEngine& engine) {
+  auto out = std::make_unique<CompiledMethod>();
+  out->httpMethod = json::strOr(m, "httpMethod", "");
+  out->resourceId = resourceId;
+  out->resourcePath = resourcePath;
+  out->authorizationType = json::strOr(m, "authorizationType", "NONE");
+  if (auto* v = m.if_contains("apiKeyRequired"); v && v->is_bool()) out->apiKeyRequired = v->get_bool();
+  out->requestParameters = boolMap(json::obj(m, "requestParameters"));
+  if (auto* responses = json::obj(m, "methodResponses")) {
+    for (auto& [code, r] : *responses) {
+      CompiledMethodResponse mr;
+      if (r.is_object()) mr.responseParameters = boolMap(json::obj(r.get_object(), "responseParameters"));
+      out->methodResponses.emplace(std::string(code), std::move(mr));
+    }
+  }
+  if (auto* integration = json::obj(m, "methodIntegration")) {
+    auto compiled = compileIntegration(*integration, engine);
+    if (!compiled) return compiled.takeError();
+    out->integration = std::move(compiled).value();
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CompiledIntegration>> compileIntegration(const bj::object& in,
+                                                                const vtl::TemplateEngine& engine) {
+  auto out = std::make_unique<CompiledIntegration>();
+  out->type = parseType(json::strOr(in, "type", "MOCK"));
+  out->httpMethod = json::strOr(in, "httpMethod", "");
+  out->uri = json::strOr(in, "uri", "");
+  out->requestParameters = stringMap(json::obj(in, "requestParameters"));
+  auto templates = compileTemplates(json::obj(in, "requestTemplates"), engine);
+  if (!templates) return templates.takeError();
+  out->requestTemplates = std::move(templates).value();
+  out->passthroughBehavior = json::strOr(in, "passthroughBehavior", "WHEN_NO_MATCH");
+  out->contentHandling = json::strOr(in, "contentHandling", "");
+  if (auto* t = in.if_contains("timeoutInMillis"); t && t->is_int64()) {
+    out->timeoutMs = static_cast<int>(t->get_int64());
+  }
+  if (auto* responses = json::obj(in, "integrationResponses")) {
+    for (auto& [code, r] : *responses) {
+      if (!r.is_object()) continue;
+      const auto& ro = r.get_object();
+      CompiledIntegrationResponse cr;
+      cr.statusCode = std::string(code);
+      cr.selectionPattern = json::strOr(ro, "selectionPattern", "");
+      if (!cr.selectionPattern.empty()) {
+        RE2::Options opts;
+        opts.set_log_errors(false);
+        opts.set_dot_nl(false);
+        auto re = std::make_shared<RE2>(cr.selectionPattern, opts);
+        if (!re->ok()) {
+          return ApiError::badRequest("Invalid selection pattern specified: " + cr.selectionPattern);
+        }
+        cr.pattern = std::move(re);
+      }
+      cr.responseParameters = stringMap(json::obj(ro, "responseParameters"));
+      auto rt = compileTemplates(json::obj(ro, "responseTemplates"), engine);
+      if (!rt) return rt.takeError();
+      cr.responseTemplates = std::move(rt).value();
+      cr.contentHandling = json::strOr(ro, "contentHandling", "");
+      out->responses.push_back(std::move(cr));
+    }
+  }
+  for (auto& r : out->responses) {
+    if (r.selectionPattern.empty()) out->defaultResponse = &r;
+  }
+  return out;
+}
+
+Result<std::shared_ptr<const StageSnapshot>> compileStage(const bj::object& deployment, const bj::object& stage,
+                                                          const vtl::TemplateEngine& engine) {
+  auto snap = std::make_shared<StageSnapshot>();
+  const bj::object empty;
+  const bj::object* api = json::obj(deployment, "api");
+  if (!api) api = &empty;
+  snap->apiId = json::strOr(*api, "id", "");
+  snap->apiName = json::strOr(*api, "name", "");
+  snap->stageName = json::strOr(stage, "stageName", "");
+  snap->deploymentId = json::strOr(stage, "deploymentId", "");
+  snap->stageVariables = stringMap(json::obj(stage, "variables"));
+  if (auto* types = api->if_contains("binaryMediaTypes"); types && types->is_array()) {
+    for (auto& t : types->get_array()) {
+      if (t.is_string()) snap->binaryMediaTypes.emplace_back(t.get_string());
+    }
+  }
+
+  // Index resources by parent, then build the tree from the root down.
+  std::unordered_map<std::string, std::vector<const bj::object*>> children;
+  const bj::object* rootDoc = nullptr;
+  if (auto* resources = deployment.if_contains("resources"); resources && resources->is_array()) {
+    for (auto& r : resources->get_array()) {
+      if (!r.is_object()) continue;
+      const auto& ro = r.get_object();
+      auto parent = json::str(ro, "parentId");
+      if (!parent) {
+        rootDoc = &ro;
+      } else {
+        children[*parent].push_back(&ro);
+      }
+    }
+  }
+  if (!rootDoc) return ApiError::internal("deployment has no root resource");
+
+  std::function<Status(RouteNode&, const bj::object&)> build = [&](RouteNode& node, const bj::object& doc) -> Status {
+    node.resourceId = json::strOr(doc, "id", "");
+    node.resourcePath = json::strOr(doc, "path", "/");
+    if (auto* methods = json::obj(doc, "resourceMethods")) {
+      for (auto& [verb, m] : *methods) {
+        if (!m.is_object()) continue;
+        auto compiled = compileMethod(m.get_object(), node.resourceId, node.resourcePath, engine);
+        if (!compiled) return compiled.takeError();
+        node.methods.emplace(std::string(verb), std::move(compiled).value());
+      }
+    }
+    for (const bj::object* child : children[node.resourceId]) {
+      std::string part = json::strOr(*child, "pathPart", "");
+      auto childNode = std::make_unique<RouteNode>();
+      RouteNode& ref = *childNode;
+      if (part.size() > 3 && part.front() == '{' && part.ends_with("+}")) {
+        node.greedyName = part.substr(1, part.size() - 3);
+        node.greedy = std::move(childNode);
+      } else if (part.size() > 2 && part.front() == '{' && part.back() == '}') {
+        node.variableName = part.substr(1, part.size() - 2);
+        node.variable = std::move(childNode);
+      } else {
+        node.literals.emplace(part, std::move(childNode));
+      }
+      auto st = build(ref, *child);
+      if (!st) return st;
+    }
+    return Ok{};
+  };
+  auto st = build(snap->root, *rootDoc);
+  if (!st) return st.takeError();
+  return std::shared_ptr<const StageSnapshot>(std::move(snap));
+}
+
+}  // namespace portico::gateway

@@ -1,0 +1,24 @@
+// SnapshotCompiler: turns a stored deployment (JSON) and a stage into an immutable
+// StageSnapshot: the routing tree, compiled templates and selection patterns.
+// Everything is parsed here, once per deploy, so the hot path only reads.
+#pragma once
+#include <boost/json/object.hpp>
+#include <memory>
+
+#include "common/result.h"
+#include "gateway/snapshot.h"
+#include "vtl/template_engine.h"
+
+namespace portico::gateway {
+
+/// deployment: {"api": RestApi, "resources": [Resource with resourceMethods...]};
+/// stage: the Stage document (stageName, deploymentId, variables).
+Result<std::shared_ptr<const StageSnapshot>> compileStage(const boost::json::object& deployment,
+                                                          const boost::json::object& stage,
+                                                          const vtl::TemplateEngine& templates);
+
+/// Compiles one integration (also used at put time to validate templates and patterns).
+Result<std::unique_ptr<CompiledIntegration>> compileIntegration(const boost::json::object& integration,
+                                                                const vtl::TemplateEngine& templates);
+
+}  // namespace portico::gateway

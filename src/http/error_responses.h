@@ -1,0 +1,17 @@
+// errorResponse: a JSON error reply in API Gateway's shape
+// ({"message": ...} + x-amzn-ErrorType), used wherever Portico answers an error itself.
+#pragma once
+#include <string_view>
+
+#include "common/api_error.h"
+#include "http/handler.h"
+
+namespace portico::http {
+
+/// status + `x-amzn-ErrorType: type` + `{"message":"..."}`.
+Response errorResponse(int status, std::string_view type, std::string_view message);
+Response errorResponse(const ApiError& error);
+/// A JSON reply with the given status and already-serialized body.
+Response jsonResponse(int status, std::string body);
+
+}  // namespace portico::http

@@ -1,0 +1,123 @@
+#include "http/upstream_pool.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <deque>
+#include <unordered_map>
+
+namespace portico::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using asio::ip::tcp;
+
+struct UpstreamPool::Impl {
+  asio::io_context& ioc;
+  std::size_t maxIdle;
+  std::size_t maxBody;
+  std::unordered_map<std::string, std::deque<beast::tcp_stream>> idle;  // by "host:port"
+
+  asio::awaitable<UpstreamOutcome> exchange(beast::tcp_stream& stream, Request& req, bool& keepAlive,
+                                            bool& sentNothing) {
+    UpstreamOutcome out;
+    sentNothing = true;
+    auto [wec, wn] = co_await bhttp::async_write(stream, req, asio::as_tuple(asio::use_awaitable));
+    if (wec) {
+      out.error = wec == beast::error::timeout ? UpstreamErrorKind::kTimeout : UpstreamErrorKind::kConnect;
+      out.detail = wec.message();
+      co_return out;
+    }
+    sentNothing = false;
+    beast::flat_buffer buf;
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(maxBody);
+    parser.header_limit(64 * 1024);
+    if (req.method() == bhttp::verb::head) parser.skip(true);
+    auto [rec, rn] = co_await bhttp::async_read(stream, buf, parser, asio::as_tuple(asio::use_awaitable));
+    if (rec) {
+      if (rec == beast::error::timeout) {
+        out.error = UpstreamErrorKind::kTimeout;
+      } else if (rec == bhttp::error::body_limit) {
+        out.error = UpstreamErrorKind::kTooLarge;
+      } else if (rec == bhttp::error::end_of_stream && rn == 0) {
+        out.error = UpstreamErrorKind::kConnect;
+        sentNothing = true;  // closed before answering: a stale keep-alive connection
+      } else {
+        out.error = UpstreamErrorKind::kProtocol;
+      }
+      out.detail = rec.message();
+      co_return out;
+    }
+    out.response = parser.release();
+    keepAlive = out.response.keep_alive() && buf.size() == 0;
+    out.ok = true;
+    co_return out;
+  }
+};
+
+UpstreamPool::UpstreamPool(asio::io_context& ioc, std::size_t maxIdlePerHost, std::size_t maxResponseBytes)
+    : impl_(std::make_unique<Impl>(Impl{ioc, maxIdlePerHost, maxResponseBytes, {}})) {}
+
+UpstreamPool::~UpstreamPool() = default;
+
+asio::awaitable<UpstreamOutcome> UpstreamPool::send(const UpstreamTarget& target, Request& req,
+                                                    std::chrono::milliseconds timeout) {
+  const std::string key = target.host + ":" + std::to_string(target.port);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  req.keep_alive(true);
+  req.prepare_payload();
+
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::optional<beast::tcp_stream> stream;
+    bool reused = false;
+    auto& idleList = impl_->idle[key];
+    if (!idleList.empty()) {
+      stream.emplace(std::move(idleList.back()));
+      idleList.pop_back();
+      reused = true;
+    } else {
+      stream.emplace(impl_->ioc);
+      stream->expires_at(deadline);
+      beast::error_code ec;
+      auto addr = asio::ip::make_address(target.host, ec);
+      std::vector<tcp::endpoint> endpoints;
+      if (!ec) {
+        endpoints.emplace_back(addr, target.port);
+      } else {
+        tcp::resolver resolver(impl_->ioc);
+        auto [rec, results] = co_await resolver.async_resolve(target.host, std::to_string(target.port),
+                                                               asio::as_tuple(asio::use_awaitable));
+        if (rec) {
+          UpstreamOutcome out;
+          out.detail = "resolve " + target.host + ": " + rec.message();
+          co_return out;
+        }
+        for (auto& r : results) endpoints.push_back(r.endpoint());
+      }
+      auto [cec, ep] = co_await stream->async_connect(endpoints, asio::as_tuple(asio::use_awaitable));
+      if (cec) {
+        UpstreamOutcome out;
+        out.error = cec == beast::error::timeout ? UpstreamErrorKind::kTimeout : UpstreamErrorKind::kConnect;
+        out.detail = "connect " + key + ": " + cec.message();
+        co_return out;
+      }
+      beast::error_code ignored;
+      stream->socket().set_option(tcp::no_delay(true), ignored);
+    }
+    stream->expires_at(deadline);
+    bool keepAlive = false, sentNothing = false;
+    UpstreamOutcome out = co_await impl_->exchange(*stream, req, keepAlive, sentNothing);
+    if (!out.ok && reused && sentNothing && out.error == UpstreamErrorKind::kConnect) continue;  // stale
+    if (out.ok && keepAlive && impl_->idle[key].size() < impl_->maxIdle) {
+      stream->expires_never();
+      impl_->idle[key].push_back(std::move(*stream));
+    }
+    co_return out;
+  }
+  UpstreamOutcome out;
+  out.detail = "connection closed by upstream";
+  co_return out;
+}
+
+}  // namespace portico::http

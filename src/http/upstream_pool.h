@@ -1,0 +1,52 @@
+// UpstreamPool: an HTTP/1.1 client with keep-alive connection reuse, one per worker.
+//
+// Each worker event loop owns one pool (indexed by ConnectionInfo::workerIndex), so
+// no locks: a pool must only be used from its own loop. Idle connections are kept
+// per host:port and reused; a reused connection that turns out to be closed by the
+// peer is retried once on a fresh connection.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "http/handler.h"
+
+namespace portico::http {
+
+struct UpstreamTarget {
+  std::string host;
+  unsigned short port = 80;
+};
+
+enum class UpstreamErrorKind { kTimeout, kConnect, kProtocol, kTooLarge };
+
+struct UpstreamOutcome {
+  bool ok = false;
+  UpstreamErrorKind error = UpstreamErrorKind::kConnect;
+  std::string detail;  // for logs
+  Response response;   // valid when ok
+};
+
+class UpstreamPool {
+ public:
+  explicit UpstreamPool(boost::asio::io_context& ioc, std::size_t maxIdlePerHost = 64,
+                        std::size_t maxResponseBytes = 10 * 1024 * 1024);
+  ~UpstreamPool();
+  UpstreamPool(const UpstreamPool&) = delete;
+  UpstreamPool& operator=(const UpstreamPool&) = delete;
+
+  /// Sends req (its target, headers and body as given; Host is set by the caller) to
+  /// target and reads the whole response, all within timeout.
+  boost::asio::awaitable<UpstreamOutcome> send(const UpstreamTarget& target, Request& req,
+                                               std::chrono::milliseconds timeout);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace portico::http

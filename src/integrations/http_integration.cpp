@@ -1,0 +1,68 @@
+// HTTP and HTTP_PROXY integrations: send the mapped request to the endpoint
+// through the worker's keep-alive pool. Timeout → 504 "Endpoint request timed out";
+// any other failure → the INTEGRATION_FAILURE gateway response.
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/upstream_pool.h"
+#include "integrations/integration.h"
+
+namespace portico::integrations {
+namespace bhttp = boost::beast::http;
+namespace {
+
+class HttpIntegration final : public Integration {
+ public:
+  explicit HttpIntegration(std::vector<http::UpstreamPool*> pools) : pools_(std::move(pools)) {}
+
+  boost::asio::awaitable<gateway::StageResult> invoke(gateway::RequestContext& ctx) override {
+    const auto& ir = ctx.integrationRequest;
+    auto url = boost::urls::parse_uri(ir.url);
+    if (!url || url->scheme() != "http" || url->host().empty()) {
+      spdlog::warn("request {}: invalid endpoint {}", ctx.requestId, ir.url);
+      co_return gateway::GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
+    }
+    http::UpstreamTarget target;
+    target.host = url->host();
+    if (url->has_port()) target.port = url->port_number();
+
+    http::Request req;
+    req.method_string(ir.method);
+    std::string path(url->encoded_path());
+    if (path.empty()) path = "/";
+    if (url->has_query()) path += "?" + std::string(url->encoded_query());
+    req.target(path);
+    req.version(11);
+    for (auto& [k, v] : ir.headers) req.insert(k, v);
+    req.set(bhttp::field::host, url->encoded_host_and_port());
+    req.body() = ir.body;
+
+    const auto& integration = *ctx.match.method->integration;
+    auto outcome = co_await pools_[ctx.conn.workerIndex]->send(target, req,
+                                                               std::chrono::milliseconds(integration.timeoutMs));
+    if (!outcome.ok) {
+      spdlog::info("request {}: integration {} failed: {}", ctx.requestId, ir.url, outcome.detail);
+      if (outcome.error == http::UpstreamErrorKind::kTimeout) {
+        co_return gateway::GatewayError{"INTEGRATION_TIMEOUT", "Endpoint request timed out"};
+      }
+      co_return gateway::GatewayError{"INTEGRATION_FAILURE", "Internal server error"};
+    }
+    auto& result = ctx.integrationResult;
+    result.status = static_cast<int>(outcome.response.result_int());
+    for (const auto& field : outcome.response) result.headers.emplace_back(field.name_string(), field.value());
+    result.body = std::move(outcome.response.body());
+    result.proxy = integration.type == gateway::IntegrationType::kHttpProxy;
+    co_return std::nullopt;
+  }
+
+ private:
+  std::vector<http::UpstreamPool*> pools_;
+};
+
+}  // namespace
+
+std::unique_ptr<Integration> makeHttpIntegration(std::vector<http::UpstreamPool*> pools) {
+  return std::make_unique<HttpIntegration>(std::move(pools));
+}
+
+}  // namespace portico::integrations

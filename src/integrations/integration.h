@@ -1,0 +1,28 @@
+// Integration: one backend kind (MOCK, HTTP/HTTP_PROXY, later AWS_PROXY and AWS).
+// Reads ctx.integrationRequest, fills ctx.integrationResult, or answers a gateway error.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <vector>
+
+#include "gateway/request_context.h"
+
+namespace portico::http {
+class UpstreamPool;
+}
+
+namespace portico::integrations {
+
+class Integration {
+ public:
+  virtual ~Integration() = default;
+  virtual boost::asio::awaitable<gateway::StageResult> invoke(gateway::RequestContext& ctx) = 0;
+};
+
+/// MOCK: the status code comes from the rendered request template's "statusCode".
+std::unique_ptr<Integration> makeMockIntegration();
+/// HTTP and HTTP_PROXY: forwards to the endpoint through the worker's upstream pool
+/// (pools[ctx.conn.workerIndex]); pools are borrowed and must outlive the integration.
+std::unique_ptr<Integration> makeHttpIntegration(std::vector<http::UpstreamPool*> pools);
+
+}  // namespace portico::integrations

@@ -1,0 +1,216 @@
+// portico: wiring only. Flags → components → run.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+#include "app/demo.h"
+#include "common/clock.h"
+#include "control/admin_handler.h"
+#include "control/apigateway/apigateway_context.h"
+#include "control/credentials.h"
+#include "gateway/data_plane_handler.h"
+#include "gateway/pipeline.h"
+#include "gateway/stage_registry.h"
+#include "http/server.h"
+#include "http/upstream_pool.h"
+#include "integrations/integration.h"
+#include "store/store.h"
+#include "vtl/template_engine.h"
+
+namespace {
+
+struct ServeOptions {
+  std::string dataDir = "./portico-data";
+  std::string adminListen = "127.0.0.1:4566";
+  std::string listen = "127.0.0.1:8080";
+  unsigned threads = 0;
+  std::string readyFile;
+  std::string credentialsFile;
+  bool noDevCredentials = false;
+  bool demo = false;
+  std::string region = "us-east-1";
+  std::string logLevel = "info";
+};
+
+std::pair<std::string, unsigned short> splitHostPort(const std::string& s, const char* flag) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos) throw CLI::ValidationError(flag, "expected HOST:PORT, got '" + s + "'");
+  int port = 0;
+  try {
+    port = std::stoi(s.substr(colon + 1));
+  } catch (const std::exception&) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) throw CLI::ValidationError(flag, "bad port in '" + s + "'");
+  std::string host = s.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return {host, static_cast<unsigned short>(port)};
+}
+
+void writeReadyFile(const std::string& path, const std::string& admin, const std::string& data) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << "{\"admin\":\"" << admin << "\",\"data\":\"" << data << "\",\"pid\":" << getpid() << "}\n";
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+int serve(const ServeOptions& opt) {
+  using namespace portico;
+  spdlog::set_level(spdlog::level::from_str(opt.logLevel));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+
+  // Block the stop signals before any thread starts, so only the signal thread sees them.
+  sigset_t stopSignals;
+  sigemptyset(&stopSignals);
+  sigaddset(&stopSignals, SIGTERM);
+  sigaddset(&stopSignals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::filesystem::create_directories(opt.dataDir);
+  auto store = store::makeSqliteStore(std::filesystem::path(opt.dataDir) / "portico.db");
+
+  control::StaticCredentials credentials;
+  if (!opt.noDevCredentials) credentials.add("test", "test");
+  if (!opt.credentialsFile.empty()) credentials.loadFile(opt.credentialsFile);
+  if (credentials.empty()) throw std::runtime_error("no credentials: pass --credentials-file or allow the dev default");
+
+  SystemClock clock;
+  auto templates = vtl::makeLiteralTemplateEngine();
+  gateway::StageRegistry registry;
+  control::apigateway::ApiGatewayContext apigw{*store, clock, *templates, registry};
+  apigw.region = opt.region;
+  control::RouteTable routes;
+  control::apigateway::registerApiGatewayRoutes(routes, apigw);
+  std::size_t stages = control::apigateway::publishAllStages(apigw);
+
+  unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
+  control::AdminHandler admin(routes, credentials, clock);
+
+  auto [adminHost, adminPort] = splitHostPort(opt.adminListen, "--admin-listen");
+  auto [dataHost, dataPort] = splitHostPort(opt.listen, "--listen");
+
+  // The data plane: per-worker upstream pools, integrations, the pipeline.
+  // Pools need the worker io_contexts, which the server owns; they are created lazily per worker.
+  std::vector<http::ListenerSpec> specs;
+  specs.push_back({"admin", adminHost, adminPort, &admin, {}});
+
+  // The data plane handler is built after the server so pools can bind to worker loops.
+  struct DataPlane {
+    std::vector<std::unique_ptr<http::UpstreamPool>> pools;
+    std::unique_ptr<integrations::Integration> mock, http;
+    std::unique_ptr<gateway::Pipeline> pipeline;
+    std::unique_ptr<gateway::DataPlaneHandler> handler;
+  } data;
+  struct Forwarder final : http::Handler {
+    http::Handler* target = nullptr;
+    boost::asio::awaitable<http::Response> handle(http::Request& req, const http::ConnectionInfo& c) override {
+      return target->handle(req, c);
+    }
+  } dataForwarder;
+  specs.push_back({"data", dataHost, dataPort, &dataForwarder, {}});
+
+  http::Server server(std::move(specs), threads);
+  std::vector<http::UpstreamPool*> poolPtrs;
+  for (unsigned i = 0; i < threads; ++i) {
+    data.pools.push_back(std::make_unique<http::UpstreamPool>(server.workerContext(i)));
+    poolPtrs.push_back(data.pools.back().get());
+  }
+  data.mock = integrations::makeMockIntegration();
+  data.http = integrations::makeHttpIntegration(poolPtrs);
+  data.pipeline = std::make_unique<gateway::Pipeline>(gateway::Integrations{data.mock.get(), data.http.get()});
+  data.handler = std::make_unique<gateway::DataPlaneHandler>(registry, *data.pipeline, threads);
+  dataForwarder.target = data.handler.get();
+
+  auto endpoints = server.bind();
+  auto fmt = [](const boost::asio::ip::tcp::endpoint& ep) {
+    return ep.address().to_string() + ":" + std::to_string(ep.port());
+  };
+  std::string adminAddr = fmt(endpoints[0]), dataAddr = fmt(endpoints[1]);
+
+  std::optional<std::string> demoId;
+  if (opt.demo) {
+    demoId = app::ensureDemoApi(routes);
+  }
+
+  std::cout << "Portico " << PORTICO_VERSION << " is running (" << threads << " worker threads)\n"
+            << "  Management API (AWS apigateway): http://" << adminAddr << "\n"
+            << "  Data plane (deployed stages):    http://" << dataAddr << "\n"
+            << "  Data dir:                        " << std::filesystem::absolute(opt.dataDir).string() << "\n";
+  if (!opt.noDevCredentials) {
+    std::cout << "  Dev credentials:                 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n";
+  }
+  std::cout << "  Try: aws --endpoint-url http://" << adminAddr << " apigateway get-rest-apis\n";
+  if (demoId) {
+    std::cout << "  Demo API:                        curl http://" << dataAddr << "/restapis/" << *demoId
+              << "/demo/_user_request_/hello\n";
+  }
+  std::cout << "  Serving " << stages + (demoId ? 1 : 0) << " deployed stage(s). Stop with Ctrl-C (SIGTERM drains).\n"
+            << std::flush;
+  if (!opt.readyFile.empty()) writeReadyFile(opt.readyFile, adminAddr, dataAddr);
+
+  std::thread signalThread([&server, stopSignals] {
+    int sig = 0;
+    sigwait(&stopSignals, &sig);
+    spdlog::info("received {}, draining in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    server.stopGracefully(std::chrono::seconds(25));
+  });
+  server.run();
+  // Pooled upstream sockets belong to the worker loops: close them while the loops still exist.
+  data.pools.clear();
+  // Wake the signal thread if the server stopped for another reason.
+  pthread_kill(signalThread.native_handle(), SIGTERM);
+  signalThread.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Portico: a self-hosted, AWS-compatible API Gateway and Lambda platform"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("portico ") + PORTICO_VERSION);
+
+  ServeOptions opt;
+  auto* serveCmd = app.add_subcommand("serve", "Run the management API and the data plane");
+  serveCmd->set_config("--config", "", "Read options from a TOML/INI config file");
+  serveCmd->add_option("--data-dir", opt.dataDir, "Where state is kept (SQLite)")
+      ->envname("PORTICO_DATA_DIR")->capture_default_str();
+  serveCmd->add_option("--admin-listen", opt.adminListen, "HOST:PORT of the management API (port 0 = any)")
+      ->envname("PORTICO_ADMIN_LISTEN")->capture_default_str();
+  serveCmd->add_option("--listen", opt.listen, "HOST:PORT of the data plane (port 0 = any)")
+      ->envname("PORTICO_LISTEN")->capture_default_str();
+  serveCmd->add_option("--threads", opt.threads, "Worker threads (default: one per core)")->envname("PORTICO_THREADS");
+  serveCmd->add_option("--ready-file", opt.readyFile, "Write {admin,data,pid} JSON here once listening");
+  serveCmd->add_option("--credentials-file", opt.credentialsFile,
+                       "Access keys the management API accepts: 'KEY_ID SECRET' per line")
+      ->envname("PORTICO_CREDENTIALS_FILE");
+  serveCmd->add_flag("--no-dev-credentials", opt.noDevCredentials, "Refuse the dev default test/test")
+      ->envname("PORTICO_NO_DEV_CREDENTIALS");
+  serveCmd->add_flag("--demo", opt.demo, "Create and deploy a small example API on start");
+  serveCmd->add_option("--region", opt.region, "AWS region Portico reports")->envname("PORTICO_REGION")
+      ->capture_default_str();
+  serveCmd->add_option("--log-level", opt.logLevel, "trace, debug, info, warn, error")->envname("PORTICO_LOG_LEVEL")
+      ->capture_default_str();
+
+  auto* versionCmd = app.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(app, argc, argv);
+  if (versionCmd->parsed()) {
+    std::cout << "portico " << PORTICO_VERSION << "\n";
+    return 0;
+  }
+  try {
+    return serve(opt);
+  } catch (const std::exception& e) {
+    std::cerr << "portico: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,180 @@
+// SqliteStore: the embedded Store, one SQLite database file in WAL mode.
+//
+// One connection guarded by a mutex: the control plane is low-rate and the data
+// plane never reads the store (it serves compiled snapshots). The SQL is plain
+// enough to run unchanged on PostgreSQL (INSERT ... ON CONFLICT ... DO UPDATE).
+#include <sqlite3.h>
+
+#include <mutex>
+
+#include "store/store.h"
+
+namespace portico::store {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS documents (
+  kind  TEXT    NOT NULL,
+  scope TEXT    NOT NULL,
+  id    TEXT    NOT NULL,
+  seq   INTEGER NOT NULL,
+  body  TEXT    NOT NULL,
+  PRIMARY KEY (kind, scope, id)
+);
+CREATE INDEX IF NOT EXISTS documents_scope ON documents (scope);
+CREATE TABLE IF NOT EXISTS sequence (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO sequence (name, value) VALUES ('documents', 0) ON CONFLICT (name) DO NOTHING;
+)sql";
+
+/// A prepared statement, finalized on scope exit.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+      throw StoreError(std::string("sqlite prepare: ") + sqlite3_errmsg(db));
+    }
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int i, std::string_view text) {
+    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  /// Steps once; true if a row is available.
+  bool step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw StoreError(std::string("sqlite step: ") + sqlite3_errmsg(db_));
+  }
+  std::string text(int col) const {
+    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::filesystem::path& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      throw StoreError("cannot open " + path.string() + ": " + msg);
+    }
+    sqlite3_busy_timeout(db_, 5000);
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    exec(kSchema);
+  }
+  ~SqliteStore() override { sqlite3_close(db_); }
+
+  void put(const Document& doc) override {
+    std::lock_guard lock(mu_);
+    inTransaction([&] {
+      Statement next(db_, "UPDATE sequence SET value = value + 1 WHERE name = 'documents' RETURNING value");
+      next.step();
+      std::int64_t seq = next.integer(0);
+      Statement st(db_,
+                   "INSERT INTO documents (kind, scope, id, seq, body) VALUES (?1, ?2, ?3, ?4, ?5) "
+                   "ON CONFLICT (kind, scope, id) DO UPDATE SET body = excluded.body");
+      st.bind(1, doc.kind).bind(2, doc.scope).bind(3, doc.id).bind(4, seq).bind(5, doc.body).step();
+    });
+  }
+
+  std::optional<Document> get(std::string_view kind, std::string_view scope, std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Statement st(db_, "SELECT seq, body FROM documents WHERE kind = ?1 AND scope = ?2 AND id = ?3");
+    st.bind(1, kind).bind(2, scope).bind(3, id);
+    if (!st.step()) return std::nullopt;
+    return Document{std::string(kind), std::string(scope), std::string(id), st.text(1), st.integer(0)};
+  }
+
+  std::vector<Document> list(std::string_view kind, std::string_view scope) override {
+    std::lock_guard lock(mu_);
+    Statement st(db_, "SELECT id, seq, body FROM documents WHERE kind = ?1 AND scope = ?2 ORDER BY seq");
+    st.bind(1, kind).bind(2, scope);
+    std::vector<Document> out;
+    while (st.step()) {
+      out.push_back(Document{std::string(kind), std::string(scope), st.text(0), st.text(2), st.integer(1)});
+    }
+    return out;
+  }
+
+  bool remove(std::string_view kind, std::string_view scope, std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Statement st(db_, "DELETE FROM documents WHERE kind = ?1 AND scope = ?2 AND id = ?3");
+    st.bind(1, kind).bind(2, scope).bind(3, id).step();
+    return sqlite3_changes(db_) > 0;
+  }
+
+  std::size_t removeScope(std::string_view scope) override {
+    std::lock_guard lock(mu_);
+    Statement st(db_, "DELETE FROM documents WHERE scope = ?1");
+    st.bind(1, scope).step();
+    return static_cast<std::size_t>(sqlite3_changes(db_));
+  }
+
+  void transaction(const std::function<void()>& fn) override {
+    std::lock_guard lock(mu_);
+    inTransaction(fn);
+  }
+
+ private:
+  void exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      throw StoreError("sqlite: " + msg);
+    }
+  }
+
+  /// Runs fn in a transaction unless one is already open (nested calls join it).
+  void inTransaction(const std::function<void()>& fn) {
+    if (depth_ > 0) {
+      ++depth_;
+      try {
+        fn();
+      } catch (...) {
+        --depth_;
+        throw;
+      }
+      --depth_;
+      return;
+    }
+    exec("BEGIN IMMEDIATE");
+    depth_ = 1;
+    try {
+      fn();
+    } catch (...) {
+      depth_ = 0;
+      exec("ROLLBACK");
+      throw;
+    }
+    depth_ = 0;
+    exec("COMMIT");
+  }
+
+  sqlite3* db_ = nullptr;
+  std::recursive_mutex mu_;
+  int depth_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> makeSqliteStore(const std::filesystem::path& path) {
+  return std::make_unique<SqliteStore>(path);
+}
+
+}  // namespace portico::store

@@ -1,0 +1,42 @@
+// TemplateEngine: the seam between the gateway and the mapping-template language.
+//
+// Templates are compiled once when a deployment is compiled (and checked at put
+// time), then rendered per request. Until the Velocity engine lands, the literal
+// engine renders a template as its own text.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace portico::vtl {
+
+/// What a template can see while rendering. Grows with the VTL engine ($input, $util, $context...).
+struct TemplateInput {
+  std::string_view body;
+  const std::map<std::string, std::string>* pathParams = nullptr;
+  const std::map<std::string, std::string>* queryParams = nullptr;
+  const std::map<std::string, std::string>* headers = nullptr;
+  const std::map<std::string, std::string>* stageVariables = nullptr;
+};
+
+class CompiledTemplate {
+ public:
+  virtual ~CompiledTemplate() = default;
+  /// Renders the template; an error becomes AWS's 500.
+  virtual Result<std::string> render(const TemplateInput& input) const = 0;
+};
+
+class TemplateEngine {
+ public:
+  virtual ~TemplateEngine() = default;
+  /// Compiles text; a BadRequestException naming the problem if it does not parse.
+  virtual Result<std::shared_ptr<const CompiledTemplate>> compile(std::string_view text) const = 0;
+};
+
+/// The placeholder engine: every template renders as its literal text.
+std::unique_ptr<TemplateEngine> makeLiteralTemplateEngine();
+
+}  // namespace portico::vtl

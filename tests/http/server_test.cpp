@@ -1,0 +1,125 @@
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio.hpp>
+#include <thread>
+
+namespace portico::http {
+namespace {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+class EchoHandler final : public Handler {
+ public:
+  asio::awaitable<Response> handle(Request& req, const ConnectionInfo&) override {
+    Response res{boost::beast::http::status::ok, 11};
+    res.body() = std::string(req.target()) + ":" + req.body();
+    res.prepare_payload();
+    co_return res;
+  }
+};
+
+/// A server on a free loopback port, run on a background thread for one test.
+struct ServerTest : ::testing::Test {
+  EchoHandler handler;
+  std::unique_ptr<Server> server;
+  std::thread thread;
+  unsigned short port = 0;
+
+  void SetUp() override {
+    RequestLimits limits;
+    limits.headerBytes = 4096;
+    limits.headerCount = 20;
+    limits.bodyBytes = 1000;
+    limits.requestTimeout = std::chrono::milliseconds(2000);
+    server = std::make_unique<Server>(std::vector<ListenerSpec>{{"test", "127.0.0.1", 0, &handler, limits}}, 2);
+    port = server->bind()[0].port();
+    thread = std::thread([this] { server->run(); });
+  }
+  void TearDown() override {
+    server->stopGracefully(std::chrono::milliseconds(1000));
+    thread.join();
+  }
+
+  /// Sends raw bytes, reads until the server closes (or 3 s pass), returns everything read.
+  std::string exchange(const std::string& raw, bool halfClose = true) {
+    asio::io_context ioc;
+    tcp::socket s(ioc);
+    s.connect({asio::ip::make_address("127.0.0.1"), port});
+    asio::write(s, asio::buffer(raw));
+    if (halfClose) s.shutdown(tcp::socket::shutdown_send);
+    std::string out;
+    char buf[4096];
+    timeval tv{3, 0};
+    setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    boost::system::error_code ec;
+    for (;;) {
+      std::size_t n = s.read_some(asio::buffer(buf), ec);
+      if (ec || n == 0) break;
+      out.append(buf, n);
+    }
+    return out;
+  }
+};
+
+TEST_F(ServerTest, KeepAliveAndPipelining) {
+  std::string out = exchange(
+      "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nxyz"
+      "GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(out.find("/a:"), std::string::npos);
+  EXPECT_NE(out.find("/b:xyz"), std::string::npos);
+  EXPECT_NE(out.find("/c:"), std::string::npos);
+  EXPECT_LT(out.find("/a:"), out.find("/b:xyz"));
+}
+
+TEST_F(ServerTest, BodyOverLimitIs413) {
+  std::string out = exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'a'));
+  EXPECT_EQ(out.rfind("HTTP/1.1 413", 0), 0u) << out;
+}
+
+TEST_F(ServerTest, ChunkedBodyOverLimitIs413) {
+  std::string chunk = std::string(900, 'a');
+  std::string out = exchange("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n384\r\n" + chunk +
+                             "\r\n384\r\n" + chunk + "\r\n0\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 413", 0), 0u) << out;
+}
+
+TEST_F(ServerTest, HeaderBlockOverLimitIs431) {
+  std::string out = exchange("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 431", 0), 0u) << out;
+}
+
+TEST_F(ServerTest, TooManyHeadersIs431) {
+  std::string headers;
+  for (int i = 0; i < 30; ++i) headers += "X-H" + std::to_string(i) + ": v\r\n";
+  std::string out = exchange("GET / HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 431", 0), 0u) << out;
+}
+
+TEST_F(ServerTest, ContentLengthWithTransferEncodingIs400) {
+  std::string out = exchange(
+      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << out;
+  EXPECT_EQ(out.find("abc"), std::string::npos) << "the body must not be served: " << out;
+}
+
+TEST_F(ServerTest, DifferingContentLengthsAre400) {
+  std::string out = exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd");
+  EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << out;
+}
+
+TEST_F(ServerTest, BadChunkSizeIs400) {
+  std::string out = exchange("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << out;
+}
+
+TEST_F(ServerTest, GarbageIs400AndServerSurvives) {
+  std::string out = exchange("\x01\x02 garbage\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << out;
+  EXPECT_NE(exchange("GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").find("/ok:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace portico::http
