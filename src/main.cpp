@@ -1,10 +1,11 @@
 // portico: wiring only. Flags → components → run.
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <spdlog/spdlog.h>
 #include <thread>
 
 #include "app/demo.h"
@@ -182,22 +183,28 @@ int main(int argc, char** argv) {
   auto* serveCmd = app.add_subcommand("serve", "Run the management API and the data plane");
   serveCmd->set_config("--config", "", "Read options from a TOML/INI config file");
   serveCmd->add_option("--data-dir", opt.dataDir, "Where state is kept (SQLite)")
-      ->envname("PORTICO_DATA_DIR")->capture_default_str();
+      ->envname("PORTICO_DATA_DIR")
+      ->capture_default_str();
   serveCmd->add_option("--admin-listen", opt.adminListen, "HOST:PORT of the management API (port 0 = any)")
-      ->envname("PORTICO_ADMIN_LISTEN")->capture_default_str();
+      ->envname("PORTICO_ADMIN_LISTEN")
+      ->capture_default_str();
   serveCmd->add_option("--listen", opt.listen, "HOST:PORT of the data plane (port 0 = any)")
-      ->envname("PORTICO_LISTEN")->capture_default_str();
+      ->envname("PORTICO_LISTEN")
+      ->capture_default_str();
   serveCmd->add_option("--threads", opt.threads, "Worker threads (default: one per core)")->envname("PORTICO_THREADS");
   serveCmd->add_option("--ready-file", opt.readyFile, "Write {admin,data,pid} JSON here once listening");
-  serveCmd->add_option("--credentials-file", opt.credentialsFile,
-                       "Access keys the management API accepts: 'KEY_ID SECRET' per line")
+  serveCmd
+      ->add_option("--credentials-file", opt.credentialsFile,
+                   "Access keys the management API accepts: 'KEY_ID SECRET' per line")
       ->envname("PORTICO_CREDENTIALS_FILE");
   serveCmd->add_flag("--no-dev-credentials", opt.noDevCredentials, "Refuse the dev default test/test")
       ->envname("PORTICO_NO_DEV_CREDENTIALS");
   serveCmd->add_flag("--demo", opt.demo, "Create and deploy a small example API on start");
-  serveCmd->add_option("--region", opt.region, "AWS region Portico reports")->envname("PORTICO_REGION")
+  serveCmd->add_option("--region", opt.region, "AWS region Portico reports")
+      ->envname("PORTICO_REGION")
       ->capture_default_str();
-  serveCmd->add_option("--log-level", opt.logLevel, "trace, debug, info, warn, error")->envname("PORTICO_LOG_LEVEL")
+  serveCmd->add_option("--log-level", opt.logLevel, "trace, debug, info, warn, error")
+      ->envname("PORTICO_LOG_LEVEL")
       ->capture_default_str();
 
   auto* versionCmd = app.add_subcommand("version", "Print the version");

@@ -1,7 +1,8 @@
 #include "app/demo.h"
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
 
 #include "common/json_util.h"
 

@@ -24,8 +24,8 @@ class IdGenerator {
   std::string uuid() {
     static constexpr char kHex[] = "0123456789abcdef";
     std::uint64_t hi = rng_(), lo = rng_();
-    hi = (hi & ~0xF000ULL) | 0x4000ULL;                  // version 4
-    lo = (lo & ~(0xC0ULL << 56)) | (0x80ULL << 56);      // variant 10
+    hi = (hi & ~0xF000ULL) | 0x4000ULL;              // version 4
+    lo = (lo & ~(0xC0ULL << 56)) | (0x80ULL << 56);  // variant 10
     std::string out;
     out.reserve(36);
     for (int i = 0; i < 32; ++i) {

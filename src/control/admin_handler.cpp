@@ -1,7 +1,8 @@
 #include "control/admin_handler.h"
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
 
 #include "common/uri_encoding.h"
 #include "http/error_responses.h"

@@ -32,8 +32,8 @@ ApiError invalidPath(std::string_view path, std::string_view op, std::span<const
       allowed += "/*";
     }
   }
-  return ApiError::badRequest("Invalid patch path  '" + std::string(path) + "' specified for op '" +
-                              std::string(op) + "'. Must be one of: [" + allowed + "]");
+  return ApiError::badRequest("Invalid patch path  '" + std::string(path) + "' specified for op '" + std::string(op) +
+                              "'. Must be one of: [" + allowed + "]");
 }
 
 Result<bool> parseBool(std::string_view v) {
@@ -45,8 +45,8 @@ Result<bool> parseBool(std::string_view v) {
 Status applyOne(bj::object& doc, std::string_view op, std::string_view path, const std::optional<std::string>& value,
                 std::span<const PatchField> fields) {
   for (const auto& f : fields) {
-    bool isContainer = f.kind == FieldKind::kStringMap || f.kind == FieldKind::kBoolMap ||
-                       f.kind == FieldKind::kStringList;
+    bool isContainer =
+        f.kind == FieldKind::kStringMap || f.kind == FieldKind::kBoolMap || f.kind == FieldKind::kStringList;
     if (!isContainer) {
       if (path != f.path) continue;
       if (op == "remove") {
@@ -55,7 +55,9 @@ Status applyOne(bj::object& doc, std::string_view op, std::string_view path, con
       }
       if (!value) return ApiError::badRequest("Invalid null value for path " + std::string(path));
       switch (f.kind) {
-        case FieldKind::kString: doc[f.key] = *value; break;
+        case FieldKind::kString:
+          doc[f.key] = *value;
+          break;
         case FieldKind::kBool: {
           auto b = parseBool(*value);
           if (!b) return b.takeError();
@@ -71,7 +73,8 @@ Status applyOne(bj::object& doc, std::string_view op, std::string_view path, con
           doc[f.key] = n;
           break;
         }
-        default: break;
+        default:
+          break;
       }
       return Ok{};
     }
@@ -81,7 +84,8 @@ Status applyOne(bj::object& doc, std::string_view op, std::string_view path, con
       auto& v = doc[f.key];
       if (!v.is_array()) v = bj::array();
       auto& arr = v.get_array();
-      auto it = std::find_if(arr.begin(), arr.end(), [&](const bj::value& x) { return x.is_string() && x.get_string() == name; });
+      auto it = std::find_if(arr.begin(), arr.end(),
+                             [&](const bj::value& x) { return x.is_string() && x.get_string() == name; });
       if (op == "remove") {
         if (it != arr.end()) arr.erase(it);
       } else if (it == arr.end()) {

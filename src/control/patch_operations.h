@@ -22,7 +22,7 @@ enum class FieldKind {
 struct PatchField {
   std::string_view path;  // "/description" or, for maps and lists, the prefix "/variables"
   FieldKind kind;
-  std::string_view key;   // document key
+  std::string_view key;  // document key
 };
 
 /// Decodes a JSON Pointer segment: "~1" → "/", "~0" → "~".

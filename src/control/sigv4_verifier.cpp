@@ -16,7 +16,9 @@ constexpr const char* kMismatch =
     "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access "
     "Key and signing method. Consult the service documentation for details.";
 
-ApiError denied(std::string type, std::string message) { return ApiError{std::move(type), 403, std::move(message)}; }
+ApiError denied(std::string type, std::string message) {
+  return ApiError{std::move(type), 403, std::move(message)};
+}
 
 std::string toHex(const unsigned char* p, std::size_t n) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -220,23 +222,25 @@ Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSourc
     start = slash + 1;
   }
   if (scope.size() != 5 || scope[4] != "aws4_request") {
-    return denied("IncompleteSignatureException",
-                  "Credential should be scoped to a valid region, not '" + (scope.size() > 2 ? scope[2] : "") +
-                      "'. Authorization=" + std::string(header));
+    return denied("IncompleteSignatureException", "Credential should be scoped to a valid region, not '" +
+                                                      (scope.size() > 2 ? scope[2] : "") +
+                                                      "'. Authorization=" + std::string(header));
   }
   auto dates = headerValues(req, "x-amz-date");
   if (dates.empty()) dates = headerValues(req, "date");
   if (dates.empty()) {
     return denied("IncompleteSignatureException",
                   "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
-                  "Authorization=" + std::string(header));
+                  "Authorization=" +
+                      std::string(header));
   }
   std::string amzDate(trim(dates.front()));
   auto when = parseAmzDate(amzDate);
   if (!when || amzDate.compare(0, 8, scope[1]) != 0) {
-    return denied("InvalidSignatureException", "Date in Credential scope does not match YYYYMMDD from ISO-8601 "
-                                               "version of date from HTTP: '" + scope[1] + "' != '" +
-                                                   amzDate.substr(0, 8) + "'");
+    return denied("InvalidSignatureException",
+                  "Date in Credential scope does not match YYYYMMDD from ISO-8601 "
+                  "version of date from HTTP: '" +
+                      scope[1] + "' != '" + amzDate.substr(0, 8) + "'");
   }
   auto secret = creds.secretFor(scope[0]);
   if (!secret) return denied("UnrecognizedClientException", "The security token included in the request is invalid.");

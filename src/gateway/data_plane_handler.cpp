@@ -50,8 +50,7 @@ DataPlaneHandler::DataPlaneHandler(const StageRegistry& registry, const Pipeline
   for (unsigned i = 0; i < threads; ++i) ids_.push_back(std::make_unique<IdGenerator>());
 }
 
-boost::asio::awaitable<http::Response> DataPlaneHandler::handle(http::Request& req,
-                                                                const http::ConnectionInfo& conn) {
+boost::asio::awaitable<http::Response> DataPlaneHandler::handle(http::Request& req, const http::ConnectionInfo& conn) {
   IdGenerator& ids = *ids_[conn.workerIndex % ids_.size()];
   std::string requestId = ids.uuid();
   std::string apigwId = ids.alnum(16);
@@ -64,8 +63,14 @@ boost::asio::awaitable<http::Response> DataPlaneHandler::handle(http::Request& r
   auto match = route(stage->root, address->path, req.method_string());
   if (!match || !match->method) co_return gatewayErrorResponse(missingToken, requestId, apigwId);
 
-  RequestContext ctx{req, conn, std::move(stage), std::move(requestId), std::move(apigwId),
-                     std::move(address->path), std::move(address->query), std::move(*match)};
+  RequestContext ctx{req,
+                     conn,
+                     std::move(stage),
+                     std::move(requestId),
+                     std::move(apigwId),
+                     std::move(address->path),
+                     std::move(address->query),
+                     std::move(*match)};
   co_return co_await pipeline_.run(ctx);
 }
 

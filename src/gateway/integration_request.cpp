@@ -8,8 +8,9 @@
 namespace portico::gateway {
 namespace {
 
-constexpr std::string_view kHopByHop[] = {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
-                                          "te", "trailer", "upgrade", "host", "content-length", "expect"};
+constexpr std::string_view kHopByHop[] = {
+    "connection",     "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "host",
+    "content-length", "expect"};
 
 bool isHopByHop(std::string_view name) {
   for (auto h : kHopByHop) {
@@ -22,8 +23,8 @@ bool isHopByHop(std::string_view name) {
 std::string encodePathValue(std::string_view v) {
   std::string out;
   for (char c : v) {
-    bool keep = std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-_.~/%:@!$&'()*+,;=").find(c) !=
-                                                                    std::string_view::npos;
+    bool keep = std::isalnum(static_cast<unsigned char>(c)) ||
+                std::string_view("-_.~/%:@!$&'()*+,;=").find(c) != std::string_view::npos;
     if (keep) {
       out.push_back(c);
     } else {

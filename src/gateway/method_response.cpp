@@ -7,7 +7,7 @@ namespace portico::gateway {
 namespace {
 
 constexpr std::string_view kDropped[] = {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
-                                         "te", "trailer", "upgrade", "content-length"};
+                                         "te",         "trailer",    "upgrade",          "content-length"};
 
 bool dropped(std::string_view name) {
   for (auto d : kDropped) {

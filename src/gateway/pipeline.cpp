@@ -16,10 +16,15 @@ boost::asio::awaitable<http::Response> Pipeline::run(RequestContext& ctx) const 
   if (!integration) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});
   integrations::Integration* backend = nullptr;
   switch (integration->type) {
-    case IntegrationType::kMock: backend = integrations_.mock; break;
+    case IntegrationType::kMock:
+      backend = integrations_.mock;
+      break;
     case IntegrationType::kHttp:
-    case IntegrationType::kHttpProxy: backend = integrations_.http; break;
-    default: break;  // AWS and AWS_PROXY run once the Lambda integrations land
+    case IntegrationType::kHttpProxy:
+      backend = integrations_.http;
+      break;
+    default:
+      break;  // AWS and AWS_PROXY run once the Lambda integrations land
   }
   if (!backend) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});
 

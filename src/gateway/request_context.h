@@ -21,7 +21,7 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 /// What the Integration Request stage builds and the integration sends.
 struct IntegrationRequest {
   std::string method;
-  std::string url;       // full URL for HTTP integrations
+  std::string url;  // full URL for HTTP integrations
   HeaderList headers;
   std::string body;
 };
@@ -46,8 +46,8 @@ struct RequestContext {
 
   // Method request, as parsed by method_request.
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
-  std::map<std::string, std::string> queryLast;           // last value per name
-  std::map<std::string, std::string> headersLast;         // header name (as sent) → last value
+  std::map<std::string, std::string> queryLast;            // last value per name
+  std::map<std::string, std::string> headersLast;          // header name (as sent) → last value
 
   IntegrationRequest integrationRequest;
   IntegrationResult integrationResult;

@@ -15,7 +15,7 @@ namespace portico::gateway {
 
 struct RouteMatch {
   const RouteNode* resource = nullptr;
-  const CompiledMethod* method = nullptr;  // null: the resource exists but has no such method
+  const CompiledMethod* method = nullptr;         // null: the resource exists but has no such method
   std::map<std::string, std::string> pathParams;  // {var} decoded; {proxy+} raw (still %-encoded)
 };
 

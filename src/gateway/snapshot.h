@@ -4,9 +4,10 @@
 // by shared_ptr<const StageSnapshot> and never changed after construction, so
 // requests read it without locks (see stage_registry.h for the swap).
 #pragma once
+#include <re2/re2.h>
+
 #include <map>
 #include <memory>
-#include <re2/re2.h>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -19,8 +20,8 @@ using TemplateMap = std::map<std::string, std::shared_ptr<const vtl::CompiledTem
 
 struct CompiledIntegrationResponse {
   std::string statusCode;
-  std::string selectionPattern;                 // empty = the default response
-  std::shared_ptr<const re2::RE2> pattern;      // compiled selectionPattern (null for the default)
+  std::string selectionPattern;                           // empty = the default response
+  std::shared_ptr<const re2::RE2> pattern;                // compiled selectionPattern (null for the default)
   std::map<std::string, std::string> responseParameters;  // method.response.header.X → source
   TemplateMap responseTemplates;
   std::string contentHandling;
@@ -37,7 +38,7 @@ struct CompiledIntegration {
   std::string passthroughBehavior = "WHEN_NO_MATCH";
   std::string contentHandling;
   int timeoutMs = 29000;
-  std::vector<CompiledIntegrationResponse> responses;  // those with patterns first, in key order
+  std::vector<CompiledIntegrationResponse> responses;            // those with patterns first, in key order
   const CompiledIntegrationResponse* defaultResponse = nullptr;  // points into responses
 };
 
@@ -63,7 +64,7 @@ struct RouteNode {
   std::unordered_map<std::string, std::unique_ptr<RouteNode>> literals;
   std::unique_ptr<RouteNode> variable;  // {name}
   std::string variableName;
-  std::unique_ptr<RouteNode> greedy;    // {name+}
+  std::unique_ptr<RouteNode> greedy;  // {name+}
   std::string greedyName;
   std::unordered_map<std::string, std::unique_ptr<CompiledMethod>> methods;  // verb or "ANY"
 };

@@ -20,6 +20,8 @@ Response errorResponse(int status, std::string_view type, std::string_view messa
   return res;
 }
 
-Response errorResponse(const ApiError& error) { return errorResponse(error.status, error.type, error.message); }
+Response errorResponse(const ApiError& error) {
+  return errorResponse(error.status, error.type, error.message);
+}
 
 }  // namespace portico::http

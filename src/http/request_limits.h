@@ -6,9 +6,9 @@
 namespace portico::http {
 
 struct RequestLimits {
-  std::size_t headerBytes = 64 * 1024;        // whole header block → 431 beyond
-  std::size_t headerCount = 200;              // number of header fields → 431 beyond
-  std::size_t bodyBytes = 10 * 1024 * 1024;   // API Gateway's 10 MB payload limit → 413 beyond
+  std::size_t headerBytes = 64 * 1024;              // whole header block → 431 beyond
+  std::size_t headerCount = 200;                    // number of header fields → 431 beyond
+  std::size_t bodyBytes = 10 * 1024 * 1024;         // API Gateway's 10 MB payload limit → 413 beyond
   std::chrono::milliseconds requestTimeout{30000};  // to read one whole request once it started
   std::chrono::milliseconds idleTimeout{60000};     // keep-alive wait for the next request
   std::chrono::milliseconds writeTimeout{30000};    // to write one response

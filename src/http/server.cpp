@@ -1,13 +1,14 @@
 // Server implementation: acceptors, worker loops and the per-connection session.
 #include "http/server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <list>
 #include <mutex>
-#include <spdlog/spdlog.h>
 #include <thread>
 
 #include "http/error_responses.h"
@@ -45,8 +46,7 @@ struct Server::Impl {
   std::unique_ptr<asio::steady_timer> drainTimer;
 
   asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, const ListenerSpec& spec);
-  asio::awaitable<void> session(tcp::socket socket, const ListenerSpec& spec, Worker& worker,
-                                unsigned index);
+  asio::awaitable<void> session(tcp::socket socket, const ListenerSpec& spec, Worker& worker, unsigned index);
   void beginDrain(std::chrono::milliseconds drainTimeout);
   void stopAll();
 };
@@ -110,8 +110,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, const ListenerSp
       early = errorResponse(413, "RequestTooLarge", "Request Too Long");
     } else if (ec == bhttp::error::header_limit) {
       early = errorResponse(431, "RequestHeaderFieldsTooLarge", "Request Header Fields Too Large");
-    } else if (ec && isFramingError(ec) && ec != bhttp::error::end_of_stream &&
-               ec != bhttp::error::partial_message) {
+    } else if (ec && isFramingError(ec) && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
       early = errorResponse(400, "BadRequestException", "Bad Request");
     } else if (ec) {
       break;  // timeout, reset or EOF mid-request: nothing useful to answer
@@ -211,9 +210,13 @@ Server::Server(std::vector<ListenerSpec> listeners, unsigned threads) : impl_(st
 
 Server::~Server() = default;
 
-asio::io_context& Server::workerContext(unsigned i) { return impl_->workers.at(i)->ioc; }
+asio::io_context& Server::workerContext(unsigned i) {
+  return impl_->workers.at(i)->ioc;
+}
 
-unsigned Server::threads() const { return static_cast<unsigned>(impl_->workers.size()); }
+unsigned Server::threads() const {
+  return static_cast<unsigned>(impl_->workers.size());
+}
 
 std::vector<tcp::endpoint> Server::bind() {
   std::vector<tcp::endpoint> bound;
@@ -232,8 +235,7 @@ std::vector<tcp::endpoint> Server::bind() {
 
 void Server::run() {
   for (std::size_t i = 0; i < impl_->specs.size(); ++i) {
-    asio::co_spawn(impl_->workers[0]->ioc, impl_->acceptLoop(*impl_->acceptors[i], impl_->specs[i]),
-                   asio::detached);
+    asio::co_spawn(impl_->workers[0]->ioc, impl_->acceptLoop(*impl_->acceptors[i], impl_->specs[i]), asio::detached);
   }
   std::vector<std::thread> threads;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;

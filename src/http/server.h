@@ -22,7 +22,7 @@ namespace portico::http {
 struct ListenerSpec {
   std::string name;  // for logs: "admin", "data"
   std::string host;
-  unsigned short port = 0;  // 0 = any free port
+  unsigned short port = 0;     // 0 = any free port
   Handler* handler = nullptr;  // borrowed; must outlive the server
   RequestLimits limits;
 };

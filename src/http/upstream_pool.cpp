@@ -87,7 +87,7 @@ asio::awaitable<UpstreamOutcome> UpstreamPool::send(const UpstreamTarget& target
       } else {
         tcp::resolver resolver(impl_->ioc);
         auto [rec, results] = co_await resolver.async_resolve(target.host, std::to_string(target.port),
-                                                               asio::as_tuple(asio::use_awaitable));
+                                                              asio::as_tuple(asio::use_awaitable));
         if (rec) {
           UpstreamOutcome out;
           out.detail = "resolve " + target.host + ": " + rec.message();

@@ -1,8 +1,9 @@
 // HTTP and HTTP_PROXY integrations: send the mapped request to the endpoint
 // through the worker's keep-alive pool. Timeout → 504 "Endpoint request timed out";
 // any other failure → the INTEGRATION_FAILURE gateway response.
-#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/url/parse.hpp>
 
 #include "http/upstream_pool.h"
 #include "integrations/integration.h"
@@ -38,8 +39,8 @@ class HttpIntegration final : public Integration {
     req.body() = ir.body;
 
     const auto& integration = *ctx.match.method->integration;
-    auto outcome = co_await pools_[ctx.conn.workerIndex]->send(target, req,
-                                                               std::chrono::milliseconds(integration.timeoutMs));
+    auto outcome =
+        co_await pools_[ctx.conn.workerIndex]->send(target, req, std::chrono::milliseconds(integration.timeoutMs));
     if (!outcome.ok) {
       spdlog::info("request {}: integration {} failed: {}", ctx.requestId, ir.url, outcome.detail);
       if (outcome.error == http::UpstreamErrorKind::kTimeout) {

@@ -27,6 +27,8 @@ class MockIntegration final : public Integration {
 
 }  // namespace
 
-std::unique_ptr<Integration> makeMockIntegration() { return std::make_unique<MockIntegration>(); }
+std::unique_ptr<Integration> makeMockIntegration() {
+  return std::make_unique<MockIntegration>();
+}
 
 }  // namespace portico::integrations

@@ -23,8 +23,8 @@ struct Document {
   std::string kind;
   std::string scope;
   std::string id;
-  std::string body;        // JSON text
-  std::int64_t seq = 0;    // insertion order, assigned by the store on first put
+  std::string body;      // JSON text
+  std::int64_t seq = 0;  // insertion order, assigned by the store on first put
 };
 
 class StoreError : public std::runtime_error {
@@ -39,8 +39,7 @@ class Store {
   /// Inserts or replaces a document. A replaced document keeps its insertion order.
   virtual void put(const Document& doc) = 0;
   /// The document, or nullopt.
-  virtual std::optional<Document> get(std::string_view kind, std::string_view scope,
-                                      std::string_view id) = 0;
+  virtual std::optional<Document> get(std::string_view kind, std::string_view scope, std::string_view id) = 0;
   /// All documents of a kind in a scope, in insertion order.
   virtual std::vector<Document> list(std::string_view kind, std::string_view scope) = 0;
   /// Removes one document; false if it did not exist.

@@ -23,6 +23,8 @@ class LiteralTemplateEngine final : public TemplateEngine {
 
 }  // namespace
 
-std::unique_ptr<TemplateEngine> makeLiteralTemplateEngine() { return std::make_unique<LiteralTemplateEngine>(); }
+std::unique_ptr<TemplateEngine> makeLiteralTemplateEngine() {
+  return std::make_unique<LiteralTemplateEngine>();
+}
 
 }  // namespace portico::vtl

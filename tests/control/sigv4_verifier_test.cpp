@@ -25,11 +25,14 @@ TEST(SigV4, AwsTestSuiteGetVanilla) {
   StaticCredentials creds;
   creds.add("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
   FixedClock clock(at(2015, 8, 30, 12, 36, 0));
-  SigV4Request req{"GET", "/", {{"Host", "example.amazonaws.com"}, {"X-Amz-Date", "20150830T123600Z"},
-                                {"Authorization",
-                                 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
-                                 "SignedHeaders=host;x-amz-date, "
-                                 "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"}},
+  SigV4Request req{"GET",
+                   "/",
+                   {{"Host", "example.amazonaws.com"},
+                    {"X-Amz-Date", "20150830T123600Z"},
+                    {"Authorization",
+                     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
+                     "SignedHeaders=host;x-amz-date, "
+                     "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"}},
                    ""};
   auto id = verifySigV4(req, creds, clock);
   ASSERT_TRUE(id) << id.error().message;
@@ -40,9 +43,10 @@ TEST(SigV4, AwsTestSuiteGetVanilla) {
 // The AWS CLI v2 capture in aws-cli-wire.md (create-rest-api, secret "test").
 SigV4Request cliCreateRestApi(std::string_view body, std::string_view signature) {
   static std::string auth;
-  auth = "AWS4-HMAC-SHA256 Credential=test/20261125/us-east-1/apigateway/aws4_request, "
-         "SignedHeaders=accept;content-type;host;x-amz-date, Signature=" +
-         std::string(signature);
+  auth =
+      "AWS4-HMAC-SHA256 Credential=test/20261125/us-east-1/apigateway/aws4_request, "
+      "SignedHeaders=accept;content-type;host;x-amz-date, Signature=" +
+      std::string(signature);
   return SigV4Request{"POST",
                       "/restapis",
                       {{"Host", "127.0.0.1:4599"},
@@ -118,7 +122,11 @@ TEST(SigV4, MissingAndIncompleteHeaders) {
   ASSERT_FALSE(a);
   EXPECT_EQ(a.error().type, "MissingAuthenticationTokenException");
   EXPECT_EQ(a.error().message, "Missing Authentication Token");
-  SigV4Request partial{"GET", "/restapis", {{"Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/apigateway/aws4_request"}}, ""};
+  SigV4Request partial{
+      "GET",
+      "/restapis",
+      {{"Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/apigateway/aws4_request"}},
+      ""};
   auto b = verifySigV4(partial, creds, clock);
   ASSERT_FALSE(b);
   EXPECT_EQ(b.error().type, "IncompleteSignatureException");

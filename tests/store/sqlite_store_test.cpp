@@ -1,7 +1,7 @@
-#include "store/store.h"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
+
+#include "store/store.h"
 
 namespace portico::store {
 namespace {

@@ -1,8 +1,9 @@
 #include "control/apigateway/apigateway_context.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json.hpp>
 #include <charconv>
-#include <spdlog/spdlog.h>
 
 #include "common/json_util.h"
 #include "gateway/snapshot_compiler.h"
@@ -64,7 +65,9 @@ Result<AdminReply> pagedList(const AdminCall& call, std::vector<bj::object> item
   return AdminReply{200, bj::value(std::move(body))};
 }
 
-AdminReply reply(int status, bj::object body) { return AdminReply{status, bj::value(std::move(body))}; }
+AdminReply reply(int status, bj::object body) {
+  return AdminReply{status, bj::value(std::move(body))};
+}
 
 Status publishStage(ApiGatewayContext& ctx, const std::string& apiId, const bj::object& stage) {
   std::string deploymentId = json::strOr(stage, "deploymentId", "");

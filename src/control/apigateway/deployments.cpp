@@ -105,7 +105,8 @@ Result<bj::object> loadDeployment(ApiGatewayContext& ctx, const std::string& api
 }  // namespace
 
 void registerDeploymentRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
-  routes.add(verb::post, "restapis/{}/deployments", [&ctx](const AdminCall& call) { return createDeployment(ctx, call); });
+  routes.add(verb::post, "restapis/{}/deployments",
+             [&ctx](const AdminCall& call) { return createDeployment(ctx, call); });
   routes.add(verb::get, "restapis/{}/deployments", [&ctx](const AdminCall& call) -> Result<AdminReply> {
     std::lock_guard lock(ctx.mu);
     auto api = loadApi(ctx, call.params[0]);

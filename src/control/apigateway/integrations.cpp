@@ -2,9 +2,10 @@
 // Put/Get/Update/DeleteIntegrationResponse. Templates and selection patterns are compiled
 // here, at put time, so a bad one is refused before it can be deployed.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html
+#include <re2/re2.h>
+
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
-#include <re2/re2.h>
 
 #include "common/json_util.h"
 #include "control/apigateway/method_access.h"
@@ -38,12 +39,15 @@ constexpr PatchField kIntegrationResponseFields[] = {
 };
 
 ApiError mappingError(std::string_view expr) {
-  return ApiError::badRequest("Invalid mapping expression specified: Validation Result: warnings : [], errors : "
-                              "[Invalid mapping expression specified: " + std::string(expr) + "]");
+  return ApiError::badRequest(
+      "Invalid mapping expression specified: Validation Result: warnings : [], errors : "
+      "[Invalid mapping expression specified: " +
+      std::string(expr) + "]");
 }
 
 Status validateRequestParameters(const bj::object& integration) {
-  static const RE2 kTarget(R"(integration\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.[a-zA-Z0-9._$-]+)");
+  static const RE2 kTarget(
+      R"(integration\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.[a-zA-Z0-9._$-]+)");
   static const RE2 kSource(
       R"(method\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.[a-zA-Z0-9._$-]+|)"
       R"(method\.request\.body(\..+)?|stageVariables\.[a-zA-Z0-9_]+|context\.[a-zA-Z0-9._]+|'[^']*')");
@@ -109,10 +113,12 @@ Status validateIntegration(ApiGatewayContext& ctx, const bj::object& in) {
   }
   auto passthrough = json::strOr(in, "passthroughBehavior", "WHEN_NO_MATCH");
   if (passthrough != "WHEN_NO_MATCH" && passthrough != "WHEN_NO_TEMPLATES" && passthrough != "NEVER") {
-    return ApiError::badRequest("Invalid passthrough behavior specified. Valid options are WHEN_NO_MATCH,WHEN_NO_TEMPLATES,NEVER");
+    return ApiError::badRequest(
+        "Invalid passthrough behavior specified. Valid options are WHEN_NO_MATCH,WHEN_NO_TEMPLATES,NEVER");
   }
   if (auto h = json::str(in, "contentHandling"); h && *h != "CONVERT_TO_BINARY" && *h != "CONVERT_TO_TEXT") {
-    return ApiError::badRequest("Invalid content handling specified. Valid options are CONVERT_TO_BINARY,CONVERT_TO_TEXT");
+    return ApiError::badRequest(
+        "Invalid content handling specified. Valid options are CONVERT_TO_BINARY,CONVERT_TO_TEXT");
   }
   if (auto* t = in.if_contains("timeoutInMillis")) {
     if (!t->is_int64() || t->get_int64() < 50 || t->get_int64() > 29000) {
@@ -231,9 +237,8 @@ void registerIntegrationRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
     });
   };
   routes.add(verb::get, kResponse, [withResponse](const AdminCall& call) {
-    return withResponse(call, [](MethodRef&, bj::object&, bj::object&, bj::object& r) -> Result<AdminReply> {
-      return reply(200, r);
-    });
+    return withResponse(
+        call, [](MethodRef&, bj::object&, bj::object&, bj::object& r) -> Result<AdminReply> { return reply(200, r); });
   });
   routes.add(verb::patch, kResponse, [withResponse, &ctx](const AdminCall& call) -> Result<AdminReply> {
     auto body = call.json();

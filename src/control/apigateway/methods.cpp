@@ -1,8 +1,9 @@
 // Method and MethodResponse operations: Put/Get/Update/DeleteMethod and
 // Put/Get/Update/DeleteMethodResponse.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_Method.html
-#include <boost/json.hpp>
 #include <re2/re2.h>
+
+#include <boost/json.hpp>
 
 #include "common/json_util.h"
 #include "control/apigateway/method_access.h"
@@ -24,9 +25,13 @@ bool isValidStatusCode(std::string_view code) {
          std::isdigit(static_cast<unsigned char>(code[2]));
 }
 
-bj::object& MethodRef::method() { return json::objAt(json::objAt(resource, "resourceMethods"), httpMethod); }
+bj::object& MethodRef::method() {
+  return json::objAt(json::objAt(resource, "resourceMethods"), httpMethod);
+}
 
-void MethodRef::save(ApiGatewayContext& ctx) const { saveDoc(ctx, kResource, apiId, resourceId, resource); }
+void MethodRef::save(ApiGatewayContext& ctx) const {
+  saveDoc(ctx, kResource, apiId, resourceId, resource);
+}
 
 Result<MethodRef> loadMethod(ApiGatewayContext& ctx, const std::string& apiId, const std::string& resourceId,
                              const std::string& httpMethod) {
@@ -39,13 +44,16 @@ Result<MethodRef> loadMethod(ApiGatewayContext& ctx, const std::string& apiId, c
 
 namespace {
 
-const char* kInvalidMethod = "Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY";
+const char* kInvalidMethod =
+    "Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY";
 
 Status validateMethod(const bj::object& m) {
-  static const RE2 kParam(R"(method\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.[^\s]+)");
+  static const RE2 kParam(
+      R"(method\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.[^\s]+)");
   auto auth = json::strOr(m, "authorizationType", "NONE");
   if (auth != "NONE" && auth != "AWS_IAM" && auth != "CUSTOM" && auth != "COGNITO_USER_POOLS") {
-    return ApiError::badRequest("Invalid authorization type specified. Valid options are NONE,AWS_IAM,CUSTOM,COGNITO_USER_POOLS");
+    return ApiError::badRequest(
+        "Invalid authorization type specified. Valid options are NONE,AWS_IAM,CUSTOM,COGNITO_USER_POOLS");
   }
   if ((auth == "CUSTOM" || auth == "COGNITO_USER_POOLS") && !json::str(m, "authorizerId")) {
     return ApiError::badRequest("Invalid authorizer ID specified. Setting the authorization type to " + auth +
@@ -177,9 +185,8 @@ void registerMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
 
   routes.add(verb::put, kResponse, [&ctx](const AdminCall& call) { return putMethodResponse(ctx, call); });
   routes.add(verb::get, kResponse, [&ctx](const AdminCall& call) {
-    return withMethodResponse(ctx, call, [](MethodRef&, bj::object&, bj::object& mr) -> Result<AdminReply> {
-      return reply(200, mr);
-    });
+    return withMethodResponse(
+        ctx, call, [](MethodRef&, bj::object&, bj::object& mr) -> Result<AdminReply> { return reply(200, mr); });
   });
   routes.add(verb::patch, kResponse, [&ctx](const AdminCall& call) -> Result<AdminReply> {
     auto body = call.json();

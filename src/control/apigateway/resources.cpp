@@ -1,7 +1,8 @@
 // Resource operations: GetResources, CreateResource, GetResource, UpdateResource, DeleteResource.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_Resource.html
-#include <boost/json.hpp>
 #include <re2/re2.h>
+
+#include <boost/json.hpp>
 
 #include "common/json_util.h"
 #include "control/apigateway/apigateway_context.h"
@@ -12,8 +13,12 @@ namespace bj = boost::json;
 using boost::beast::http::verb;
 namespace {
 
-bool isVariable(std::string_view part) { return part.size() > 2 && part.front() == '{' && part.back() == '}'; }
-bool isGreedy(std::string_view part) { return isVariable(part) && part.ends_with("+}"); }
+bool isVariable(std::string_view part) {
+  return part.size() > 2 && part.front() == '{' && part.back() == '}';
+}
+bool isGreedy(std::string_view part) {
+  return isVariable(part) && part.ends_with("+}");
+}
 
 Status validatePathPart(std::string_view part) {
   static const RE2 kLiteral(R"([a-zA-Z0-9._\-:@&=$,!'*()~]+)");
@@ -157,7 +162,8 @@ void registerResourceRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
     for (auto& r : listDocs(ctx, kResource, call.params[0])) items.push_back(present(std::move(r), embed));
     return pagedList(call, std::move(items));
   });
-  routes.add(verb::post, "restapis/{}/resources/{}", [&ctx](const AdminCall& call) { return createResource(ctx, call); });
+  routes.add(verb::post, "restapis/{}/resources/{}",
+             [&ctx](const AdminCall& call) { return createResource(ctx, call); });
   routes.add(verb::get, "restapis/{}/resources/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
     std::lock_guard lock(ctx.mu);
     auto r = loadResource(ctx, call.params[0], call.params[1]);
@@ -165,8 +171,10 @@ void registerResourceRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
     bool embed = call.queryParam("embed").value_or("").find("methods") != std::string::npos;
     return reply(200, present(std::move(r).value(), embed));
   });
-  routes.add(verb::patch, "restapis/{}/resources/{}", [&ctx](const AdminCall& call) { return updateResource(ctx, call); });
-  routes.add(verb::delete_, "restapis/{}/resources/{}", [&ctx](const AdminCall& call) { return deleteResource(ctx, call); });
+  routes.add(verb::patch, "restapis/{}/resources/{}",
+             [&ctx](const AdminCall& call) { return updateResource(ctx, call); });
+  routes.add(verb::delete_, "restapis/{}/resources/{}",
+             [&ctx](const AdminCall& call) { return deleteResource(ctx, call); });
 }
 
 }  // namespace portico::control::apigateway

@@ -1,8 +1,9 @@
 // Stage operations: CreateStage, GetStages, GetStage, UpdateStage, DeleteStage.
 // Every change republishes the stage's compiled snapshot to the data plane.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_Stage.html
-#include <boost/json.hpp>
 #include <re2/re2.h>
+
+#include <boost/json.hpp>
 
 #include "common/json_util.h"
 #include "control/apigateway/apigateway_context.h"
@@ -169,7 +170,8 @@ void registerStageRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
     bj::array items;
     auto deploymentFilter = call.queryParam("deploymentId");
     for (auto& s : listDocs(ctx, kStage, call.params[0])) {
-      if (!deploymentFilter || json::strOr(s, "deploymentId", "") == *deploymentFilter) items.emplace_back(std::move(s));
+      if (!deploymentFilter || json::strOr(s, "deploymentId", "") == *deploymentFilter)
+        items.emplace_back(std::move(s));
     }
     bj::object body;
     body["item"] = std::move(items);
