@@ -1,132 +1,251 @@
+// SigV4 (AWS4-HMAC-SHA256, header form) verification: canonical request, string to sign, signing
+// key derivation and a constant-time comparison, with AWS's 403 error types and messages.
 #include "control/sigv4_verifier.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
-#include <ctime>
-
-#include "common/uri_encoding.h"
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
 
 namespace portico::control {
 namespace {
 
-constexpr const char* kMismatch =
-    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access "
-    "Key and signing method. Consult the service documentation for details.";
+using std::chrono::sys_seconds;
 
-ApiError denied(std::string type, std::string message) {
-  return ApiError{std::move(type), 403, std::move(message)};
+constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
+constexpr std::string_view kTerminator = "aws4_request";
+constexpr std::chrono::minutes kMaxSkew{15};
+constexpr std::string_view kSpaces = " \t\r\n";
+constexpr std::string_view kIncomplete = "IncompleteSignatureException";
+constexpr std::string_view kInvalid = "InvalidSignatureException";
+constexpr std::string_view kMismatch =
+    "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+    "Access Key and signing method. Consult the service documentation for details.";
+
+ApiError denied(std::string_view type, std::string message) {
+  return ApiError{std::string(type), 403, std::move(message)};
 }
 
-std::string toHex(const unsigned char* p, std::size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
+std::string toHex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
-  out.reserve(n * 2);
-  for (std::size_t i = 0; i < n; ++i) {
-    out.push_back(kHex[p[i] >> 4]);
-    out.push_back(kHex[p[i] & 0xF]);
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 0xF]);
   }
   return out;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+/// RFC 3986 encoding: every byte except A-Za-z0-9-_.~ (and '/' when keepSlash) becomes %XX.
+std::string uriEncode(std::string_view in, bool keepSlash) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(in.size());
+  for (unsigned char c : in) {
+    bool bare = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                c == '.' || c == '~' || (keepSlash && c == '/');
+    if (bare) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += {'%', kDigits[c >> 4], kDigits[c & 0xF]};
+    }
+  }
+  return out;
+}
+
+/// Decodes %XX escapes ('+' stays a literal plus, as in AWS query strings); bad escapes stay as sent.
+std::string uriDecode(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    unsigned byte = 0;
+    if (in[i] == '%' && i + 2 < in.size() && std::from_chars(&in[i + 1], &in[i + 3], byte, 16).ptr == &in[i + 3]) {
+      out.push_back(static_cast<char>(byte));
+      i += 2;
+    } else {
+      out.push_back(in[i]);
+    }
+  }
   return out;
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  s.remove_prefix(std::min(s.find_first_not_of(kSpaces), s.size()));
+  s.remove_suffix(s.size() - (s.find_last_not_of(kSpaces) + 1));  // npos + 1 == 0 when nothing is left
   return s;
 }
 
-/// All values of a header (case-insensitive name), in order.
-std::vector<std::string> headerValues(const SigV4Request& req, std::string_view lowerName) {
-  std::vector<std::string> out;
-  for (auto& [k, v] : req.headers) {
-    if (lower(k) == lowerName) out.push_back(v);
-  }
-  return out;
+bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+  auto lower = [](unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c; };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
 }
 
+/// Splits on `sep`, keeping empty pieces.
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0;;) {
+    std::size_t end = s.find(sep, start);
+    parts.push_back(s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) return parts;
+    start = end + 1;
+  }
+}
+
+/// The first header named `name` (case-insensitive), or nullptr.
+const std::string* findHeader(const SigV4Request& req, std::string_view name) {
+  for (const auto& [k, v] : req.headers) {
+    if (equalsIgnoreCase(k, name)) return &v;
+  }
+  return nullptr;
+}
+
+/// The x-amz-content-sha256 value, when the client sent and signed one.
+std::optional<std::string_view> declaredPayloadHash(const SigV4Request& req, std::string_view signedHeaders) {
+  constexpr std::string_view kName = "x-amz-content-sha256";
+  const std::string* value = findHeader(req, kName);
+  auto names = split(signedHeaders, ';');
+  if (value == nullptr ||
+      std::none_of(names.begin(), names.end(), [&](auto n) { return equalsIgnoreCase(n, kName); })) {
+    return std::nullopt;
+  }
+  return trim(*value);
+}
+
+/// Path as received, empty and dot segments removed, then percent-encoded again ('/' kept).
 std::string canonicalUri(std::string_view path) {
   std::vector<std::string_view> kept;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    std::size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    std::string_view seg = path.substr(start, end - start);
+  for (std::string_view seg : split(path, '/')) {
     if (seg == "..") {
       if (!kept.empty()) kept.pop_back();
     } else if (!seg.empty() && seg != ".") {
       kept.push_back(seg);
     }
-    start = end + 1;
   }
-  std::string out;
-  for (auto seg : kept) out += "/" + percentEncode(seg);
-  if (out.empty() || (path.size() > 1 && path.back() == '/')) out += "/";
+  std::string out = "/";
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    if (i > 0) out += '/';
+    out += uriEncode(kept[i], false);
+  }
+  if (!kept.empty() && path.back() == '/') out += '/';
   return out;
 }
 
+/// Each name and value decoded then strictly re-encoded, sorted by name then value.
 std::string canonicalQuery(std::string_view query) {
   std::vector<std::pair<std::string, std::string>> pairs;
-  std::size_t start = 0;
-  while (start < query.size()) {
-    std::size_t end = query.find('&', start);
-    if (end == std::string_view::npos) end = query.size();
-    std::string_view part = query.substr(start, end - start);
-    if (!part.empty()) {
-      auto eq = part.find('=');
-      std::string name = percentDecode(part.substr(0, eq));
-      std::string value = eq == std::string_view::npos ? "" : percentDecode(part.substr(eq + 1));
-      pairs.emplace_back(percentEncode(name), percentEncode(value));
-    }
-    start = end + 1;
+  for (std::string_view item : split(query, '&')) {
+    if (item.empty()) continue;
+    std::size_t eq = item.find('=');
+    std::string_view value = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
+    pairs.emplace_back(uriEncode(uriDecode(item.substr(0, eq)), false), uriEncode(uriDecode(value), false));
   }
   std::sort(pairs.begin(), pairs.end());
   std::string out;
-  for (auto& [k, v] : pairs) {
+  for (const auto& [name, value] : pairs) {
     if (!out.empty()) out += '&';
-    out += k + "=" + v;
+    out += name + '=' + value;
   }
   return out;
 }
 
-/// Parses "20150830T123600Z" as UTC.
-std::optional<std::time_t> parseAmzDate(std::string_view s) {
-  if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') return std::nullopt;
-  std::tm tm{};
-  auto num = [&](std::size_t pos, std::size_t len) {
-    int v = 0;
-    for (std::size_t i = pos; i < pos + len; ++i) {
-      if (!std::isdigit(static_cast<unsigned char>(s[i]))) return -1;
-      v = v * 10 + (s[i] - '0');
+/// "name:value\n" for each signed header; values trimmed, whitespace runs collapsed, repeats joined by ','.
+std::string canonicalHeaders(const SigV4Request& req, std::string_view signedHeaders) {
+  std::string out;
+  for (std::string_view name : split(signedHeaders, ';')) {
+    if (name.empty()) continue;
+    out += name;
+    out += ':';
+    bool first = true;
+    for (const auto& [k, v] : req.headers) {
+      if (!equalsIgnoreCase(k, name)) continue;
+      if (!first) out += ',';
+      first = false;
+      bool pendingSpace = false;
+      for (char c : trim(v)) {
+        if (kSpaces.find(c) != std::string_view::npos) {
+          pendingSpace = true;
+          continue;
+        }
+        if (pendingSpace) out += ' ';
+        pendingSpace = false;
+        out += c;
+      }
     }
-    return v;
-  };
-  int y = num(0, 4), mo = num(4, 2), d = num(6, 2), h = num(9, 2), mi = num(11, 2), se = num(13, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) {
-    return std::nullopt;
+    out += '\n';
   }
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = se;
-  return timegm(&tm);
+  return out;
 }
 
-std::string formatAmzDate(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[20];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+std::optional<sys_seconds> makeTime(int y, int mo, int d, int h, int mi, int se) {
+  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month(mo), std::chrono::day(d)};
+  if (!ymd.ok() || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59) return std::nullopt;
+  return std::chrono::sys_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{se};
+}
+
+/// "20150830T123600Z" (ISO-8601 basic, as in X-Amz-Date) or "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate, as
+/// in a Date header), UTC.
+std::optional<sys_seconds> parseRequestDate(std::string_view s) {
+  static constexpr std::string_view kDigits = "0123456789", kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  const std::string text(s);
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, used = 0;
+  if (s.size() == 16 && s.find_first_not_of(kDigits) == 8 && s[8] == 'T' &&
+      s.substr(9).find_first_not_of(kDigits) == 6 && s[15] == 'Z' &&
+      std::sscanf(text.c_str(), "%4d%2d%2dT%2d%2d%2dZ", &y, &mo, &d, &h, &mi, &se) == 6) {
+    return makeTime(y, mo, d, h, mi, se);
+  }
+  char month[4] = {};
+  if (std::sscanf(text.c_str(), "%*3s, %2d %3s %4d %2d:%2d:%2d GMT%n", &d, month, &y, &h, &mi, &se, &used) != 6 ||
+      used != static_cast<int>(text.size())) {
+    return std::nullopt;
+  }
+  const std::size_t m = kMonths.find(month);
+  if (std::string_view(month).size() != 3 || m == std::string_view::npos || m % 3 != 0) return std::nullopt;
+  return makeTime(y, static_cast<int>(m / 3 + 1), d, h, mi, se);
+}
+
+std::string formatIsoBasic(sys_seconds t) {
+  auto day = std::chrono::floor<std::chrono::days>(t);
+  std::chrono::year_month_day ymd{day};
+  std::chrono::hh_mm_ss hms{t - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
   return buf;
+}
+
+struct AuthParams {
+  std::string_view algorithm, credential, signedHeaders, signature;
+};
+
+/// "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..."; absent parts stay empty.
+AuthParams parseAuthorization(std::string_view header) {
+  AuthParams p;
+  std::size_t space = header.find(' ');
+  p.algorithm = header.substr(0, space);
+  if (space == std::string_view::npos) return p;
+  for (std::string_view part : split(header.substr(space + 1), ',')) {
+    std::size_t eq = part.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view key = trim(part.substr(0, eq)), value = trim(part.substr(eq + 1));
+    if (key == "Credential") p.credential = value;
+    if (key == "SignedHeaders") p.signedHeaders = value;
+    if (key == "Signature") p.signature = value;
+  }
+  return p;
+}
+
+bool hasQuerySignature(std::string_view target) {
+  std::string_view query = target.substr(std::min(target.find('?'), target.size()));
+  return query.find("?X-Amz-Signature=") != std::string_view::npos ||
+         query.find("&X-Amz-Signature=") != std::string_view::npos;
 }
 
 }  // namespace
@@ -134,141 +253,122 @@ std::string formatAmzDate(std::time_t t) {
 std::string sha256Hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  return toHex(md, len);
+  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+  return toHex(std::string_view(reinterpret_cast<const char*>(md), len));
 }
 
 std::string hmacSha256(std::string_view key, std::string_view data) {
+  static const unsigned char kNothing = 0;  // OpenSSL wants non-null pointers even for empty input
   unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), md, &len);
-  return std::string(reinterpret_cast<char*>(md), len);
+  std::size_t len = 0;
+  const void* keyPtr = key.empty() ? &kNothing : static_cast<const void*>(key.data());
+  const auto* dataPtr = data.empty() ? &kNothing : reinterpret_cast<const unsigned char*>(data.data());
+  if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, keyPtr, key.size(), dataPtr, data.size(), md, sizeof md,
+                &len) == nullptr) {
+    throw std::runtime_error("HMAC-SHA256 failed");
+  }
+  return std::string(reinterpret_cast<const char*>(md), len);
 }
 
 std::string canonicalRequest(const SigV4Request& req, std::string_view signedHeaders) {
-  std::string_view target = req.target;
-  auto q = target.find('?');
+  std::size_t q = req.target.find('?');
   std::string out(req.method);
-  out += '\n';
-  out += canonicalUri(target.substr(0, q));
-  out += '\n';
-  out += q == std::string_view::npos ? "" : canonicalQuery(target.substr(q + 1));
-  out += '\n';
-  std::size_t start = 0;
-  while (start < signedHeaders.size()) {
-    std::size_t end = signedHeaders.find(';', start);
-    if (end == std::string_view::npos) end = signedHeaders.size();
-    std::string name(signedHeaders.substr(start, end - start));
-    std::string joined;
-    for (auto& v : headerValues(req, name)) {
-      std::string collapsed;
-      for (char c : trim(v)) {
-        if (c == ' ' && !collapsed.empty() && collapsed.back() == ' ') continue;
-        collapsed.push_back(c);
-      }
-      if (!joined.empty()) joined += ',';
-      joined += collapsed;
-    }
-    out += name + ":" + joined + "\n";
-    start = end + 1;
-  }
-  out += '\n';
+  out += '\n' + canonicalUri(req.target.substr(0, q)) + '\n';
+  if (q != std::string_view::npos) out += canonicalQuery(req.target.substr(q + 1));
+  out += '\n' + canonicalHeaders(req, signedHeaders) + '\n';
   out += signedHeaders;
   out += '\n';
-  auto declared = headerValues(req, "x-amz-content-sha256");
-  bool signedHash = (";" + std::string(signedHeaders) + ";").find(";x-amz-content-sha256;") != std::string::npos;
-  out += (signedHash && !declared.empty()) ? declared.front() : sha256Hex(req.body);
+  auto declared = declaredPayloadHash(req, signedHeaders);
+  out += declared ? std::string(*declared) : sha256Hex(req.body);
   return out;
 }
 
 Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSource& creds, const Clock& clock) {
-  auto auth = headerValues(req, "authorization");
-  if (auth.empty()) return denied("MissingAuthenticationTokenException", "Missing Authentication Token");
-  std::string_view header = trim(auth.front());
-  constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-  auto space = header.find(' ');
-  std::string_view algorithm = header.substr(0, space);
-  if (algorithm != kAlgorithm) {
-    return denied("IncompleteSignatureException", "Unsupported AWS 'algorithm': " + std::string(algorithm));
+  const std::string* authHeader = findHeader(req, "authorization");
+  if (authHeader == nullptr) {
+    if (hasQuerySignature(req.target)) {
+      return denied(kIncomplete,
+                    "Query-string (pre-signed) authentication is not supported here; "
+                    "sign the request with an 'Authorization' header.");
+    }
+    return denied("MissingAuthenticationTokenException", "Missing Authentication Token");
   }
-  std::string credential, signedHeaders, signature;
-  std::string_view rest = space == std::string_view::npos ? std::string_view() : header.substr(space + 1);
-  while (!rest.empty()) {
-    auto comma = rest.find(',');
-    std::string_view part = trim(rest.substr(0, comma));
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    auto eq = part.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string_view k = part.substr(0, eq), v = part.substr(eq + 1);
-    if (k == "Credential") credential = v;
-    if (k == "SignedHeaders") signedHeaders = v;
-    if (k == "Signature") signature = v;
-  }
+  const std::string_view header = trim(*authHeader);
+  const AuthParams auth = parseAuthorization(header);
+  const std::string* dateHeader = findHeader(req, "x-amz-date");
+  if (dateHeader == nullptr) dateHeader = findHeader(req, "date");
+
   std::string missing;
-  if (credential.empty()) missing += "Authorization header requires 'Credential' parameter. ";
-  if (signature.empty()) missing += "Authorization header requires 'Signature' parameter. ";
-  if (signedHeaders.empty()) missing += "Authorization header requires 'SignedHeaders' parameter. ";
-  if (!missing.empty()) {
-    return denied("IncompleteSignatureException", missing + "Authorization=" + std::string(header));
+  if (auth.credential.empty()) missing += "Authorization header requires 'Credential' parameter. ";
+  if (auth.signature.empty()) missing += "Authorization header requires 'Signature' parameter. ";
+  if (auth.signedHeaders.empty()) missing += "Authorization header requires 'SignedHeaders' parameter. ";
+  if (dateHeader == nullptr) {
+    missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
   }
-  // Credential = KEY/DATE/REGION/SERVICE/aws4_request
-  std::vector<std::string> scope;
-  std::size_t start = 0;
-  for (;;) {
-    auto slash = credential.find('/', start);
-    scope.push_back(credential.substr(start, slash - start));
-    if (slash == std::string::npos) break;
-    start = slash + 1;
+  if (!missing.empty()) return denied(kIncomplete, missing + "Authorization=" + std::string(header));
+  if (auth.algorithm != kAlgorithm) {
+    return denied(kIncomplete, "Unsupported AWS 'algorithm': '" + std::string(auth.algorithm) + "'");
   }
-  if (scope.size() != 5 || scope[4] != "aws4_request") {
-    return denied("IncompleteSignatureException", "Credential should be scoped to a valid region, not '" +
-                                                      (scope.size() > 2 ? scope[2] : "") +
-                                                      "'. Authorization=" + std::string(header));
+
+  // Credential = <AccessKeyId>/<YYYYMMDD>/<region>/<service>/aws4_request
+  const std::vector<std::string_view> scope = split(auth.credential, '/');
+  if (scope.size() != 5 || scope[0].empty() || scope[1].size() != 8 || scope[2].empty() || scope[3].empty()) {
+    return denied(kIncomplete,
+                  "Credential should be of the form "
+                  "'<AccessKeyId>/<YYYYMMDD>/<region>/<service>/aws4_request', not '" +
+                      std::string(auth.credential) + "'. Authorization=" + std::string(header));
   }
-  auto dates = headerValues(req, "x-amz-date");
-  if (dates.empty()) dates = headerValues(req, "date");
-  if (dates.empty()) {
-    return denied("IncompleteSignatureException",
-                  "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
-                  "Authorization=" +
-                      std::string(header));
+  if (scope[4] != kTerminator) {
+    return denied(kIncomplete, "Credential should be scoped with a valid terminator: 'aws4_request', not '" +
+                                   std::string(scope[4]) + "'. ");
   }
-  std::string amzDate(trim(dates.front()));
-  auto when = parseAmzDate(amzDate);
-  if (!when || amzDate.compare(0, 8, scope[1]) != 0) {
-    return denied("InvalidSignatureException",
-                  "Date in Credential scope does not match YYYYMMDD from ISO-8601 "
-                  "version of date from HTTP: '" +
-                      scope[1] + "' != '" + amzDate.substr(0, 8) + "'");
+
+  const std::string_view rawDate = trim(*dateHeader);
+  const std::optional<sys_seconds> when = parseRequestDate(rawDate);
+  if (!when) {
+    return denied(kIncomplete, "Date must be in ISO-8601 'basic format'. Got '" + std::string(rawDate) +
+                                   "'. See http://en.wikipedia.org/wiki/ISO_8601");
   }
-  auto secret = creds.secretFor(scope[0]);
+  const std::string amzDate = formatIsoBasic(*when);
+  if (std::string_view(amzDate).substr(0, 8) != scope[1]) {
+    return denied(kInvalid,
+                  "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
+                  "HTTP: '" +
+                      std::string(scope[1]) + "' != '" + amzDate.substr(0, 8) + "', from '" + amzDate + "'.");
+  }
+
+  const std::optional<std::string> secret = creds.secretFor(scope[0]);
   if (!secret) return denied("UnrecognizedClientException", "The security token included in the request is invalid.");
 
-  std::time_t now = std::chrono::system_clock::to_time_t(clock.now());
-  constexpr std::time_t kWindow = 15 * 60;
-  if (*when < now - kWindow) {
-    return denied("InvalidSignatureException", "Signature expired: " + amzDate + " is now earlier than " +
-                                                   formatAmzDate(now - kWindow) + " (" + formatAmzDate(now) +
-                                                   " - 15 min.)");
+  const sys_seconds now = std::chrono::floor<std::chrono::seconds>(clock.now());
+  if (*when < now - kMaxSkew) {
+    return denied(kInvalid, "Signature expired: " + amzDate + " is now earlier than " + formatIsoBasic(now - kMaxSkew) +
+                                " (" + formatIsoBasic(now) + " - 15 min.)");
   }
-  if (*when > now + kWindow) {
-    return denied("InvalidSignatureException", "Signature not yet current: " + amzDate + " is still later than " +
-                                                   formatAmzDate(now + kWindow) + " (" + formatAmzDate(now) +
-                                                   " + 15 min.)");
+  if (*when > now + kMaxSkew) {
+    return denied(kInvalid, "Signature not yet current: " + amzDate + " is still later than " +
+                                formatIsoBasic(now + kMaxSkew) + " (" + formatIsoBasic(now) + " + 15 min.)");
   }
-  std::string stringToSign = std::string(kAlgorithm) + "\n" + amzDate + "\n" + scope[1] + "/" + scope[2] + "/" +
-                             scope[3] + "/aws4_request\n" + sha256Hex(canonicalRequest(req, signedHeaders));
+  // A signed x-amz-content-sha256 stands in for the body in the canonical request: it must be the body's.
+  if (auto declared = declaredPayloadHash(req, auth.signedHeaders); declared && *declared != sha256Hex(req.body)) {
+    return denied(kInvalid, std::string(kMismatch));
+  }
+
+  const std::string_view credentialScope = auth.credential.substr(scope[0].size() + 1);  // date/region/service/...
+  const std::string stringToSign = std::string(kAlgorithm) + '\n' + amzDate + '\n' + std::string(credentialScope) +
+                                   '\n' + sha256Hex(canonicalRequest(req, auth.signedHeaders));
   std::string key = hmacSha256("AWS4" + *secret, scope[1]);
   key = hmacSha256(key, scope[2]);
   key = hmacSha256(key, scope[3]);
-  key = hmacSha256(key, "aws4_request");
-  std::string raw = hmacSha256(key, stringToSign);
-  std::string expected = toHex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
-  if (expected.size() != signature.size() || CRYPTO_memcmp(expected.data(), signature.data(), expected.size()) != 0) {
-    return denied("InvalidSignatureException", kMismatch);
+  key = hmacSha256(key, kTerminator);
+  const std::string expected = toHex(hmacSha256(key, stringToSign));
+  if (expected.size() != auth.signature.size() ||
+      CRYPTO_memcmp(expected.data(), auth.signature.data(), expected.size()) != 0) {
+    return denied(kInvalid, std::string(kMismatch));
   }
-  return SigV4Identity{scope[0], scope[2], scope[3]};
+  return SigV4Identity{std::string(scope[0]), std::string(scope[2]), std::string(scope[3])};
 }
 
 }  // namespace portico::control

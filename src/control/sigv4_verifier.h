@@ -1,6 +1,7 @@
-// SigV4 verification for the management API (AWS Signature Version 4, header form).
-// Follows https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html and the
-// wire facts in ../shared/reference/aws-cli-wire.md ("SigV4: what a server must verify").
+// SigV4 verification for the management API: recomputes the AWS Signature Version 4
+// (AWS4-HMAC-SHA256, Authorization-header form) of an incoming request and compares it with the
+// signature the client sent. Steps and wire facts: ../shared/reference/aws-cli-wire.md, section
+// "SigV4: what a server must verify". Failures are 403 ApiErrors worded as AWS words them.
 #pragma once
 #include <optional>
 #include <string>
@@ -13,19 +14,22 @@
 
 namespace portico::control {
 
+/// The parts of an HTTP request that SigV4 covers. The views must outlive the call that uses them.
 struct SigV4Request {
-  std::string_view method;  // "POST"
-  std::string_view target;  // path (still percent-encoded) + optional "?query", exactly as received
-  std::vector<std::pair<std::string, std::string>> headers;  // as received, any case
+  std::string_view method;  // "POST", as sent
+  std::string_view target;  // request target exactly as received: path (still percent-encoded) + optional "?query"
+  std::vector<std::pair<std::string, std::string>> headers;  // as received, any case, duplicates allowed
   std::string_view body;
 };
 
+/// Who signed a verified request, taken from its credential scope.
 struct SigV4Identity {
   std::string accessKeyId;
   std::string region;
   std::string service;
 };
 
+/// Where verifySigV4 looks secrets up. Must be safe to call from every thread that verifies.
 class CredentialSource {
  public:
   virtual ~CredentialSource() = default;
@@ -33,14 +37,24 @@ class CredentialSource {
   virtual std::optional<std::string> secretFor(std::string_view accessKeyId) const = 0;
 };
 
-/// Verifies the Authorization header against the credentials; 403 errors in AWS's words.
+/// Verifies the Authorization header (AWS4-HMAC-SHA256 header form) against the credentials.
+/// X-Amz-Date (or, failing that, Date: ISO-8601 basic or IMF-fixdate) must start with the credential
+/// scope date and lie within 15 minutes of clock.now(). A signed x-amz-content-sha256 must equal the
+/// body's hash. Returns the signer, or a 403 ApiError: MissingAuthenticationTokenException (no
+/// Authorization header), IncompleteSignatureException (header unparseable or incomplete, no date),
+/// UnrecognizedClientException (unknown access key) or InvalidSignatureException (expired, not yet
+/// current, scope date mismatch, signature mismatch).
 Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSource& creds, const Clock& clock);
 
-/// Lowercase hex SHA-256.
+/// Lowercase hex SHA-256 of `data`.
 std::string sha256Hex(std::string_view data);
-/// Raw HMAC-SHA256 bytes.
+
+/// Raw (32-byte) HMAC-SHA256 of `data` under `key`.
 std::string hmacSha256(std::string_view key, std::string_view data);
-/// The six-part canonical request for the given SignedHeaders list.
+
+/// The six-part canonical request (method, canonical URI, canonical query, canonical headers,
+/// `signedHeaders`, payload hash) joined by '\n'. `signedHeaders` is the ';'-separated lowercase list
+/// from the Authorization header; only those headers are included.
 std::string canonicalRequest(const SigV4Request& req, std::string_view signedHeaders);
 
 }  // namespace portico::control
