@@ -1,0 +1,1 @@
+"""Helpers for the end-to-end tests: the Portico process, the AWS CLI, curl, a fake upstream."""
