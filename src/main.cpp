@@ -13,6 +13,13 @@
 #include "control/admin_handler.h"
 #include "control/apigateway/apigateway_context.h"
 #include "control/credentials.h"
+#include "control/lambda/lambda_context.h"
+#include "functions/builtin_runtimes.h"
+#include "functions/code_store.h"
+#include "functions/function_catalog.h"
+#include "functions/function_logs.h"
+#include "functions/function_runtime.h"
+#include "functions/sandbox.h"
 #include "gateway/data_plane_handler.h"
 #include "gateway/pipeline.h"
 #include "gateway/stage_registry.h"
@@ -35,6 +42,10 @@ struct ServeOptions {
   bool demo = false;
   std::string region = "us-east-1";
   std::string logLevel = "info";
+  int functionConcurrency = 1000;
+  int functionIdleSeconds = 300;
+  double asyncRetrySeconds = 60;
+  bool noSandbox = false;
 };
 
 std::pair<std::string, unsigned short> splitHostPort(const std::string& s, const char* flag) {
@@ -91,8 +102,35 @@ int serve(const ServeOptions& opt) {
   control::apigateway::registerApiGatewayRoutes(routes, apigw);
   std::size_t stages = control::apigateway::publishAllStages(apigw);
 
+  // Functions: code store, catalog, sandbox and the runtime on a loop of their own.
+  std::filesystem::path dataDir(opt.dataDir);
+  functions::CodeStore codeStore(dataDir / "code");
+  functions::FunctionCatalog catalog(*store, opt.region, apigw.accountId);
+  functions::FunctionLogs functionLogs;
+  functions::SandboxOptions sandboxOptions;
+  sandboxOptions.allowBubblewrap = !opt.noSandbox;
+  auto sandbox = functions::makeSandbox(sandboxOptions);
+  functions::installBuiltinRuntimes(dataDir / "runtimes");
+  boost::asio::io_context functionsLoop(1);
+  auto functionsWork = boost::asio::make_work_guard(functionsLoop);
+  functions::RuntimeOptions runtimeOptions;
+  runtimeOptions.runtimeDir = std::filesystem::absolute(dataDir / "runtimes");
+  runtimeOptions.accountConcurrency = opt.functionConcurrency;
+  runtimeOptions.idleTimeout = std::chrono::seconds(opt.functionIdleSeconds);
+  runtimeOptions.firstRetryDelay = std::chrono::milliseconds(static_cast<long>(opt.asyncRetrySeconds * 1000));
+  runtimeOptions.secondRetryDelay = 2 * runtimeOptions.firstRetryDelay;
+  functions::FunctionRuntime functionRuntime(functionsLoop, catalog, codeStore, *sandbox, functionLogs, runtimeOptions);
+  IdGenerator keyIds;
+  control::lambda::LambdaContext lambdaCtx{*store, clock, catalog, codeStore, functionRuntime, functionLogs};
+  lambdaCtx.codeUrlKey = keyIds.alnum(32);
+  lambdaCtx.accountConcurrency = opt.functionConcurrency;
+  if (!sandbox->isolated())
+    lambdaCtx.sandboxWarning = "Portico runs this function WITHOUT a sandbox: " + sandbox->describe();
+  control::lambda::registerLambdaRoutes(routes, lambdaCtx);
+
   unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   control::AdminHandler admin(routes, credentials, clock);
+  admin.addUnsignedEndpoint(control::lambda::makeCodeDownloadEndpoint(lambdaCtx));
 
   auto [adminHost, adminPort] = splitHostPort(opt.adminListen, "--admin-listen");
   auto [dataHost, dataPort] = splitHostPort(opt.listen, "--listen");
@@ -100,7 +138,10 @@ int serve(const ServeOptions& opt) {
   // The data plane: per-worker upstream pools, integrations, the pipeline.
   // Pools need the worker io_contexts, which the server owns; they are created lazily per worker.
   std::vector<http::ListenerSpec> specs;
-  specs.push_back({"admin", adminHost, adminPort, &admin, {}});
+  http::RequestLimits adminLimits;
+  adminLimits.bodyBytes = 70167211;  // CreateFunction's limit: a 50 MB zip, base64 in JSON
+  adminLimits.requestTimeout = std::chrono::seconds(120);
+  specs.push_back({"admin", adminHost, adminPort, &admin, adminLimits});
 
   // The data plane handler is built after the server so pools can bind to worker loops.
   struct DataPlane {
@@ -134,6 +175,9 @@ int serve(const ServeOptions& opt) {
     return ep.address().to_string() + ":" + std::to_string(ep.port());
   };
   std::string adminAddr = fmt(endpoints[0]), dataAddr = fmt(endpoints[1]);
+  lambdaCtx.codeUrlBase = "http://" + adminAddr;
+  std::thread functionsThread([&functionsLoop] { functionsLoop.run(); });
+  functionRuntime.start();
 
   std::optional<std::string> demoId;
   if (opt.demo) {
@@ -141,19 +185,24 @@ int serve(const ServeOptions& opt) {
   }
 
   std::cout << "Portico " << PORTICO_VERSION << " is running (" << threads << " worker threads)\n"
-            << "  Management API (AWS apigateway): http://" << adminAddr << "\n"
+            << "  Management API (apigateway, lambda): http://" << adminAddr << "\n"
             << "  Data plane (deployed stages):    http://" << dataAddr << "\n"
             << "  Data dir:                        " << std::filesystem::absolute(opt.dataDir).string() << "\n";
   if (!opt.noDevCredentials) {
     std::cout << "  Dev credentials:                 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n";
   }
-  std::cout << "  Try: aws --endpoint-url http://" << adminAddr << " apigateway get-rest-apis\n";
+  std::cout << "  Functions:                       " << sandbox->describe() << "\n";
+  std::cout << "  Try: aws --endpoint-url http://" << adminAddr << " apigateway get-rest-apis\n"
+            << "       aws --endpoint-url http://" << adminAddr << " lambda list-functions\n";
   if (demoId) {
     std::cout << "  Demo API:                        curl http://" << dataAddr << "/restapis/" << *demoId
               << "/demo/_user_request_/hello\n";
   }
   std::cout << "  Serving " << stages + (demoId ? 1 : 0) << " deployed stage(s). Stop with Ctrl-C (SIGTERM drains).\n"
             << std::flush;
+  if (!sandbox->isolated()) {
+    spdlog::warn("functions run WITHOUT a sandbox: {}", sandbox->describe());
+  }
   if (!opt.readyFile.empty()) writeReadyFile(opt.readyFile, adminAddr, dataAddr);
 
   std::thread signalThread([&server, stopSignals] {
@@ -165,6 +214,11 @@ int serve(const ServeOptions& opt) {
   server.run();
   // Pooled upstream sockets belong to the worker loops: close them while the loops still exist.
   data.pools.clear();
+  // Stop the functions loop, then kill every execution environment.
+  functionsWork.reset();
+  functionsLoop.stop();
+  functionsThread.join();
+  functionRuntime.shutdown();
   // Wake the signal thread if the server stopped for another reason.
   pthread_kill(signalThread.native_handle(), SIGTERM);
   signalThread.join();
@@ -206,6 +260,24 @@ int main(int argc, char** argv) {
   serveCmd->add_option("--log-level", opt.logLevel, "trace, debug, info, warn, error")
       ->envname("PORTICO_LOG_LEVEL")
       ->capture_default_str();
+
+  serveCmd
+      ->add_option("--function-concurrency", opt.functionConcurrency,
+                   "Account-wide limit of concurrent function executions")
+      ->envname("PORTICO_FUNCTION_CONCURRENCY")
+      ->capture_default_str();
+  serveCmd
+      ->add_option("--function-idle-seconds", opt.functionIdleSeconds,
+                   "Seconds an idle warm execution environment is kept")
+      ->envname("PORTICO_FUNCTION_IDLE_SECONDS")
+      ->capture_default_str();
+  serveCmd
+      ->add_option("--async-retry-seconds", opt.asyncRetrySeconds,
+                   "Delay before retrying a failed Event invocation (the second retry waits twice as long)")
+      ->envname("PORTICO_ASYNC_RETRY_SECONDS")
+      ->capture_default_str();
+  serveCmd->add_flag("--no-sandbox", opt.noSandbox, "Run functions as plain processes (no bubblewrap)")
+      ->envname("PORTICO_NO_SANDBOX");
 
   auto* versionCmd = app.add_subcommand("version", "Print the version");
 

@@ -11,11 +11,37 @@
 namespace portico::control {
 namespace bhttp = boost::beast::http;
 
-boost::asio::awaitable<http::Response> AdminHandler::handle(http::Request& req, const http::ConnectionInfo&) {
-  co_return handleSync(req);
+struct AdminHandler::Prepared {
+  RouteTable::Match match;
+  std::vector<std::pair<std::string, std::string>> query;
+  std::string path;
+};
+
+namespace {
+
+http::Response toResponse(Result<AdminReply>&& reply) {
+  if (!reply) return http::errorResponse(reply.error());
+  http::Response res{static_cast<bhttp::status>(reply->status), 11};
+  if (reply->rawBody) {
+    res.set(bhttp::field::content_type, reply->contentType);
+    res.body() = std::move(*reply->rawBody);
+  } else if (reply->body) {
+    res.set(bhttp::field::content_type, reply->contentType);
+    res.body() = boost::json::serialize(*reply->body);
+  }
+  for (auto& [k, v] : reply->headers) res.set(k, v);
+  res.prepare_payload();
+  return res;
 }
 
-http::Response AdminHandler::handleSync(const http::Request& req) const {
+ApiError storeFailure(const http::Request& req, std::string_view path, const std::exception& e) {
+  spdlog::error("store failure on {} {}: {}", req.method_string(), path, e.what());
+  return ApiError{"ServiceUnavailableException", 503, "Storage is unavailable; try again"};
+}
+
+}  // namespace
+
+std::variant<http::Response, AdminHandler::Prepared> AdminHandler::prepare(const http::Request& req) const {
   std::string_view target = req.target();
   auto q = target.find('?');
   std::string_view path = target.substr(0, q);
@@ -23,6 +49,11 @@ http::Response AdminHandler::handleSync(const http::Request& req) const {
 
   if (path == "/_portico/health") {
     return http::jsonResponse(200, R"({"status":"ok"})");
+  }
+  if (path.starts_with("/_portico/")) {
+    for (const auto& endpoint : unsigned_) {
+      if (auto res = endpoint(path, query)) return std::move(*res);
+    }
   }
 
   SigV4Request sreq;
@@ -35,26 +66,45 @@ http::Response AdminHandler::handleSync(const http::Request& req) const {
 
   auto segments = splitPath(path);
   auto match = routes_.match(req.method(), segments);
-  if (!match || !match->op) {
+  if (!match || (!match->op && !match->asyncOp)) {
     return http::errorResponse(404, "UnknownOperationException",
                                "Unknown operation: " + std::string(req.method_string()) + " " + std::string(path));
   }
-  AdminCall call{req.method(), std::move(match->params), parseQuery(query), req.body()};
+  return Prepared{std::move(*match), parseQuery(query), std::string(path)};
+}
+
+boost::asio::awaitable<http::Response> AdminHandler::handle(http::Request& req, const http::ConnectionInfo&) {
+  auto prepared = prepare(req);
+  if (auto* res = std::get_if<http::Response>(&prepared)) co_return std::move(*res);
+  auto& p = std::get<Prepared>(prepared);
+  AdminCall call{req.method(), std::move(p.match.params), std::move(p.query), req.body(), &req.base()};
   Result<AdminReply> reply = ApiError::internal("not run");
   try {
-    reply = (*match->op)(call);
+    // (no co_await inside ?: — GCC 12 miscompiles it)
+    if (p.match.asyncOp) {
+      reply = co_await (*p.match.asyncOp)(call);
+    } else {
+      reply = (*p.match.op)(call);
+    }
   } catch (const store::StoreError& e) {
-    spdlog::error("store failure on {} {}: {}", req.method_string(), path, e.what());
-    reply = ApiError{"ServiceUnavailableException", 503, "Storage is unavailable; try again"};
+    reply = storeFailure(req, p.path, e);
   }
-  if (!reply) return http::errorResponse(reply.error());
-  http::Response res{static_cast<bhttp::status>(reply->status), 11};
-  if (reply->body) {
-    res.set(bhttp::field::content_type, "application/json");
-    res.body() = boost::json::serialize(*reply->body);
+  co_return toResponse(std::move(reply));
+}
+
+http::Response AdminHandler::handleSync(const http::Request& req) const {
+  auto prepared = prepare(req);
+  if (auto* res = std::get_if<http::Response>(&prepared)) return std::move(*res);
+  auto& p = std::get<Prepared>(prepared);
+  if (!p.match.op) return http::errorResponse(ApiError::internal("asynchronous operation called synchronously"));
+  AdminCall call{req.method(), std::move(p.match.params), std::move(p.query), req.body(), &req.base()};
+  Result<AdminReply> reply = ApiError::internal("not run");
+  try {
+    reply = (*p.match.op)(call);
+  } catch (const store::StoreError& e) {
+    reply = storeFailure(req, p.path, e);
   }
-  res.prepare_payload();
-  return res;
+  return toResponse(std::move(reply));
 }
 
 }  // namespace portico::control

@@ -1,6 +1,13 @@
 // AdminHandler: the management listener's http::Handler. Verifies SigV4, routes
 // the call through the RouteTable and writes AWS-shaped replies and errors.
+// Paths under /_portico/ are Portico's own (health, pre-signed code downloads) and
+// are not SigV4-signed.
 #pragma once
+#include <functional>
+#include <optional>
+#include <variant>
+#include <vector>
+
 #include "common/clock.h"
 #include "control/route_table.h"
 #include "control/sigv4_verifier.h"
@@ -8,21 +15,32 @@
 
 namespace portico::control {
 
+/// Answers an unsigned /_portico/... path (path, query), or nullopt when it is not one of its own.
+using UnsignedEndpoint = std::function<std::optional<http::Response>(std::string_view, std::string_view)>;
+
 class AdminHandler final : public http::Handler {
  public:
   /// All borrowed; they must outlive the handler.
   AdminHandler(const RouteTable& routes, const CredentialSource& credentials, const Clock& clock)
       : routes_(routes), credentials_(credentials), clock_(clock) {}
 
+  /// Adds an unsigned endpoint under /_portico/ (e.g. function code downloads).
+  void addUnsignedEndpoint(UnsignedEndpoint endpoint) { unsigned_.push_back(std::move(endpoint)); }
+
   boost::asio::awaitable<http::Response> handle(http::Request& req, const http::ConnectionInfo& conn) override;
 
-  /// The synchronous core of handle(), for tests.
+  /// The synchronous core of handle() (asynchronous operations answer 500), for tests.
   http::Response handleSync(const http::Request& req) const;
 
  private:
+  struct Prepared;
+  /// Authenticates and routes; a response when it can answer at once.
+  std::variant<http::Response, Prepared> prepare(const http::Request& req) const;
+
   const RouteTable& routes_;
   const CredentialSource& credentials_;
   const Clock& clock_;
+  std::vector<UnsignedEndpoint> unsigned_;
 };
 
 }  // namespace portico::control

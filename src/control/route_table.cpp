@@ -13,6 +13,12 @@ std::optional<std::string> AdminCall::queryParam(std::string_view name) const {
   return std::nullopt;
 }
 
+std::string AdminCall::header(std::string_view name) const {
+  if (!headers) return {};
+  auto it = headers->find(name);
+  return it == headers->end() ? std::string() : std::string(it->value());
+}
+
 Result<boost::json::object> AdminCall::json() const {
   std::string_view text = body;
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
@@ -24,8 +30,13 @@ Result<boost::json::object> AdminCall::json() const {
   return std::move(v.get_object());
 }
 
+void RouteTable::addAsync(boost::beast::http::verb method, std::string_view pattern, AsyncAdminOperation op) {
+  add(method, pattern, AdminOperation());
+  routes_.back().asyncOp = std::move(op);
+}
+
 void RouteTable::add(boost::beast::http::verb method, std::string_view pattern, AdminOperation op) {
-  Route r{method, {}, std::move(op)};
+  Route r{method, {}, std::move(op), {}};
   std::size_t start = 0;
   while (start <= pattern.size()) {
     std::size_t end = pattern.find('/', start);
@@ -51,8 +62,11 @@ std::optional<RouteTable::Match> RouteTable::match(boost::beast::http::verb meth
       }
     }
     if (!ok) continue;
-    if (r.method == method) return Match{&r.op, std::move(params)};
-    if (!shapeOnly) shapeOnly = Match{nullptr, std::move(params)};
+    if (r.method == method) {
+      if (r.asyncOp) return Match{nullptr, &r.asyncOp, std::move(params)};
+      return Match{&r.op, nullptr, std::move(params)};
+    }
+    if (!shapeOnly) shapeOnly = Match{nullptr, nullptr, std::move(params)};
   }
   return shapeOnly;
 }

@@ -21,7 +21,22 @@ Response errorResponse(int status, std::string_view type, std::string_view messa
 }
 
 Response errorResponse(const ApiError& error) {
-  return errorResponse(error.status, error.type, error.message);
+  if (error.shape == ErrorShape::kApiGateway) return errorResponse(error.status, error.type, error.message);
+  // Lambda: {"Type":"User","Message":...}; throttling adds "Reason" and words it "message".
+  // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors
+  boost::json::object body;
+  if (!error.reason.empty()) {
+    body["Reason"] = error.reason;
+    body["Type"] = "User";
+    body["message"] = error.message;
+  } else {
+    body["Type"] = error.status >= 500 ? "Service" : "User";
+    body["Message"] = error.message;
+  }
+  Response res = jsonResponse(error.status, boost::json::serialize(body));
+  res.set("x-amzn-ErrorType", error.type);
+  if (error.status == 429) res.set("Retry-After", "1");
+  return res;
 }
 
 }  // namespace portico::http

@@ -59,8 +59,9 @@ def _clean_env(extra=None):
 class PorticoServer:
     """`portico serve` on free loopback ports, with a data dir that survives restarts."""
 
-    def __init__(self, binary, workdir):
+    def __init__(self, binary, workdir, extra_args=()):
         self.binary = os.path.abspath(binary)
+        self.extra_args = list(extra_args)
         self.workdir = workdir
         self.data_dir = os.path.join(workdir, "data")
         self.ready_file = os.path.join(workdir, "ready.json")
@@ -87,7 +88,7 @@ class PorticoServer:
             os.unlink(self.ready_file)
         self.starts += 1
         cmd = [self.binary, "serve", "--data-dir", self.data_dir, "--admin-listen", "127.0.0.1:0",
-               "--listen", "127.0.0.1:0", "--ready-file", self.ready_file]
+               "--listen", "127.0.0.1:0", "--ready-file", self.ready_file, *self.extra_args]
         with open(self.log_path, "ab") as log:
             log.write(f"\n===== e2e: start #{self.starts}: {shlex.join(cmd)}\n".encode())
             log.flush()

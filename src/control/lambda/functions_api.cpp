@@ -1,0 +1,289 @@
+// Function operations: CreateFunction, GetFunction, GetFunctionConfiguration,
+// ListFunctions, UpdateFunctionCode, UpdateFunctionConfiguration, DeleteFunction,
+// and reserved concurrency (Put/Get/DeleteFunctionConcurrency).
+// https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "common/json_util.h"
+#include "control/lambda/function_configuration.h"
+#include "control/lambda/lambda_context.h"
+#include "control/lambda/versions.h"
+
+namespace portico::control::lambda {
+namespace bj = boost::json;
+using boost::beast::http::verb;
+namespace {
+
+bj::object& configOf(bj::object& doc) {
+  return json::objAt(doc, "config");
+}
+
+Status checkRevision(const bj::object& body, const bj::object& config) {
+  if (auto rev = json::str(body, "RevisionId"); rev && *rev != json::strOr(config, "RevisionId", "")) {
+    return ApiError::lambda("PreconditionFailedException", 412,
+                            "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/"
+                            "GetAlias API to retrieve the latest Revision Id");
+  }
+  return Ok{};
+}
+
+Result<AdminReply> createFunction(LambdaContext& ctx, const AdminCall& call) {
+  auto body = call.json();
+  if (!body) return body.takeError();
+  auto name = json::strOr(*body, "FunctionName", "");
+  auto ref = ctx.catalog.parseRef(name);
+  if (!ref) return ref.takeError();
+  if (!ref->qualifier.empty()) return invalidParameter("Qualifiers are not allowed in a new function's name");
+  if (json::strOr(*body, "PackageType", "Zip") != "Zip") {
+    return invalidParameter("Container image functions are not supported by Portico");
+  }
+  std::lock_guard lock(ctx.mu);
+  if (ctx.store.get(functions::kFunctionKind, "", ref->name)) {
+    return resourceConflict("Function already exist: " + ref->name);
+  }
+  bj::object config{{"FunctionName", ref->name},
+                    {"FunctionArn", ctx.catalog.functionArn(ref->name)},
+                    {"Description", ""},
+                    {"Timeout", 3},
+                    {"MemorySize", 128},
+                    {"Version", "$LATEST"},
+                    {"PackageType", "Zip"},
+                    {"Architectures", bj::array{"x86_64"}},
+                    {"EphemeralStorage", bj::object{{"Size", 512}}},
+                    {"TracingConfig", bj::object{{"Mode", "PassThrough"}}},
+                    {"SnapStart", bj::object{{"ApplyOn", "None"}, {"OptimizationStatus", "Off"}}},
+                    {"LoggingConfig", bj::object{{"LogFormat", "Text"}, {"LogGroup", "/aws/lambda/" + ref->name}}}};
+  if (auto st = applyConfiguration(config, *body, true); !st) return st.takeError();
+  const bj::object* code = json::obj(*body, "Code");
+  if (!code) return invalidParameter("Please provide a source for function code.");
+  auto hex = storeZip(ctx, config, *code);
+  if (!hex) return hex.takeError();
+  touch(ctx, config);
+  bj::object doc{{"config", config}, {"codeHex", *hex}, {"nextVersion", 1}};
+  if (auto* tags = json::obj(*body, "Tags")) doc["tags"] = *tags;
+  bj::object out = publicConfiguration(ctx, config);
+  ctx.store.transaction([&] {
+    saveFunction(ctx, ref->name, doc);
+    if (auto* p = body->if_contains("Publish"); p && p->is_bool() && p->get_bool()) {
+      auto version = publishVersion(ctx, ref->name, doc, "");
+      if (version) out = publicConfiguration(ctx, *version);
+    }
+  });
+  // A new function is Pending until its first environment could start; Portico is ready at once,
+  // but answers as Lambda does so clients that wait for Active behave the same.
+  out["State"] = "Pending";
+  out["StateReason"] = "The function is being created.";
+  out["StateReasonCode"] = "Creating";
+  return jsonReply(201, std::move(out));
+}
+
+Result<bj::object> configurationFor(LambdaContext& ctx, const functions::FunctionRef& ref, bj::object& doc) {
+  if (ref.qualifier.empty() || ref.qualifier == "$LATEST") return configOf(doc);
+  auto version = resolveQualifierVersion(ctx, ref);
+  if (!version) return version.takeError();
+  if (*version == "$LATEST") return configOf(doc);
+  auto vdoc = ctx.store.get(functions::kVersionKind, functions::versionScope(ref.name), *version);
+  if (!vdoc) return ctx.catalog.notFound(ref);
+  auto v = json::parseObject(vdoc->body);
+  if (!v) return ctx.catalog.notFound(ref);
+  return configOf(*v);
+}
+
+Result<AdminReply> getFunction(LambdaContext& ctx, const AdminCall& call, bool configurationOnly) {
+  auto ref = refFrom(ctx, call);
+  if (!ref) return ref.takeError();
+  std::lock_guard lock(ctx.mu);
+  auto doc = loadFunction(ctx, *ref);
+  if (!doc) return doc.takeError();
+  auto config = configurationFor(ctx, *ref, *doc);
+  if (!config) return config.takeError();
+  bj::object out = publicConfiguration(ctx, *config);
+  if (configurationOnly) return jsonReply(200, std::move(out));
+  bj::object reply{{"Configuration", std::move(out)},
+                   {"Code", bj::object{{"RepositoryType", "S3"},
+                                       {"Location", codeLocation(ctx, json::strOr(*doc, "codeHex", ""))}}}};
+  if (auto* tags = json::obj(*doc, "tags")) reply["Tags"] = *tags;
+  if (auto* r = doc->if_contains("reserved"); r && r->is_int64()) {
+    reply["Concurrency"] = bj::object{{"ReservedConcurrentExecutions", *r}};
+  }
+  return jsonReply(200, std::move(reply));
+}
+
+Result<AdminReply> listFunctions(LambdaContext& ctx, const AdminCall& call) {
+  std::size_t maxItems = 50, marker = 0;
+  if (auto m = call.queryParam("MaxItems")) {
+    auto [p, ec] = std::from_chars(m->data(), m->data() + m->size(), maxItems);
+    if (ec != std::errc() || maxItems < 1 || maxItems > 10000) {
+      return validationError("1 validation error detected: Value '" + *m +
+                             "' at 'maxItems' failed to satisfy constraint: Member must have value less than or "
+                             "equal to 10000");
+    }
+  }
+  if (auto m = call.queryParam("Marker"); m && !m->empty()) {
+    auto [p, ec] = std::from_chars(m->data(), m->data() + m->size(), marker);
+    if (ec != std::errc()) return invalidParameter("Invalid Marker");
+  }
+  bool all = call.queryParam("FunctionVersion").value_or("") == "ALL";
+  std::lock_guard lock(ctx.mu);
+  std::vector<bj::object> items;
+  for (auto& d : ctx.store.list(functions::kFunctionKind, "")) {
+    auto doc = json::parseObject(d.body);
+    if (!doc) continue;
+    items.push_back(publicConfiguration(ctx, configOf(*doc)));
+    if (all) {
+      for (auto& v : ctx.store.list(functions::kVersionKind, functions::versionScope(d.id))) {
+        if (auto vd = json::parseObject(v.body)) items.push_back(publicConfiguration(ctx, configOf(*vd)));
+      }
+    }
+  }
+  bj::array page;
+  for (std::size_t i = marker; i < items.size() && page.size() < maxItems; ++i) page.emplace_back(std::move(items[i]));
+  bj::object out{{"Functions", std::move(page)}};
+  if (marker + maxItems < items.size()) out["NextMarker"] = std::to_string(marker + maxItems);
+  return jsonReply(200, std::move(out));
+}
+
+Result<AdminReply> updateCode(LambdaContext& ctx, const AdminCall& call) {
+  auto ref = refFrom(ctx, call);
+  if (!ref) return ref.takeError();
+  auto body = call.json();
+  if (!body) return body.takeError();
+  std::lock_guard lock(ctx.mu);
+  auto doc = loadFunction(ctx, *ref);
+  if (!doc) return doc.takeError();
+  bj::object& config = configOf(*doc);
+  if (auto st = checkRevision(*body, config); !st) return st.takeError();
+  auto hex = storeZip(ctx, config, *body);
+  if (!hex) return hex.takeError();
+  if (auto* dry = body->if_contains("DryRun"); dry && dry->is_bool() && dry->get_bool()) {
+    return jsonReply(200, publicConfiguration(ctx, config));
+  }
+  (*doc)["codeHex"] = *hex;
+  touch(ctx, config);
+  bj::object out = publicConfiguration(ctx, config);
+  ctx.store.transaction([&] {
+    saveFunction(ctx, ref->name, *doc);
+    if (auto* p = body->if_contains("Publish"); p && p->is_bool() && p->get_bool()) {
+      auto version = publishVersion(ctx, ref->name, *doc, "");
+      if (version) out = publicConfiguration(ctx, *version);
+    }
+  });
+  out["LastUpdateStatus"] = "InProgress";
+  out["LastUpdateStatusReason"] = "The function is being created.";
+  out["LastUpdateStatusReasonCode"] = "Creating";
+  return jsonReply(200, std::move(out));
+}
+
+Result<AdminReply> updateConfiguration(LambdaContext& ctx, const AdminCall& call) {
+  auto ref = refFrom(ctx, call);
+  if (!ref) return ref.takeError();
+  auto body = call.json();
+  if (!body) return body.takeError();
+  std::lock_guard lock(ctx.mu);
+  auto doc = loadFunction(ctx, *ref);
+  if (!doc) return doc.takeError();
+  bj::object& config = configOf(*doc);
+  if (auto st = checkRevision(*body, config); !st) return st.takeError();
+  bj::object updated = config;
+  if (auto st = applyConfiguration(updated, *body, false); !st) return st.takeError();
+  touch(ctx, updated);
+  config = updated;
+  saveFunction(ctx, ref->name, *doc);
+  bj::object out = publicConfiguration(ctx, config);
+  out["LastUpdateStatus"] = "InProgress";
+  out["LastUpdateStatusReason"] = "The function is being created.";
+  out["LastUpdateStatusReasonCode"] = "Creating";
+  return jsonReply(200, std::move(out));
+}
+
+Result<AdminReply> deleteFunction(LambdaContext& ctx, const AdminCall& call) {
+  auto ref = refFrom(ctx, call);
+  if (!ref) return ref.takeError();
+  std::lock_guard lock(ctx.mu);
+  auto doc = loadFunction(ctx, *ref);
+  if (!doc) return doc.takeError();
+  if (ref->qualifier == "$LATEST") {
+    return invalidParameter("$LATEST version cannot be deleted without deleting the function.");
+  }
+  if (!ref->qualifier.empty()) {
+    if (auto st = deleteVersion(ctx, *ref); !st) return st.takeError();
+    return AdminReply{204, std::nullopt, std::nullopt, "application/json", {}};
+  }
+  ctx.store.transaction([&] {
+    ctx.store.removeScope(functions::versionScope(ref->name));
+    ctx.store.remove(functions::kFunctionKind, "", ref->name);
+  });
+  ctx.logs.forget(ref->name);
+  return AdminReply{204, std::nullopt, std::nullopt, "application/json", {}};
+}
+
+Result<AdminReply> putConcurrency(LambdaContext& ctx, const AdminCall& call) {
+  auto ref = refFrom(ctx, call);
+  if (!ref) return ref.takeError();
+  auto body = call.json();
+  if (!body) return body.takeError();
+  auto* n = body->if_contains("ReservedConcurrentExecutions");
+  if (!n || !n->is_int64() || n->get_int64() < 0) {
+    return validationError(
+        "1 validation error detected: Value at 'reservedConcurrentExecutions' failed to satisfy "
+        "constraint: Member must have value greater than or equal to 0");
+  }
+  std::lock_guard lock(ctx.mu);
+  auto doc = loadFunction(ctx, *ref);
+  if (!doc) return doc.takeError();
+  // Lambda keeps 100 executions unreserved for everything else.
+  std::int64_t reservedElsewhere = 0;
+  for (auto& d : ctx.store.list(functions::kFunctionKind, "")) {
+    if (d.id == ref->name) continue;
+    if (auto other = json::parseObject(d.body)) {
+      if (auto* r = other->if_contains("reserved"); r && r->is_int64()) reservedElsewhere += r->get_int64();
+    }
+  }
+  if (n->get_int64() + reservedElsewhere > ctx.accountConcurrency - 100) {
+    return invalidParameter(
+        "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution "
+        "below its minimum value of [100].");
+  }
+  (*doc)["reserved"] = n->get_int64();
+  saveFunction(ctx, ref->name, *doc);
+  return jsonReply(200, bj::object{{"ReservedConcurrentExecutions", n->get_int64()}});
+}
+
+}  // namespace
+
+void registerFunctionRoutes(RouteTable& routes, LambdaContext& ctx) {
+  routes.add(verb::post, "2015-03-31/functions", [&ctx](const AdminCall& c) { return createFunction(ctx, c); });
+  routes.add(verb::get, "2015-03-31/functions", [&ctx](const AdminCall& c) { return listFunctions(ctx, c); });
+  routes.add(verb::get, "2015-03-31/functions/{}", [&ctx](const AdminCall& c) { return getFunction(ctx, c, false); });
+  routes.add(verb::delete_, "2015-03-31/functions/{}", [&ctx](const AdminCall& c) { return deleteFunction(ctx, c); });
+  routes.add(verb::get, "2015-03-31/functions/{}/configuration",
+             [&ctx](const AdminCall& c) { return getFunction(ctx, c, true); });
+  routes.add(verb::put, "2015-03-31/functions/{}/configuration",
+             [&ctx](const AdminCall& c) { return updateConfiguration(ctx, c); });
+  routes.add(verb::put, "2015-03-31/functions/{}/code", [&ctx](const AdminCall& c) { return updateCode(ctx, c); });
+  routes.add(verb::put, "2017-10-31/functions/{}/concurrency",
+             [&ctx](const AdminCall& c) { return putConcurrency(ctx, c); });
+  routes.add(verb::get, "2019-09-30/functions/{}/concurrency", [&ctx](const AdminCall& c) -> Result<AdminReply> {
+    auto ref = refFrom(ctx, c);
+    if (!ref) return ref.takeError();
+    std::lock_guard lock(ctx.mu);
+    auto doc = loadFunction(ctx, *ref);
+    if (!doc) return doc.takeError();
+    bj::object out;
+    if (auto* r = doc->if_contains("reserved"); r && r->is_int64()) out["ReservedConcurrentExecutions"] = *r;
+    return jsonReply(200, std::move(out));
+  });
+  routes.add(verb::delete_, "2017-10-31/functions/{}/concurrency", [&ctx](const AdminCall& c) -> Result<AdminReply> {
+    auto ref = refFrom(ctx, c);
+    if (!ref) return ref.takeError();
+    std::lock_guard lock(ctx.mu);
+    auto doc = loadFunction(ctx, *ref);
+    if (!doc) return doc.takeError();
+    doc->erase("reserved");
+    saveFunction(ctx, ref->name, *doc);
+    return AdminReply{204, std::nullopt, std::nullopt, "application/json", {}};
+  });
+}
+
+}  // namespace portico::control::lambda

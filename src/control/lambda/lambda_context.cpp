@@ -1,0 +1,114 @@
+#include "control/lambda/lambda_context.h"
+
+#include <openssl/hmac.h>
+
+#include <boost/json.hpp>
+#include <charconv>
+#include <fstream>
+
+#include "common/json_util.h"
+#include "common/uri_encoding.h"
+#include "http/error_responses.h"
+
+namespace portico::control::lambda {
+namespace bj = boost::json;
+
+namespace {
+
+std::string hmacHex(const std::string& key, const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), md, &len);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out.push_back(kHex[md[i] >> 4]);
+    out.push_back(kHex[md[i] & 15]);
+  }
+  return out;
+}
+
+std::int64_t epochSeconds(const Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string LambdaContext::lastModifiedNow() const {
+  auto now = clock.now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[64];
+  std::snprintf(out, sizeof out, "%s.%03d+0000", buf, static_cast<int>(ms));
+  return out;
+}
+
+ApiError invalidParameter(std::string message) {
+  return ApiError::lambda("InvalidParameterValueException", 400, std::move(message));
+}
+ApiError validationError(std::string message) {
+  return ApiError::lambda("ValidationException", 400, std::move(message));
+}
+ApiError resourceConflict(std::string message) {
+  return ApiError::lambda("ResourceConflictException", 409, std::move(message));
+}
+
+Result<bj::object> loadFunction(LambdaContext& ctx, const functions::FunctionRef& ref) {
+  auto doc = ctx.store.get(functions::kFunctionKind, "", ref.name);
+  if (!doc) return ctx.catalog.notFound(ref);
+  auto obj = json::parseObject(doc->body);
+  if (!obj) return ApiError::lambda("ServiceException", 500, "Function record is damaged");
+  return std::move(*obj);
+}
+
+void saveFunction(LambdaContext& ctx, const std::string& name, const bj::object& doc) {
+  ctx.store.put(store::Document{std::string(functions::kFunctionKind), "", name, bj::serialize(doc), 0});
+}
+
+Result<functions::FunctionRef> refFrom(LambdaContext& ctx, const AdminCall& call, std::size_t param) {
+  return ctx.catalog.parseRef(call.params.at(param), call.queryParam("Qualifier").value_or(""));
+}
+
+std::string codeLocation(LambdaContext& ctx, const std::string& hex) {
+  std::string expires = std::to_string(epochSeconds(ctx.clock) + 600);
+  return ctx.codeUrlBase + "/_portico/code/" + hex + ".zip?Expires=" + expires +
+         "&Signature=" + hmacHex(ctx.codeUrlKey, hex + ":" + expires);
+}
+
+UnsignedEndpoint makeCodeDownloadEndpoint(LambdaContext& ctx) {
+  return [&ctx](std::string_view path, std::string_view query) -> std::optional<http::Response> {
+    constexpr std::string_view kPrefix = "/_portico/code/";
+    if (!path.starts_with(kPrefix) || !path.ends_with(".zip")) return std::nullopt;
+    std::string hex(path.substr(kPrefix.size(), path.size() - kPrefix.size() - 4));
+    std::string expires, signature;
+    for (auto& [k, v] : parseQuery(query)) {
+      if (k == "Expires") expires = v;
+      if (k == "Signature") signature = v;
+    }
+    std::int64_t exp = 0;
+    std::from_chars(expires.data(), expires.data() + expires.size(), exp);
+    if (!functions::isSha256Hex(hex) || signature != hmacHex(ctx.codeUrlKey, hex + ":" + expires) ||
+        exp < epochSeconds(ctx.clock)) {
+      return http::errorResponse(403, "AccessDenied", "Request has expired or the signature does not match");
+    }
+    auto file = ctx.code.zipPath(hex);
+    if (file.empty()) return http::errorResponse(404, "NoSuchKey", "The specified key does not exist.");
+    std::ifstream in(file, std::ios::binary);
+    http::Response res{boost::beast::http::status::ok, 11};
+    res.set(boost::beast::http::field::content_type, "application/zip");
+    res.body().assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    res.prepare_payload();
+    return res;
+  };
+}
+
+AdminReply jsonReply(int status, bj::object body) {
+  return AdminReply{status, bj::value(std::move(body)), std::nullopt, "application/json", {}};
+}
+
+}  // namespace portico::control::lambda

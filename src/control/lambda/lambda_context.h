@@ -1,0 +1,73 @@
+// LambdaContext: what the Lambda management operations share (store, catalog,
+// code store, invoker, logs), plus helpers for Lambda's wire conventions.
+// One mutex serializes mutations, as in the apigateway operations.
+// https://docs.aws.amazon.com/lambda/latest/api/API_Operations.html
+#pragma once
+#include <boost/json/object.hpp>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/id_generator.h"
+#include "common/result.h"
+#include "control/admin_handler.h"
+#include "control/route_table.h"
+#include "functions/code_store.h"
+#include "functions/function_catalog.h"
+#include "functions/function_logs.h"
+#include "functions/invoker.h"
+
+namespace portico::control::lambda {
+
+struct LambdaContext {
+  store::Store& store;
+  const Clock& clock;
+  functions::FunctionCatalog& catalog;
+  functions::CodeStore& code;
+  functions::Invoker& invoker;
+  functions::FunctionLogs& logs;
+  std::string sandboxWarning;  // non-empty when functions run unsandboxed (shown as StateReason)
+  std::string codeUrlBase;     // "http://host:port" of the management listener, set once bound
+  std::string codeUrlKey;      // HMAC key for pre-signed code download URLs
+  int accountConcurrency = 1000;
+  IdGenerator ids;
+  std::mutex mu;
+
+  /// "2024-01-01T12:00:00.000+0000", as Lambda writes LastModified.
+  std::string lastModifiedNow() const;
+};
+
+/// Lambda's error constructors.
+ApiError invalidParameter(std::string message);
+ApiError validationError(std::string message);
+ApiError resourceConflict(std::string message);
+
+/// The function document ("function", "", name), or ResourceNotFoundException.
+Result<boost::json::object> loadFunction(LambdaContext& ctx, const functions::FunctionRef& ref);
+/// Saves the function document.
+void saveFunction(LambdaContext& ctx, const std::string& name, const boost::json::object& doc);
+/// The parsed reference from a path segment and ?Qualifier=.
+Result<functions::FunctionRef> refFrom(LambdaContext& ctx, const AdminCall& call, std::size_t param = 0);
+/// A pre-signed URL serving the zip with this hex digest (valid 10 minutes).
+std::string codeLocation(LambdaContext& ctx, const std::string& hex);
+/// The unsigned /_portico/code/... endpoint that serves those URLs.
+UnsignedEndpoint makeCodeDownloadEndpoint(LambdaContext& ctx);
+
+AdminReply jsonReply(int status, boost::json::object body);
+
+void registerFunctionRoutes(RouteTable& routes, LambdaContext& ctx);
+void registerVersionRoutes(RouteTable& routes, LambdaContext& ctx);
+void registerAliasRoutes(RouteTable& routes, LambdaContext& ctx);
+void registerPolicyRoutes(RouteTable& routes, LambdaContext& ctx);
+void registerInvokeRoutes(RouteTable& routes, LambdaContext& ctx);
+
+inline void registerLambdaRoutes(RouteTable& routes, LambdaContext& ctx) {
+  registerFunctionRoutes(routes, ctx);
+  registerVersionRoutes(routes, ctx);
+  registerAliasRoutes(routes, ctx);
+  registerPolicyRoutes(routes, ctx);
+  registerInvokeRoutes(routes, ctx);
+}
+
+}  // namespace portico::control::lambda

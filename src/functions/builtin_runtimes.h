@@ -1,0 +1,23 @@
+// Built-in runtimes: which Lambda runtimes Portico runs and how each starts.
+//   provided, provided.al2, provided.al2023  → the zip's /var/task/bootstrap
+//   nodejs18.x, nodejs20.x, nodejs22.x        → node with Portico's runtime (node_runtime.mjs)
+//   python3.9 … python3.13                    → python3 with Portico's runtime (python_runtime.py)
+// Portico's runtime scripts are compiled into the binary and written to the data dir at start.
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace portico::functions {
+
+/// The runtimes CreateFunction accepts, comma separated, for error messages.
+std::string supportedRuntimeList();
+bool supportedRuntime(std::string_view runtime);
+/// argv inside the sandbox (/var/task, /var/runtime), or nullopt for an unsupported runtime.
+std::optional<std::vector<std::string>> runtimeCommand(std::string_view runtime);
+/// Writes the runtime scripts into dir (replacing older copies). Throws on I/O failure.
+void installBuiltinRuntimes(const std::filesystem::path& dir);
+
+}  // namespace portico::functions

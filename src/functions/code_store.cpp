@@ -1,0 +1,203 @@
+#include "functions/code_store.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <memory>
+#include <random>
+#include <vector>
+
+namespace portico::functions {
+namespace fs = std::filesystem;
+
+namespace {
+
+ApiError invalidZip(const std::string& why) {
+  return ApiError::lambda(
+      "InvalidParameterValueException", 400,
+      "Could not unzip uploaded file. Please check your file, then try to upload again. (" + why + ")");
+}
+
+std::pair<std::string, std::string> sha256(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned i = 0; i < len; ++i) {
+    hex.push_back(kHex[md[i] >> 4]);
+    hex.push_back(kHex[md[i] & 15]);
+  }
+  std::string b64(4 * ((len + 2) / 3), '\0');
+  EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), md, static_cast<int>(len));
+  return {hex, b64};
+}
+
+/// A relative path that stays inside the root: no absolute path, no "..", no empty name.
+bool safeRelative(const fs::path& p) {
+  if (p.empty() || p.is_absolute()) return false;
+  for (const auto& part : p) {
+    if (part == "..") return false;
+  }
+  return true;
+}
+
+/// Where a symlink at `entry` pointing to `target` would resolve, lexically, within the root.
+bool linkStaysInside(const fs::path& entry, const fs::path& target) {
+  if (target.is_absolute()) return false;
+  int depth = 0;
+  for (const auto& part : entry.parent_path()) {
+    if (part != "." && !part.empty()) ++depth;
+  }
+  for (const auto& part : target) {
+    if (part == "..") {
+      if (--depth < 0) return false;
+    } else if (part != "." && !part.empty()) {
+      ++depth;
+    }
+  }
+  return true;
+}
+
+struct ArchiveCloser {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+
+}  // namespace
+
+bool isSha256Hex(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+CodeStore::CodeStore(fs::path root, UnpackLimits limits) : root_(std::move(root)), limits_(limits) {
+  fs::create_directories(root_);
+}
+
+fs::path CodeStore::zipPath(std::string_view hex) const {
+  if (!isSha256Hex(hex)) return {};
+  auto p = root_ / (std::string(hex) + ".zip");
+  return fs::exists(p) ? p : fs::path();
+}
+
+Status CodeStore::unpack(std::string_view zip, const fs::path& into) const {
+  std::unique_ptr<archive, ArchiveCloser> ar(archive_read_new());
+  archive_read_support_format_zip(ar.get());
+  if (archive_read_open_memory(ar.get(), zip.data(), zip.size()) != ARCHIVE_OK) {
+    return invalidZip(archive_error_string(ar.get()) ? archive_error_string(ar.get()) : "not a zip file");
+  }
+  std::uint64_t total = 0, entries = 0;
+  std::vector<char> buf(64 * 1024);
+  archive_entry* entry = nullptr;
+  while (true) {
+    int rc = archive_read_next_header(ar.get(), &entry);
+    if (rc == ARCHIVE_EOF) break;
+    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+      return invalidZip(archive_error_string(ar.get()) ? archive_error_string(ar.get()) : "corrupt archive");
+    }
+    if (++entries > limits_.maxEntries) return invalidZip("too many entries");
+    const char* name = archive_entry_pathname(entry);
+    if (!name) return invalidZip("an entry has no name");
+    fs::path rel = fs::path(name).lexically_normal();
+    if (rel == ".") continue;
+    if (!safeRelative(rel)) return invalidZip(std::string("entry '") + name + "' escapes the function root");
+    if (archive_entry_hardlink(entry)) return invalidZip(std::string("entry '") + name + "' is a hard link");
+    fs::path dest = into / rel;
+    auto type = archive_entry_filetype(entry);
+    if (type == AE_IFDIR) {
+      fs::create_directories(dest);
+      continue;
+    }
+    fs::create_directories(dest.parent_path());
+    if (type == AE_IFLNK) {
+      const char* target = archive_entry_symlink(entry);
+      if (!target || !linkStaysInside(rel, target)) {
+        return invalidZip(std::string("link '") + name + "' points outside the function root");
+      }
+      std::error_code ec;
+      fs::create_symlink(target, dest, ec);
+      if (ec) return invalidZip(std::string("cannot create link '") + name + "': " + ec.message());
+      continue;
+    }
+    if (type != AE_IFREG && type != 0) return invalidZip(std::string("entry '") + name + "' is not a regular file");
+    // Parent components might be links created by earlier entries: refuse to follow any.
+    for (fs::path p = dest.parent_path(); p != into && p.has_relative_path(); p = p.parent_path()) {
+      if (fs::is_symlink(p)) return invalidZip(std::string("entry '") + name + "' is written through a link");
+    }
+    mode_t mode = (archive_entry_perm(entry) & 0755) | 0644;
+    int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0) return invalidZip(std::string("cannot write '") + name + "' (duplicate entry?)");
+    while (true) {
+      la_ssize_t n = archive_read_data(ar.get(), buf.data(), buf.size());
+      if (n < 0) {
+        ::close(fd);
+        return invalidZip(archive_error_string(ar.get()) ? archive_error_string(ar.get()) : "corrupt entry");
+      }
+      if (n == 0) break;
+      total += static_cast<std::uint64_t>(n);
+      if (total > limits_.maxUnpackedBytes) {
+        ::close(fd);
+        return invalidZip("unzipped size must be smaller than " + std::to_string(limits_.maxUnpackedBytes) + " bytes");
+      }
+      if (::write(fd, buf.data(), static_cast<std::size_t>(n)) != n) {
+        ::close(fd);
+        return ApiError::lambda("ServiceException", 500, "Cannot store function code: disk write failed");
+      }
+    }
+    ::close(fd);
+  }
+  return Ok{};
+}
+
+Result<StoredCode> CodeStore::put(std::string_view zip) {
+  auto [hex, b64] = sha256(zip);
+  StoredCode code{b64, hex, static_cast<std::int64_t>(zip.size())};
+  fs::path dir = root_ / hex;
+  if (fs::exists(dir) && fs::exists(root_ / (hex + ".zip"))) return code;
+
+  // Unpack into a private temporary directory, then rename: readers never see half a tree.
+  fs::path tmp = root_ / (hex + ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  if (auto st = unpack(zip, tmp); !st) {
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    return st.takeError();
+  }
+  {
+    std::ofstream out(root_ / (hex + ".zip.tmp"), std::ios::binary);
+    out.write(zip.data(), static_cast<std::streamsize>(zip.size()));
+    if (!out) {
+      std::error_code ec;
+      fs::remove_all(tmp, ec);
+      return ApiError::lambda("ServiceException", 500, "Cannot store function code: disk write failed");
+    }
+  }
+  fs::rename(root_ / (hex + ".zip.tmp"), root_ / (hex + ".zip"));
+  std::error_code ec;
+  fs::rename(tmp, dir, ec);
+  if (ec) fs::remove_all(tmp, ec);  // another upload of the same code won the race
+  return code;
+}
+
+Result<fs::path> CodeStore::unpacked(std::string_view hex) {
+  if (!isSha256Hex(hex)) return ApiError::lambda("ServiceException", 500, "bad code key");
+  fs::path dir = root_ / std::string(hex);
+  if (fs::exists(dir)) return dir;
+  auto zip = zipPath(hex);
+  if (zip.empty()) return ApiError::lambda("ServiceException", 500, "function code is missing from the code store");
+  std::ifstream in(zip, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto st = put(bytes);
+  if (!st) return st.takeError();
+  return dir;
+}
+
+}  // namespace portico::functions

@@ -1,0 +1,53 @@
+// CodeStore: function code (zip files) kept content-addressed under the data dir.
+//
+//   <root>/<hex sha256>.zip   the zip as uploaded
+//   <root>/<hex sha256>/      unpacked once per hash, read-only for environments
+//
+// Unpacking is where untrusted archives meet the file system, so it refuses entries
+// that would escape the root (absolute paths, "..", links pointing outside, hard
+// links, device files) and archives that unpack to more than AWS's 250 MB. A refused
+// archive leaves nothing behind.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace portico::functions {
+
+struct StoredCode {
+  std::string sha256Base64;  // CodeSha256 as AWS reports it
+  std::string sha256Hex;     // the store key
+  std::int64_t size = 0;     // CodeSize: bytes of the zip
+};
+
+struct UnpackLimits {
+  std::uint64_t maxUnpackedBytes = 250ull * 1024 * 1024;  // AWS: 250 MB unzipped
+  std::uint64_t maxEntries = 100000;
+};
+
+class CodeStore {
+ public:
+  explicit CodeStore(std::filesystem::path root, UnpackLimits limits = {});
+
+  /// Stores and unpacks a zip. An archive that cannot be read or is unsafe gives
+  /// InvalidParameterValueException with the reason.
+  Result<StoredCode> put(std::string_view zip);
+  /// The zip file for a key (which must be a 64-char hex digest), or empty when absent.
+  std::filesystem::path zipPath(std::string_view hex) const;
+  /// The unpacked directory for a key, unpacking again if it went missing.
+  Result<std::filesystem::path> unpacked(std::string_view hex);
+
+ private:
+  Status unpack(std::string_view zip, const std::filesystem::path& into) const;
+
+  std::filesystem::path root_;
+  UnpackLimits limits_;
+};
+
+/// True for a 64-character lowercase hex string.
+bool isSha256Hex(std::string_view s);
+
+}  // namespace portico::functions

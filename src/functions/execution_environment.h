@@ -1,0 +1,109 @@
+// ExecutionEnvironment: one sandboxed runtime process and the Lambda Runtime API
+// (2018-06-01) it talks to, on a loopback port of its own.
+//
+// Lives entirely on the functions loop (one thread): no locks. The owner assigns
+// one invocation at a time with run(); the runtime fetches it with GET .../next and
+// answers with .../response or .../error. An environment that times out, crashes or
+// fails its init is dead and never reused.
+// https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "functions/function_spec.h"
+#include "functions/sandbox.h"
+
+namespace portico::functions {
+
+class FunctionLogs;
+
+/// One invocation as the environment sees it, and how it ended.
+struct Invocation {
+  enum class Outcome { kPending, kSuccess, kFunctionError, kTimeout, kExited, kInitError, kResponseTooLarge };
+
+  std::string requestId;
+  std::string payload;
+  std::string invokedArn;
+  std::string clientContext;  // decoded JSON, "" when none
+  std::string traceId;
+  std::chrono::system_clock::time_point deadline;
+
+  Outcome outcome = Outcome::kPending;
+  std::string response;   // the function's result, or its error object
+  std::string errorType;  // for function errors
+  std::string log;        // output captured during the invocation (bounded)
+};
+
+struct EnvironmentPaths {
+  std::filesystem::path codeDir;
+  std::filesystem::path runtimeDir;
+  std::vector<std::string> command;  // argv inside the sandbox
+};
+
+class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnvironment> {
+ public:
+  ExecutionEnvironment(boost::asio::io_context& loop, Sandbox& sandbox, FunctionLogs& logs, FunctionSpec spec,
+                       EnvironmentPaths paths, std::string id, std::string region);
+  ~ExecutionEnvironment();
+
+  /// Binds the Runtime API port and starts the process. Call once.
+  Status start();
+  /// Runs one invocation to its end (response, error, timeout, crash). Call when idle.
+  boost::asio::awaitable<void> run(std::shared_ptr<Invocation> invocation);
+  /// Kills the process (if alive) and stops serving.
+  void terminate();
+
+  bool alive() const { return !dead_; }
+  bool busy() const { return current_ != nullptr; }
+  const FunctionSpec& spec() const { return spec_; }
+  const std::string& id() const { return id_; }
+  std::chrono::steady_clock::time_point lastUsed() const { return lastUsed_; }
+  /// The init duration (spawn → first /next) if this environment has not served an invocation yet.
+  std::optional<double> takeInitDurationMs();
+  /// Peak memory in MB (0 when the host cannot tell).
+  std::uint64_t peakMemoryMb() const;
+
+ private:
+  boost::asio::awaitable<void> acceptLoop();
+  boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
+  boost::asio::awaitable<void> readOutput(boost::asio::posix::stream_descriptor& pipe);
+  void onOutputLine(std::string_view line);
+  void onPipeClosed();
+  void finish(Invocation::Outcome outcome, std::string response, std::string errorType);
+  void reap();
+
+  boost::asio::io_context& loop_;
+  Sandbox& sandbox_;
+  FunctionLogs& logs_;
+  FunctionSpec spec_;
+  EnvironmentPaths paths_;
+  std::string id_;
+  std::string region_;
+
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::posix::stream_descriptor stdout_, stderr_;
+  LaunchedProcess process_;
+  int openPipes_ = 0;
+  bool dead_ = false;
+  std::optional<int> exitStatus_;  // raw waitpid status once reaped
+
+  std::shared_ptr<Invocation> current_;
+  bool delivered_ = false;                 // current_ handed to the runtime via /next
+  boost::asio::steady_timer nextWaiter_;   // cancelled to wake a parked /next
+  boost::asio::steady_timer doneWaiter_;   // cancelled when current_ ends
+  std::string initErrorType_, initError_;  // from /runtime/init/error
+  std::chrono::steady_clock::time_point spawnedAt_, lastUsed_;
+  std::optional<double> initDurationMs_;
+  bool initReported_ = false;
+  std::string partialLine_[2];
+};
+
+}  // namespace portico::functions

@@ -1,0 +1,376 @@
+#include "functions/function_runtime.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio.hpp>
+#include <boost/json.hpp>
+#include <map>
+#include <random>
+
+#include "common/base64.h"
+#include "common/id_generator.h"
+#include "common/json_util.h"
+#include "functions/builtin_runtimes.h"
+#include "functions/code_store.h"
+#include "functions/execution_environment.h"
+#include "functions/function_catalog.h"
+#include "functions/function_logs.h"
+
+namespace portico::functions {
+namespace asio = boost::asio;
+namespace bj = boost::json;
+using Env = std::shared_ptr<ExecutionEnvironment>;
+
+namespace {
+
+constexpr std::size_t kMaxSyncPayload = 6291456;  // 6 MB
+constexpr std::size_t kMaxEventPayload = 262144;  // 256 KB
+constexpr std::string_view kAsyncKind = "async_invocation";
+
+std::int64_t epochMs(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+ApiError tooLarge(std::size_t limit) {
+  return ApiError::lambda(
+      "RequestEntityTooLargeException", 413,
+      "Request must be smaller than " + std::to_string(limit) + " bytes for the InvokeFunction operation");
+}
+
+ApiError throttled(const char* reason) {
+  ApiError e = ApiError::lambda("TooManyRequestsException", 429, "Rate Exceeded.");
+  e.reason = reason;
+  return e;
+}
+
+}  // namespace
+
+struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Impl> {
+  asio::io_context& loop;
+  FunctionCatalog& catalog;
+  CodeStore& code;
+  Sandbox& sandbox;
+  FunctionLogs& logs;
+  RuntimeOptions options;
+  IdGenerator ids;
+  std::mt19937_64 rng{std::random_device{}()};
+  std::map<std::string, std::vector<Env>> pools;  // poolKey → environments
+  std::map<std::string, int> inUse;               // function name → busy or starting environments
+  int inUseTotal = 0;
+  asio::steady_timer reaper{loop};
+  bool stopped = false;
+
+  Impl(asio::io_context& l, FunctionCatalog& c, CodeStore& cs, Sandbox& s, FunctionLogs& lg, RuntimeOptions o)
+      : loop(l), catalog(c), code(cs), sandbox(s), logs(lg), options(std::move(o)) {}
+
+  std::string traceId() {
+    auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    char epoch[16];
+    std::snprintf(epoch, sizeof epoch, "%08llx", static_cast<unsigned long long>(secs.count()));
+    std::string hex = ids.uuid();
+    std::erase(hex, '-');
+    return "Root=1-" + std::string(epoch) + "-" + hex.substr(0, 24) + ";Parent=" + hex.substr(16, 16) + ";Sampled=0";
+  }
+
+  /// Drops idle environments of this function that run an older configuration.
+  void dropStale(const FunctionSpec& spec) {
+    std::string prefix = spec.name + ":" + spec.version + "#";
+    for (auto it = pools.begin(); it != pools.end();) {
+      if (it->first.starts_with(prefix) && it->first != spec.poolKey()) {
+        auto& envs = it->second;
+        std::erase_if(envs, [](const Env& e) {
+          if (e->busy()) return false;
+          e->terminate();
+          return true;
+        });
+        if (envs.empty()) {
+          it = pools.erase(it);
+          continue;
+        }
+      }
+      ++it;
+    }
+  }
+
+  Result<Env> acquire(const FunctionSpec& spec) {
+    auto& pool = pools[spec.poolKey()];
+    std::erase_if(pool, [](const Env& e) { return !e->alive() && !e->busy(); });
+    // The most recently used idle environment: the warmest caches.
+    Env best;
+    for (auto& e : pool) {
+      if (!e->busy() && e->alive() && (!best || e->lastUsed() > best->lastUsed())) best = e;
+    }
+    if (best) return best;
+    auto dir = code.unpacked(spec.codeHex);
+    if (!dir) return dir.takeError();
+    auto command = runtimeCommand(spec.runtime);
+    if (!command) {
+      return ApiError::lambda("InvalidRuntimeException", 502,
+                              "The runtime parameter of " + spec.runtime + " is not supported by Portico");
+    }
+    EnvironmentPaths paths{*dir, options.runtimeDir, *command};
+    auto env = std::make_shared<ExecutionEnvironment>(loop, sandbox, logs, spec, std::move(paths), ids.alnum(32),
+                                                      catalog.region());
+    if (auto st = env->start(); !st) return st.takeError();
+    pool.push_back(env);
+    return env;
+  }
+
+  asio::awaitable<Result<InvokeResult>> runSync(FunctionSpec spec, std::string payload, std::string clientContext,
+                                                bool tail) {
+    auto self = shared_from_this();
+    dropStale(spec);
+    if (spec.reservedConcurrency && inUse[spec.name] >= *spec.reservedConcurrency) {
+      co_return throttled("ReservedFunctionConcurrentInvocationLimitExceeded");
+    }
+    if (inUseTotal >= options.accountConcurrency) co_return throttled("ConcurrentInvocationLimitExceeded");
+    ++inUse[spec.name];
+    ++inUseTotal;
+    struct Release {
+      Impl& impl;
+      std::string name;
+      ~Release() {
+        --impl.inUse[name];
+        --impl.inUseTotal;
+      }
+    } release{*this, spec.name};
+
+    auto invocation = std::make_shared<Invocation>();
+    invocation->requestId = ids.uuid();
+    invocation->payload = payload.empty() ? "{}" : std::move(payload);
+    invocation->invokedArn = spec.invokedArn;
+    invocation->clientContext = std::move(clientContext);
+    invocation->traceId = traceId();
+    auto started = std::chrono::system_clock::now();
+    invocation->deadline = started + std::chrono::seconds(spec.timeoutSeconds);
+
+    std::optional<double> initMs;
+    std::uint64_t memoryMb = 0;
+    if (spec.runtime.starts_with("provided") && !spec.codeHex.empty()) {
+      auto dir = code.unpacked(spec.codeHex);
+      if (dir && !std::filesystem::exists(*dir / "bootstrap")) {
+        invocation->outcome = Invocation::Outcome::kInitError;
+        invocation->errorType = "Runtime.InvalidEntrypoint";
+        bj::object err{{"errorType", "Runtime.InvalidEntrypoint"},
+                       {"errorMessage", "RequestId: " + invocation->requestId +
+                                            " Error: Couldn't find valid bootstrap(s): [/var/task/bootstrap "
+                                            "/opt/bootstrap]"}};
+        invocation->response = bj::serialize(err);
+      }
+    }
+    if (invocation->outcome == Invocation::Outcome::kPending) {
+      auto env = acquire(spec);
+      if (!env) co_return env.takeError();
+      co_await (*env)->run(invocation);
+      initMs = (*env)->takeInitDurationMs();
+      memoryMb = (*env)->peakMemoryMb();
+    }
+    double durationMs = std::chrono::duration<double, std::milli>(std::chrono::system_clock::now() - started).count();
+
+    // The log as Lambda frames it. https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
+    std::string start = "START RequestId: " + invocation->requestId + " Version: " + spec.version;
+    std::string end = "END RequestId: " + invocation->requestId;
+    char report[256];
+    std::snprintf(report, sizeof report,
+                  "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %lld ms\tMemory Size: %d MB\tMax "
+                  "Memory Used: %llu MB\t",
+                  invocation->requestId.c_str(), durationMs, static_cast<long long>(std::ceil(durationMs)),
+                  spec.memoryMb, static_cast<unsigned long long>(memoryMb));
+    std::string reportLine = report;
+    if (initMs) {
+      char init[64];
+      std::snprintf(init, sizeof init, "Init Duration: %.2f ms\t", *initMs);
+      reportLine += init;
+    }
+    std::int64_t now = epochMs(std::chrono::system_clock::now());
+    logs.append(spec.name, epochMs(started), start);
+    if (invocation->outcome == Invocation::Outcome::kTimeout || invocation->outcome == Invocation::Outcome::kExited) {
+      // Lambda logs the platform's verdict too.
+      bj::value err = bj::parse(invocation->response);
+      logs.append(spec.name, now, std::string(err.as_object()["errorMessage"].as_string()));
+    }
+    logs.append(spec.name, now, end);
+    logs.append(spec.name, now, reportLine);
+
+    InvokeResult result;
+    result.status = 200;
+    result.executedVersion = spec.version;
+    result.payload = std::move(invocation->response);
+    if (invocation->outcome != Invocation::Outcome::kSuccess) result.functionError = "Unhandled";
+    if (tail) result.logTail = start + "\n" + invocation->log + end + "\n" + reportLine + "\n";
+    co_return result;
+  }
+
+  /// Decodes X-Amz-Client-Context (base64 JSON) for the runtime.
+  static Result<std::string> decodeClientContext(const std::string& b64) {
+    if (b64.empty()) return std::string();
+    auto decoded = base64Decode(b64);
+    if (!decoded || !json::parseObject(*decoded)) {
+      return ApiError::lambda("InvalidRequestContentException", 400,
+                              "Client context must be a valid Base64-encoded JSON object.");
+    }
+    return std::move(*decoded);
+  }
+
+  asio::awaitable<Result<InvokeResult>> invokeOnLoop(InvokeRequest req) {
+    auto self = shared_from_this();
+    auto ref = catalog.parseRef(req.function, req.qualifier);
+    if (!ref) co_return ref.takeError();
+    auto spec = catalog.resolve(*ref, rng);
+    if (!spec) co_return spec.takeError();
+    if (!req.payload.empty()) {
+      boost::system::error_code ec;
+      bj::parse(req.payload, ec);
+      if (ec) {
+        co_return ApiError::lambda(
+            "InvalidRequestContentException", 400,
+            "Could not parse request body into json: Could not parse payload into json: " + ec.message());
+      }
+    }
+    auto context = decodeClientContext(req.clientContext);
+    if (!context) co_return context.takeError();
+    if (req.type == InvocationType::kDryRun) {
+      InvokeResult r;
+      r.status = 204;
+      r.executedVersion = spec->version;
+      co_return r;
+    }
+    if (req.type == InvocationType::kEvent) {
+      enqueueEvent(*ref, req.payload, req.clientContext);
+      InvokeResult r;
+      r.status = 202;
+      co_return r;
+    }
+    FunctionSpec resolved = std::move(spec).value();
+    std::string decoded = std::move(*context);
+    auto result = co_await runSync(std::move(resolved), std::move(req.payload), std::move(decoded), req.tailLog);
+    co_return result;
+  }
+
+  // ---- Event invocations: kept in the store until done, so they survive a restart.
+  void enqueueEvent(const FunctionRef& ref, const std::string& payload, const std::string& clientContext) {
+    std::string id = ids.uuid();
+    bj::object doc{{"function", ref.name}, {"qualifier", ref.qualifier},
+                   {"payload", payload},   {"clientContext", clientContext},
+                   {"attempt", 0},         {"notBefore", 0}};
+    catalog.store().put(store::Document{std::string(kAsyncKind), "", id, bj::serialize(doc), 0});
+    asio::co_spawn(loop, runEvent(id, std::move(doc)), asio::detached);
+  }
+
+  asio::awaitable<void> runEvent(std::string id, bj::object doc) {
+    auto self = shared_from_this();
+    asio::steady_timer timer(loop);
+    std::int64_t notBefore = doc["notBefore"].is_int64() ? doc["notBefore"].as_int64() : 0;
+    std::int64_t wait = notBefore - epochMs(std::chrono::system_clock::now());
+    if (wait > 0) {
+      timer.expires_after(std::chrono::milliseconds(wait));
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    while (!stopped) {
+      FunctionRef ref{json::strOr(doc, "function", ""), json::strOr(doc, "qualifier", "")};
+      auto spec = catalog.resolve(ref, rng);
+      if (!spec) {
+        spdlog::warn("async invocation {} dropped: {}", id, spec.error().message);
+        break;
+      }
+      auto context = decodeClientContext(json::strOr(doc, "clientContext", ""));
+      // Arguments as named locals: GCC 12 mishandles temporaries (and ?:) inside co_await.
+      std::string payload = json::strOr(doc, "payload", "");
+      std::string decoded;
+      if (context) decoded = *context;
+      FunctionSpec resolved = std::move(spec).value();
+      auto result = co_await runSync(std::move(resolved), std::move(payload), std::move(decoded), false);
+      if (stopped) co_return;  // keep the record: it runs again after the restart
+      std::chrono::milliseconds delay{0};
+      if (!result && result.error().status == 429) {
+        delay = std::chrono::milliseconds(1000);  // throttled: retried without counting an attempt
+      } else if (result && result->functionError.empty()) {
+        break;
+      } else {
+        std::int64_t attempt = doc["attempt"].is_int64() ? doc["attempt"].as_int64() : 0;
+        if (attempt >= 2) {
+          spdlog::warn("async invocation {} of {} failed after 3 attempts", id, ref.name);
+          break;
+        }
+        doc["attempt"] = attempt + 1;
+        delay = attempt == 0 ? options.firstRetryDelay : options.secondRetryDelay;
+      }
+      doc["notBefore"] = epochMs(std::chrono::system_clock::now()) + delay.count();
+      catalog.store().put(store::Document{std::string(kAsyncKind), "", id, bj::serialize(doc), 0});
+      timer.expires_after(delay);
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    catalog.store().remove(kAsyncKind, "", id);
+  }
+
+  void resumeQueuedEvents() {
+    std::size_t n = 0;
+    for (auto& d : catalog.store().list(kAsyncKind, "")) {
+      if (auto doc = json::parseObject(d.body)) {
+        asio::co_spawn(loop, runEvent(d.id, std::move(*doc)), asio::detached);
+        ++n;
+      }
+    }
+    if (n) spdlog::info("resuming {} queued Event invocation(s)", n);
+  }
+
+  asio::awaitable<void> reapLoop() {
+    auto self = shared_from_this();
+    while (!stopped) {
+      reaper.expires_after(std::chrono::seconds(1));
+      boost::system::error_code ec;
+      co_await reaper.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      auto cutoff = std::chrono::steady_clock::now() - options.idleTimeout;
+      for (auto it = pools.begin(); it != pools.end();) {
+        std::erase_if(it->second, [&](const Env& e) {
+          if (e->busy()) return false;
+          if (!e->alive() || e->lastUsed() < cutoff) {
+            e->terminate();
+            return true;
+          }
+          return false;
+        });
+        it = it->second.empty() ? pools.erase(it) : std::next(it);
+      }
+    }
+  }
+};
+
+FunctionRuntime::FunctionRuntime(asio::io_context& loop, FunctionCatalog& catalog, CodeStore& code, Sandbox& sandbox,
+                                 FunctionLogs& logs, RuntimeOptions options)
+    : impl_(std::make_shared<Impl>(loop, catalog, code, sandbox, logs, std::move(options))) {}
+
+FunctionRuntime::~FunctionRuntime() {
+  shutdown();
+}
+
+void FunctionRuntime::start() {
+  asio::co_spawn(impl_->loop, impl_->reapLoop(), asio::detached);
+  asio::post(impl_->loop, [impl = impl_] { impl->resumeQueuedEvents(); });
+}
+
+void FunctionRuntime::shutdown() {
+  impl_->stopped = true;
+  for (auto& [key, envs] : impl_->pools) {
+    for (auto& e : envs) e->terminate();
+  }
+  impl_->pools.clear();
+}
+
+asio::awaitable<Result<InvokeResult>> FunctionRuntime::invoke(InvokeRequest request) {
+  std::size_t limit = request.type == InvocationType::kEvent ? kMaxEventPayload : kMaxSyncPayload;
+  if (request.payload.size() > limit) co_return tooLarge(limit);
+  // Hop onto the functions loop; the result comes back on the caller's executor.
+  // (co_spawn needs a default-constructible result, hence the optional.)
+  auto onLoop = [](std::shared_ptr<Impl> impl,
+                   InvokeRequest req) -> asio::awaitable<std::optional<Result<InvokeResult>>> {
+    co_return co_await impl->invokeOnLoop(std::move(req));
+  };
+  auto result = co_await asio::co_spawn(impl_->loop, onLoop(impl_, std::move(request)), asio::use_awaitable);
+  co_return std::move(*result);
+}
+
+}  // namespace portico::functions

@@ -1,0 +1,28 @@
+// FunctionSpec: everything the runtime needs to run one version of one function,
+// resolved from the catalog at invoke time (name/ARN + qualifier → version).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace portico::functions {
+
+struct FunctionSpec {
+  std::string name;
+  std::string version = "$LATEST";  // the version that runs ("$LATEST", "1", ...)
+  std::string invokedArn;           // the ARN as invoked (with the qualifier the caller used)
+  std::string runtime;              // "provided.al2023", "nodejs20.x", "python3.12", ...
+  std::string handler;
+  int memoryMb = 128;
+  int timeoutSeconds = 3;
+  std::map<std::string, std::string> environment;
+  std::string codeHex;     // the code store key (hex SHA-256 of the zip)
+  std::string revisionId;  // changes with every code or configuration change
+  std::optional<int> reservedConcurrency;
+
+  /// Identifies one immutable configuration: environments are pooled by this key.
+  std::string poolKey() const { return name + ":" + version + "#" + revisionId; }
+};
+
+}  // namespace portico::functions

@@ -1,0 +1,248 @@
+#include "functions/sandbox.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <spdlog/spdlog.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+
+namespace portico::functions {
+namespace fs = std::filesystem;
+
+namespace {
+
+/// posix_spawn with pipes for stdout/stderr, /dev/null stdin, a fresh process group,
+/// default signal dispositions and an empty signal mask (Portico blocks SIGTERM for sigwait
+/// and ignores SIGPIPE: neither must leak into functions).
+Result<LaunchedProcess> spawnWithPipes(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                                       const fs::path* chdirTo) {
+  int out[2], err[2];
+  if (pipe2(out, O_CLOEXEC) != 0) return ApiError::lambda("ServiceException", 500, "pipe failed");
+  if (pipe2(err, O_CLOEXEC) != 0) {
+    ::close(out[0]);
+    ::close(out[1]);
+    return ApiError::lambda("ServiceException", 500, "pipe failed");
+  }
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+  if (chdirTo) posix_spawn_file_actions_addchdir_np(&fa, chdirTo->c_str());
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  for (int s : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&defaults, s);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+
+  std::vector<char*> args, envp;
+  for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  for (auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, args[0], &fa, &attr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  ::close(out[1]);
+  ::close(err[1]);
+  if (rc != 0) {
+    ::close(out[0]);
+    ::close(err[0]);
+    return ApiError::lambda("ServiceException", 500, std::string("cannot start ") + argv[0] + ": " + strerror(rc));
+  }
+  LaunchedProcess p;
+  p.pid = pid;
+  p.stdoutFd = out[0];
+  p.stderrFd = err[0];
+  return p;
+}
+
+bool writeFile(const fs::path& p, const std::string& text) {
+  std::ofstream f(p);
+  f << text;
+  f.flush();
+  return static_cast<bool>(f);
+}
+
+std::uint64_t readNumber(const fs::path& p) {
+  std::ifstream f(p);
+  std::uint64_t n = 0;
+  f >> n;
+  return f ? n : 0;
+}
+
+enum class CgroupKind { kNone, kV1, kV2 };
+
+class HostSandbox final : public Sandbox {
+ public:
+  explicit HostSandbox(const SandboxOptions& o) : options_(o) {
+    bwrap_ = o.allowBubblewrap && probeBubblewrap();
+    probeCgroups();
+  }
+  ~HostSandbox() override {
+    std::error_code ec;
+    if (!cgroupParent_.empty()) fs::remove(cgroupParent_, ec);
+  }
+
+  Result<LaunchedProcess> launch(const LaunchSpec& spec) override {
+    std::vector<std::string> argv;
+    std::vector<std::string> env = spec.environment;
+    const fs::path* chdirTo = nullptr;
+    if (bwrap_) {
+      argv = {options_.bwrapPath,     "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+              "--unshare-cgroup-try", "--ro-bind",         "/usr",          "/usr"};
+      for (const char* d : {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
+        if (fs::is_symlink(d)) {
+          argv.insert(argv.end(), {"--symlink", fs::read_symlink(d).string(), d});
+        } else if (fs::exists(d)) {
+          argv.insert(argv.end(), {"--ro-bind", d, d});
+        }
+      }
+      for (const char* f :
+           {"/etc/ssl", "/etc/ca-certificates", "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/passwd",
+            "/etc/group", "/etc/localtime", "/etc/ld.so.cache", "/etc/alternatives", "/etc/mime.types"}) {
+        argv.insert(argv.end(), {"--ro-bind-try", f, f});
+      }
+      argv.insert(argv.end(),
+                  {"--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--ro-bind", spec.codeDir.string(),
+                   "/var/task", "--ro-bind", spec.runtimeDir.string(), "/var/runtime", "--chdir", "/var/task", "--"});
+      argv.insert(argv.end(), spec.command.begin(), spec.command.end());
+    } else {
+      // Unsandboxed: the same layout, but at the real paths.
+      auto rewrite = [&](std::string s) {
+        for (auto [from, to] : {std::pair{std::string("/var/task"), spec.codeDir.string()},
+                                std::pair{std::string("/var/runtime"), spec.runtimeDir.string()}}) {
+          for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
+            s.replace(pos, from.size(), to);
+          }
+        }
+        return s;
+      };
+      for (auto& a : spec.command) argv.push_back(rewrite(a));
+      for (auto& e : env) e = rewrite(e);
+      chdirTo = &spec.codeDir;
+    }
+
+    std::string cgroup;
+    if (cgroupKind_ != CgroupKind::kNone) {
+      cgroup = (cgroupParent_ / spec.id).string();
+      std::error_code ec;
+      fs::create_directory(cgroup, ec);
+      std::uint64_t bytes = static_cast<std::uint64_t>(spec.memoryMb) * 1024 * 1024;
+      bool ok = !ec && (cgroupKind_ == CgroupKind::kV1
+                            ? writeFile(fs::path(cgroup) / "memory.limit_in_bytes", std::to_string(bytes))
+                            : writeFile(fs::path(cgroup) / "memory.max", std::to_string(bytes)));
+      if (ok) {
+        // Enter the cgroup before exec, so every descendant is accounted and capped.
+        std::vector<std::string> wrapped = {"/bin/sh", "-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\"", cgroup};
+        wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+        argv = std::move(wrapped);
+      } else {
+        fs::remove(cgroup, ec);
+        cgroup.clear();
+      }
+    }
+    auto launched = spawnWithPipes(argv, env, chdirTo);
+    if (!launched) {
+      std::error_code ec;
+      if (!cgroup.empty()) fs::remove(cgroup, ec);
+      return launched;
+    }
+    launched->cgroup = cgroup;
+    return launched;
+  }
+
+  void release(const LaunchedProcess& p) override {
+    if (p.cgroup.empty()) return;
+    std::error_code ec;
+    fs::remove(p.cgroup, ec);
+  }
+
+  std::uint64_t peakMemory(const LaunchedProcess& p) const override {
+    if (p.cgroup.empty()) return 0;
+    return readNumber(fs::path(p.cgroup) /
+                      (cgroupKind_ == CgroupKind::kV1 ? "memory.max_usage_in_bytes" : "memory.peak"));
+  }
+
+  std::string describe() const override {
+    std::string s = bwrap_ ? "bubblewrap sandbox (private /tmp, read-only /var/task, own PID namespace)"
+                           : "NO SANDBOX: bubblewrap is unavailable, functions run as plain processes";
+    switch (cgroupKind_) {
+      case CgroupKind::kV1:
+        return s + "; memory capped by cgroup v1";
+      case CgroupKind::kV2:
+        return s + "; memory capped by cgroup v2";
+      case CgroupKind::kNone:
+        return s + "; memory NOT capped (no writable cgroup memory controller)";
+    }
+    return s;
+  }
+
+  bool isolated() const override { return bwrap_; }
+
+ private:
+  bool probeBubblewrap() const {
+    if (access(options_.bwrapPath.c_str(), X_OK) != 0) return false;
+    auto p = spawnWithPipes({options_.bwrapPath, "--ro-bind", "/", "/", "--unshare-pid", "--die-with-parent", "--proc",
+                             "/proc", "/bin/true"},
+                            {}, nullptr);
+    if (!p) return false;
+    ::close(p->stdoutFd);
+    ::close(p->stderrFd);
+    int status = 0;
+    while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+
+  void probeCgroups() {
+    std::error_code ec;
+    std::string name = "portico-" + std::to_string(::getpid());
+    if (fs::exists(options_.cgroupV2Root / "cgroup.controllers")) {
+      std::ifstream f(options_.cgroupV2Root / "cgroup.subtree_control");
+      std::string controllers((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+      if (controllers.find("memory") != std::string::npos) {
+        fs::path parent = options_.cgroupV2Root / name;
+        if (fs::create_directory(parent, ec) && writeFile(parent / "cgroup.subtree_control", "+memory")) {
+          cgroupParent_ = parent;
+          cgroupKind_ = CgroupKind::kV2;
+          return;
+        }
+        fs::remove(parent, ec);
+      }
+    }
+    if (fs::exists(options_.cgroupV1Root / "memory.limit_in_bytes")) {
+      fs::path parent = options_.cgroupV1Root / name;
+      if (fs::create_directory(parent, ec) || fs::exists(parent)) {
+        if (access(parent.c_str(), W_OK) == 0) {
+          cgroupParent_ = parent;
+          cgroupKind_ = CgroupKind::kV1;
+          return;
+        }
+        fs::remove(parent, ec);
+      }
+    }
+  }
+
+  SandboxOptions options_;
+  bool bwrap_ = false;
+  CgroupKind cgroupKind_ = CgroupKind::kNone;
+  fs::path cgroupParent_;
+};
+
+}  // namespace
+
+std::unique_ptr<Sandbox> makeSandbox(const SandboxOptions& options) {
+  return std::make_unique<HostSandbox>(options);
+}
+
+}  // namespace portico::functions

@@ -1,0 +1,63 @@
+// Sandbox: starts an execution environment's process, isolated as far as the host allows.
+//
+// With bubblewrap: new PID/IPC/UTS namespaces, only system directories mounted
+// read-only, the function code read-only at /var/task, Portico's runtime scripts at
+// /var/runtime, a private /tmp, no view of Portico's data dir or other functions, and
+// the process dies with Portico. Memory is capped at MemorySize with a cgroup (v2 when
+// the host delegates the memory controller, else v1), else with RLIMIT_DATA. What could
+// not be had is reported by describe() so Portico can say it loudly at start.
+#pragma once
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace portico::functions {
+
+struct LaunchSpec {
+  std::string id;                        // environment id (names the cgroup)
+  std::filesystem::path codeDir;         // the unpacked zip → /var/task
+  std::filesystem::path runtimeDir;      // Portico's runtime scripts → /var/runtime
+  std::vector<std::string> command;      // argv, with /var/task and /var/runtime paths
+  std::vector<std::string> environment;  // "K=V"; /var/task and /var/runtime are rewritten when unsandboxed
+  int memoryMb = 128;
+};
+
+struct LaunchedProcess {
+  pid_t pid = -1;  // also the process group id
+  int stdoutFd = -1;
+  int stderrFd = -1;
+  std::string cgroup;  // the environment's cgroup directory, empty without one
+};
+
+class Sandbox {
+ public:
+  virtual ~Sandbox() = default;
+  /// Starts the process; the caller owns the pipe fds and must reap the pid.
+  virtual Result<LaunchedProcess> launch(const LaunchSpec& spec) = 0;
+  /// Removes what launch() created around a process that has been reaped.
+  virtual void release(const LaunchedProcess& process) = 0;
+  /// Peak memory of the process in bytes, or 0 when unknown.
+  virtual std::uint64_t peakMemory(const LaunchedProcess& process) const = 0;
+  /// One line on the isolation in force, e.g. "bubblewrap, memory capped by cgroup v1".
+  virtual std::string describe() const = 0;
+  /// False when functions run without namespaces (said loudly at start and in function state).
+  virtual bool isolated() const = 0;
+};
+
+struct SandboxOptions {
+  bool allowBubblewrap = true;
+  std::string bwrapPath = "/usr/bin/bwrap";
+  std::filesystem::path cgroupV1Root = "/sys/fs/cgroup/memory";
+  std::filesystem::path cgroupV2Root = "/sys/fs/cgroup";
+};
+
+/// Probes the host (bubblewrap usable? which cgroup?) and returns the best sandbox it can make.
+std::unique_ptr<Sandbox> makeSandbox(const SandboxOptions& options);
+
+}  // namespace portico::functions

@@ -1,0 +1,47 @@
+# Python handlers for the Lambda e2e test.
+import json
+import os
+import time
+import urllib.request
+
+count = 0
+
+
+def handler(event, context):
+    global count
+    count += 1
+    print("python handler saw", json.dumps(event))
+    return {"count": count, "event": event, "greeting": os.environ.get("GREETING"),
+            "function": context.function_name, "version": context.function_version,
+            "memory": context.memory_limit_in_mb, "requestId": context.aws_request_id,
+            "remaining": context.get_remaining_time_in_millis(), "cwd": os.getcwd(),
+            "taskRoot": os.environ.get("LAMBDA_TASK_ROOT")}
+
+
+def fail(event, context):
+    raise ValueError("bad input: " + json.dumps(event))
+
+
+def sleepy(event, context):
+    time.sleep(float(event.get("seconds", 3)))
+    return {"slept": event.get("seconds", 3)}
+
+
+def crash(event, context):
+    os._exit(3)
+
+
+def snoop(event, context):
+    """Tries to read Portico's data dir; the sandbox must not show it."""
+    path = event["path"]
+    try:
+        return {"visible": True, "entries": os.listdir(path)}
+    except OSError as e:
+        return {"visible": False, "error": type(e).__name__}
+
+
+def report(event, context):
+    """POSTs the event to the test's recorder; fails while the recorder answers 500."""
+    req = urllib.request.Request(event["url"], data=json.dumps(event).encode(), method="POST")
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return {"status": r.status}

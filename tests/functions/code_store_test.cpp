@@ -1,0 +1,132 @@
+#include "functions/code_store.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace portico::functions {
+namespace {
+namespace fs = std::filesystem;
+
+struct Entry {
+  std::string name;
+  std::string data;
+  unsigned type = AE_IFREG;
+  std::string linkTarget;
+};
+
+/// Builds a zip in memory with libarchive.
+std::string makeZip(const std::vector<Entry>& entries) {
+  std::vector<char> buf(1 << 20);
+  size_t used = 0;
+  archive* a = archive_write_new();
+  archive_write_set_format_zip(a);
+  archive_write_open_memory(a, buf.data(), buf.size(), &used);
+  for (const auto& e : entries) {
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry, e.name.c_str());
+    archive_entry_set_filetype(entry, e.type);
+    archive_entry_set_perm(entry, 0755);
+    if (e.type == AE_IFLNK) archive_entry_set_symlink(entry, e.linkTarget.c_str());
+    archive_entry_set_size(entry, e.type == AE_IFREG ? static_cast<la_int64_t>(e.data.size()) : 0);
+    archive_write_header(a, entry);
+    if (e.type == AE_IFREG) archive_write_data(a, e.data.data(), e.data.size());
+    archive_entry_free(entry);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  return std::string(buf.data(), used);
+}
+
+class CodeStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("portico-code-test-" + std::to_string(::getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  /// Entries in the store's root other than finished zips and their directories.
+  std::vector<std::string> leftovers() const {
+    std::vector<std::string> out;
+    for (auto& e : fs::directory_iterator(root_)) {
+      auto name = e.path().filename().string();
+      if (name.find(".tmp") != std::string::npos) out.push_back(name);
+    }
+    return out;
+  }
+  fs::path root_;
+};
+
+TEST_F(CodeStoreTest, StoresAndUnpacksContentAddressed) {
+  CodeStore store(root_);
+  std::string zip = makeZip({{"app.py", "print(1)\n"}, {"lib/util.py", "x = 2\n"}, {"bootstrap", "#!/bin/sh\n"}});
+  auto code = store.put(zip);
+  ASSERT_TRUE(code) << code.error().message;
+  EXPECT_EQ(code->size, static_cast<std::int64_t>(zip.size()));
+  EXPECT_TRUE(isSha256Hex(code->sha256Hex));
+  EXPECT_EQ(code->sha256Base64.size(), 44u);
+  auto dir = store.unpacked(code->sha256Hex);
+  ASSERT_TRUE(dir);
+  std::ifstream in(*dir / "lib/util.py");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "x = 2\n");
+  EXPECT_TRUE((fs::status(*dir / "bootstrap").permissions() & fs::perms::owner_exec) != fs::perms::none);
+  EXPECT_FALSE(store.zipPath(code->sha256Hex).empty());
+  // The same bytes again: the same key.
+  auto again = store.put(zip);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->sha256Hex, code->sha256Hex);
+}
+
+TEST_F(CodeStoreTest, RefusesPathsEscapingTheRoot) {
+  CodeStore store(root_);
+  for (std::string bad : {"../evil.py", "a/../../evil.py", "/etc/evil.py"}) {
+    auto code = store.put(makeZip({{"ok.py", "1"}, {bad, "x"}}));
+    ASSERT_FALSE(code) << bad;
+    EXPECT_EQ(code.error().type, "InvalidParameterValueException");
+    EXPECT_EQ(code.error().status, 400);
+  }
+  EXPECT_TRUE(leftovers().empty());
+  EXPECT_FALSE(fs::exists(root_.parent_path() / "evil.py"));
+}
+
+TEST_F(CodeStoreTest, RefusesLinksPointingOutside) {
+  CodeStore store(root_);
+  auto out = store.put(makeZip({{"passwd", "", AE_IFLNK, "/etc/passwd"}}));
+  ASSERT_FALSE(out);
+  EXPECT_NE(out.error().message.find("points outside"), std::string::npos);
+  out = store.put(makeZip({{"up", "", AE_IFLNK, "../../x"}}));
+  ASSERT_FALSE(out);
+  // A link that stays inside is fine.
+  auto ok = store.put(makeZip({{"a/real.py", "1"}, {"a/alias.py", "", AE_IFLNK, "real.py"}}));
+  EXPECT_TRUE(ok) << ok.error().message;
+  // Writing through a link planted by an earlier entry is refused.
+  auto through = store.put(makeZip({{"d", "", AE_IFLNK, "."}, {"d/x.py", "1"}}));
+  EXPECT_FALSE(through);
+  EXPECT_TRUE(leftovers().empty());
+}
+
+TEST_F(CodeStoreTest, RefusesArchivesThatUnpackTooLarge) {
+  CodeStore store(root_, UnpackLimits{1000, 100});
+  auto out = store.put(makeZip({{"big.bin", std::string(5000, 'z')}}));
+  ASSERT_FALSE(out);
+  EXPECT_NE(out.error().message.find("smaller than 1000 bytes"), std::string::npos);
+  EXPECT_TRUE(leftovers().empty());
+}
+
+TEST_F(CodeStoreTest, RefusesGarbage) {
+  CodeStore store(root_);
+  auto out = store.put("this is not a zip file at all");
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().type, "InvalidParameterValueException");
+  EXPECT_TRUE(leftovers().empty());
+}
+
+}  // namespace
+}  // namespace portico::functions
