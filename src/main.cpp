@@ -14,6 +14,7 @@
 #include "control/apigateway/apigateway_context.h"
 #include "control/credentials.h"
 #include "control/lambda/lambda_context.h"
+#include "control/logs/logs_api.h"
 #include "functions/builtin_runtimes.h"
 #include "functions/code_store.h"
 #include "functions/function_catalog.h"
@@ -127,6 +128,7 @@ int serve(const ServeOptions& opt) {
   if (!sandbox->isolated())
     lambdaCtx.sandboxWarning = "Portico runs this function WITHOUT a sandbox: " + sandbox->describe();
   control::lambda::registerLambdaRoutes(routes, lambdaCtx);
+  control::logs::registerLogsRoutes(routes, functionLogs, *store);
 
   unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   control::AdminHandler admin(routes, credentials, clock);

@@ -6,8 +6,9 @@
 
 namespace portico {
 
-/// How the error body is worded: API Gateway's {"message"} or Lambda's {"Type","Message"}.
-enum class ErrorShape { kApiGateway, kLambda };
+/// How the error body is worded: API Gateway's {"message"}, Lambda's {"Type","Message"}, or the
+/// JSON 1.1 protocol's {"__type","message"} (CloudWatch Logs).
+enum class ErrorShape { kApiGateway, kLambda, kAwsJson };
 
 struct ApiError {
   std::string type;     // x-amzn-ErrorType, e.g. "NotFoundException"

@@ -118,7 +118,8 @@ Status ExecutionEnvironment::start() {
   env["AWS_LAMBDA_FUNCTION_VERSION"] = spec_.version;
   env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = std::to_string(spec_.memoryMb);
   env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + spec_.name;
-  env["AWS_LAMBDA_LOG_STREAM_NAME"] = std::string(day) + "/[" + spec_.version + "]" + id_;
+  logStream_ = std::string(day) + "/[" + spec_.version + "]" + id_;
+  env["AWS_LAMBDA_LOG_STREAM_NAME"] = logStream_;
   env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
   env["AWS_REGION"] = region_;
   env["AWS_DEFAULT_REGION"] = region_;
@@ -253,7 +254,7 @@ void ExecutionEnvironment::onPipeClosed() {
 
 void ExecutionEnvironment::onOutputLine(std::string_view line) {
   auto now = std::chrono::system_clock::now();
-  logs_.append(spec_.name, epochMs(now), std::string(line));
+  logs_.append(spec_.name, logStream_, epochMs(now), std::string(line));
   if (current_) {
     auto& log = current_->log;
     log.append(line);

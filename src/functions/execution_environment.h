@@ -65,6 +65,8 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   bool busy() const { return current_ != nullptr; }
   const FunctionSpec& spec() const { return spec_; }
   const std::string& id() const { return id_; }
+  /// The CloudWatch-style log stream this environment writes to.
+  const std::string& logStream() const { return logStream_; }
   std::chrono::steady_clock::time_point lastUsed() const { return lastUsed_; }
   /// The init duration (spawn → first /next) if this environment has not served an invocation yet.
   std::optional<double> takeInitDurationMs();
@@ -87,6 +89,7 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   EnvironmentPaths paths_;
   std::string id_;
   std::string region_;
+  std::string logStream_;
 
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::posix::stream_descriptor stdout_, stderr_;

@@ -14,6 +14,7 @@ namespace portico::functions {
 
 struct LogEvent {
   std::int64_t timestampMs = 0;
+  std::string stream;  // the environment's log stream, "YYYY/MM/DD/[version]id"
   std::string message;
 };
 
@@ -21,7 +22,7 @@ class FunctionLogs {
  public:
   explicit FunctionLogs(std::size_t maxBytesPerFunction = 1 << 20) : maxBytes_(maxBytesPerFunction) {}
 
-  void append(const std::string& function, std::int64_t timestampMs, std::string message);
+  void append(const std::string& function, const std::string& stream, std::int64_t timestampMs, std::string message);
   /// Events at or after sinceMs, oldest first, at most limit.
   std::vector<LogEvent> read(const std::string& function, std::int64_t sinceMs = 0, std::size_t limit = 10000) const;
   void forget(const std::string& function);

@@ -145,6 +145,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     invocation->deadline = started + std::chrono::seconds(spec.timeoutSeconds);
 
     std::optional<double> initMs;
+    std::string stream;
     std::uint64_t memoryMb = 0;
     if (spec.runtime.starts_with("provided") && !spec.codeHex.empty()) {
       auto dir = code.unpacked(spec.codeHex);
@@ -163,6 +164,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       if (!env) co_return env.takeError();
       co_await (*env)->run(invocation);
       initMs = (*env)->takeInitDurationMs();
+      stream = (*env)->logStream();
       memoryMb = (*env)->peakMemoryMb();
     }
     double durationMs = std::chrono::duration<double, std::milli>(std::chrono::system_clock::now() - started).count();
@@ -183,14 +185,14 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       reportLine += init;
     }
     std::int64_t now = epochMs(std::chrono::system_clock::now());
-    logs.append(spec.name, epochMs(started), start);
+    logs.append(spec.name, stream, epochMs(started), start);
     if (invocation->outcome == Invocation::Outcome::kTimeout || invocation->outcome == Invocation::Outcome::kExited) {
       // Lambda logs the platform's verdict too.
       bj::value err = bj::parse(invocation->response);
-      logs.append(spec.name, now, std::string(err.as_object()["errorMessage"].as_string()));
+      logs.append(spec.name, stream, now, std::string(err.as_object()["errorMessage"].as_string()));
     }
-    logs.append(spec.name, now, end);
-    logs.append(spec.name, now, reportLine);
+    logs.append(spec.name, stream, now, end);
+    logs.append(spec.name, stream, now, reportLine);
 
     InvokeResult result;
     result.status = 200;

@@ -22,6 +22,13 @@ Response errorResponse(int status, std::string_view type, std::string_view messa
 
 Response errorResponse(const ApiError& error) {
   if (error.shape == ErrorShape::kApiGateway) return errorResponse(error.status, error.type, error.message);
+  if (error.shape == ErrorShape::kAwsJson) {
+    boost::json::object body{{"__type", error.type}, {"message", error.message}};
+    Response res = jsonResponse(error.status, boost::json::serialize(body));
+    res.set(boost::beast::http::field::content_type, "application/x-amz-json-1.1");
+    res.set("x-amzn-ErrorType", error.type);
+    return res;
+  }
   // Lambda: {"Type":"User","Message":...}; throttling adds "Reason" and words it "message".
   // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors
   boost::json::object body;

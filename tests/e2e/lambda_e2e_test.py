@@ -170,6 +170,16 @@ class LambdaE2E:
         out = json.loads(body)
         check(out["count"] == 2, f"warm environment must be reused (global counter): {out}")
         check("Init Duration" not in base64.b64decode(meta["LogResult"]).decode(), "no Init Duration when warm")
+        logs = AwsCli(self.server, service="logs")
+        found = logs.json("filter-log-events", "--log-group-name", "/aws/lambda/py", "--filter-pattern",
+                          '"python handler saw"')
+        messages = [e["message"] for e in found["events"]]
+        check(len(messages) == 2 and all("python handler saw" in m for m in messages), messages)
+        check(found["events"][0]["logStreamName"].endswith("]" + found["events"][0]["logStreamName"][-32:]), found)
+        everything = [e["message"] for e in logs.json("filter-log-events", "--log-group-name", "/aws/lambda/py")["events"]]
+        check(everything[0].startswith("START RequestId:") and everything[-1].startswith("REPORT RequestId:"),
+              everything)
+        logs.error("ResourceNotFoundException", "filter-log-events", "--log-group-name", "/aws/lambda/nope")
 
     def step_invoke_node_and_c(self):
         meta, body = self.invoke("node", {"b": 1})

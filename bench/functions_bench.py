@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Function invoke benchmark: warm round trip and cold start per runtime, side by side with the floor.
+
+    cmake --preset release && cmake --build --preset release
+    /usr/bin/python3 bench/functions_bench.py [--portico build/release/portico] [--iterations 300]
+
+In one run, on this machine:
+  * floor: posix_spawn+wait of /bin/true, `node -e 0`, `/usr/bin/python3 -c pass` (medians);
+  * warm: p50/p99 of Invoke round trips (one keep-alive connection, SigV4 signed by botocore) per
+    runtime, and of the same client calling Portico's health endpoint — the difference is
+    Portico's warm-invoke overhead (routing, SigV4, hand-off, Runtime API exchange);
+  * cold: the first invoke after create-function (a new sandboxed environment) minus the warm
+    p50, per runtime, against that runtime's bare interpreter start.
+Appends a dated markdown table to bench/RESULTS.md. Not a test: figures, not assertions.
+"""
+import argparse
+import datetime
+import http.client
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+CREDS = Credentials("test", "test")
+C_BOOTSTRAP = os.path.join(ROOT, "tests", "e2e", "lambda_fixtures", "bootstrap.c")
+
+NODE = b"exports.handler = async (event) => event;\n"
+PYTHON = b"def handler(event, context):\n    return event\n"
+
+
+def zip_bytes(files):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, (data, mode) in files.items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (0o100000 | mode) << 16
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
+class Client:
+    """One keep-alive connection; each request signed with SigV4 (service lambda)."""
+
+    def __init__(self, hostport):
+        self.hostport = hostport
+        self.conn = http.client.HTTPConnection(hostport, timeout=30)
+
+    def call(self, method, path, body=b"", signed=True):
+        headers = {}
+        if signed:
+            req = AWSRequest(method=method, url=f"http://{self.hostport}{path}", data=body)
+            SigV4Auth(CREDS, "lambda", "us-east-1").add_auth(req)
+            headers = dict(req.headers.items())
+        self.conn.request(method, path, body=body, headers=headers)
+        r = self.conn.getresponse()
+        data = r.read()
+        return r.status, data
+
+
+def median_ms(fn, n):
+    samples = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(samples)
+
+
+def percentile(samples, p):
+    s = sorted(samples)
+    return s[min(len(s) - 1, int(len(s) * p))]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--portico", default=os.path.join(ROOT, "build", "release", "portico"))
+    ap.add_argument("--iterations", type=int, default=300)
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="portico-fn-bench-")
+    subprocess.run(["cc", "-O2", "-o", os.path.join(work, "bootstrap"), C_BOOTSTRAP], check=True)
+    ready = os.path.join(work, "ready.json")
+    proc = subprocess.Popen([args.portico, "serve", "--data-dir", os.path.join(work, "data"), "--admin-listen",
+                             "127.0.0.1:0", "--listen", "127.0.0.1:0", "--ready-file", ready, "--log-level", "warn"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            if os.path.exists(ready):
+                break
+            time.sleep(0.05)
+        admin = json.load(open(ready))["admin"]
+        client = Client(admin)
+        floor = {
+            "spawn /bin/true": median_ms(lambda: subprocess.run(["/bin/true"]), 30),
+            "node -e 0": median_ms(lambda: subprocess.run(["node", "-e", "0"]), 15),
+            "python3 -c pass": median_ms(lambda: subprocess.run(["/usr/bin/python3", "-c", "pass"]), 15),
+        }
+        runtimes = {
+            "provided (C)": ("provided.al2023", "bootstrap", {"bootstrap": (open(os.path.join(work, "bootstrap"), "rb").read(), 0o755)}, "spawn /bin/true"),
+            "nodejs20.x": ("nodejs20.x", "index.handler", {"index.js": (NODE, 0o644)}, "node -e 0"),
+            "python3.12": ("python3.12", "app.handler", {"app.py": (PYTHON, 0o644)}, "python3 -c pass"),
+        }
+        health = []
+        for _ in range(args.iterations):
+            t0 = time.perf_counter()
+            client.call("GET", "/_portico/health", signed=False)
+            health.append((time.perf_counter() - t0) * 1e6)
+        signed_floor = []
+        for _ in range(args.iterations):
+            t0 = time.perf_counter()
+            client.call("GET", "/2015-03-31/functions/")
+            signed_floor.append((time.perf_counter() - t0) * 1e6)
+        rows = []
+        import base64
+        for label, (runtime, handler, files, floor_key) in runtimes.items():
+            name = runtime.replace(".", "-")
+            body = json.dumps({"FunctionName": name, "Runtime": runtime, "Handler": handler,
+                               "Role": "arn:aws:iam::000000000000:role/x",
+                               "Code": {"ZipFile": base64.b64encode(zip_bytes(files)).decode()}}).encode()
+            status, data = client.call("POST", "/2015-03-31/functions", body)
+            assert status == 201, data
+            path = f"/2015-03-31/functions/{name}/invocations"
+            t0 = time.perf_counter()
+            status, data = client.call("POST", path, b'{"n":1}')
+            cold = (time.perf_counter() - t0) * 1000
+            assert status == 200 and json.loads(data) == {"n": 1}, (status, data)
+            warm = []
+            for i in range(args.iterations):
+                t0 = time.perf_counter()
+                status, data = client.call("POST", path, b'{"n":2}')
+                warm.append((time.perf_counter() - t0) * 1e6)
+                assert status == 200, data
+            p50 = statistics.median(warm)
+            rows.append((label, p50, percentile(warm, 0.99), p50 - statistics.median(signed_floor),
+                         cold, cold - p50 / 1000, floor[floor_key], floor_key))
+        lines = [f"### Functions: warm invoke and cold start ({datetime.date.today()}, {os.uname().nodename})", "",
+                 f"`/usr/bin/python3 bench/functions_bench.py --iterations {args.iterations}` — one keep-alive client, "
+                 "SigV4-signed Invoke; floors measured in the same run.", "",
+                 f"Client floor: unsigned health p50 {statistics.median(health):.0f} µs; signed ListFunctions p50 "
+                 f"{statistics.median(signed_floor):.0f} µs.", "",
+                 "| runtime | warm p50 µs | warm p99 µs | warm overhead vs signed floor µs | cold first invoke ms | "
+                 "cold start ms (minus warm) | bare start ms | cold / bare |",
+                 "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for label, p50, p99, over, cold, coldnet, bare, key in rows:
+            lines.append(f"| {label} | {p50:.0f} | {p99:.0f} | {over:.0f} | {cold:.1f} | {coldnet:.1f} | "
+                         f"{bare:.1f} ({key}) | {coldnet / bare:.2f}× |")
+        table = "\n".join(lines) + "\n"
+        print(table)
+        with open(os.path.join(HERE, "RESULTS.md"), "a") as f:
+            f.write("\n" + table)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
