@@ -40,7 +40,9 @@ ApiError outOfBounds(std::string_view method, std::int64_t index, std::size_t si
                             std::to_string(index) + " out of bounds for length " + std::to_string(size));
 }
 
-std::string keyOf(const Value& key) { return key.isNull() ? "null" : key.toString(); }
+std::string keyOf(const Value& key) {
+  return key.isNull() ? "null" : key.toString();
+}
 
 }  // namespace
 

@@ -176,7 +176,7 @@ void Evaluator::renderForeach(const ast::Node& node, std::string& out) {
   if (auto it = vars_.find("foreach"); it != vars_.end()) scope->parent = it->second;
   vars_["foreach"] = Value::object(scope);
   const std::size_t count = std::min(items.size(), static_cast<std::size_t>(limits_.maxLoopIterations));
-  for (std::size_t i = 0; i < count && !halted(); ++i) {
+  for (std::size_t i = 0; i < count && !halted() && step(); ++i) {
     scope->index = static_cast<std::int64_t>(i);
     scope->hasNext = i + 1 < items.size();
     vars_[node.text] = items[i];

@@ -21,7 +21,7 @@ namespace portico::vtl {
 struct RenderLimits {
   int maxLoopIterations = 1000;
   int maxDepth = 200;
-  std::size_t maxSteps = 5'000'000;
+  std::size_t maxSteps = 1'000'000;
   std::size_t maxOutputBytes = 10 * 1024 * 1024;
 };
 

@@ -1,8 +1,9 @@
 // InputObject: $input.body / json / path / params.
 #include "vtl/input_object.h"
 
-#include <boost/json.hpp>
 #include <strings.h>
+
+#include <boost/json.hpp>
 
 #include "vtl/json_path.h"
 
@@ -31,12 +32,14 @@ const std::string* lookup(const std::map<std::string, std::string>* source, cons
 
 }  // namespace
 
-std::string_view InputObject::body() const { return input_.body.empty() ? std::string_view("{}") : input_.body; }
+std::string_view InputObject::body() const {
+  return input_.body.empty() ? std::string_view("{}") : input_.body;
+}
 
 Result<const boost::json::value*> InputObject::parsedBody() const {
   if (!parsed_) {
     boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(body(), ec);
+    boost::json::value v = boost::json::parse(body(), ec, {}, jsonParseOptions());
     if (ec) return ApiError::badRequest("Could not parse request body into json: " + ec.message());
     parsed_ = std::move(v);
   }

@@ -7,14 +7,20 @@
 namespace portico::vtl {
 namespace {
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isIdentifierPart(char c) { return isIdentifierStart(c) || isDigit(c) || c == '-' || c == '_'; }
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool isIdentifierPart(char c) {
+  return isIdentifierStart(c) || isDigit(c) || c == '-' || c == '_';
+}
 
 constexpr std::array<std::string_view, 7> kTwoCharPunct = {"..", "==", "!=", "<=", ">=", "&&", "||"};
 
 }  // namespace
 
-bool isIdentifierStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool isIdentifierStart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
 
 bool Lexer::lookingAt(std::string_view s) const {
   return pos_ + s.size() <= end_ && src_.substr(pos_, s.size()) == s;
@@ -64,7 +70,8 @@ Token Lexer::next() {
       while (isDigit(peek())) ++pos_;
       t.kind = Token::Kind::kFloat;
     }
-    if ((peek() == 'e' || peek() == 'E') && (isDigit(peek(1)) || ((peek(1) == '-' || peek(1) == '+') && isDigit(peek(2))))) {
+    if ((peek() == 'e' || peek() == 'E') &&
+        (isDigit(peek(1)) || ((peek(1) == '-' || peek(1) == '+') && isDigit(peek(2))))) {
       pos_ += 2;
       while (isDigit(peek())) ++pos_;
       t.kind = Token::Kind::kFloat;

@@ -9,11 +9,14 @@ namespace {
 constexpr int kMaxDepth = 150;
 constexpr std::array<std::string_view, 4> kRefused = {"macro", "evaluate", "include", "parse"};
 
-bool isBlank(std::string_view s) { return s.find_first_not_of(" \t") == std::string_view::npos; }
+bool isBlank(std::string_view s) {
+  return s.find_first_not_of(" \t") == std::string_view::npos;
+}
 
 bool isDirective(std::string_view name) {
-  static constexpr std::array<std::string_view, 13> kNames = {
-      "set", "if", "elseif", "else", "end", "foreach", "break", "stop", "define", "macro", "evaluate", "include", "parse"};
+  static constexpr std::array<std::string_view, 13> kNames = {"set",      "if",      "elseif", "else",   "end",
+                                                              "foreach",  "break",   "stop",   "define", "macro",
+                                                              "evaluate", "include", "parse"};
   for (auto n : kNames) {
     if (n == name) return true;
   }
@@ -62,7 +65,8 @@ std::string Parser::peekDirectiveName(std::size_t& length) const {
   bool braced = p < lexer_.end() && source_[p] == '{';
   if (braced) ++p;
   std::size_t start = p;
-  while (p < lexer_.end() && ((source_[p] >= 'a' && source_[p] <= 'z') || (source_[p] >= 'A' && source_[p] <= 'Z'))) ++p;
+  while (p < lexer_.end() && ((source_[p] >= 'a' && source_[p] <= 'z') || (source_[p] >= 'A' && source_[p] <= 'Z')))
+    ++p;
   std::string name(source_.substr(start, p - start));
   if (braced) {
     if (p >= lexer_.end() || source_[p] != '}') return {};

@@ -162,14 +162,9 @@ ast::ExprPtr Parser::parseEquality() {
 ast::ExprPtr Parser::parseRelational() {
   auto left = parseAdditive();
   while (left && !failed()) {
-    std::string op = operatorOf(lexer_.peekToken(), {{"<", "<"},
-                                                     {"lt", "<"},
-                                                     {">", ">"},
-                                                     {"gt", ">"},
-                                                     {"<=", "<="},
-                                                     {"le", "<="},
-                                                     {">=", ">="},
-                                                     {"ge", ">="}});
+    std::string op = operatorOf(
+        lexer_.peekToken(),
+        {{"<", "<"}, {"lt", "<"}, {">", ">"}, {"gt", ">"}, {"<=", "<="}, {"le", "<="}, {">=", ">="}, {"ge", ">="}});
     if (op.empty()) break;
     lexer_.next();
     auto right = parseAdditive();

@@ -22,8 +22,12 @@ ApiError outOfRange(std::string_view method) {
   return ApiError::internal("StringIndexOutOfBoundsException in String." + std::string(method));
 }
 
-char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-char asciiUpper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+char asciiLower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+char asciiUpper(char c) {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 std::string trimJava(const std::string& s) {
   std::size_t b = 0;
@@ -120,8 +124,7 @@ MethodResult indexMethod(const std::string& s, std::string_view name, const Args
     std::int64_t b = args[0].asInt();
     std::int64_t e = args.size() == 2 ? args[1].asInt() : n;
     if (b < 0 || e > n || b > e) return outOfRange(name);
-    return std::optional(
-        Value::string(toUtf8(u.substr(static_cast<std::size_t>(b), static_cast<std::size_t>(e - b)))));
+    return std::optional(Value::string(toUtf8(u.substr(static_cast<std::size_t>(b), static_cast<std::size_t>(e - b)))));
   }
   if ((name == "indexOf" || name == "lastIndexOf") && !args.empty() && args.size() <= 2 && args[0].isString() &&
       (args.size() == 1 || args[1].isInt())) {

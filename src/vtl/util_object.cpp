@@ -162,7 +162,7 @@ Result<std::optional<Value>> UtilObject::call(std::string_view name, const std::
   }
   if (name == "parseJson") {
     boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(text, ec);
+    boost::json::value v = boost::json::parse(text, ec, {}, jsonParseOptions());
     if (ec) return ApiError::internal("$util.parseJson: invalid JSON: " + ec.message());
     return std::optional(Value::fromJson(v));
   }

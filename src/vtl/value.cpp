@@ -204,9 +204,13 @@ Value Value::newList(std::vector<Value> items) {
   return Value::list(std::move(list));
 }
 
-Value Value::newMap() { return Value::map(std::make_shared<Map>()); }
+Value Value::newMap() {
+  return Value::map(std::make_shared<Map>());
+}
 
-Value Value::fromJson(const boost::json::value& json) { return fromJsonIn(json, false); }
+Value Value::fromJson(const boost::json::value& json) {
+  return fromJsonIn(json, false);
+}
 
 std::string Value::toString() const {
   switch (kind()) {
@@ -350,6 +354,12 @@ void appendJsonString(std::string& out, std::string_view s) {
     }
   }
   out += '"';
+}
+
+boost::json::parse_options jsonParseOptions() {
+  boost::json::parse_options options;
+  options.max_depth = 256;
+  return options;
 }
 
 std::string jsonText(const boost::json::value& json) {

@@ -4,6 +4,7 @@
 // printing (toString), truthiness and equals. Lists and maps are shared by
 // reference, as Java objects are, so `$list.add(1)` mutates every alias.
 #pragma once
+#include <boost/json/parse_options.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <memory>
@@ -114,6 +115,8 @@ class HostObject {
   virtual std::string toString() const = 0;
 };
 
+/// Options for reading request JSON: nesting up to 256 levels (Boost's default is 32).
+boost::json::parse_options jsonParseOptions();
 /// Java Double.toString: 1.0, 3.5, 1.0E7, 1.0E-4.
 std::string javaDoubleString(double d);
 /// Java equals, with Velocity's == leniency left to the evaluator.

@@ -31,6 +31,8 @@ class VelocityTemplateEngine final : public TemplateEngine {
 
 }  // namespace
 
-std::unique_ptr<TemplateEngine> makeVelocityTemplateEngine() { return std::make_unique<VelocityTemplateEngine>(); }
+std::unique_ptr<TemplateEngine> makeVelocityTemplateEngine() {
+  return std::make_unique<VelocityTemplateEngine>();
+}
 
 }  // namespace portico::vtl
