@@ -38,7 +38,7 @@ const LanguageCase kLanguageCases[] = {
     {"escape_ref", "#set($x = 1)\\$x", "$x"},
     {"escape_double_backslash", "#set($x = 1)\\\\$x", "\\1"},
     {"escape_triple_backslash", "#set($x = 1)\\\\\\$x", "\\$x"},
-    {"escape_directive", "\\#set($x = 1)", "#set($x = 1)"},
+    {"escape_directive", "\\#set($!x = 1)", "#set( = 1)"},
     {"escape_if", "\\#if(true)x\\#end", "#if(true)x#end"},
     {"escape_backslash_plain", "a\\b \\n", "a\\b \\n"},
     {"comment_line", "a ## comment\nb", "a b"},
