@@ -1,9 +1,10 @@
 // TemplateEngine: the seam between the gateway and the mapping-template language.
 //
 // Templates are compiled once when a deployment is compiled (and checked at put
-// time), then rendered per request. Until the Velocity engine lands, the literal
-// engine renders a template as its own text.
+// time), then rendered per request. The Velocity engine (velocity_template_engine.cpp)
+// implements API Gateway's VTL; the literal engine renders a template as its own text.
 #pragma once
+#include <boost/json/object.hpp>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,6 +21,8 @@ struct TemplateInput {
   const std::map<std::string, std::string>* queryParams = nullptr;
   const std::map<std::string, std::string>* headers = nullptr;
   const std::map<std::string, std::string>* stageVariables = nullptr;
+  /// $context (requestId, identity.sourceIp, authorizer.claims...); empty when null.
+  const boost::json::object* context = nullptr;
 };
 
 class CompiledTemplate {
@@ -38,5 +41,9 @@ class TemplateEngine {
 
 /// The placeholder engine: every template renders as its literal text.
 std::unique_ptr<TemplateEngine> makeLiteralTemplateEngine();
+
+/// The Velocity (VTL) engine with API Gateway's built-ins ($input, $util, $context,
+/// $stageVariables) and limits (1000 #foreach iterations).
+std::unique_ptr<TemplateEngine> makeVelocityTemplateEngine();
 
 }  // namespace portico::vtl

@@ -1,0 +1,112 @@
+// Compile-time refusals, parse errors with line and column, and the render-time
+// bounds of the VTL engine (API Gateway's 1000 #foreach iterations, output and
+// work caps, Java exceptions as render errors).
+#include <gtest/gtest.h>
+
+#include "vtl/template_engine.h"
+
+namespace portico::vtl {
+namespace {
+
+Result<std::string> render(std::string_view text, std::string_view body = "") {
+  auto compiled = makeVelocityTemplateEngine()->compile(text);
+  if (!compiled) return compiled.error();
+  TemplateInput input;
+  input.body = body;
+  return (*compiled)->render(input);
+}
+
+std::string compileError(std::string_view text) {
+  auto compiled = makeVelocityTemplateEngine()->compile(text);
+  if (compiled) return "(compiled)";
+  EXPECT_EQ(compiled.error().type, "BadRequestException");
+  EXPECT_EQ(compiled.error().status, 400);
+  return compiled.error().message;
+}
+
+TEST(VtlCompileTest, RefusesDirectivesApiGatewayDoesNotOffer) {
+  for (const char* text : {"#macro(m)x#end", "#evaluate('$x')", "#include('a.vm')", "#parse('a.vm')"}) {
+    EXPECT_NE(compileError(text).find("is not supported"), std::string::npos) << text;
+  }
+}
+
+TEST(VtlCompileTest, ParseErrorsNameLineAndColumn) {
+  EXPECT_EQ(compileError("a\nb\nccccc #set($x = )"),
+            "Invalid mapping expression specified: unexpected ')' at line 3, column 17");
+  EXPECT_NE(compileError("line\n  #if(true)x").find("#if without #end at line 2, column 3"), std::string::npos);
+  EXPECT_NE(compileError("#end").find("line 1, column 1"), std::string::npos);
+  EXPECT_NE(compileError("#foreach($i [1])x#end").find("expects 'in'"), std::string::npos);
+  EXPECT_NE(compileError("#set($x = \"unterminated)").find("unterminated string"), std::string::npos);
+  EXPECT_NE(compileError("#* never closed").find("unterminated #*"), std::string::npos);
+  EXPECT_NE(compileError("$a.b(1,").find("line 1"), std::string::npos);
+  EXPECT_NE(compileError("#if(true)a#else b#else c#end").find("after #else"), std::string::npos);
+}
+
+TEST(VtlCompileTest, DeepNestingIsAnErrorNotACrash) {
+  std::string deep = "#set($x = " + std::string(5000, '(') + "1" + std::string(5000, ')') + ")";
+  EXPECT_NE(compileError(deep).find("nested too deeply"), std::string::npos);
+  std::string ifs;
+  for (int i = 0; i < 1000; ++i) ifs += "#if(true)";
+  EXPECT_NE(compileError(ifs).find("nested too deeply"), std::string::npos);
+}
+
+TEST(VtlCompileTest, LiteralEngineStillRendersText) {
+  auto compiled = makeLiteralTemplateEngine()->compile("$x #if");
+  ASSERT_TRUE(compiled.ok());
+  EXPECT_EQ(*(*compiled)->render(TemplateInput{}), "$x #if");
+}
+
+TEST(VtlRenderLimitsTest, ForeachStopsAfterOneThousandIterations) {
+  auto out = render("#foreach($i in [1..5000])x#end");
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->size(), 1000u);
+}
+
+TEST(VtlRenderLimitsTest, NestedLoopsAreBoundedByTheWorkBudget) {
+  auto out = render("#foreach($a in [1..1000])#foreach($b in [1..1000])#foreach($c in [1..1000])#end#end#end");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().status, 500);
+}
+
+TEST(VtlRenderLimitsTest, OutputIsCapped) {
+  auto out = render("#set($s = \"xxxxxxxxxxxxxxxx\")#foreach($i in [1..30])#set($s = \"$s$s\")#end$s");
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.error().message.find("exceeds"), std::string::npos);
+}
+
+TEST(VtlRenderLimitsTest, SelfReferentialDefineIsAnError) {
+  auto out = render("#define($a)x$a#end$a");
+  ASSERT_FALSE(out.ok());
+}
+
+TEST(VtlRenderLimitsTest, HugeRangeIsAnError) {
+  EXPECT_FALSE(render("#set($r = [1..100000000])").ok());
+}
+
+TEST(VtlRenderErrorsTest, JavaExceptionsFailTheRender) {
+  auto out = render("#set($s = \"abc\")$s.substring(5)");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().status, 500);
+  EXPECT_FALSE(render("#set($l = [1])$l.get(3)").ok());
+  EXPECT_FALSE(render("$util.base64Decode(\"***\")").ok());
+}
+
+TEST(VtlRenderErrorsTest, BodyThatIsNotJsonFailsJsonAccessOnly) {
+  EXPECT_EQ(*render("$input.body", "not json"), "not json");
+  auto out = render("$input.json('$')", "not json");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().status, 400);
+}
+
+TEST(VtlRenderErrorsTest, StopKeepsOutputSoFar) {
+  EXPECT_EQ(*render("a#stop\nb"), "a");
+}
+
+TEST(VtlRenderTest, CompiledTemplateRendersManyTimesIndependently) {
+  auto compiled = makeVelocityTemplateEngine()->compile("#set($l = [])#set($ok = $l.add(1))$l.size()");
+  ASSERT_TRUE(compiled.ok());
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(*(*compiled)->render(TemplateInput{}), "1");
+}
+
+}  // namespace
+}  // namespace portico::vtl
