@@ -95,7 +95,7 @@ int serve(const ServeOptions& opt) {
   if (credentials.empty()) throw std::runtime_error("no credentials: pass --credentials-file or allow the dev default");
 
   SystemClock clock;
-  auto templates = vtl::makeLiteralTemplateEngine();
+  auto templates = vtl::makeVelocityTemplateEngine();
   gateway::StageRegistry registry;
   control::apigateway::ApiGatewayContext apigw{*store, clock, *templates, registry};
   apigw.region = opt.region;

@@ -1,5 +1,7 @@
 #include "gateway/integration_request.h"
 
+#include "gateway/template_context.h"
+
 #include <boost/beast/core/string.hpp>
 
 #include "common/uri_encoding.h"
@@ -88,13 +90,8 @@ StageResult mapBody(RequestContext& ctx, const CompiledIntegration& integration)
     ctx.integrationRequest.body = ctx.request.body();
     return std::nullopt;
   }
-  vtl::TemplateInput input;
-  input.body = ctx.request.body();
-  input.pathParams = &ctx.match.pathParams;
-  input.queryParams = &ctx.queryLast;
-  input.headers = &ctx.headersLast;
-  input.stageVariables = &ctx.stage->stageVariables;
-  auto rendered = it->second->render(input);
+  auto context = buildTemplateContext(ctx);
+  auto rendered = it->second->render(templateInput(ctx, ctx.request.body(), context));
   if (!rendered) return GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
   ctx.integrationRequest.body = std::move(rendered).value();
   return std::nullopt;

@@ -1,5 +1,7 @@
 #include "gateway/integration_response.h"
 
+#include "gateway/template_context.h"
+
 #include "gateway/parameter_mapping.h"
 
 namespace portico::gateway {
@@ -46,10 +48,8 @@ StageResult runIntegrationResponse(RequestContext& ctx) {
     ctx.responseBody = std::move(ctx.integrationResult.body);
     return std::nullopt;
   }
-  vtl::TemplateInput input;
-  input.body = ctx.integrationResult.body;
-  input.stageVariables = &ctx.stage->stageVariables;
-  auto rendered = tmpl->render(input);
+  auto context = buildTemplateContext(ctx);
+  auto rendered = tmpl->render(templateInput(ctx, ctx.integrationResult.body, context));
   if (!rendered) return GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
   ctx.responseBody = std::move(rendered).value();
   return std::nullopt;

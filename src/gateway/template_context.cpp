@@ -1,0 +1,58 @@
+#include "gateway/template_context.h"
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <ctime>
+
+namespace portico::gateway {
+namespace bj = boost::json;
+
+bj::object buildTemplateContext(const RequestContext& ctx) {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char time[64];
+  std::strftime(time, sizeof time, "%d/%b/%Y:%H:%M:%S +0000", &tm);  // CLF, as $context.requestTime
+  const CompiledMethod* method = ctx.match.method;
+  std::string host(ctx.request[boost::beast::http::field::host]);
+  std::string resourcePath = method ? method->resourcePath : "";
+  bj::object identity{{"sourceIp", ctx.conn.peerAddress},
+                      {"userAgent", std::string(ctx.request[boost::beast::http::field::user_agent])},
+                      {"accountId", nullptr},
+                      {"apiKey", nullptr},
+                      {"caller", nullptr},
+                      {"user", nullptr},
+                      {"userArn", nullptr}};
+  return bj::object{
+      {"accountId", "000000000000"},
+      {"apiId", ctx.stage->apiId},
+      {"domainName", host},
+      {"domainPrefix", host.substr(0, host.find('.'))},
+      {"extendedRequestId", ctx.apigwId},
+      {"httpMethod", std::string(ctx.request.method_string())},
+      {"identity", std::move(identity)},
+      {"path", "/" + ctx.stage->stageName + ctx.path},
+      {"protocol", "HTTP/1.1"},
+      {"requestId", ctx.requestId},
+      {"requestTime", time},
+      {"requestTimeEpoch", std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()},
+      {"resourceId", method ? method->resourceId : ""},
+      {"resourcePath", resourcePath},
+      {"stage", ctx.stage->stageName},
+      {"authorizer", bj::object()},
+  };
+}
+
+vtl::TemplateInput templateInput(const RequestContext& ctx, std::string_view body, const bj::object& context) {
+  vtl::TemplateInput input;
+  input.body = body;
+  input.pathParams = &ctx.match.pathParams;
+  input.queryParams = &ctx.queryLast;
+  input.headers = &ctx.headersLast;
+  input.stageVariables = &ctx.stage->stageVariables;
+  input.context = &context;
+  return input;
+}
+
+}  // namespace portico::gateway

@@ -1,0 +1,20 @@
+// Template context: what a mapping template sees of the request ($input params,
+// $context, $stageVariables), built from the RequestContext only when a template runs.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html
+#pragma once
+#include <boost/json/object.hpp>
+#include <string_view>
+
+#include "gateway/request_context.h"
+#include "vtl/template_engine.h"
+
+namespace portico::gateway {
+
+/// The $context object: requestId, apiId, stage, resourceId, resourcePath, httpMethod, path,
+/// protocol, requestTime, requestTimeEpoch, identity.{sourceIp,userAgent}, domainName, accountId...
+boost::json::object buildTemplateContext(const RequestContext& ctx);
+
+/// A TemplateInput over ctx with `body` as $input.body; `context` must outlive the render.
+vtl::TemplateInput templateInput(const RequestContext& ctx, std::string_view body, const boost::json::object& context);
+
+}  // namespace portico::gateway
