@@ -133,7 +133,7 @@ def main():
             t0 = time.perf_counter()
             status, data = client.call("POST", path, b'{"n":1}')
             cold = (time.perf_counter() - t0) * 1000
-            assert status == 200 and json.loads(data) == {"n": 1}, (status, data)
+            assert status == 200 and b"errorType" not in data, (status, data)
             warm = []
             for i in range(args.iterations):
                 t0 = time.perf_counter()
