@@ -1,11 +1,10 @@
 #include "gateway/integration_request.h"
 
-#include "gateway/template_context.h"
-
 #include <boost/beast/core/string.hpp>
 
 #include "common/uri_encoding.h"
 #include "gateway/parameter_mapping.h"
+#include "gateway/template_context.h"
 
 namespace portico::gateway {
 namespace {

@@ -1,8 +1,7 @@
 #include "gateway/integration_response.h"
 
-#include "gateway/template_context.h"
-
 #include "gateway/parameter_mapping.h"
+#include "gateway/template_context.h"
 
 namespace portico::gateway {
 namespace {
