@@ -30,17 +30,6 @@ ApiError denied(std::string_view type, std::string message) {
   return ApiError{std::string(type), 403, std::move(message)};
 }
 
-std::string toHex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0xF]);
-  }
-  return out;
-}
-
 /// RFC 3986 encoding: every byte except A-Za-z0-9-_.~ (and '/' when keepSlash) becomes %XX.
 std::string uriEncode(std::string_view in, bool keepSlash) {
   static constexpr char kDigits[] = "0123456789ABCDEF";
@@ -250,28 +239,6 @@ bool hasQuerySignature(std::string_view target) {
 
 }  // namespace
 
-std::string sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("SHA-256 failed");
-  }
-  return toHex(std::string_view(reinterpret_cast<const char*>(md), len));
-}
-
-std::string hmacSha256(std::string_view key, std::string_view data) {
-  static const unsigned char kNothing = 0;  // OpenSSL wants non-null pointers even for empty input
-  unsigned char md[EVP_MAX_MD_SIZE];
-  std::size_t len = 0;
-  const void* keyPtr = key.empty() ? &kNothing : static_cast<const void*>(key.data());
-  const auto* dataPtr = data.empty() ? &kNothing : reinterpret_cast<const unsigned char*>(data.data());
-  if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, keyPtr, key.size(), dataPtr, data.size(), md, sizeof md,
-                &len) == nullptr) {
-    throw std::runtime_error("HMAC-SHA256 failed");
-  }
-  return std::string(reinterpret_cast<const char*>(md), len);
-}
-
 std::string canonicalRequest(const SigV4Request& req, std::string_view signedHeaders) {
   std::size_t q = req.target.find('?');
   std::string out(req.method);
@@ -363,7 +330,7 @@ Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSourc
   key = hmacSha256(key, scope[2]);
   key = hmacSha256(key, scope[3]);
   key = hmacSha256(key, kTerminator);
-  const std::string expected = toHex(hmacSha256(key, stringToSign));
+  const std::string expected = hexEncode(hmacSha256(key, stringToSign));
   if (expected.size() != auth.signature.size() ||
       CRYPTO_memcmp(expected.data(), auth.signature.data(), expected.size()) != 0) {
     return denied(kInvalid, std::string(kMismatch));

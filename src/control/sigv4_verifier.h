@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/digest.h"
 #include "common/result.h"
 
 namespace portico::control {
@@ -45,12 +46,6 @@ class CredentialSource {
 /// UnrecognizedClientException (unknown access key) or InvalidSignatureException (expired, not yet
 /// current, scope date mismatch, signature mismatch).
 Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSource& creds, const Clock& clock);
-
-/// Lowercase hex SHA-256 of `data`.
-std::string sha256Hex(std::string_view data);
-
-/// Raw (32-byte) HMAC-SHA256 of `data` under `key`.
-std::string hmacSha256(std::string_view key, std::string_view data);
 
 /// The six-part canonical request (method, canonical URI, canonical query, canonical headers,
 /// `signedHeaders`, payload hash) joined by '\n'. `signedHeaders` is the ';'-separated lowercase list

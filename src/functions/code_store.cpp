@@ -3,13 +3,15 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <memory>
 #include <random>
 #include <vector>
+
+#include "common/base64.h"
+#include "common/digest.h"
 
 namespace portico::functions {
 namespace fs = std::filesystem;
@@ -22,19 +24,10 @@ ApiError invalidZip(const std::string& why) {
       "Could not unzip uploaded file. Please check your file, then try to upload again. (" + why + ")");
 }
 
-std::pair<std::string, std::string> sha256(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) {
-    hex.push_back(kHex[md[i] >> 4]);
-    hex.push_back(kHex[md[i] & 15]);
-  }
-  std::string b64(4 * ((len + 2) / 3), '\0');
-  EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), md, static_cast<int>(len));
-  return {hex, b64};
+/// The digest as hex (the store key) and as base64 (Lambda's CodeSha256).
+std::pair<std::string, std::string> digests(std::string_view data) {
+  std::string md = sha256(data);
+  return {hexEncode(md), base64Encode(md)};
 }
 
 /// A relative path that stays inside the root: no absolute path, no "..", no empty name.
@@ -157,7 +150,7 @@ Status CodeStore::unpack(std::string_view zip, const fs::path& into) const {
 }
 
 Result<StoredCode> CodeStore::put(std::string_view zip) {
-  auto [hex, b64] = sha256(zip);
+  auto [hex, b64] = digests(zip);
   StoredCode code{b64, hex, static_cast<std::int64_t>(zip.size())};
   fs::path dir = root_ / hex;
   if (fs::exists(dir) && fs::exists(root_ / (hex + ".zip"))) return code;

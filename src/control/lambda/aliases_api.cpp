@@ -144,11 +144,7 @@ void registerAliasRoutes(RouteTable& routes, LambdaContext& ctx) {
     if (auto doc = loadFunction(ctx, *ref); !doc) return doc.takeError();
     auto alias = loadAlias(ctx, ref->name, call.params[1]);
     if (!alias) return alias.takeError();
-    if (auto rev = json::str(*body, "RevisionId"); rev && *rev != json::strOr(*alias, "RevisionId", "")) {
-      return ApiError::lambda("PreconditionFailedException", 412,
-                              "The Revision Id provided does not match the latest Revision Id. Call the "
-                              "GetFunction/GetAlias API to retrieve the latest Revision Id");
-    }
+    if (auto st = checkRevision(*body, *alias); !st) return st.takeError();
     if (auto st = applyAlias(ctx, ref->name, *alias, *body); !st) return st.takeError();
     saveAlias(ctx, ref->name, *alias);
     return jsonReply(200, std::move(alias).value());
@@ -160,7 +156,7 @@ void registerAliasRoutes(RouteTable& routes, LambdaContext& ctx) {
     std::lock_guard lock(ctx.mu);
     if (auto doc = loadFunction(ctx, *ref); !doc) return doc.takeError();
     ctx.store.remove(functions::kAliasKind, functions::versionScope(ref->name), call.params[1]);
-    return AdminReply{204, std::nullopt, std::nullopt, "application/json", {}};
+    return noContent();
   });
 }
 

@@ -19,15 +19,6 @@ bj::object& configOf(bj::object& doc) {
   return json::objAt(doc, "config");
 }
 
-Status checkRevision(const bj::object& body, const bj::object& config) {
-  if (auto rev = json::str(body, "RevisionId"); rev && *rev != json::strOr(config, "RevisionId", "")) {
-    return ApiError::lambda("PreconditionFailedException", 412,
-                            "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/"
-                            "GetAlias API to retrieve the latest Revision Id");
-  }
-  return Ok{};
-}
-
 Result<AdminReply> createFunction(LambdaContext& ctx, const AdminCall& call) {
   auto body = call.json();
   if (!body) return body.takeError();
@@ -144,57 +135,46 @@ Result<AdminReply> listFunctions(LambdaContext& ctx, const AdminCall& call) {
   return jsonReply(200, std::move(out));
 }
 
+/// Lambda reports an update as in progress, even though Portico applies it at once.
+bj::object& markUpdateInProgress(bj::object& out) {
+  out["LastUpdateStatus"] = "InProgress";
+  out["LastUpdateStatusReason"] = "The function is being created.";
+  out["LastUpdateStatusReasonCode"] = "Creating";
+  return out;
+}
+
 Result<AdminReply> updateCode(LambdaContext& ctx, const AdminCall& call) {
-  auto ref = refFrom(ctx, call);
-  if (!ref) return ref.takeError();
-  auto body = call.json();
-  if (!body) return body.takeError();
-  std::lock_guard lock(ctx.mu);
-  auto doc = loadFunction(ctx, *ref);
-  if (!doc) return doc.takeError();
-  bj::object& config = configOf(*doc);
-  if (auto st = checkRevision(*body, config); !st) return st.takeError();
-  auto hex = storeZip(ctx, config, *body);
+  auto u = beginFunctionUpdate(ctx, call);
+  if (!u) return u.takeError();
+  bj::object& config = u->config();
+  auto hex = storeZip(ctx, config, u->body);
   if (!hex) return hex.takeError();
-  if (auto* dry = body->if_contains("DryRun"); dry && dry->is_bool() && dry->get_bool()) {
+  if (auto* dry = u->body.if_contains("DryRun"); dry && dry->is_bool() && dry->get_bool()) {
     return jsonReply(200, publicConfiguration(ctx, config));
   }
-  (*doc)["codeHex"] = *hex;
+  u->doc["codeHex"] = *hex;
   touch(ctx, config);
   bj::object out = publicConfiguration(ctx, config);
   ctx.store.transaction([&] {
-    saveFunction(ctx, ref->name, *doc);
-    if (auto* p = body->if_contains("Publish"); p && p->is_bool() && p->get_bool()) {
-      auto version = publishVersion(ctx, ref->name, *doc, "");
+    saveFunction(ctx, u->ref.name, u->doc);
+    if (auto* p = u->body.if_contains("Publish"); p && p->is_bool() && p->get_bool()) {
+      auto version = publishVersion(ctx, u->ref.name, u->doc, "");
       if (version) out = publicConfiguration(ctx, *version);
     }
   });
-  out["LastUpdateStatus"] = "InProgress";
-  out["LastUpdateStatusReason"] = "The function is being created.";
-  out["LastUpdateStatusReasonCode"] = "Creating";
-  return jsonReply(200, std::move(out));
+  return jsonReply(200, std::move(markUpdateInProgress(out)));
 }
 
 Result<AdminReply> updateConfiguration(LambdaContext& ctx, const AdminCall& call) {
-  auto ref = refFrom(ctx, call);
-  if (!ref) return ref.takeError();
-  auto body = call.json();
-  if (!body) return body.takeError();
-  std::lock_guard lock(ctx.mu);
-  auto doc = loadFunction(ctx, *ref);
-  if (!doc) return doc.takeError();
-  bj::object& config = configOf(*doc);
-  if (auto st = checkRevision(*body, config); !st) return st.takeError();
-  bj::object updated = config;
-  if (auto st = applyConfiguration(updated, *body, false); !st) return st.takeError();
+  auto u = beginFunctionUpdate(ctx, call);
+  if (!u) return u.takeError();
+  bj::object updated = u->config();
+  if (auto st = applyConfiguration(updated, u->body, false); !st) return st.takeError();
   touch(ctx, updated);
-  config = updated;
-  saveFunction(ctx, ref->name, *doc);
-  bj::object out = publicConfiguration(ctx, config);
-  out["LastUpdateStatus"] = "InProgress";
-  out["LastUpdateStatusReason"] = "The function is being created.";
-  out["LastUpdateStatusReasonCode"] = "Creating";
-  return jsonReply(200, std::move(out));
+  u->config() = updated;
+  saveFunction(ctx, u->ref.name, u->doc);
+  bj::object out = publicConfiguration(ctx, updated);
+  return jsonReply(200, std::move(markUpdateInProgress(out)));
 }
 
 Result<AdminReply> deleteFunction(LambdaContext& ctx, const AdminCall& call) {
@@ -208,14 +188,14 @@ Result<AdminReply> deleteFunction(LambdaContext& ctx, const AdminCall& call) {
   }
   if (!ref->qualifier.empty()) {
     if (auto st = deleteVersion(ctx, *ref); !st) return st.takeError();
-    return AdminReply{204, std::nullopt, std::nullopt, "application/json", {}};
+    return noContent();
   }
   ctx.store.transaction([&] {
     ctx.store.removeScope(functions::versionScope(ref->name));
     ctx.store.remove(functions::kFunctionKind, "", ref->name);
   });
   ctx.logs.forget(ref->name);
-  return AdminReply{204, std::nullopt, std::nullopt, "application/json", {}};
+  return noContent();
 }
 
 Result<AdminReply> putConcurrency(LambdaContext& ctx, const AdminCall& call) {
@@ -282,7 +262,7 @@ void registerFunctionRoutes(RouteTable& routes, LambdaContext& ctx) {
     if (!doc) return doc.takeError();
     doc->erase("reserved");
     saveFunction(ctx, ref->name, *doc);
-    return AdminReply{204, std::nullopt, std::nullopt, "application/json", {}};
+    return noContent();
   });
 }
 

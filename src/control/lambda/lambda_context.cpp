@@ -1,11 +1,10 @@
 #include "control/lambda/lambda_context.h"
 
-#include <openssl/hmac.h>
-
 #include <boost/json.hpp>
 #include <charconv>
 #include <fstream>
 
+#include "common/digest.h"
 #include "common/json_util.h"
 #include "common/uri_encoding.h"
 #include "http/error_responses.h"
@@ -16,17 +15,7 @@ namespace bj = boost::json;
 namespace {
 
 std::string hmacHex(const std::string& key, const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), md, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
-  }
-  return out;
+  return hexEncode(hmacSha256(key, data));
 }
 
 std::int64_t epochSeconds(const Clock& clock) {
@@ -109,6 +98,32 @@ UnsignedEndpoint makeCodeDownloadEndpoint(LambdaContext& ctx) {
 
 AdminReply jsonReply(int status, bj::object body) {
   return AdminReply{status, bj::value(std::move(body)), std::nullopt, "application/json", {}};
+}
+
+AdminReply noContent() {
+  return AdminReply{204, std::nullopt, std::nullopt, "application/json", {}};
+}
+
+Status checkRevision(const bj::object& body, const bj::object& current) {
+  if (auto rev = json::str(body, "RevisionId"); rev && *rev != json::strOr(current, "RevisionId", "")) {
+    return ApiError::lambda("PreconditionFailedException", 412,
+                            "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/"
+                            "GetAlias API to retrieve the latest Revision Id");
+  }
+  return Ok{};
+}
+
+Result<FunctionUpdate> beginFunctionUpdate(LambdaContext& ctx, const AdminCall& call) {
+  auto ref = refFrom(ctx, call);
+  if (!ref) return ref.takeError();
+  auto body = call.json();
+  if (!body) return body.takeError();
+  std::unique_lock lock(ctx.mu);
+  auto doc = loadFunction(ctx, *ref);
+  if (!doc) return doc.takeError();
+  FunctionUpdate update{std::move(*ref), std::move(*body), std::move(lock), std::move(*doc)};
+  if (auto st = checkRevision(update.body, update.config()); !st) return st.takeError();
+  return update;
 }
 
 }  // namespace portico::control::lambda

@@ -55,6 +55,21 @@ std::string codeLocation(LambdaContext& ctx, const std::string& hex);
 UnsignedEndpoint makeCodeDownloadEndpoint(LambdaContext& ctx);
 
 AdminReply jsonReply(int status, boost::json::object body);
+/// 204 with no body, as Lambda answers deletes.
+AdminReply noContent();
+/// PreconditionFailedException (412) when the request carries a RevisionId that is not `current`'s.
+Status checkRevision(const boost::json::object& body, const boost::json::object& current);
+
+/// What an update works on: the request body and the function document, loaded under ctx.mu
+/// (held by `lock` for as long as the update lives), its RevisionId already checked.
+struct FunctionUpdate {
+  functions::FunctionRef ref;
+  boost::json::object body;
+  std::unique_lock<std::mutex> lock;
+  boost::json::object doc;
+  boost::json::object& config() { return doc["config"].as_object(); }
+};
+Result<FunctionUpdate> beginFunctionUpdate(LambdaContext& ctx, const AdminCall& call);
 
 void registerFunctionRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerVersionRoutes(RouteTable& routes, LambdaContext& ctx);

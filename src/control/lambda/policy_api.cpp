@@ -17,6 +17,31 @@ std::string policyKey(const functions::FunctionRef& ref) {
   return ref.qualifier.empty() ? "policy" : "policy:" + ref.qualifier;
 }
 
+/// The function's policy for the call's qualifier, loaded under ctx.mu; `statements` is null when
+/// there is none yet.
+struct LoadedPolicy {
+  functions::FunctionRef ref;
+  std::unique_lock<std::mutex> lock;
+  bj::object doc;
+  bj::object* policy = nullptr;
+  bj::array* statements = nullptr;
+};
+
+Result<LoadedPolicy> loadPolicy(LambdaContext& ctx, const AdminCall& call) {
+  auto ref = refFrom(ctx, call);
+  if (!ref) return ref.takeError();
+  std::unique_lock lock(ctx.mu);
+  auto doc = loadFunction(ctx, *ref);
+  if (!doc) return doc.takeError();
+  return LoadedPolicy{std::move(*ref), std::move(lock), std::move(*doc)};
+}
+
+void findStatements(LoadedPolicy& p) {
+  p.policy = json::obj(p.doc, policyKey(p.ref));
+  auto* s = p.policy ? p.policy->if_contains("Statement") : nullptr;
+  p.statements = s && s->is_array() ? &s->get_array() : nullptr;
+}
+
 }  // namespace
 
 void registerPolicyRoutes(RouteTable& routes, LambdaContext& ctx) {
@@ -69,31 +94,23 @@ void registerPolicyRoutes(RouteTable& routes, LambdaContext& ctx) {
   });
 
   routes.add(verb::get, "2015-03-31/functions/{}/policy", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    auto ref = refFrom(ctx, call);
-    if (!ref) return ref.takeError();
-    std::lock_guard lock(ctx.mu);
-    auto doc = loadFunction(ctx, *ref);
-    if (!doc) return doc.takeError();
-    auto* policy = json::obj(*doc, policyKey(*ref));
-    auto* statements = policy ? policy->if_contains("Statement") : nullptr;
-    if (!statements || !statements->is_array() || statements->get_array().empty()) {
+    auto p = loadPolicy(ctx, call);
+    if (!p) return p.takeError();
+    findStatements(*p);
+    if (!p->statements || p->statements->empty()) {
       return ApiError::lambda("ResourceNotFoundException", 404, "The resource you requested does not exist.");
     }
-    bj::object text{{"Version", "2012-10-17"}, {"Id", "default"}, {"Statement", *statements}};
-    return jsonReply(200, bj::object{{"Policy", bj::serialize(text)}, {"RevisionId", (*policy)["RevisionId"]}});
+    bj::object text{{"Version", "2012-10-17"}, {"Id", "default"}, {"Statement", *p->statements}};
+    return jsonReply(200, bj::object{{"Policy", bj::serialize(text)}, {"RevisionId", (*p->policy)["RevisionId"]}});
   });
 
   routes.add(verb::delete_, "2015-03-31/functions/{}/policy/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    auto ref = refFrom(ctx, call);
-    if (!ref) return ref.takeError();
-    std::lock_guard lock(ctx.mu);
-    auto doc = loadFunction(ctx, *ref);
-    if (!doc) return doc.takeError();
-    auto* policy = json::obj(*doc, policyKey(*ref));
-    auto* statements = policy ? policy->if_contains("Statement") : nullptr;
+    auto p = loadPolicy(ctx, call);
+    if (!p) return p.takeError();
+    findStatements(*p);
     bool removed = false;
-    if (statements && statements->is_array()) {
-      auto& arr = statements->get_array();
+    if (p->statements) {
+      auto& arr = *p->statements;
       for (auto it = arr.begin(); it != arr.end(); ++it) {
         if (it->is_object() && json::strOr(it->get_object(), "Sid", "") == call.params[1]) {
           arr.erase(it);
@@ -106,9 +123,9 @@ void registerPolicyRoutes(RouteTable& routes, LambdaContext& ctx) {
       return ApiError::lambda("ResourceNotFoundException", 404,
                               "Statement " + call.params[1] + " is not found in resource policy.");
     }
-    (*policy)["RevisionId"] = ctx.ids.uuid();
-    saveFunction(ctx, ref->name, *doc);
-    return AdminReply{204, std::nullopt, std::nullopt, "application/json", {}};
+    (*p->policy)["RevisionId"] = ctx.ids.uuid();
+    saveFunction(ctx, p->ref.name, p->doc);
+    return noContent();
   });
 }
 

@@ -78,27 +78,17 @@ Status deleteVersion(LambdaContext& ctx, const functions::FunctionRef& ref) {
 
 void registerVersionRoutes(RouteTable& routes, LambdaContext& ctx) {
   routes.add(verb::post, "2015-03-31/functions/{}/versions", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    auto ref = refFrom(ctx, call);
-    if (!ref) return ref.takeError();
-    auto body = call.json();
-    if (!body) return body.takeError();
-    std::lock_guard lock(ctx.mu);
-    auto doc = loadFunction(ctx, *ref);
-    if (!doc) return doc.takeError();
-    bj::object& latest = json::objAt(*doc, "config");
-    if (auto sha = json::str(*body, "CodeSha256"); sha && *sha != json::strOr(latest, "CodeSha256", "")) {
+    auto u = beginFunctionUpdate(ctx, call);
+    if (!u) return u.takeError();
+    bj::object& latest = u->config();
+    if (auto sha = json::str(u->body, "CodeSha256"); sha && *sha != json::strOr(latest, "CodeSha256", "")) {
       return invalidParameter("CodeSHA256 (" + *sha + ") is different from current CodeSHA256 in $LATEST (" +
                               json::strOr(latest, "CodeSha256", "") +
                               "). Please try again with the CodeSHA256 in $LATEST.");
     }
-    if (auto rev = json::str(*body, "RevisionId"); rev && *rev != json::strOr(latest, "RevisionId", "")) {
-      return ApiError::lambda("PreconditionFailedException", 412,
-                              "The Revision Id provided does not match the latest Revision Id. Call the "
-                              "GetFunction/GetAlias API to retrieve the latest Revision Id");
-    }
     Result<bj::object> version = ApiError::internal("not published");
     ctx.store.transaction(
-        [&] { version = publishVersion(ctx, ref->name, *doc, json::strOr(*body, "Description", "")); });
+        [&] { version = publishVersion(ctx, u->ref.name, u->doc, json::strOr(u->body, "Description", "")); });
     if (!version) return version.takeError();
     return jsonReply(201, publicConfiguration(ctx, *version));
   });
