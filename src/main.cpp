@@ -148,7 +148,7 @@ int serve(const ServeOptions& opt) {
   // The data plane handler is built after the server so pools can bind to worker loops.
   struct DataPlane {
     std::vector<std::unique_ptr<http::UpstreamPool>> pools;
-    std::unique_ptr<integrations::Integration> mock, http;
+    std::unique_ptr<integrations::Integration> mock, http, lambdaProxy, lambda;
     std::unique_ptr<gateway::Pipeline> pipeline;
     std::unique_ptr<gateway::DataPlaneHandler> handler;
   } data;
@@ -168,7 +168,10 @@ int serve(const ServeOptions& opt) {
   }
   data.mock = integrations::makeMockIntegration();
   data.http = integrations::makeHttpIntegration(poolPtrs);
-  data.pipeline = std::make_unique<gateway::Pipeline>(gateway::Integrations{data.mock.get(), data.http.get()});
+  data.lambdaProxy = integrations::makeLambdaProxyIntegration(functionRuntime);
+  data.lambda = integrations::makeLambdaIntegration(functionRuntime);
+  data.pipeline = std::make_unique<gateway::Pipeline>(
+      gateway::Integrations{data.mock.get(), data.http.get(), data.lambdaProxy.get(), data.lambda.get()});
   data.handler = std::make_unique<gateway::DataPlaneHandler>(registry, *data.pipeline, threads);
   dataForwarder.target = data.handler.get();
 

@@ -47,7 +47,7 @@ http::Response gatewayErrorResponse(const GatewayError& error, const std::string
   const auto& d = lookup(error.responseType);
   boost::json::object body;
   body["message"] = error.message;
-  http::Response res{static_cast<boost::beast::http::status>(d.status), 11};
+  http::Response res{static_cast<boost::beast::http::status>(error.status ? error.status : d.status), 11};
   res.set(boost::beast::http::field::content_type, "application/json");
   res.set("x-amzn-RequestId", requestId);
   res.set("x-amz-apigw-id", apigwId);

@@ -1,12 +1,16 @@
 #include "gateway/integration_request.h"
 
 #include <boost/beast/core/string.hpp>
+#include <boost/json.hpp>
 
+#include "common/base64.h"
 #include "common/uri_encoding.h"
+#include "gateway/binary_media.h"
 #include "gateway/parameter_mapping.h"
 #include "gateway/template_context.h"
 
 namespace portico::gateway {
+namespace bj = boost::json;
 namespace {
 
 constexpr std::string_view kHopByHop[] = {
@@ -68,32 +72,59 @@ std::string expandUri(const RequestContext& ctx, const std::map<std::string, std
   return out;
 }
 
-std::string mimeType(std::string_view contentType) {
-  auto semi = contentType.find(';');
-  std::string_view t = contentType.substr(0, semi);
-  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
-  std::string out(t);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out.empty() ? "application/json" : out;
-}
-
-/// Renders the request template or applies the passthrough behaviour.
-StageResult mapBody(RequestContext& ctx, const CompiledIntegration& integration) {
-  std::string ct = mimeType(ctx.request[boost::beast::http::field::content_type]);
+/// Renders the request template or applies the passthrough behaviour and contentHandling.
+/// A template's $context.requestOverride lands in `overrides`.
+StageResult mapBody(RequestContext& ctx, const CompiledIntegration& integration, bj::object& overrides) {
+  std::string_view contentType = ctx.request[boost::beast::http::field::content_type];
+  std::string ct = mediaTypeOf(contentType);
+  if (ct.empty()) ct = "application/json";
+  const std::string& handling = integration.contentHandling;
+  std::string body = ctx.request.body();
+  if (isBinaryMediaType(ctx.stage->binaryMediaTypes, contentType)) {
+    // Binary payloads skip mapping templates unless converted to (base64) text.
+    if (handling != "CONVERT_TO_TEXT") {
+      ctx.integrationRequest.body = std::move(body);
+      return std::nullopt;
+    }
+    body = base64Encode(body);
+  } else if (handling == "CONVERT_TO_BINARY") {
+    auto decoded = base64Decode(body);
+    if (!decoded) return GatewayError{"BAD_REQUEST_BODY", "Unable to decode the request body as base64"};
+    ctx.integrationRequest.body = std::move(*decoded);
+    return std::nullopt;
+  }
   const auto& templates = integration.requestTemplates;
   auto it = templates.find(ct);
   if (it == templates.end()) {
     const std::string& behaviour = integration.passthroughBehavior;
     bool pass = behaviour == "WHEN_NO_MATCH" || (behaviour == "WHEN_NO_TEMPLATES" && templates.empty());
     if (!pass) return GatewayError{"UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type"};
-    ctx.integrationRequest.body = ctx.request.body();
+    ctx.integrationRequest.body = std::move(body);
     return std::nullopt;
   }
   auto context = buildTemplateContext(ctx);
-  auto rendered = it->second->render(templateInput(ctx, ctx.request.body(), context));
+  bj::object after;
+  auto input = templateInput(ctx, body, context);
+  input.contextOut = &after;
+  auto rendered = it->second->render(input);
   if (!rendered) return GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
   ctx.integrationRequest.body = std::move(rendered).value();
+  if (auto* o = after.if_contains("requestOverride"); o && o->is_object()) overrides = std::move(o->get_object());
   return std::nullopt;
+}
+
+/// The string entries of overrides[kind] ("header", "querystring", "path").
+std::vector<std::pair<std::string, std::string>> overridesOf(const bj::object& overrides, std::string_view kind) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (auto* o = overrides.if_contains(kind); o && o->is_object()) {
+    for (const auto& [k, v] : o->get_object()) {
+      if (v.is_string())
+        out.emplace_back(std::string(k), std::string(v.get_string()));
+      else if (!v.is_null())
+        out.emplace_back(std::string(k), bj::serialize(v));
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -102,9 +133,14 @@ StageResult runIntegrationRequest(RequestContext& ctx) {
   const CompiledIntegration& integration = *ctx.match.method->integration;
   IntegrationRequest& out = ctx.integrationRequest;
   const bool proxy = integration.type == IntegrationType::kHttpProxy;
+  if (integration.type == IntegrationType::kAwsProxy) {  // the proxy event is built from the request itself
+    out.url = expandUri(ctx, {});
+    return std::nullopt;
+  }
 
+  bj::object overrides;  // $context.requestOverride, as the request template left it
   if (!proxy) {
-    if (auto err = mapBody(ctx, integration)) return err;
+    if (auto err = mapBody(ctx, integration, overrides)) return err;
   } else {
     out.body = ctx.request.body();
   }
@@ -138,6 +174,17 @@ StageResult runIntegrationRequest(RequestContext& ctx) {
       std::erase_if(out.headers, [&](const auto& h) { return boost::beast::iequals(h.first, name); });
       out.headers.emplace_back(name, *value);
     }
+  }
+
+  // A template's overrides win over mapped and passed-through values.
+  for (auto& [name, value] : overridesOf(overrides, "path")) pathValues[name] = value;
+  for (auto& [name, value] : overridesOf(overrides, "querystring")) {
+    std::erase_if(query, [&](const auto& p) { return p.first == name; });
+    query.emplace_back(name, value);
+  }
+  for (auto& [name, value] : overridesOf(overrides, "header")) {
+    std::erase_if(out.headers, [&](const auto& h) { return boost::beast::iequals(h.first, name); });
+    out.headers.emplace_back(name, value);
   }
 
   out.method = integration.httpMethod;

@@ -1,9 +1,15 @@
 #include "gateway/integration_response.h"
 
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "common/base64.h"
+#include "gateway/binary_media.h"
 #include "gateway/parameter_mapping.h"
 #include "gateway/template_context.h"
 
 namespace portico::gateway {
+namespace bj = boost::json;
 namespace {
 
 const CompiledIntegrationResponse* select(const CompiledIntegration& integration, const std::string& subject) {
@@ -14,15 +20,58 @@ const CompiledIntegrationResponse* select(const CompiledIntegration& integration
 }
 
 /// The template for the first Accept type, then application/json, then the first one.
-const vtl::CompiledTemplate* selectTemplate(const TemplateMap& templates, std::string_view accept) {
-  if (templates.empty()) return nullptr;
-  std::string first(accept.substr(0, accept.find(',')));
-  first = first.substr(0, first.find(';'));
-  while (!first.empty() && first.back() == ' ') first.pop_back();
-  while (!first.empty() && first.front() == ' ') first.erase(0, 1);
-  if (auto it = templates.find(first); it != templates.end()) return it->second.get();
-  if (auto it = templates.find("application/json"); it != templates.end()) return it->second.get();
-  return templates.begin()->second.get();
+TemplateMap::const_iterator selectTemplate(const TemplateMap& templates, std::string_view accept) {
+  if (templates.empty()) return templates.end();
+  std::string first = mediaTypeOf(accept.substr(0, accept.find(',')));
+  if (auto it = templates.find(first); it != templates.end()) return it;
+  if (auto it = templates.find("application/json"); it != templates.end()) return it;
+  return templates.begin();
+}
+
+/// contentHandling on the response (AWS's conversion table): a binary payload goes to a text
+/// client as base64 unless CONVERT_TO_BINARY; a text payload goes to a binary client decoded from
+/// base64 unless CONVERT_TO_TEXT. Returns false when a base64 decode fails (AWS answers 500).
+bool convertBody(RequestContext& ctx, const std::string& handling, bool& binaryOut) {
+  const auto& types = ctx.stage->binaryMediaTypes;
+  auto& result = ctx.integrationResult;
+  bool payloadBinary = false;
+  if (auto type = findHeader(result.headers, "Content-Type")) payloadBinary = isBinaryMediaType(types, *type);
+  bool clientBinary = acceptsBinary(types, ctx.request[boost::beast::http::field::accept]);
+  if (payloadBinary) {
+    binaryOut = !(handling == "CONVERT_TO_TEXT" || (handling.empty() && !clientBinary));
+    if (!binaryOut) result.body = base64Encode(result.body);
+    return true;
+  }
+  binaryOut = handling == "CONVERT_TO_BINARY" || (handling.empty() && clientBinary);
+  if (binaryOut) {
+    auto decoded = base64Decode(result.body);
+    if (!decoded) return false;
+    result.body = std::move(*decoded);
+  }
+  return true;
+}
+
+/// $context.responseOverride.status (100..599) and .header.X, as the response template left them.
+void applyResponseOverride(RequestContext& ctx, const bj::object& context) {
+  auto* o = context.if_contains("responseOverride");
+  if (!o || !o->is_object()) return;
+  const bj::object& override = o->get_object();
+  if (auto* s = override.if_contains("status"); s && !s->is_null()) {
+    std::string text = s->is_string() ? std::string(s->get_string()) : bj::serialize(*s);
+    int status = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), status);
+    if (ec == std::errc() && p == text.data() + text.size() && status >= 100 && status <= 599) {
+      ctx.selectedStatus = text;
+    }
+  }
+  if (auto* h = override.if_contains("header"); h && h->is_object()) {
+    for (const auto& [name, value] : h->get_object()) {
+      if (value.is_null()) continue;
+      std::string text = value.is_string() ? std::string(value.get_string()) : bj::serialize(value);
+      std::erase_if(ctx.responseHeaders, [&](const auto& e) { return boost::beast::iequals(e.first, name); });
+      ctx.responseHeaders.emplace_back(std::string(name), std::move(text));
+    }
+  }
 }
 
 }  // namespace
@@ -30,7 +79,9 @@ const vtl::CompiledTemplate* selectTemplate(const TemplateMap& templates, std::s
 StageResult runIntegrationResponse(RequestContext& ctx) {
   if (ctx.integrationResult.proxy) return std::nullopt;
   const CompiledIntegration& integration = *ctx.match.method->integration;
-  const CompiledIntegrationResponse* chosen = select(integration, std::to_string(ctx.integrationResult.status));
+  const auto& result = ctx.integrationResult;
+  const CompiledIntegrationResponse* chosen =
+      select(integration, result.selectionSubject ? *result.selectionSubject : std::to_string(result.status));
   if (!chosen) return GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
   ctx.selectedStatus = chosen->statusCode;
 
@@ -41,16 +92,24 @@ StageResult runIntegrationResponse(RequestContext& ctx) {
       ctx.responseHeaders.emplace_back(target.substr(kHeader.size()), *value);
     }
   }
-  const vtl::CompiledTemplate* tmpl =
-      selectTemplate(chosen->responseTemplates, ctx.request[boost::beast::http::field::accept]);
-  if (!tmpl) {
+  bool binary = false;
+  if (!convertBody(ctx, chosen->contentHandling, binary)) {
+    return GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
+  }
+  auto tmpl = selectTemplate(chosen->responseTemplates, ctx.request[boost::beast::http::field::accept]);
+  if (binary || tmpl == chosen->responseTemplates.end()) {  // templates never see binary payloads
     ctx.responseBody = std::move(ctx.integrationResult.body);
     return std::nullopt;
   }
+  ctx.responseContentType = tmpl->first;
   auto context = buildTemplateContext(ctx);
-  auto rendered = tmpl->render(templateInput(ctx, ctx.integrationResult.body, context));
+  bj::object after;
+  auto input = templateInput(ctx, ctx.integrationResult.body, context);
+  input.contextOut = &after;
+  auto rendered = tmpl->second->render(input);
   if (!rendered) return GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
   ctx.responseBody = std::move(rendered).value();
+  applyResponseOverride(ctx, after);
   return std::nullopt;
 }
 

@@ -32,7 +32,8 @@ http::Response runMethodResponse(RequestContext& ctx) {
     std::from_chars(ctx.selectedStatus.data(), ctx.selectedStatus.data() + ctx.selectedStatus.size(), status);
     if (status < 100 || status > 599) status = 500;
     res.result(static_cast<unsigned>(status));
-    res.set(boost::beast::http::field::content_type, "application/json");
+    res.set(boost::beast::http::field::content_type,
+            ctx.responseContentType.empty() ? "application/json" : ctx.responseContentType);
     for (auto& [k, v] : ctx.responseHeaders) res.set(k, v);
     res.body() = std::move(ctx.responseBody);
   }

@@ -23,8 +23,12 @@ boost::asio::awaitable<http::Response> Pipeline::run(RequestContext& ctx) const 
     case IntegrationType::kHttpProxy:
       backend = integrations_.http;
       break;
-    default:
-      break;  // AWS and AWS_PROXY run once the Lambda integrations land
+    case IntegrationType::kAwsProxy:
+      backend = integrations_.lambdaProxy;
+      break;
+    case IntegrationType::kAws:
+      backend = integrations_.lambda;
+      break;
   }
   if (!backend) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});
 

@@ -14,6 +14,8 @@ namespace portico::gateway {
 struct Integrations {
   integrations::Integration* mock = nullptr;
   integrations::Integration* http = nullptr;
+  integrations::Integration* lambdaProxy = nullptr;  // AWS_PROXY
+  integrations::Integration* lambda = nullptr;       // AWS (Lambda)
 };
 
 class Pipeline {

@@ -31,7 +31,10 @@ struct IntegrationResult {
   int status = 200;
   HeaderList headers;
   std::string body;
-  bool proxy = false;  // already the final response (HTTP_PROXY): skip response mapping
+  bool proxy = false;  // already the final response (HTTP_PROXY, AWS_PROXY): skip response mapping
+  /// What integration responses' selectionPatterns match: the status code when unset (HTTP, MOCK),
+  /// the function's errorMessage ("" on success) for AWS Lambda integrations.
+  std::optional<std::string> selectionSubject;
 };
 
 struct RequestContext {
@@ -53,6 +56,7 @@ struct RequestContext {
   IntegrationResult integrationResult;
   std::string selectedStatus = "200";  // method response status chosen by integration_response
   HeaderList responseHeaders;          // mapped method response headers
+  std::string responseContentType;     // the selected response template's type, "" when none ran
   std::string responseBody;
 };
 
@@ -60,6 +64,7 @@ struct RequestContext {
 struct GatewayError {
   std::string responseType;  // e.g. "MISSING_AUTHENTICATION_TOKEN"
   std::string message;
+  int status = 0;  // 0: the response type's default status; else what AWS answers in this case (e.g. 502)
 };
 
 /// nullopt: continue to the next stage.

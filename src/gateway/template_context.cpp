@@ -41,6 +41,9 @@ bj::object buildTemplateContext(const RequestContext& ctx) {
       {"resourcePath", resourcePath},
       {"stage", ctx.stage->stageName},
       {"authorizer", bj::object()},
+      // Templates #set these; the Integration Request/Response stages apply them afterwards.
+      {"requestOverride", bj::object{{"header", bj::object()}, {"querystring", bj::object()}, {"path", bj::object()}}},
+      {"responseOverride", bj::object{{"header", bj::object()}}},
   };
 }
 

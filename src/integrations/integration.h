@@ -1,4 +1,4 @@
-// Integration: one backend kind (MOCK, HTTP/HTTP_PROXY, later AWS_PROXY and AWS).
+// Integration: one backend kind (MOCK, HTTP/HTTP_PROXY, AWS_PROXY and AWS with Lambda).
 // Reads ctx.integrationRequest, fills ctx.integrationResult, or answers a gateway error.
 #pragma once
 #include <boost/asio/awaitable.hpp>
@@ -9,6 +9,9 @@
 
 namespace portico::http {
 class UpstreamPool;
+}
+namespace portico::functions {
+class Invoker;
 }
 
 namespace portico::integrations {
@@ -24,5 +27,9 @@ std::unique_ptr<Integration> makeMockIntegration();
 /// HTTP and HTTP_PROXY: forwards to the endpoint through the worker's upstream pool
 /// (pools[ctx.conn.workerIndex]); pools are borrowed and must outlive the integration.
 std::unique_ptr<Integration> makeHttpIntegration(std::vector<http::UpstreamPool*> pools);
+/// AWS_PROXY to Lambda: the proxy event in, the proxy response out (invoker borrowed).
+std::unique_ptr<Integration> makeLambdaProxyIntegration(functions::Invoker& invoker);
+/// AWS to Lambda (non-proxy): the mapped body in, integration responses select the answer.
+std::unique_ptr<Integration> makeLambdaIntegration(functions::Invoker& invoker);
 
 }  // namespace portico::integrations

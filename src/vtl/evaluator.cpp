@@ -73,6 +73,13 @@ Result<std::string> Evaluator::render(const ast::Block& root) {
   std::string out;
   renderBlock(root, out);
   if (error_) return *error_;
+  if (input_.contextOut) {
+    if (auto it = vars_.find("context"); it != vars_.end() && it->second.isMap()) {
+      boost::system::error_code ec;
+      auto json = boost::json::parse(it->second.toJson(), ec);
+      if (!ec && json.is_object()) *input_.contextOut = std::move(json.get_object());
+    }
+  }
   return out;
 }
 

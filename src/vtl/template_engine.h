@@ -23,6 +23,9 @@ struct TemplateInput {
   const std::map<std::string, std::string>* stageVariables = nullptr;
   /// $context (requestId, identity.sourceIp, authorizer.claims...); empty when null.
   const boost::json::object* context = nullptr;
+  /// When set and the template used $context, receives $context as the template left it, so the
+  /// gateway can apply $context.requestOverride.* and $context.responseOverride.*.
+  boost::json::object* contextOut = nullptr;
 };
 
 class CompiledTemplate {

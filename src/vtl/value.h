@@ -40,7 +40,7 @@ class Map {
   /// Removes key; returns the removed value (null when absent).
   Value remove(std::string_view key);
   const std::vector<std::pair<std::string, Value>>& entries() const { return entries_; }
-  std::size_t size() const { return entries_.size(); }
+  std::size_t size() const;  // defined below Value (clang needs Value complete)
   /// Maps inside a JSON array print as JSON text.
   bool jsonText = false;
 
@@ -125,5 +125,9 @@ bool javaEquals(const Value& a, const Value& b);
 void appendJsonString(std::string& out, std::string_view s);
 /// JSON text of a boost::json value with Java-style doubles (1.5, not 1.5E0).
 std::string jsonText(const boost::json::value& json);
+
+inline std::size_t Map::size() const {
+  return entries_.size();
+}
 
 }  // namespace portico::vtl
