@@ -6,7 +6,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev libcli11-dev libspdlog-dev libfmt-dev libre2-dev libgtest-dev libarchive-dev
   bubblewrap nodejs zip
-  clang libclang-rt-14-dev libbenchmark-dev
+  clang libclang-rt-14-dev libbenchmark-dev libvalijson-dev
   curl awscli python3 python3-boto3
 )
 missing=()

@@ -2,9 +2,11 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -22,8 +24,12 @@
 #include "functions/function_runtime.h"
 #include "functions/sandbox.h"
 #include "gateway/data_plane_handler.h"
+#include "gateway/method_request.h"
 #include "gateway/pipeline.h"
+#include "gateway/quota_counters.h"
 #include "gateway/stage_registry.h"
+#include "gateway/token_bucket.h"
+#include "gateway/usage_plans.h"
 #include "http/server.h"
 #include "http/upstream_pool.h"
 #include "integrations/integration.h"
@@ -47,6 +53,8 @@ struct ServeOptions {
   int functionIdleSeconds = 300;
   double asyncRetrySeconds = 60;
   bool noSandbox = false;
+  double accountRateLimit = 10000;  // AWS's default account throttle (requests/s)
+  double accountBurstLimit = 5000;
 };
 
 std::pair<std::string, unsigned short> splitHostPort(const std::string& s, const char* flag) {
@@ -97,11 +105,16 @@ int serve(const ServeOptions& opt) {
   SystemClock clock;
   auto templates = vtl::makeVelocityTemplateEngine();
   gateway::StageRegistry registry;
-  control::apigateway::ApiGatewayContext apigw{*store, clock, *templates, registry};
+  gateway::UsageRegistry usage;
+  gateway::QuotaCounters quotas(*store);
+  control::apigateway::ApiGatewayContext apigw{*store, clock, *templates, registry, usage, quotas};
   apigw.region = opt.region;
   control::RouteTable routes;
   control::apigateway::registerApiGatewayRoutes(routes, apigw);
   std::size_t stages = control::apigateway::publishAllStages(apigw);
+  control::apigateway::publishUsage(apigw);
+  gateway::TokenBucket accountThrottle(opt.accountRateLimit, opt.accountBurstLimit);
+  gateway::MethodRequest methodRequest(usage, quotas, accountThrottle);
 
   // Functions: code store, catalog, sandbox and the runtime on a loop of their own.
   std::filesystem::path dataDir(opt.dataDir);
@@ -171,6 +184,7 @@ int serve(const ServeOptions& opt) {
   data.lambdaProxy = integrations::makeLambdaProxyIntegration(functionRuntime);
   data.lambda = integrations::makeLambdaIntegration(functionRuntime);
   data.pipeline = std::make_unique<gateway::Pipeline>(
+      methodRequest,
       gateway::Integrations{data.mock.get(), data.http.get(), data.lambdaProxy.get(), data.lambda.get()});
   data.handler = std::make_unique<gateway::DataPlaneHandler>(registry, *data.pipeline, threads);
   dataForwarder.target = data.handler.get();
@@ -183,6 +197,21 @@ int serve(const ServeOptions& opt) {
   lambdaCtx.codeUrlBase = "http://" + adminAddr;
   std::thread functionsThread([&functionsLoop] { functionsLoop.run(); });
   functionRuntime.start();
+  // Quota counts reach the store once a second (and at shutdown), off the request path.
+  boost::asio::steady_timer quotaFlush(functionsLoop);
+  std::function<void()> scheduleFlush = [&] {
+    quotaFlush.expires_after(std::chrono::seconds(1));
+    quotaFlush.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      try {
+        quotas.flush();
+      } catch (const std::exception& e) {
+        spdlog::error("writing quota counts failed: {}", e.what());
+      }
+      scheduleFlush();
+    });
+  };
+  boost::asio::post(functionsLoop, scheduleFlush);
 
   std::optional<std::string> demoId;
   if (opt.demo) {
@@ -224,6 +253,7 @@ int serve(const ServeOptions& opt) {
   functionsLoop.stop();
   functionsThread.join();
   functionRuntime.shutdown();
+  quotas.flush();
   // Wake the signal thread if the server stopped for another reason.
   pthread_kill(signalThread.native_handle(), SIGTERM);
   signalThread.join();
@@ -266,6 +296,14 @@ int main(int argc, char** argv) {
       ->envname("PORTICO_LOG_LEVEL")
       ->capture_default_str();
 
+  serveCmd
+      ->add_option("--account-rate-limit", opt.accountRateLimit,
+                   "Account-level throttle: requests per second across every stage")
+      ->envname("PORTICO_ACCOUNT_RATE_LIMIT")
+      ->capture_default_str();
+  serveCmd->add_option("--account-burst-limit", opt.accountBurstLimit, "Account-level throttle: burst size")
+      ->envname("PORTICO_ACCOUNT_BURST_LIMIT")
+      ->capture_default_str();
   serveCmd
       ->add_option("--function-concurrency", opt.functionConcurrency,
                    "Account-wide limit of concurrent function executions")

@@ -1,6 +1,7 @@
 #include "gateway/data_plane_handler.h"
 
 #include "gateway/gateway_responses.h"
+#include "gateway/method_request.h"
 #include "gateway/router.h"
 
 namespace portico::gateway {
@@ -61,8 +62,6 @@ boost::asio::awaitable<http::Response> DataPlaneHandler::handle(http::Request& r
   if (address) stage = registry_.find(address->apiId, address->stage);
   if (!stage) co_return gatewayErrorResponse(missingToken, requestId, apigwId);
   auto match = route(stage->root, address->path, req.method_string());
-  if (!match || !match->method) co_return gatewayErrorResponse(missingToken, requestId, apigwId);
-
   RequestContext ctx{req,
                      conn,
                      std::move(stage),
@@ -70,7 +69,11 @@ boost::asio::awaitable<http::Response> DataPlaneHandler::handle(http::Request& r
                      std::move(apigwId),
                      std::move(address->path),
                      std::move(address->query),
-                     std::move(*match)};
+                     match ? std::move(*match) : RouteMatch{}};
+  if (!ctx.match.method) {
+    parseRequestParameters(ctx);  // a customised response may map request headers
+    co_return gatewayErrorResponse(missingToken, ctx);
+  }
   co_return co_await pipeline_.run(ctx);
 }
 

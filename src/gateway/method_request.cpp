@@ -1,16 +1,70 @@
 #include "gateway/method_request.h"
 
 #include "common/uri_encoding.h"
+#include "gateway/request_validation.h"
 
 namespace portico::gateway {
+namespace {
 
-StageResult runMethodRequest(RequestContext& ctx) {
+const GatewayError kForbidden{"INVALID_API_KEY", "Forbidden"};
+const GatewayError kThrottled{"THROTTLED", "Too Many Requests"};
+const GatewayError kQuota{"QUOTA_EXCEEDED", "Limit Exceeded"};
+
+}  // namespace
+
+void parseRequestParameters(RequestContext& ctx) {
   ctx.query = parseQuery(ctx.rawQuery);
   for (auto& [k, v] : ctx.query) ctx.queryLast[k] = v;
   for (const auto& field : ctx.request) {
     ctx.headersLast[std::string(field.name_string())] = std::string(field.value());
   }
+}
+
+StageResult MethodRequest::checkApiKey(RequestContext& ctx, const UsagePlanEntry*& plan) const {
+  auto usage = usage_.current();
+  std::string value(ctx.request["x-api-key"]);  // apiKeySource AUTHORIZER arrives with authorizers
+  auto key = usage->keysByValue.find(value);
+  if (value.empty() || key == usage->keysByValue.end() || !key->second.enabled) return kForbidden;
+  const std::string stageKey = ctx.stage->apiId + "/" + ctx.stage->stageName;
+  for (const auto& planId : key->second.planIds) {
+    auto p = usage->plans.find(planId);
+    if (p != usage->plans.end() && p->second.stages.contains(stageKey)) {
+      plan = &p->second;
+      break;
+    }
+  }
+  if (!plan) return kForbidden;
+  ctx.apiKey = value;
+  ctx.apiKeyId = key->second.id;
+  // The key's throttle: a per-method one in the plan's stage, else the plan's.
+  const std::string method = stageKey + ctx.match.method->resourcePath + "/" + ctx.match.method->httpMethod;
+  const TokenBucket* bucket = usage->bucket(plan->id, key->second.id, method);
+  if (!bucket) bucket = usage->bucket(plan->id, key->second.id, "");
+  if (bucket && !bucket->tryTake()) return kThrottled;
+  ctx.usageSnapshot = std::move(usage);  // keeps `plan` alive for the quota check
   return std::nullopt;
+}
+
+StageResult MethodRequest::run(RequestContext& ctx) const {
+  parseRequestParameters(ctx);
+  const CompiledMethod& method = *ctx.match.method;
+  const UsagePlanEntry* plan = nullptr;
+  if (method.apiKeyRequired) {
+    if (auto err = checkApiKey(ctx, plan)) return err;
+  }
+  if (const TokenBucket* stageBucket = method.throttle.get(); stageBucket && !stageBucket->tryTake()) {
+    return kThrottled;
+  }
+  if (!account_.tryTake()) return kThrottled;
+  if (plan) {
+    auto now = std::chrono::system_clock::now();
+    if (plan->quota) {
+      if (!quotas_.tryConsume(plan->id, ctx.apiKeyId, *plan->quota, now)) return kQuota;
+    } else {
+      quotas_.count(plan->id, ctx.apiKeyId, now);
+    }
+  }
+  return validateRequest(ctx);
 }
 
 }  // namespace portico::gateway

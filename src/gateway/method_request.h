@@ -1,10 +1,35 @@
-// Method Request stage: reads what the client sent into the context (query,
-// headers). Authorization, API keys, throttling and validation join here later.
+// Method Request stage: what the client sent, checked before anything is integrated.
+// In AWS's order: API key (apiKeyRequired: an enabled key in a usage plan for this
+// stage, else 403 Forbidden), throttling (the key's plan, the stage's method settings,
+// the account; 429 Too Many Requests), the plan's quota (429 Limit Exceeded), then
+// request validation. Reads immutable snapshots; token buckets are lock-free; only a
+// quota check takes its (plan, key) pair's mutex.
 #pragma once
+#include "gateway/quota_counters.h"
 #include "gateway/request_context.h"
+#include "gateway/token_bucket.h"
+#include "gateway/usage_plans.h"
 
 namespace portico::gateway {
 
-StageResult runMethodRequest(RequestContext& ctx);
+class MethodRequest {
+ public:
+  /// All borrowed; they must outlive the stage.
+  MethodRequest(const UsageRegistry& usage, QuotaCounters& quotas, const TokenBucket& account)
+      : usage_(usage), quotas_(quotas), account_(account) {}
+
+  StageResult run(RequestContext& ctx) const;
+
+ private:
+  StageResult checkApiKey(RequestContext& ctx, const UsagePlanEntry*& plan) const;
+
+  const UsageRegistry& usage_;
+  QuotaCounters& quotas_;
+  const TokenBucket& account_;
+};
+
+/// Fills ctx.query, ctx.queryLast and ctx.headersLast from the request (the first thing the
+/// stage does; also needed by gateway responses for requests that never get routed).
+void parseRequestParameters(RequestContext& ctx);
 
 }  // namespace portico::gateway

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <memory>
 
+#include "gateway/method_request.h"
 #include "gateway/request_context.h"
 #include "integrations/integration.h"
 
@@ -20,11 +21,14 @@ struct Integrations {
 
 class Pipeline {
  public:
-  explicit Pipeline(Integrations integrations) : integrations_(integrations) {}
+  /// Both borrowed.
+  Pipeline(const MethodRequest& methodRequest, Integrations integrations)
+      : methodRequest_(methodRequest), integrations_(integrations) {}
   /// Runs a routed request (ctx.match.method set) to its final response.
   boost::asio::awaitable<http::Response> run(RequestContext& ctx) const;
 
  private:
+  const MethodRequest& methodRequest_;
   Integrations integrations_;
 };
 

@@ -16,6 +16,7 @@
 
 namespace portico::gateway {
 
+class UsageSnapshot;
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 /// What the Integration Request stage builds and the integration sends.
@@ -51,6 +52,8 @@ struct RequestContext {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::map<std::string, std::string> queryLast;            // last value per name
   std::map<std::string, std::string> headersLast;          // header name (as sent) → last value
+  std::string apiKey, apiKeyId;                            // the caller's API key, when the method requires one
+  std::shared_ptr<const UsageSnapshot> usageSnapshot;      // the usage plans the key was checked against
 
   IntegrationRequest integrationRequest;
   IntegrationResult integrationResult;
@@ -65,6 +68,7 @@ struct GatewayError {
   std::string responseType;  // e.g. "MISSING_AUTHENTICATION_TOKEN"
   std::string message;
   int status = 0;  // 0: the response type's default status; else what AWS answers in this case (e.g. 502)
+  std::string validationError = {};  // $context.error.validationErrorString (request validation failures)
 };
 
 /// nullopt: continue to the next stage.

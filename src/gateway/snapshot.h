@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "gateway/json_schema.h"
+#include "gateway/token_bucket.h"
 #include "vtl/template_engine.h"
 
 namespace portico::gateway {
@@ -52,9 +54,13 @@ struct CompiledMethod {
   std::string resourcePath;  // e.g. "/pets/{petId}"
   std::string authorizationType = "NONE";
   bool apiKeyRequired = false;
-  std::map<std::string, bool> requestParameters;
-  std::map<std::string, CompiledMethodResponse> methodResponses;  // by status code
-  std::unique_ptr<CompiledIntegration> integration;               // null if none was put
+  std::map<std::string, bool> requestParameters;  // method.request.{querystring,header,path,...}.X → required
+  bool validateParameters = false;                // from the method's request validator
+  bool validateBody = false;
+  std::map<std::string, std::shared_ptr<const JsonSchema>> bodyModels;  // by content type ("$default" too)
+  std::map<std::string, CompiledMethodResponse> methodResponses;        // by status code
+  std::shared_ptr<const TokenBucket> throttle;       // the stage's method settings for this method (or */*), if set
+  std::unique_ptr<CompiledIntegration> integration;  // null if none was put
 };
 
 /// One node of the routing tree: a resource and its children by kind.
@@ -69,6 +75,13 @@ struct RouteNode {
   std::unordered_map<std::string, std::unique_ptr<CompiledMethod>> methods;  // verb or "ANY"
 };
 
+/// An API's customisation of one gateway response type.
+struct CompiledGatewayResponse {
+  int status = 0;                              // 0: the type's default
+  std::map<std::string, std::string> headers;  // header name → source ('static', method.request.*, ...)
+  TemplateMap templates;
+};
+
 struct StageSnapshot {
   std::string apiId;
   std::string apiName;
@@ -76,6 +89,7 @@ struct StageSnapshot {
   std::string deploymentId;
   std::map<std::string, std::string> stageVariables;
   std::vector<std::string> binaryMediaTypes;
+  std::map<std::string, CompiledGatewayResponse> gatewayResponses;  // by response type
   RouteNode root;
 };
 

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "common/json_util.h"
+#include "gateway/json_schema.h"
 
 namespace portico::gateway {
 namespace bj = boost::json;
@@ -45,9 +46,57 @@ IntegrationType parseType(std::string_view t) {
   return IntegrationType::kMock;
 }
 
+/// What methods of one deployment share while compiling: the template engine, the API's request
+/// validators, and its models (each schema compiled once, on first use).
+struct ApiDefinitions {
+  const vtl::TemplateEngine& engine;
+  std::map<std::string, const bj::object*> validators;  // by id
+  std::map<std::string, std::string> modelSchemas;      // by name
+  std::map<std::string, std::shared_ptr<const JsonSchema>> compiled;
+  std::map<std::string, std::pair<double, double>> stageThrottles;  // "/pets/GET" or "*/*" → (rate, burst)
+
+  Result<std::shared_ptr<const JsonSchema>> schema(const std::string& name) {
+    if (auto it = compiled.find(name); it != compiled.end()) return it->second;
+    auto text = modelSchemas.find(name);
+    if (text == modelSchemas.end()) return ApiError::badRequest("Invalid model identifier specified: " + name);
+    auto lookup = [this](std::string_view other) -> std::optional<std::string> {
+      auto it = modelSchemas.find(std::string(other));
+      if (it == modelSchemas.end()) return std::nullopt;
+      return it->second;
+    };
+    auto schema = compileJsonSchema(text->second, lookup);
+    if (!schema) return schema.takeError();
+    compiled.emplace(name, *schema);
+    return schema;
+  }
+};
+
+/// Request validation: which checks the method's validator turns on, and the body models.
+Status compileValidation(const bj::object& m, CompiledMethod& out, ApiDefinitions& defs) {
+  auto id = json::str(m, "requestValidatorId");
+  if (!id || id->empty()) return Ok{};
+  auto v = defs.validators.find(*id);
+  if (v == defs.validators.end()) return Ok{};  // deleted since: AWS then validates nothing
+  auto flag = [&](const char* key) {
+    auto* b = v->second->if_contains(key);
+    return b && b->is_bool() && b->get_bool();
+  };
+  out.validateParameters = flag("validateRequestParameters");
+  out.validateBody = flag("validateRequestBody");
+  if (!out.validateBody) return Ok{};
+  std::map<std::string, std::string> models = stringMap(json::obj(m, "requestModels"));
+  if (models.empty() && defs.modelSchemas.contains("Empty")) models["$default"] = "Empty";
+  for (auto& [type, name] : models) {
+    auto schema = defs.schema(name);
+    if (!schema) return schema.takeError();
+    out.bodyModels.emplace(type, *schema);
+  }
+  return Ok{};
+}
+
 Result<std::unique_ptr<CompiledMethod>> compileMethod(const bj::object& m, const std::string& resourceId,
-                                                      const std::string& resourcePath,
-                                                      const vtl::TemplateEngine& engine) {
+                                                      const std::string& resourcePath, ApiDefinitions& defs) {
+  const vtl::TemplateEngine& engine = defs.engine;
   auto out = std::make_unique<CompiledMethod>();
   out->httpMethod = json::strOr(m, "httpMethod", "");
   out->resourceId = resourceId;
@@ -55,6 +104,12 @@ Result<std::unique_ptr<CompiledMethod>> compileMethod(const bj::object& m, const
   out->authorizationType = json::strOr(m, "authorizationType", "NONE");
   if (auto* v = m.if_contains("apiKeyRequired"); v && v->is_bool()) out->apiKeyRequired = v->get_bool();
   out->requestParameters = boolMap(json::obj(m, "requestParameters"));
+  if (auto st = compileValidation(m, *out, defs); !st) return st.takeError();
+  auto throttle = defs.stageThrottles.find(resourcePath + "/" + out->httpMethod);
+  if (throttle == defs.stageThrottles.end()) throttle = defs.stageThrottles.find("*/*");
+  if (throttle != defs.stageThrottles.end()) {
+    out->throttle = std::make_shared<const TokenBucket>(throttle->second.first, throttle->second.second);
+  }
   if (auto* responses = json::obj(m, "methodResponses")) {
     for (auto& [code, r] : *responses) {
       CompiledMethodResponse mr;
@@ -135,6 +190,60 @@ Result<std::shared_ptr<const StageSnapshot>> compileStage(const bj::object& depl
     }
   }
 
+  if (auto* responses = deployment.if_contains("gatewayResponses"); responses && responses->is_array()) {
+    for (auto& r : responses->get_array()) {
+      if (!r.is_object()) continue;
+      const auto& ro = r.get_object();
+      CompiledGatewayResponse compiled;
+      std::string status = json::strOr(ro, "statusCode", "");
+      if (!status.empty()) compiled.status = std::atoi(status.c_str());
+      for (auto& [target, source] : stringMap(json::obj(ro, "responseParameters"))) {
+        constexpr std::string_view kHeader = "gatewayresponse.header.";
+        if (std::string_view(target).starts_with(kHeader)) compiled.headers[target.substr(kHeader.size())] = source;
+      }
+      auto templates = compileTemplates(json::obj(ro, "responseTemplates"), engine);
+      if (!templates) return templates.takeError();
+      compiled.templates = std::move(templates).value();
+      snap->gatewayResponses.emplace(json::strOr(ro, "responseType", ""), std::move(compiled));
+    }
+  }
+
+  ApiDefinitions defs{engine, {}, {}, {}};
+  if (auto* validators = deployment.if_contains("requestValidators"); validators && validators->is_array()) {
+    for (auto& v : validators->get_array()) {
+      if (v.is_object()) defs.validators[json::strOr(v.get_object(), "id", "")] = &v.get_object();
+    }
+  }
+  if (auto* models = deployment.if_contains("models"); models && models->is_array()) {
+    for (auto& model : models->get_array()) {
+      if (!model.is_object()) continue;
+      if (auto text = json::str(model.get_object(), "schema")) {
+        defs.modelSchemas[json::strOr(model.get_object(), "name", "")] = *text;
+      }
+    }
+  }
+
+  // Stage throttling (methodSettings "~1pets/GET" or "*/*": throttlingRateLimit, throttlingBurstLimit).
+  if (auto* settings = json::obj(stage, "methodSettings")) {
+    for (const auto& [key, value] : *settings) {
+      if (!value.is_object()) continue;
+      const auto& v = value.get_object();
+      auto number = [&](const char* name) -> std::optional<double> {
+        auto* n = v.if_contains(name);
+        if (!n) return std::nullopt;
+        if (n->is_number()) return n->to_number<double>();
+        if (n->is_string()) return std::atof(std::string(n->get_string()).c_str());
+        return std::nullopt;
+      };
+      auto rate = number("throttlingRateLimit");
+      auto burst = number("throttlingBurstLimit");
+      if (!rate && !burst) continue;
+      std::string path(key);
+      for (std::size_t at; (at = path.find("~1")) != std::string::npos;) path.replace(at, 2, "/");
+      defs.stageThrottles[path] = {rate.value_or(10000), burst.value_or(5000)};
+    }
+  }
+
   // Index resources by parent, then build the tree from the root down.
   std::unordered_map<std::string, std::vector<const bj::object*>> children;
   const bj::object* rootDoc = nullptr;
@@ -158,7 +267,7 @@ Result<std::shared_ptr<const StageSnapshot>> compileStage(const bj::object& depl
     if (auto* methods = json::obj(doc, "resourceMethods")) {
       for (auto& [verb, m] : *methods) {
         if (!m.is_object()) continue;
-        auto compiled = compileMethod(m.get_object(), node.resourceId, node.resourcePath, engine);
+        auto compiled = compileMethod(m.get_object(), node.resourceId, node.resourcePath, defs);
         if (!compiled) return compiled.takeError();
         node.methods.emplace(std::string(verb), std::move(compiled).value());
       }

@@ -20,7 +20,8 @@ bj::object buildTemplateContext(const RequestContext& ctx) {
   bj::object identity{{"sourceIp", ctx.conn.peerAddress},
                       {"userAgent", std::string(ctx.request[boost::beast::http::field::user_agent])},
                       {"accountId", nullptr},
-                      {"apiKey", nullptr},
+                      {"apiKey", ctx.apiKey.empty() ? bj::value(nullptr) : bj::value(ctx.apiKey)},
+                      {"apiKeyId", ctx.apiKeyId.empty() ? bj::value(nullptr) : bj::value(ctx.apiKeyId)},
                       {"caller", nullptr},
                       {"user", nullptr},
                       {"userArn", nullptr}};

@@ -10,7 +10,7 @@ a binary body round trip, the function chosen by a stage variable), a malformed 
 a function error (502), an integration timeout (504), an AWS (non-proxy) integration to a Lambda
 alias whose selectionPattern maps a function error to 400, the console's "method request
 passthrough" template, 415 under passthroughBehavior NEVER, and a template syntax error refused at
-put time. Steps run in order; the first failure stops the run and prints the server log.
+put time, and customised gateway responses. Steps run in order; the first failure stops the run and prints the server log.
 """
 import argparse
 import http.client as httpclient
@@ -255,6 +255,44 @@ class IntegrationE2E:
         check(resp.status == 415 and resp.json() == {"message": "Unsupported Media Type"}, resp.describe())
         resp = self.call("POST", "never", headers={"Content-Type": "application/json"}, body="{}")
         check(resp.status == 200, resp.describe())
+
+    def step_gateway_responses(self):
+        default = self.apigw.json("get-gateway-response", "--rest-api-id", self.api, "--response-type", "UNAUTHORIZED")
+        check(default["defaultResponse"] is True and default["statusCode"] == "401", default)
+        check(default["responseTemplates"] == {"application/json": '{"message":$context.error.messageString}'},
+              default)
+        self.apigw.json("put-gateway-response", "--rest-api-id", self.api, "--response-type",
+                        "MISSING_AUTHENTICATION_TOKEN", "--status-code", "404", "--response-parameters",
+                        json.dumps({"gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
+                                    "gatewayresponse.header.X-Asked": "method.request.header.X-Req"}),
+                        "--response-templates",
+                        json.dumps({"application/json": '{"error": $context.error.messageString, '
+                                                        '"type": "$context.error.responseType", '
+                                                        '"stage": "$context.stage"}'}))
+        self.apigw.json("put-gateway-response", "--rest-api-id", self.api, "--response-type", "DEFAULT_5XX",
+                        "--response-parameters", json.dumps({"gatewayresponse.header.X-Five": "'yes'"}))
+        items = self.apigw.json("get-gateway-responses", "--rest-api-id", self.api)["items"]
+        check(len(items) == 21 and sum(1 for i in items if not i["defaultResponse"]) == 2, items)
+        self.apigw.error("BadRequestException", "put-gateway-response", "--rest-api-id", self.api,
+                         "--response-type", "UNAUTHORIZED", "--response-templates",
+                         json.dumps({"application/json": "#if("}))
+        # Customisations take effect with the next deployment.
+        resp = self.call("GET", "", headers={"X-Req": "hello"})
+        check(resp.status == 403 and resp.json() == {"message": "Missing Authentication Token"}, resp.describe())
+        self.apigw.json("create-deployment", "--rest-api-id", self.api, "--stage-name", "dev")
+        resp = self.call("GET", "", headers={"X-Req": "hello"})
+        check(resp.status == 404 and resp.json() == {"error": "Missing Authentication Token",
+                                                     "type": "MISSING_AUTHENTICATION_TOKEN", "stage": "dev"},
+              resp.describe())
+        check(resp.header("Access-Control-Allow-Origin") == "*" and resp.header("X-Asked") == "hello",
+              resp.describe())
+        check(resp.header("x-amzn-ErrorType") == "MissingAuthenticationTokenException", resp.describe())
+        resp = self.call("GET", "malformed")
+        check(resp.status == 502 and resp.header("X-Five") == "yes", resp.describe())
+        check(resp.json() == {"message": "Internal server error"}, resp.describe())
+        self.apigw.silent("delete-gateway-response", "--rest-api-id", self.api, "--response-type", "DEFAULT_5XX")
+        again = self.apigw.json("get-gateway-response", "--rest-api-id", self.api, "--response-type", "DEFAULT_5XX")
+        check(again["defaultResponse"] is True and "statusCode" not in again, again)
 
 
 STEPS = [name for name in IntegrationE2E.__dict__ if name.startswith("step_")]

@@ -12,7 +12,9 @@
 #include "common/id_generator.h"
 #include "common/result.h"
 #include "control/route_table.h"
+#include "gateway/quota_counters.h"
 #include "gateway/stage_registry.h"
+#include "gateway/usage_plans.h"
 #include "store/store.h"
 #include "vtl/template_engine.h"
 
@@ -23,6 +25,8 @@ struct ApiGatewayContext {
   const Clock& clock;
   const vtl::TemplateEngine& templates;
   gateway::StageRegistry& registry;
+  gateway::UsageRegistry& usage;
+  gateway::QuotaCounters& quotas;
   std::string accountId = "000000000000";
   std::string region = "us-east-1";
   IdGenerator ids;
@@ -39,6 +43,13 @@ inline constexpr std::string_view kResource = "resource";
 inline constexpr std::string_view kDeployment = "deployment";
 inline constexpr std::string_view kSnapshot = "snapshot";
 inline constexpr std::string_view kStage = "stage";
+inline constexpr std::string_view kGatewayResponse = "gatewayresponse";
+inline constexpr std::string_view kModel = "model";                        // id = the model's name
+inline constexpr std::string_view kRequestValidator = "requestvalidator";  // id = its generated id
+inline constexpr std::string_view kAuthorizer = "authorizer";              // scope = api id
+inline constexpr std::string_view kApiKey = "apikey";                      // scope ""
+inline constexpr std::string_view kUsagePlan = "usageplan";                // scope ""
+inline constexpr std::string_view kUsagePlanKey = "usageplankey";          // scope = plan id, id = key id
 
 /// The REST API document, or NotFoundException "Invalid API identifier specified".
 Result<boost::json::object> loadApi(ApiGatewayContext& ctx, const std::string& apiId);
@@ -70,6 +81,16 @@ void registerMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 void registerIntegrationRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 void registerDeploymentRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 void registerStageRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+void registerGatewayResponseRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+void registerModelRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+void registerApiKeyRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+void registerAuthorizerRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+void registerUsagePlanRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+/// Recompiles API keys and usage plans from the store into the data plane's usage snapshot.
+void publishUsage(ApiGatewayContext& ctx);
+void registerRequestValidatorRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+/// The two models every new API starts with (Empty and Error), stored for apiId.
+void createDefaultModels(ApiGatewayContext& ctx, const std::string& apiId);
 
 inline void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
   registerRestApiRoutes(routes, ctx);
@@ -78,6 +99,12 @@ inline void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx)
   registerIntegrationRoutes(routes, ctx);
   registerDeploymentRoutes(routes, ctx);
   registerStageRoutes(routes, ctx);
+  registerGatewayResponseRoutes(routes, ctx);
+  registerModelRoutes(routes, ctx);
+  registerApiKeyRoutes(routes, ctx);
+  registerAuthorizerRoutes(routes, ctx);
+  registerUsagePlanRoutes(routes, ctx);
+  registerRequestValidatorRoutes(routes, ctx);
 }
 
 }  // namespace portico::control::apigateway

@@ -62,6 +62,17 @@ Result<AdminReply> createDeployment(ApiGatewayContext& ctx, const AdminCall& cal
   bj::array resourceArray;
   for (auto& r : resources) resourceArray.emplace_back(std::move(r));
   snapshot["resources"] = std::move(resourceArray);
+  bj::array gatewayResponses;
+  for (auto& r : listDocs(ctx, kGatewayResponse, apiId)) gatewayResponses.emplace_back(std::move(r));
+  snapshot["gatewayResponses"] = std::move(gatewayResponses);
+  bj::array models, validators;
+  for (auto& m : listDocs(ctx, kModel, apiId)) models.emplace_back(std::move(m));
+  for (auto& v : listDocs(ctx, kRequestValidator, apiId)) validators.emplace_back(std::move(v));
+  snapshot["models"] = std::move(models);
+  snapshot["requestValidators"] = std::move(validators);
+  bj::array authorizers;
+  for (auto& a : listDocs(ctx, kAuthorizer, apiId)) authorizers.emplace_back(std::move(a));
+  snapshot["authorizers"] = std::move(authorizers);
 
   std::optional<bj::object> stage;
   if (auto stageName = json::str(*body, "stageName"); stageName && !stageName->empty()) {

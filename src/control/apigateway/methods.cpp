@@ -69,6 +69,28 @@ Status validateMethod(const bj::object& m) {
   return Ok{};
 }
 
+/// The validator and models a method names must exist in its API.
+Status validateMethodReferences(ApiGatewayContext& ctx, const std::string& apiId, const bj::object& m) {
+  auto auth = json::strOr(m, "authorizationType", "NONE");
+  if ((auth == "CUSTOM" || auth == "COGNITO_USER_POOLS") &&
+      !loadDoc(ctx, kAuthorizer, apiId, json::strOr(m, "authorizerId", ""))) {
+    return ApiError::badRequest("Invalid authorizer ID specified. Setting the authorization type to " + auth +
+                                " requires a valid authorizer.");
+  }
+  if (auto v = json::str(m, "requestValidatorId"); v && !v->empty() && !loadDoc(ctx, kRequestValidator, apiId, *v)) {
+    return ApiError::badRequest("Invalid Request Validator identifier specified");
+  }
+  if (auto* models = json::obj(m, "requestModels")) {
+    for (auto& [type, name] : *models) {
+      if (!name.is_string() || !loadDoc(ctx, kModel, apiId, std::string(name.get_string()))) {
+        return ApiError::badRequest("Invalid model identifier specified: " +
+                                    (name.is_string() ? std::string(name.get_string()) : std::string()));
+      }
+    }
+  }
+  return Ok{};
+}
+
 constexpr PatchField kMethodFields[] = {
     {"/authorizationType", FieldKind::kString, "authorizationType"},
     {"/authorizerId", FieldKind::kString, "authorizerId"},
@@ -110,6 +132,7 @@ Result<AdminReply> putMethod(ApiGatewayContext& ctx, const AdminCall& call) {
     m["authorizationScopes"] = *scopes;
   }
   if (auto st = validateMethod(m); !st) return st.takeError();
+  if (auto st = validateMethodReferences(ctx, call.params[0], m); !st) return st.takeError();
   methods[verbName] = m;
   saveDoc(ctx, kResource, call.params[0], call.params[1], *r);
   return reply(201, std::move(m));
@@ -167,6 +190,7 @@ void registerMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
     bj::object updated = ref->method();
     if (auto st = applyPatch(updated, *body, kMethodFields); !st) return st.takeError();
     if (auto st = validateMethod(updated); !st) return st.takeError();
+    if (auto st = validateMethodReferences(ctx, call.params[0], updated); !st) return st.takeError();
     ref->method() = updated;
     ref->save(ctx);
     return reply(200, std::move(updated));

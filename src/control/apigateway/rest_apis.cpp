@@ -78,6 +78,7 @@ Result<AdminReply> createRestApi(ApiGatewayContext& ctx, const AdminCall& call) 
   ctx.store.transaction([&] {
     saveDoc(ctx, kRestApi, "", apiId, api);
     saveDoc(ctx, kResource, apiId, rootId, root);
+    createDefaultModels(ctx, apiId);
   });
   return reply(201, std::move(api));
 }

@@ -1,6 +1,7 @@
 /* A minimal `provided` runtime, in C, for the e2e test: speaks the Lambda Runtime API over a
  * plain socket and answers each event with {"echo":<event>,"n":<invocation count>}. An event
- * holding a "fail" key is reported through /error. */
+ * holding a "fail" key is reported through /error; an API Gateway proxy event (it has a
+ * "requestContext") gets a proxy response whose body is {"n":<invocation count>}. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -87,6 +88,8 @@ int main(void) {
     if (strstr(event, "\"fail\"")) {
       kind = "error";
       strcpy(out, "{\"errorMessage\":\"asked to fail\",\"errorType\":\"EchoError\",\"stackTrace\":[]}");
+    } else if (strstr(event, "\"requestContext\"")) {
+      sprintf(out, "{\"statusCode\":200,\"headers\":{\"Content-Type\":\"application/json\"},\"body\":\"{\\\"n\\\":%d}\"}", n);
     } else {
       sprintf(out, "{\"echo\":%s,\"n\":%d}", event, n);
     }

@@ -1,0 +1,128 @@
+#include "gateway/quota_counters.h"
+
+#include <boost/json.hpp>
+#include <ctime>
+#include <vector>
+
+#include "common/json_util.h"
+
+namespace portico::gateway {
+namespace bj = boost::json;
+namespace {
+
+std::tm parseDay(const std::string& day) {
+  std::tm tm{};
+  tm.tm_year = std::atoi(day.substr(0, 4).c_str()) - 1900;
+  tm.tm_mon = std::atoi(day.substr(5, 2).c_str()) - 1;
+  tm.tm_mday = std::atoi(day.substr(8, 2).c_str());
+  tm.tm_hour = 12;
+  return tm;
+}
+
+std::string formatDay(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+}  // namespace
+
+std::string QuotaCounters::dayOf(std::chrono::system_clock::time_point t) {
+  return formatDay(std::chrono::system_clock::to_time_t(t));
+}
+
+std::string QuotaCounters::periodStart(const Quota& quota, const std::string& day) {
+  std::tm tm = parseDay(day);
+  std::time_t t = timegm(&tm);
+  gmtime_r(&t, &tm);
+  constexpr std::time_t kDay = 86400;
+  if (quota.period == "WEEK") {
+    int sinceStart = ((tm.tm_wday - quota.offset) % 7 + 7) % 7;  // the week starts offset days after Sunday
+    return formatDay(t - sinceStart * kDay);
+  }
+  if (quota.period == "MONTH") {
+    int startDay = 1 + quota.offset;
+    if (tm.tm_mday >= startDay) return formatDay(t - (tm.tm_mday - startDay) * kDay);
+    std::tm prev = tm;  // the period began in the previous month
+    prev.tm_mon -= 1;
+    prev.tm_mday = startDay;
+    return formatDay(timegm(&prev));
+  }
+  return day;
+}
+
+QuotaCounters::PairUsage& QuotaCounters::pair(const std::string& planId, const std::string& keyId) {
+  std::lock_guard lock(mapMu_);
+  auto& slot = pairs_[planId + "|" + keyId];
+  if (!slot) slot = std::make_unique<PairUsage>();
+  return *slot;
+}
+
+void QuotaCounters::load(const std::string& planId, const std::string& keyId, PairUsage& usage) {
+  if (usage.loaded) return;
+  usage.loaded = true;
+  auto doc = store_.get(kUsageKind, planId, keyId);
+  if (!doc) return;
+  auto parsed = json::parseObject(doc->body);
+  if (!parsed) return;
+  if (auto* days = json::obj(*parsed, "days")) {
+    for (const auto& [day, n] : *days) {
+      if (n.is_int64()) usage.days[std::string(day)] += n.get_int64();
+    }
+  }
+}
+
+bool QuotaCounters::tryConsume(const std::string& planId, const std::string& keyId, const Quota& quota,
+                               std::chrono::system_clock::time_point now) {
+  PairUsage& usage = pair(planId, keyId);
+  std::lock_guard lock(usage.mu);
+  load(planId, keyId, usage);
+  std::string today = dayOf(now);
+  std::string start = periodStart(quota, today);
+  std::int64_t used = 0;
+  for (auto it = usage.days.lower_bound(start); it != usage.days.end() && it->first <= today; ++it) used += it->second;
+  if (used >= quota.limit) return false;
+  ++usage.days[today];
+  usage.dirty = true;
+  return true;
+}
+
+void QuotaCounters::count(const std::string& planId, const std::string& keyId,
+                          std::chrono::system_clock::time_point now) {
+  PairUsage& usage = pair(planId, keyId);
+  std::lock_guard lock(usage.mu);
+  load(planId, keyId, usage);
+  ++usage.days[dayOf(now)];
+  usage.dirty = true;
+}
+
+std::map<std::string, std::int64_t> QuotaCounters::daily(const std::string& planId, const std::string& keyId) {
+  PairUsage& usage = pair(planId, keyId);
+  std::lock_guard lock(usage.mu);
+  load(planId, keyId, usage);
+  return usage.days;
+}
+
+void QuotaCounters::flush() {
+  std::vector<std::pair<std::string, PairUsage*>> all;
+  {
+    std::lock_guard lock(mapMu_);
+    for (auto& [k, v] : pairs_) all.emplace_back(k, v.get());
+  }
+  for (auto& [k, usage] : all) {
+    bj::object days;
+    {
+      std::lock_guard lock(usage->mu);
+      if (!usage->dirty) continue;
+      usage->dirty = false;
+      for (const auto& [day, n] : usage->days) days[day] = n;
+    }
+    auto bar = k.find('|');
+    store_.put(store::Document{std::string(kUsageKind), k.substr(0, bar), k.substr(bar + 1),
+                               bj::serialize(bj::object{{"days", std::move(days)}}), 0});
+  }
+}
+
+}  // namespace portico::gateway

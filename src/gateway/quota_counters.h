@@ -1,0 +1,57 @@
+// QuotaCounters: how many requests each API key made under each usage plan, per UTC
+// day. Checking a quota and counting the request happen under the (plan, key) pair's
+// own mutex, so N concurrent requests against a remaining quota of N admit exactly N.
+// Counts are kept in memory and written to the store by flush() (every second from the
+// server, and at shutdown); a pair's counts are read back from the store the first
+// time it is used, so quotas hold across restarts.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "gateway/usage_plans.h"
+#include "store/store.h"
+
+namespace portico::gateway {
+
+inline constexpr std::string_view kUsageKind = "usage";  // ("usage", planId, keyId) → {"days": {day: n}}
+
+class QuotaCounters {
+ public:
+  explicit QuotaCounters(store::Store& store) : store_(store) {}
+
+  /// Counts one request on `now`'s day if the quota period's total stays within quota.limit;
+  /// false (nothing counted) when the quota is used up.
+  bool tryConsume(const std::string& planId, const std::string& keyId, const Quota& quota,
+                  std::chrono::system_clock::time_point now);
+  /// Counts one request without a quota (plans with only a throttle still report usage).
+  void count(const std::string& planId, const std::string& keyId, std::chrono::system_clock::time_point now);
+  /// Daily counts ("YYYY-MM-DD" → requests) of a (plan, key) pair.
+  std::map<std::string, std::int64_t> daily(const std::string& planId, const std::string& keyId);
+  /// Writes changed counts to the store.
+  void flush();
+
+  /// The first day ("YYYY-MM-DD") of the quota period holding `day`.
+  static std::string periodStart(const Quota& quota, const std::string& day);
+  static std::string dayOf(std::chrono::system_clock::time_point t);
+
+ private:
+  struct PairUsage {
+    std::mutex mu;
+    bool loaded = false;
+    bool dirty = false;
+    std::map<std::string, std::int64_t> days;
+  };
+  PairUsage& pair(const std::string& planId, const std::string& keyId);
+  void load(const std::string& planId, const std::string& keyId, PairUsage& usage);
+
+  store::Store& store_;
+  std::mutex mapMu_;  // guards the map only (entries are never removed, so references stay valid)
+  std::unordered_map<std::string, std::unique_ptr<PairUsage>> pairs_;  // "plan|key"
+};
+
+}  // namespace portico::gateway
