@@ -23,6 +23,7 @@
 #include "functions/function_logs.h"
 #include "functions/function_runtime.h"
 #include "functions/sandbox.h"
+#include "gateway/authorization.h"
 #include "gateway/data_plane_handler.h"
 #include "gateway/method_request.h"
 #include "gateway/pipeline.h"
@@ -55,6 +56,7 @@ struct ServeOptions {
   bool noSandbox = false;
   double accountRateLimit = 10000;  // AWS's default account throttle (requests/s)
   double accountBurstLimit = 5000;
+  std::string jwksDir;  // Cognito user pool keys (<pool id>.json); default <data dir>/jwks
 };
 
 std::pair<std::string, unsigned short> splitHostPort(const std::string& s, const char* flag) {
@@ -114,7 +116,6 @@ int serve(const ServeOptions& opt) {
   std::size_t stages = control::apigateway::publishAllStages(apigw);
   control::apigateway::publishUsage(apigw);
   gateway::TokenBucket accountThrottle(opt.accountRateLimit, opt.accountBurstLimit);
-  gateway::MethodRequest methodRequest(usage, quotas, accountThrottle);
 
   // Functions: code store, catalog, sandbox and the runtime on a loop of their own.
   std::filesystem::path dataDir(opt.dataDir);
@@ -134,6 +135,12 @@ int serve(const ServeOptions& opt) {
   runtimeOptions.firstRetryDelay = std::chrono::milliseconds(static_cast<long>(opt.asyncRetrySeconds * 1000));
   runtimeOptions.secondRetryDelay = 2 * runtimeOptions.firstRetryDelay;
   functions::FunctionRuntime functionRuntime(functionsLoop, catalog, codeStore, *sandbox, functionLogs, runtimeOptions);
+  gateway::AuthorizationOptions authOptions;
+  authOptions.region = opt.region;
+  authOptions.accountId = apigw.accountId;
+  authOptions.jwksDir = opt.jwksDir.empty() ? dataDir / "jwks" : std::filesystem::path(opt.jwksDir);
+  gateway::Authorization authorization(functionRuntime, credentials, clock, authOptions);
+  gateway::MethodRequest methodRequest(authorization, usage, quotas, accountThrottle);
   IdGenerator keyIds;
   control::lambda::LambdaContext lambdaCtx{*store, clock, catalog, codeStore, functionRuntime, functionLogs};
   lambdaCtx.codeUrlKey = keyIds.alnum(32);
@@ -304,6 +311,11 @@ int main(int argc, char** argv) {
   serveCmd->add_option("--account-burst-limit", opt.accountBurstLimit, "Account-level throttle: burst size")
       ->envname("PORTICO_ACCOUNT_BURST_LIMIT")
       ->capture_default_str();
+  serveCmd
+      ->add_option(
+          "--jwks-dir", opt.jwksDir,
+          "Cognito user pool keys for COGNITO_USER_POOLS authorizers: <pool id>.json (default <data-dir>/jwks)")
+      ->envname("PORTICO_JWKS_DIR");
   serveCmd
       ->add_option("--function-concurrency", opt.functionConcurrency,
                    "Account-wide limit of concurrent function executions")

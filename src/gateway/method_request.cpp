@@ -22,7 +22,8 @@ void parseRequestParameters(RequestContext& ctx) {
 
 StageResult MethodRequest::checkApiKey(RequestContext& ctx, const UsagePlanEntry*& plan) const {
   auto usage = usage_.current();
-  std::string value(ctx.request["x-api-key"]);  // apiKeySource AUTHORIZER arrives with authorizers
+  std::string value =
+      ctx.stage->apiKeySource == "AUTHORIZER" ? ctx.usageIdentifierKey : std::string(ctx.request["x-api-key"]);
   auto key = usage->keysByValue.find(value);
   if (value.empty() || key == usage->keysByValue.end() || !key->second.enabled) return kForbidden;
   const std::string stageKey = ctx.stage->apiId + "/" + ctx.stage->stageName;
@@ -45,8 +46,13 @@ StageResult MethodRequest::checkApiKey(RequestContext& ctx, const UsagePlanEntry
   return std::nullopt;
 }
 
-StageResult MethodRequest::run(RequestContext& ctx) const {
+boost::asio::awaitable<StageResult> MethodRequest::run(RequestContext& ctx) const {
   parseRequestParameters(ctx);
+  if (auto err = co_await authorization_.run(ctx)) co_return err;
+  co_return limitsAndValidation(ctx);
+}
+
+StageResult MethodRequest::limitsAndValidation(RequestContext& ctx) const {
   const CompiledMethod& method = *ctx.match.method;
   const UsagePlanEntry* plan = nullptr;
   if (method.apiKeyRequired) {

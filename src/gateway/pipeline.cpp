@@ -10,7 +10,7 @@ namespace portico::gateway {
 
 boost::asio::awaitable<http::Response> Pipeline::run(RequestContext& ctx) const {
   auto fail = [&](const GatewayError& e) { return gatewayErrorResponse(e, ctx); };
-  if (auto err = methodRequest_.run(ctx)) co_return fail(*err);
+  if (auto err = co_await methodRequest_.run(ctx)) co_return fail(*err);
 
   const CompiledIntegration* integration = ctx.match.method->integration.get();
   if (!integration) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});

@@ -3,6 +3,7 @@
 // Created by the data-plane handler, passed by reference to each stage in order
 // (pipeline.cpp), never shared between requests.
 #pragma once
+#include <boost/json/object.hpp>
 #include <map>
 #include <memory>
 #include <optional>
@@ -53,6 +54,9 @@ struct RequestContext {
   std::map<std::string, std::string> queryLast;            // last value per name
   std::map<std::string, std::string> headersLast;          // header name (as sent) → last value
   std::string apiKey, apiKeyId;                            // the caller's API key, when the method requires one
+  boost::json::object authorizer;                          // $context.authorizer: principalId, context keys, claims
+  boost::json::object identity;                            // $context.identity from AWS_IAM (accessKey, userArn, ...)
+  std::string usageIdentifierKey;                          // the API key a Lambda authorizer named
   std::shared_ptr<const UsageSnapshot> usageSnapshot;      // the usage plans the key was checked against
 
   IntegrationRequest integrationRequest;

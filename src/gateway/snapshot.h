@@ -48,11 +48,25 @@ struct CompiledMethodResponse {
   std::map<std::string, bool> responseParameters;
 };
 
+/// A deployed authorizer (TOKEN / REQUEST Lambda, or COGNITO_USER_POOLS).
+struct CompiledAuthorizer {
+  std::string id;
+  std::string name;
+  std::string type;                            // TOKEN | REQUEST | COGNITO_USER_POOLS
+  std::string functionUri;                     // Lambda invocation URI (TOKEN, REQUEST)
+  std::vector<std::string> identitySource;     // "method.request.header.Authorization", "stageVariables.x", ...
+  std::shared_ptr<const re2::RE2> validation;  // identityValidationExpression (TOKEN), may be null
+  int ttlSeconds = 300;
+  std::vector<std::string> providerArns;  // Cognito user pools
+};
+
 struct CompiledMethod {
   std::string httpMethod;
   std::string resourceId;
   std::string resourcePath;  // e.g. "/pets/{petId}"
   std::string authorizationType = "NONE";
+  const CompiledAuthorizer* authorizer = nullptr;  // CUSTOM / COGNITO_USER_POOLS (points into the stage)
+  std::vector<std::string> authorizationScopes;
   bool apiKeyRequired = false;
   std::map<std::string, bool> requestParameters;  // method.request.{querystring,header,path,...}.X → required
   bool validateParameters = false;                // from the method's request validator
@@ -89,7 +103,9 @@ struct StageSnapshot {
   std::string deploymentId;
   std::map<std::string, std::string> stageVariables;
   std::vector<std::string> binaryMediaTypes;
+  std::string apiKeySource = "HEADER";                              // or AUTHORIZER (usageIdentifierKey)
   std::map<std::string, CompiledGatewayResponse> gatewayResponses;  // by response type
+  std::map<std::string, CompiledAuthorizer> authorizers;            // by id
   RouteNode root;
 };
 

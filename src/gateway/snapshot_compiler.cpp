@@ -54,6 +54,7 @@ struct ApiDefinitions {
   std::map<std::string, std::string> modelSchemas;      // by name
   std::map<std::string, std::shared_ptr<const JsonSchema>> compiled;
   std::map<std::string, std::pair<double, double>> stageThrottles;  // "/pets/GET" or "*/*" → (rate, burst)
+  const std::map<std::string, CompiledAuthorizer>* authorizers = nullptr;
 
   Result<std::shared_ptr<const JsonSchema>> schema(const std::string& name) {
     if (auto it = compiled.find(name); it != compiled.end()) return it->second;
@@ -102,6 +103,16 @@ Result<std::unique_ptr<CompiledMethod>> compileMethod(const bj::object& m, const
   out->resourceId = resourceId;
   out->resourcePath = resourcePath;
   out->authorizationType = json::strOr(m, "authorizationType", "NONE");
+  if (out->authorizationType == "CUSTOM" || out->authorizationType == "COGNITO_USER_POOLS") {
+    auto a = defs.authorizers->find(json::strOr(m, "authorizerId", ""));
+    if (a == defs.authorizers->end()) return ApiError::badRequest("Invalid authorizer ID specified for a method");
+    out->authorizer = &a->second;
+  }
+  if (auto* scopes = m.if_contains("authorizationScopes"); scopes && scopes->is_array()) {
+    for (const auto& scope : scopes->get_array()) {
+      if (scope.is_string()) out->authorizationScopes.emplace_back(scope.get_string());
+    }
+  }
   if (auto* v = m.if_contains("apiKeyRequired"); v && v->is_bool()) out->apiKeyRequired = v->get_bool();
   out->requestParameters = boolMap(json::obj(m, "requestParameters"));
   if (auto st = compileValidation(m, *out, defs); !st) return st.takeError();
@@ -208,7 +219,42 @@ Result<std::shared_ptr<const StageSnapshot>> compileStage(const bj::object& depl
     }
   }
 
+  snap->apiKeySource = json::strOr(*api, "apiKeySource", "HEADER");
+  if (auto* authorizers = deployment.if_contains("authorizers"); authorizers && authorizers->is_array()) {
+    for (const auto& a : authorizers->get_array()) {
+      if (!a.is_object()) continue;
+      const auto& ao = a.get_object();
+      CompiledAuthorizer c;
+      c.id = json::strOr(ao, "id", "");
+      c.name = json::strOr(ao, "name", "");
+      c.type = json::strOr(ao, "type", "");
+      c.functionUri = json::strOr(ao, "authorizerUri", "");
+      std::string sources = json::strOr(ao, "identitySource", "");
+      for (std::size_t start = 0; start <= sources.size();) {
+        std::size_t comma = sources.find(',', start);
+        std::string one = sources.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        while (!one.empty() && one.front() == ' ') one.erase(0, 1);
+        while (!one.empty() && one.back() == ' ') one.pop_back();
+        if (!one.empty()) c.identitySource.push_back(one);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      if (auto expr = json::str(ao, "identityValidationExpression"); expr && !expr->empty()) {
+        c.validation = std::make_shared<const re2::RE2>(*expr, re2::RE2::Quiet);
+      }
+      if (auto* ttl = ao.if_contains("authorizerResultTtlInSeconds"); ttl && ttl->is_int64()) {
+        c.ttlSeconds = static_cast<int>(ttl->get_int64());
+      }
+      if (auto* arns = ao.if_contains("providerARNs"); arns && arns->is_array()) {
+        for (const auto& arn : arns->get_array()) {
+          if (arn.is_string()) c.providerArns.emplace_back(arn.get_string());
+        }
+      }
+      snap->authorizers.emplace(c.id, std::move(c));
+    }
+  }
   ApiDefinitions defs{engine, {}, {}, {}};
+  defs.authorizers = &snap->authorizers;
   if (auto* validators = deployment.if_contains("requestValidators"); validators && validators->is_array()) {
     for (auto& v : validators->get_array()) {
       if (v.is_object()) defs.validators[json::strOr(v.get_object(), "id", "")] = &v.get_object();

@@ -25,6 +25,7 @@ bj::object buildTemplateContext(const RequestContext& ctx) {
                       {"caller", nullptr},
                       {"user", nullptr},
                       {"userArn", nullptr}};
+  for (const auto& [k, v] : ctx.identity) identity[k] = v;
   return bj::object{
       {"accountId", "000000000000"},
       {"apiId", ctx.stage->apiId},
@@ -41,7 +42,7 @@ bj::object buildTemplateContext(const RequestContext& ctx) {
       {"resourceId", method ? method->resourceId : ""},
       {"resourcePath", resourcePath},
       {"stage", ctx.stage->stageName},
-      {"authorizer", bj::object()},
+      {"authorizer", ctx.authorizer},
       // Templates #set these; the Integration Request/Response stages apply them afterwards.
       {"requestOverride", bj::object{{"header", bj::object()}, {"querystring", bj::object()}, {"path", bj::object()}}},
       {"responseOverride", bj::object{{"header", bj::object()}}},

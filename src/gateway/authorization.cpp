@@ -1,0 +1,233 @@
+#include "gateway/authorization.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/beast/core/string.hpp>
+#include <boost/json.hpp>
+#include <fstream>
+
+#include "auth/jwt.h"
+#include "common/json_util.h"
+#include "gateway/parameter_mapping.h"
+#include "integrations/lambda_invocation.h"
+#include "integrations/lambda_proxy_event.h"
+
+namespace portico::gateway {
+namespace bj = boost::json;
+namespace {
+
+const GatewayError kUnauthorized{"UNAUTHORIZED", "Unauthorized"};
+const GatewayError kConfigError{"AUTHORIZER_CONFIGURATION_ERROR", ""};
+const GatewayError kExplicitDeny{"ACCESS_DENIED",
+                                 "User is not authorized to access this resource with an explicit deny"};
+const GatewayError kImplicitDeny{"ACCESS_DENIED", "User is not authorized to access this resource"};
+
+/// Replaces ${stageVariables.x} in an authorizer URI.
+std::string withStageVariables(const std::string& uri, const std::map<std::string, std::string>& vars) {
+  std::string out;
+  for (std::size_t i = 0; i < uri.size();) {
+    if (uri.compare(i, 17, "${stageVariables.") == 0) {
+      if (auto end = uri.find('}', i); end != std::string::npos) {
+        auto it = vars.find(uri.substr(i + 17, end - i - 17));
+        if (it != vars.end()) out += it->second;
+        i = end + 1;
+        continue;
+      }
+    }
+    out.push_back(uri[i++]);
+  }
+  return out;
+}
+
+std::string stringify(const bj::value& v) {
+  return v.is_string() ? std::string(v.get_string()) : bj::serialize(v);
+}
+
+/// The authorizer's answer: principalId, policyDocument, optional context and usageIdentifierKey.
+Result<std::shared_ptr<const auth::Authorization>> parseAnswer(std::string_view payload) {
+  auto answer = json::parseObject(payload);
+  if (!answer) return ApiError::internal("authorizer response is not a JSON object");
+  auto* policy = answer->if_contains("policyDocument");
+  auto principal = json::str(*answer, "principalId");
+  if (!policy || !principal) return ApiError::internal("authorizer response lacks principalId or policyDocument");
+  auto parsed = auth::IamPolicy::parse(*policy);
+  if (!parsed) return parsed.takeError();
+  auto out = std::make_shared<auth::Authorization>(auth::Authorization{std::move(parsed).value(), *principal, {}, {}});
+  if (auto* context = json::obj(*answer, "context")) {
+    for (const auto& [k, v] : *context) {
+      if (v.is_object() || v.is_array()) return ApiError::internal("authorizer context values must be scalars");
+      out->context[k] = v;
+    }
+  }
+  if (auto key = json::str(*answer, "usageIdentifierKey")) out->usageIdentifierKey = *key;
+  return std::shared_ptr<const auth::Authorization>(std::move(out));
+}
+
+}  // namespace
+
+std::string Authorization::methodArn(const RequestContext& ctx) const {
+  return auth::methodArn({options_.region, options_.accountId, ctx.stage->apiId, ctx.stage->stageName,
+                          ctx.request.method_string(), ctx.path.empty() ? "/" : ctx.path});
+}
+
+boost::asio::awaitable<StageResult> Authorization::run(RequestContext& ctx) const {
+  const CompiledMethod& method = *ctx.match.method;
+  if (method.authorizationType == "AWS_IAM") co_return iam(ctx);
+  if (!method.authorizer) co_return std::nullopt;
+  if (method.authorizer->type == "COGNITO_USER_POOLS") co_return cognito(ctx, *method.authorizer);
+  co_return co_await lambda(ctx, *method.authorizer);
+}
+
+StageResult Authorization::apply(RequestContext& ctx, const auth::Authorization& result) const {
+  switch (result.policy.evaluate(methodArn(ctx))) {
+    case auth::PolicyDecision::kExplicitDeny:
+      return kExplicitDeny;
+    case auth::PolicyDecision::kImplicitDeny:
+      return kImplicitDeny;
+    case auth::PolicyDecision::kAllow:
+      break;
+  }
+  ctx.authorizer["principalId"] = result.principalId;
+  for (const auto& [k, v] : result.context) ctx.authorizer[k] = stringify(v);
+  ctx.usageIdentifierKey = result.usageIdentifierKey;
+  return std::nullopt;
+}
+
+boost::asio::awaitable<StageResult> Authorization::lambda(RequestContext& ctx,
+                                                          const CompiledAuthorizer& authorizer) const {
+  // The identity: the token (TOKEN) or every identity source (REQUEST).
+  std::string cacheKey = authorizer.id;
+  std::string token;
+  bool complete = true;
+  for (const auto& source : authorizer.identitySource) {
+    auto value = requestSourceValue(ctx, source);
+    if (!value || value->empty()) complete = false;
+    cacheKey += '\n' + value.value_or("");
+    if (token.empty() && value) token = *value;
+  }
+  if (authorizer.type == "TOKEN") {
+    if (token.empty()) co_return kUnauthorized;
+    if (authorizer.validation && !re2::RE2::FullMatch(token, *authorizer.validation)) co_return kUnauthorized;
+  } else if (!complete && authorizer.ttlSeconds > 0) {
+    co_return kUnauthorized;  // with caching on, every identity source is required
+  }
+  if (auto cached = cache_.find(cacheKey)) co_return apply(ctx, *cached);
+
+  auto function = integrations::functionFromUri(withStageVariables(authorizer.functionUri, ctx.stage->stageVariables));
+  if (!function) co_return kConfigError;
+  bj::object event;
+  if (authorizer.type == "TOKEN") {
+    event = bj::object{{"type", "TOKEN"}, {"authorizationToken", token}, {"methodArn", methodArn(ctx)}};
+  } else {
+    event = bj::parse(integrations::buildProxyEvent(ctx)).as_object();
+    event.erase("body");
+    event.erase("isBase64Encoded");
+    event["type"] = "REQUEST";
+    event["methodArn"] = methodArn(ctx);
+  }
+  functions::InvokeRequest request;
+  request.function = *function;
+  request.payload = bj::serialize(event);
+  auto invoked = co_await invoker_.invoke(std::move(request));
+  if (!invoked) {
+    spdlog::info("request {}: authorizer {} could not be invoked: {}", ctx.requestId, authorizer.name,
+                 invoked.error().message);
+    co_return kConfigError;
+  }
+  if (!invoked->functionError.empty()) {
+    auto error = json::parseObject(invoked->payload);
+    if (error && json::strOr(*error, "errorMessage", "") == "Unauthorized") co_return kUnauthorized;
+    spdlog::info("request {}: authorizer {} failed: {}", ctx.requestId, authorizer.name, invoked->payload);
+    co_return kConfigError;
+  }
+  auto answer = parseAnswer(invoked->payload);
+  if (!answer) {
+    spdlog::info("request {}: authorizer {} answered badly: {}", ctx.requestId, authorizer.name,
+                 answer.error().message);
+    co_return kConfigError;
+  }
+  cache_.put(cacheKey, *answer, std::chrono::seconds(authorizer.ttlSeconds));
+  co_return apply(ctx, **answer);
+}
+
+std::shared_ptr<const auth::JwkSet> Authorization::poolKeys(const std::string& poolId) const {
+  if (options_.jwksDir.empty() || poolId.find('/') != std::string::npos || poolId.find("..") != std::string::npos) {
+    return nullptr;
+  }
+  auto path = options_.jwksDir / (poolId + ".json");
+  std::error_code ec;
+  auto mtime = std::filesystem::last_write_time(path, ec);
+  if (ec) return nullptr;
+  std::lock_guard lock(jwksMu_);
+  if (auto it = jwks_.find(poolId); it != jwks_.end() && it->second.first == mtime) return it->second.second;
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto keys = auth::JwkSet::parse(text);
+  if (!keys) {
+    spdlog::warn("JWKS for user pool {} ({}) is invalid: {}", poolId, path.string(), keys.error().message);
+    return nullptr;
+  }
+  auto shared = std::make_shared<const auth::JwkSet>(std::move(keys).value());
+  jwks_[poolId] = {mtime, shared};
+  return shared;
+}
+
+StageResult Authorization::cognito(RequestContext& ctx, const CompiledAuthorizer& authorizer) const {
+  std::string token;
+  if (!authorizer.identitySource.empty()) token = requestSourceValue(ctx, authorizer.identitySource[0]).value_or("");
+  if (token.empty()) return kUnauthorized;
+  const auto& scopes = ctx.match.method->authorizationScopes;
+  for (const auto& arn : authorizer.providerArns) {
+    // arn:aws:cognito-idp:{region}:{account}:userpool/{poolId}
+    auto slash = arn.rfind("userpool/");
+    if (slash == std::string::npos) continue;
+    std::string poolId = arn.substr(slash + 9);
+    std::string region = poolId.substr(0, poolId.find('_'));
+    auto keys = poolKeys(poolId);
+    if (!keys) {
+      spdlog::warn("request {}: no usable JWKS for user pool {}", ctx.requestId, poolId);
+      continue;
+    }
+    auth::JwtRequirements requirements;
+    requirements.issuer = "https://cognito-idp." + region + ".amazonaws.com/" + poolId;
+    requirements.tokenUses = {scopes.empty() ? "id" : "access"};
+    requirements.scopes = scopes;
+    auto claims = auth::verifyJwt(token, *keys, requirements, clock_.now());
+    if (!claims) {
+      spdlog::info("request {}: token refused for user pool {}: {}", ctx.requestId, poolId, claims.error().message);
+      continue;
+    }
+    bj::object stringClaims;
+    for (const auto& [k, v] : *claims) stringClaims[k] = stringify(v);
+    ctx.authorizer["claims"] = std::move(stringClaims);
+    return std::nullopt;
+  }
+  return kUnauthorized;
+}
+
+StageResult Authorization::iam(RequestContext& ctx) const {
+  control::SigV4Request req;
+  req.method = ctx.request.method_string();
+  req.target = ctx.request.target();
+  for (const auto& field : ctx.request) req.headers.emplace_back(field.name_string(), field.value());
+  req.body = ctx.request.body();
+  auto identity = control::verifySigV4(req, credentials_, clock_);
+  if (!identity) {
+    const ApiError& e = identity.error();
+    if (e.type == "MissingAuthenticationTokenException") {
+      return GatewayError{"MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token"};
+    }
+    return GatewayError{e.type == "UnrecognizedClientException" ? "ACCESS_DENIED" : "INVALID_SIGNATURE", e.message};
+  }
+  if (identity->service != "execute-api") {
+    return GatewayError{"INVALID_SIGNATURE", "Credential should be scoped to correct service: 'execute-api'. "};
+  }
+  ctx.identity["accessKey"] = identity->accessKeyId;
+  ctx.identity["caller"] = identity->accessKeyId;
+  ctx.identity["user"] = identity->accessKeyId;
+  ctx.identity["accountId"] = options_.accountId;
+  ctx.identity["userArn"] = "arn:aws:iam::" + options_.accountId + ":user/" + identity->accessKeyId;
+  return std::nullopt;
+}
+
+}  // namespace portico::gateway

@@ -1,0 +1,61 @@
+// Authorization (the first check of the Method Request stage), by the method's
+// authorizationType: CUSTOM runs a Lambda authorizer (TOKEN or REQUEST) through the
+// in-process Invoker and evaluates the IAM policy it returns against the method ARN,
+// caching results per identity for the authorizer's TTL; COGNITO_USER_POOLS verifies a
+// JWT against the pool's JWKS (a file the operator provides: <jwks dir>/<pool id>.json);
+// AWS_IAM verifies a SigV4 signature (service execute-api) against Portico's credentials.
+// Outcomes become $context.authorizer.* / $context.identity.* or a gateway error:
+// 401 Unauthorized, 403 explicit/implicit deny, 500 authorizer configuration error.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "auth/authorizer_cache.h"
+#include "auth/jwk_set.h"
+#include "common/clock.h"
+#include "control/sigv4_verifier.h"
+#include "functions/invoker.h"
+#include "gateway/request_context.h"
+
+namespace portico::gateway {
+
+struct AuthorizationOptions {
+  std::string region = "us-east-1";
+  std::string accountId = "000000000000";
+  std::filesystem::path jwksDir;  // Cognito user pool keys: <pool id>.json
+};
+
+class Authorization {
+ public:
+  /// All borrowed; they must outlive the stage.
+  Authorization(functions::Invoker& invoker, const control::CredentialSource& credentials, const Clock& clock,
+                AuthorizationOptions options)
+      : invoker_(invoker), credentials_(credentials), clock_(clock), options_(std::move(options)) {}
+
+  boost::asio::awaitable<StageResult> run(RequestContext& ctx) const;
+
+  /// The method ARN a policy is evaluated against (and Lambda authorizers receive).
+  std::string methodArn(const RequestContext& ctx) const;
+
+ private:
+  boost::asio::awaitable<StageResult> lambda(RequestContext& ctx, const CompiledAuthorizer& authorizer) const;
+  StageResult cognito(RequestContext& ctx, const CompiledAuthorizer& authorizer) const;
+  StageResult iam(RequestContext& ctx) const;
+  StageResult apply(RequestContext& ctx, const auth::Authorization& result) const;
+  std::shared_ptr<const auth::JwkSet> poolKeys(const std::string& poolId) const;
+
+  functions::Invoker& invoker_;
+  const control::CredentialSource& credentials_;
+  const Clock& clock_;
+  AuthorizationOptions options_;
+  mutable auth::AuthorizerCache cache_;
+  mutable std::mutex jwksMu_;
+  mutable std::map<std::string, std::pair<std::filesystem::file_time_type, std::shared_ptr<const auth::JwkSet>>> jwks_;
+};
+
+}  // namespace portico::gateway
