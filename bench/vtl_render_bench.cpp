@@ -73,7 +73,8 @@ void BM_Passthrough(benchmark::State& state) {
 BENCHMARK(BM_Passthrough);
 
 void BM_JsonFields(benchmark::State& state) {
-  renderLoop(state, R"({"name": $input.json('$.name'), "owner": $input.json('$.owner.id'), "id": "$input.params('id')"})");
+  renderLoop(state,
+             R"t({"name": $input.json('$.name'), "owner": $input.json('$.owner.id'), "id": "$input.params('id')"})t");
 }
 BENCHMARK(BM_JsonFields);
 

@@ -135,6 +135,7 @@ int serve(const ServeOptions& opt) {
   runtimeOptions.firstRetryDelay = std::chrono::milliseconds(static_cast<long>(opt.asyncRetrySeconds * 1000));
   runtimeOptions.secondRetryDelay = 2 * runtimeOptions.firstRetryDelay;
   functions::FunctionRuntime functionRuntime(functionsLoop, catalog, codeStore, *sandbox, functionLogs, runtimeOptions);
+  apigw.invoker = &functionRuntime;
   gateway::AuthorizationOptions authOptions;
   authOptions.region = opt.region;
   authOptions.accountId = apigw.accountId;

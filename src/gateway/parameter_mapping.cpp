@@ -1,6 +1,9 @@
 #include "gateway/parameter_mapping.h"
 
 #include <boost/beast/core/string.hpp>
+#include <boost/json.hpp>
+
+#include "vtl/json_path.h"
 
 namespace portico::gateway {
 namespace {
@@ -24,6 +27,21 @@ std::optional<std::string> staticValue(std::string_view source) {
     return std::string(source.substr(1, source.size() - 2));
   }
   return std::nullopt;
+}
+
+/// body.a.b (the JSONPath $.a.b without its "$") of a JSON body: strings as they are, anything
+/// else as JSON text; nullopt when the body is not JSON or the path selects nothing.
+std::optional<std::string> bodyPath(std::string_view body, std::string_view path) {
+  auto jsonPath = vtl::JsonPath::parse("$" + std::string(path));
+  if (!jsonPath) return std::nullopt;
+  boost::system::error_code ec;
+  boost::json::value root = boost::json::parse(body, ec);
+  if (ec) return std::nullopt;
+  auto match = jsonPath->select(root);
+  if (match.values.empty()) return std::nullopt;
+  const boost::json::value& v = *match.values.front();
+  if (v.is_string()) return std::string(v.get_string());
+  return boost::json::serialize(v);
 }
 
 std::optional<std::string> contextValue(const RequestContext& ctx, std::string_view name) {
@@ -62,6 +80,7 @@ std::optional<std::string> requestSourceValue(const RequestContext& ctx, std::st
   if (source.starts_with(kStageVar)) return find(ctx.stage->stageVariables, source.substr(kStageVar.size()));
   if (source.starts_with(kContext)) return contextValue(ctx, source.substr(kContext.size()));
   if (source == "method.request.body") return std::string(ctx.request.body());
+  if (source.starts_with("method.request.body.")) return bodyPath(ctx.request.body(), source.substr(19));
   return std::nullopt;
 }
 
@@ -72,6 +91,9 @@ std::optional<std::string> responseSourceValue(const RequestContext& ctx, std::s
   constexpr std::string_view kContext = "context.";
   if (source.starts_with(kHeader)) return findHeader(ctx.integrationResult.headers, source.substr(kHeader.size()));
   if (source == "integration.response.body") return ctx.integrationResult.body;
+  if (source.starts_with("integration.response.body.")) {
+    return bodyPath(ctx.integrationResult.body, source.substr(25));
+  }
   if (source.starts_with(kStageVar)) return find(ctx.stage->stageVariables, source.substr(kStageVar.size()));
   if (source.starts_with(kContext)) return contextValue(ctx, source.substr(kContext.size()));
   return std::nullopt;

@@ -7,7 +7,7 @@ called with curl and botocore-signed requests.
 Lambda TOKEN authorizer (validation expression, Allow/explicit Deny/implicit Deny, "Unauthorized",
 a failing or malformed authorizer, results cached for the TTL and reused across methods,
 $context.authorizer.* in templates and in the proxy event, usageIdentifierKey with apiKeySource
-AUTHORIZER), Lambda REQUEST authorizer (several identity sources, no cache), COGNITO_USER_POOLS
+AUTHORIZER, test-invoke-authorizer), Lambda REQUEST authorizer (several identity sources, no cache), COGNITO_USER_POOLS
 (RS256 JWTs signed here with an RSA key made by openssl, against a JWKS file; expiry, issuer,
 token_use and scopes), and AWS_IAM (SigV4 with service execute-api). Steps run in order; the first
 failure stops the run and prints the server log.
@@ -117,7 +117,7 @@ class AuthorizersE2E:
         api = self.apigw.json("create-rest-api", "--name", "authorizers", "--api-key-source", "AUTHORIZER")
         self.api = api["id"]
         self.root = self.apigw.text("get-resources", "--rest-api-id", self.api, query="items[0].id")
-        tok = self.apigw.json("create-authorizer", "--rest-api-id", self.api, "--name", "tok", "--type", "TOKEN",
+        self.tok = tok = self.apigw.json("create-authorizer", "--rest-api-id", self.api, "--name", "tok", "--type", "TOKEN",
                               "--authorizer-uri", FN_URI.format("authz"), "--identity-source",
                               "method.request.header.Authorization", "--identity-validation-expression",
                               "^Bearer [a-z0-9-]+$", "--authorizer-result-ttl-in-seconds", "300")
@@ -170,6 +170,16 @@ class AuthorizersE2E:
                 ({"Authorization": "Bearer garbage"}, 500, {"message": None})):
             resp = self.call("tok", headers)
             check(resp.status == status and resp.json() == body, f"{headers}: {resp.describe()}")
+
+    def step_test_invoke_authorizer(self):
+        out = self.apigw.json("test-invoke-authorizer", "--rest-api-id", self.api, "--authorizer-id",
+                              self.tok["id"], "--headers", "Authorization=Bearer frank")
+        check(out["clientStatus"] == 200 and out["principalId"] == "user-frank", out)
+        check(json.loads(out["policy"])["Statement"][0]["Effect"] == "Allow", out)
+        check(out["authorization"]["role"] == ["admin"], out)
+        out = self.apigw.json("test-invoke-authorizer", "--rest-api-id", self.api, "--authorizer-id",
+                              self.tok["id"], "--headers", "Authorization=Bearer unauthorized")
+        check(out["clientStatus"] == 401, out)
 
     def step_authorizer_in_proxy_event_and_api_key(self):
         resp = self.call("proxy", {"Authorization": "Bearer bob"})

@@ -70,6 +70,27 @@ TEST_F(IntegrationStages, TemplateOverridesRewriteTheIntegrationRequest) {
   EXPECT_TRUE(found);
 }
 
+TEST_F(IntegrationStages, BodyJsonPathMappings) {
+  integration().requestParameters["integration.request.header.X-Owner"] = "method.request.body.owner.name";
+  integration().requestParameters["integration.request.querystring.n"] = "method.request.body.tags[1]";
+  auto& ctx = context("application/json", R"({"owner": {"name": "ann"}, "tags": ["a", "b"]})");
+  ASSERT_FALSE(runIntegrationRequest(ctx));
+  EXPECT_EQ(ctx.integrationRequest.url, "http://upstream.local/items/{id}?n=b");
+  bool found = false;
+  for (auto& [k, v] : ctx.integrationRequest.headers) found = found || (k == "X-Owner" && v == "ann");
+  EXPECT_TRUE(found);
+
+  responses_[0].responseParameters["method.response.header.X-Id"] = "integration.response.body.item.id";
+  responses_[0].responseParameters["method.response.header.X-Obj"] = "integration.response.body.item";
+  responses_[0].responseParameters["method.response.header.X-None"] = "integration.response.body.nope";
+  auto& out = context("application/json", "{}");
+  out.integrationResult.body = R"({"item": {"id": 42}})";
+  ASSERT_FALSE(runIntegrationResponse(out));
+  ASSERT_EQ(out.responseHeaders.size(), 2u);
+  EXPECT_EQ(out.responseHeaders[0], (std::pair<std::string, std::string>{"X-Id", "42"}));
+  EXPECT_EQ(out.responseHeaders[1], (std::pair<std::string, std::string>{"X-Obj", R"({"id":42})"}));
+}
+
 TEST_F(IntegrationStages, PassthroughBehaviours) {
   integration().requestTemplates["application/json"] = compile("{}");
   integration().passthroughBehavior = "NEVER";

@@ -12,6 +12,7 @@
 #include "common/id_generator.h"
 #include "common/result.h"
 #include "control/route_table.h"
+#include "functions/invoker.h"
 #include "gateway/quota_counters.h"
 #include "gateway/stage_registry.h"
 #include "gateway/usage_plans.h"
@@ -27,6 +28,7 @@ struct ApiGatewayContext {
   gateway::StageRegistry& registry;
   gateway::UsageRegistry& usage;
   gateway::QuotaCounters& quotas;
+  functions::Invoker* invoker = nullptr;  // for TestInvokeAuthorizer; set once functions exist
   std::string accountId = "000000000000";
   std::string region = "us-east-1";
   IdGenerator ids;
@@ -85,6 +87,7 @@ void registerGatewayResponseRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 void registerModelRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 void registerApiKeyRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 void registerAuthorizerRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+void registerTestInvokeAuthorizerRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 void registerUsagePlanRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 /// Recompiles API keys and usage plans from the store into the data plane's usage snapshot.
 void publishUsage(ApiGatewayContext& ctx);
@@ -103,6 +106,7 @@ inline void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx)
   registerModelRoutes(routes, ctx);
   registerApiKeyRoutes(routes, ctx);
   registerAuthorizerRoutes(routes, ctx);
+  registerTestInvokeAuthorizerRoutes(routes, ctx);
   registerUsagePlanRoutes(routes, ctx);
   registerRequestValidatorRoutes(routes, ctx);
 }
