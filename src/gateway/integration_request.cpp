@@ -102,10 +102,11 @@ StageResult mapBody(RequestContext& ctx, const CompiledIntegration& integration,
     ctx.integrationRequest.body = std::move(body);
     return std::nullopt;
   }
-  auto context = buildTemplateContext(ctx);
+  const bool usesContext = it->second->usesContext();
+  auto context = usesContext ? buildTemplateContext(ctx) : bj::object();
   bj::object after;
   auto input = templateInput(ctx, body, context);
-  input.contextOut = &after;
+  if (usesContext) input.contextOut = &after;
   auto rendered = it->second->render(input);
   if (!rendered) return GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
   ctx.integrationRequest.body = std::move(rendered).value();

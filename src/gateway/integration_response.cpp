@@ -102,10 +102,11 @@ StageResult runIntegrationResponse(RequestContext& ctx) {
     return std::nullopt;
   }
   ctx.responseContentType = tmpl->first;
-  auto context = buildTemplateContext(ctx);
+  const bool usesContext = tmpl->second->usesContext();
+  auto context = usesContext ? buildTemplateContext(ctx) : bj::object();
   bj::object after;
   auto input = templateInput(ctx, ctx.integrationResult.body, context);
-  input.contextOut = &after;
+  if (usesContext) input.contextOut = &after;
   auto rendered = tmpl->second->render(input);
   if (!rendered) return GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
   ctx.responseBody = std::move(rendered).value();

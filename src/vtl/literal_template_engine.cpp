@@ -9,6 +9,7 @@ class LiteralTemplate final : public CompiledTemplate {
  public:
   explicit LiteralTemplate(std::string text) : text_(std::move(text)) {}
   Result<std::string> render(const TemplateInput&) const override { return text_; }
+  bool usesContext() const override { return false; }
 
  private:
   std::string text_;

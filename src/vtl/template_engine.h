@@ -33,6 +33,8 @@ class CompiledTemplate {
   virtual ~CompiledTemplate() = default;
   /// Renders the template; an error becomes AWS's 500.
   virtual Result<std::string> render(const TemplateInput& input) const = 0;
+  /// False when the template cannot reach $context, so callers may skip building it.
+  virtual bool usesContext() const { return true; }
 };
 
 class TemplateEngine {

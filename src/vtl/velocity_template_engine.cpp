@@ -10,14 +10,16 @@ namespace {
 
 class VelocityTemplate final : public CompiledTemplate {
  public:
-  explicit VelocityTemplate(ast::Block root) : root_(std::move(root)) {}
+  VelocityTemplate(ast::Block root, bool usesContext) : root_(std::move(root)), usesContext_(usesContext) {}
   Result<std::string> render(const TemplateInput& input) const override {
     Evaluator evaluator(input, RenderLimits{});
     return evaluator.render(root_);
   }
+  bool usesContext() const override { return usesContext_; }
 
  private:
   ast::Block root_;
+  bool usesContext_;
 };
 
 class VelocityTemplateEngine final : public TemplateEngine {
@@ -25,7 +27,10 @@ class VelocityTemplateEngine final : public TemplateEngine {
   Result<std::shared_ptr<const CompiledTemplate>> compile(std::string_view text) const override {
     auto root = Parser::parse(text);
     if (!root) return root.takeError();
-    return std::shared_ptr<const CompiledTemplate>(std::make_shared<VelocityTemplate>(std::move(root).value()));
+    // Every way to reach $context ($context, ${context}, $!context, #set aliases of it) spells "context".
+    bool usesContext = text.find("context") != std::string_view::npos;
+    return std::shared_ptr<const CompiledTemplate>(
+        std::make_shared<VelocityTemplate>(std::move(root).value(), usesContext));
   }
 };
 
