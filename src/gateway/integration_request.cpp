@@ -163,8 +163,26 @@ StageResult runIntegrationRequest(RequestContext& ctx) {
     constexpr std::string_view kPath = "integration.request.path.";
     constexpr std::string_view kQuery = "integration.request.querystring.";
     constexpr std::string_view kHeader = "integration.request.header.";
+    constexpr std::string_view kMultiQuery = "integration.request.multivaluequerystring.";
+    constexpr std::string_view kMultiHeader = "integration.request.multivalueheader.";
     std::string_view t = target;
-    if (t.starts_with(kPath)) {
+    // A multi-value target sends each comma-separated value as its own parameter or header line.
+    auto each = [&](auto&& add) {
+      std::string_view rest = *value;
+      for (std::size_t comma; (comma = rest.find(',')) != std::string_view::npos; rest.remove_prefix(comma + 1)) {
+        add(std::string(rest.substr(0, comma)));
+      }
+      add(std::string(rest));
+    };
+    if (t.starts_with(kMultiQuery)) {
+      std::string name(t.substr(kMultiQuery.size()));
+      std::erase_if(query, [&](const auto& p) { return p.first == name; });
+      each([&](std::string v) { query.emplace_back(name, std::move(v)); });
+    } else if (t.starts_with(kMultiHeader)) {
+      std::string name(t.substr(kMultiHeader.size()));
+      std::erase_if(out.headers, [&](const auto& h) { return boost::beast::iequals(h.first, name); });
+      each([&](std::string v) { out.headers.emplace_back(name, std::move(v)); });
+    } else if (t.starts_with(kPath)) {
       pathValues[std::string(t.substr(kPath.size()))] = *value;
     } else if (t.starts_with(kQuery)) {
       std::string name(t.substr(kQuery.size()));

@@ -74,6 +74,27 @@ std::optional<std::string> requestSourceValue(const RequestContext& ctx, std::st
   constexpr std::string_view kHeader = "method.request.header.";
   constexpr std::string_view kStageVar = "stageVariables.";
   constexpr std::string_view kContext = "context.";
+  constexpr std::string_view kMultiQuery = "method.request.multivaluequerystring.";
+  constexpr std::string_view kMultiHeader = "method.request.multivalueheader.";
+  if (source.starts_with(kMultiQuery)) {  // every value, comma-separated
+    std::string_view name = source.substr(kMultiQuery.size());
+    std::optional<std::string> out;
+    for (const auto& [k, v] : ctx.query) {
+      if (k == name) out = out ? *out + "," + v : v;
+    }
+    return out;
+  }
+  if (source.starts_with(kMultiHeader)) {
+    std::string_view name = source.substr(kMultiHeader.size());
+    std::optional<std::string> out;
+    for (const auto& field : ctx.request) {
+      if (boost::beast::iequals(field.name_string(), name)) {
+        std::string v(field.value());
+        out = out ? *out + "," + v : v;
+      }
+    }
+    return out;
+  }
   if (source.starts_with(kPath)) return find(ctx.match.pathParams, source.substr(kPath.size()));
   if (source.starts_with(kQuery)) return find(ctx.queryLast, source.substr(kQuery.size()));
   if (source.starts_with(kHeader)) return lookupCaseInsensitive(ctx.headersLast, source.substr(kHeader.size()));
@@ -90,6 +111,15 @@ std::optional<std::string> responseSourceValue(const RequestContext& ctx, std::s
   constexpr std::string_view kStageVar = "stageVariables.";
   constexpr std::string_view kContext = "context.";
   if (source.starts_with(kHeader)) return findHeader(ctx.integrationResult.headers, source.substr(kHeader.size()));
+  constexpr std::string_view kMultiHeader = "integration.response.multivalueheader.";
+  if (source.starts_with(kMultiHeader)) {
+    std::string_view name = source.substr(kMultiHeader.size());
+    std::optional<std::string> out;
+    for (const auto& [k, v] : ctx.integrationResult.headers) {
+      if (boost::beast::iequals(k, name)) out = out ? *out + "," + v : v;
+    }
+    return out;
+  }
   if (source == "integration.response.body") return ctx.integrationResult.body;
   if (source.starts_with("integration.response.body.")) {
     return bodyPath(ctx.integrationResult.body, source.substr(25));

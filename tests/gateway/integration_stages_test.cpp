@@ -91,6 +91,41 @@ TEST_F(IntegrationStages, BodyJsonPathMappings) {
   EXPECT_EQ(out.responseHeaders[1], (std::pair<std::string, std::string>{"X-Obj", R"({"id":42})"}));
 }
 
+TEST_F(IntegrationStages, MultiValueMappings) {
+  integration().requestParameters["integration.request.header.X-Tags"] = "method.request.multivaluequerystring.tag";
+  integration().requestParameters["integration.request.header.X-Trace"] = "method.request.multivalueheader.X-Trace";
+  request_.insert("X-Trace", "t1");
+  request_.insert("X-Trace", "t2");
+  auto& ctx = context("application/json", "{}");
+  ctx.query = {{"tag", "a"}, {"other", "x"}, {"tag", "b"}};
+  ASSERT_FALSE(runIntegrationRequest(ctx));
+  std::map<std::string, std::string> headers(ctx.integrationRequest.headers.begin(),
+                                             ctx.integrationRequest.headers.end());
+  EXPECT_EQ(headers["X-Tags"], "a,b");
+  EXPECT_EQ(headers["X-Trace"], "t1,t2");
+
+  integration().requestParameters.clear();
+  integration().requestParameters["integration.request.multivaluequerystring.t"] =
+      "method.request.multivaluequerystring.tag";
+  integration().requestParameters["integration.request.multivalueheader.X-T"] =
+      "method.request.multivalueheader.X-Trace";
+  auto& multi = context("application/json", "{}");
+  multi.query = {{"tag", "a"}, {"tag", "b"}};
+  ASSERT_FALSE(runIntegrationRequest(multi));
+  EXPECT_EQ(multi.integrationRequest.url, "http://upstream.local/items/{id}?t=a&t=b");
+  int lines = 0;
+  for (auto& [k, v] : multi.integrationRequest.headers) lines += k == "X-T" ? 1 : 0;
+  EXPECT_EQ(lines, 2);
+
+  responses_[0].responseParameters["method.response.header.X-Cookies"] =
+      "integration.response.multivalueheader.Set-Cookie";
+  auto& out = context("application/json", "{}");
+  out.integrationResult.headers = {{"Set-Cookie", "a=1"}, {"Other", "x"}, {"set-cookie", "b=2"}};
+  ASSERT_FALSE(runIntegrationResponse(out));
+  ASSERT_EQ(out.responseHeaders.size(), 1u);
+  EXPECT_EQ(out.responseHeaders[0].second, "a=1,b=2");
+}
+
 TEST_F(IntegrationStages, PassthroughBehaviours) {
   integration().requestTemplates["application/json"] = compile("{}");
   integration().passthroughBehavior = "NEVER";
