@@ -12,21 +12,16 @@ AUTHORIZER, test-invoke-authorizer), Lambda REQUEST authorizer (several identity
 token_use and scopes), and AWS_IAM (SigV4 with service execute-api). Steps run in order; the first
 failure stops the run and prints the server log.
 """
-import argparse
 import base64
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import threading
 import time
-import urllib.request
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import AwsCli, E2EFailure, PorticoServer, http, say  # noqa: E402
+from support.portico import AwsCli, E2EFailure, PorticoServer, http, run_steps  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "integration_fixtures")
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
@@ -245,40 +240,8 @@ class AuthorizersE2E:
         check(resp.header("x-amzn-ErrorType") == "InvalidSignatureException", resp.describe())
 
 
-STEPS = [name for name in AuthorizersE2E.__dict__ if name.startswith("step_")]
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--portico", required=True)
-    ap.add_argument("--deadline", type=float, default=300.0)
-    args = ap.parse_args()
-    workdir = tempfile.mkdtemp(prefix="portico-authorizers-e2e-")
-    test = AuthorizersE2E(args.portico, workdir)
-
-    def watchdog():
-        say(f"AUTHORIZERS E2E FAILED: exceeded {args.deadline:.0f} s\n" + test.server.log_tail())
-        test.server.kill()
-        os._exit(3)
-
-    timer = threading.Timer(args.deadline, watchdog)
-    timer.daemon = True
-    timer.start()
-    t0 = time.monotonic()
-    for name in STEPS:
-        say(f"-- {name}")
-        try:
-            getattr(test, name)()
-        except Exception as e:  # noqa: BLE001 — report any failure with the server log
-            say(f"AUTHORIZERS E2E FAILED in {name}: {type(e).__name__}: {e}\n---- portico log ----\n"
-                + test.server.log_tail() + "\n----")
-            test.server.kill()
-            return 1
-    timer.cancel()
-    test.server.stop()
-    say(f"AUTHORIZERS E2E PASSED: {len(STEPS)} steps in {time.monotonic() - t0:.1f} s")
-    shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    return run_steps(AuthorizersE2E, "AUTHORIZERS", __doc__)
 
 
 if __name__ == "__main__":

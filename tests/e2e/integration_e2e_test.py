@@ -12,19 +12,14 @@ alias whose selectionPattern maps a function error to 400, the console's "method
 passthrough" template, 415 under passthroughBehavior NEVER, and a template syntax error refused at
 put time, and customised gateway responses. Steps run in order; the first failure stops the run and prints the server log.
 """
-import argparse
 import http.client as httpclient
 import json
 import os
-import shutil
 import sys
-import tempfile
-import threading
-import time
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import AwsCli, E2EFailure, PorticoServer, http, say  # noqa: E402
+from support.portico import AwsCli, E2EFailure, PorticoServer, http, run_steps  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "integration_fixtures")
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
@@ -295,40 +290,8 @@ class IntegrationE2E:
         check(again["defaultResponse"] is True and "statusCode" not in again, again)
 
 
-STEPS = [name for name in IntegrationE2E.__dict__ if name.startswith("step_")]
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--portico", required=True)
-    ap.add_argument("--deadline", type=float, default=300.0)
-    args = ap.parse_args()
-    workdir = tempfile.mkdtemp(prefix="portico-integration-e2e-")
-    test = IntegrationE2E(args.portico, workdir)
-
-    def watchdog():
-        say(f"INTEGRATION E2E FAILED: exceeded {args.deadline:.0f} s\n" + test.server.log_tail())
-        test.server.kill()
-        os._exit(3)
-
-    timer = threading.Timer(args.deadline, watchdog)
-    timer.daemon = True
-    timer.start()
-    t0 = time.monotonic()
-    for name in STEPS:
-        say(f"-- {name}")
-        try:
-            getattr(test, name)()
-        except Exception as e:  # noqa: BLE001 — report any failure with the server log
-            say(f"INTEGRATION E2E FAILED in {name}: {type(e).__name__}: {e}\n---- portico log ----\n"
-                + test.server.log_tail() + "\n----")
-            test.server.kill()
-            return 1
-    timer.cancel()
-    test.server.stop()
-    say(f"INTEGRATION E2E PASSED: {len(STEPS)} steps in {time.monotonic() - t0:.1f} s")
-    shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    return run_steps(IntegrationE2E, "INTEGRATION", __doc__)
 
 
 if __name__ == "__main__":

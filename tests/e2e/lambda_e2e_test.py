@@ -10,7 +10,6 @@ code and configuration, versions and aliases, function errors, timeout, crash, r
 and a function that tries to read Portico's data dir. Steps run in order; the first failure stops
 the run and prints the server log. Exit code 0 = every step passed.
 """
-import argparse
 import base64
 import concurrent.futures
 import hashlib
@@ -18,17 +17,15 @@ import http.server
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import AwsCli, E2EFailure, PorticoServer, say  # noqa: E402
+from support.portico import AwsCli, E2EFailure, PorticoServer, run_steps  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lambda_fixtures")
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
@@ -344,39 +341,8 @@ class LambdaE2E:
         check(rc == 0, f"portico exit code {rc}")
 
 
-STEPS = [name for name in LambdaE2E.__dict__ if name.startswith("step_")]
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--portico", required=True)
-    ap.add_argument("--deadline", type=float, default=300.0)
-    args = ap.parse_args()
-    workdir = tempfile.mkdtemp(prefix="portico-lambda-e2e-")
-    test = LambdaE2E(args.portico, workdir)
-
-    def watchdog():
-        say(f"LAMBDA E2E FAILED: exceeded {args.deadline:.0f} s\n" + test.server.log_tail())
-        test.server.kill()
-        os._exit(3)
-
-    timer = threading.Timer(args.deadline, watchdog)
-    timer.daemon = True
-    timer.start()
-    t0 = time.monotonic()
-    for name in STEPS:
-        say(f"-- {name}")
-        try:
-            getattr(test, name)()
-        except Exception as e:  # noqa: BLE001 — report any failure with the server log
-            say(f"LAMBDA E2E FAILED in {name}: {type(e).__name__}: {e}\n---- portico log ----\n"
-                + test.server.log_tail() + "\n----")
-            test.server.kill()
-            return 1
-    timer.cancel()
-    say(f"LAMBDA E2E PASSED: {len(STEPS)} steps in {time.monotonic() - t0:.1f} s")
-    shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    return run_steps(LambdaE2E, "LAMBDA", __doc__)
 
 
 if __name__ == "__main__":

@@ -13,20 +13,16 @@ requests that holds across a restart, get-usage, plan throttling measured agains
 stage method throttling. Steps run in order; the first failure stops the run and
 prints the server log.
 """
-import argparse
 import concurrent.futures
 import datetime
 import http.client as httpclient
 import json
 import os
-import shutil
 import sys
-import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import AwsCli, E2EFailure, PorticoServer, http, say  # noqa: E402
+from support.portico import AwsCli, E2EFailure, PorticoServer, http, run_steps  # noqa: E402
 
 PET_SCHEMA = {
     "$schema": "http://json-schema.org/draft-04/schema#",
@@ -283,40 +279,8 @@ class MethodRequestE2E:
         check(results.count(200) in (2, 3) and results[:2] == [200, 200] and results.count(429) >= 3, results)
 
 
-STEPS = [name for name in MethodRequestE2E.__dict__ if name.startswith("step_")]
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--portico", required=True)
-    ap.add_argument("--deadline", type=float, default=300.0)
-    args = ap.parse_args()
-    workdir = tempfile.mkdtemp(prefix="portico-method-request-e2e-")
-    test = MethodRequestE2E(args.portico, workdir)
-
-    def watchdog():
-        say(f"METHOD REQUEST E2E FAILED: exceeded {args.deadline:.0f} s\n" + test.server.log_tail())
-        test.server.kill()
-        os._exit(3)
-
-    timer = threading.Timer(args.deadline, watchdog)
-    timer.daemon = True
-    timer.start()
-    t0 = time.monotonic()
-    for name in STEPS:
-        say(f"-- {name}")
-        try:
-            getattr(test, name)()
-        except Exception as e:  # noqa: BLE001 — report any failure with the server log
-            say(f"METHOD REQUEST E2E FAILED in {name}: {type(e).__name__}: {e}\n---- portico log ----\n"
-                + test.server.log_tail() + "\n----")
-            test.server.kill()
-            return 1
-    timer.cancel()
-    test.server.stop()
-    say(f"METHOD REQUEST E2E PASSED: {len(STEPS)} steps in {time.monotonic() - t0:.1f} s")
-    shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    return run_steps(MethodRequestE2E, "METHOD REQUEST", __doc__)
 
 
 if __name__ == "__main__":

@@ -340,3 +340,48 @@ def http(method, url, host=None, headers=None, body=None, timeout=CURL_TIMEOUT):
             k, v = line.split(":", 1)
             hdrs.append((k.strip(), v.strip()))
     return HttpResponse(desc, status, hdrs, resp_body, seconds)
+
+
+# ----------------------------------------------------------------------------------------------
+# Step runner
+
+
+def run_steps(make_test, label, description):
+    """The main() of a step-style e2e script: parses --portico/--deadline, builds the test with
+    make_test(portico, workdir) (it must have a `server`), runs its step_* methods in definition
+    order under a watchdog, stops at the first failure with the server log, and returns the exit
+    code (0 = every step passed)."""
+    import argparse
+    import shutil
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--portico", required=True)
+    ap.add_argument("--deadline", type=float, default=300.0)
+    args = ap.parse_args()
+    workdir = tempfile.mkdtemp(prefix="portico-" + label.lower().replace(" ", "-") + "-")
+    test = make_test(args.portico, workdir)
+    steps = [name for name in type(test).__dict__ if name.startswith("step_")]
+
+    def watchdog():
+        say(f"{label} E2E FAILED: exceeded {args.deadline:.0f} s\n" + test.server.log_tail())
+        test.server.kill()
+        os._exit(3)
+
+    timer = threading.Timer(args.deadline, watchdog)
+    timer.daemon = True
+    timer.start()
+    t0 = time.monotonic()
+    for name in steps:
+        say(f"-- {name}")
+        try:
+            getattr(test, name)()
+        except Exception as e:  # noqa: BLE001 — report any failure with the server log
+            say(f"{label} E2E FAILED in {name}: {type(e).__name__}: {e}\n---- portico log ----\n"
+                + test.server.log_tail() + "\n----")
+            test.server.kill()
+            return 1
+    timer.cancel()
+    if test.server.running():  # a last step may have stopped it already
+        test.server.stop()
+    say(f"{label} E2E PASSED: {len(steps)} steps in {time.monotonic() - t0:.1f} s")
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 0
