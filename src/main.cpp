@@ -13,6 +13,7 @@
 #include "app/demo.h"
 #include "common/clock.h"
 #include "control/admin_handler.h"
+#include "control/console/console_handler.h"
 #include "control/apigateway/apigateway_context.h"
 #include "control/credentials.h"
 #include "control/lambda/lambda_context.h"
@@ -57,7 +58,14 @@ struct ServeOptions {
   double accountRateLimit = 10000;  // AWS's default account throttle (requests/s)
   double accountBurstLimit = 5000;
   std::string jwksDir;  // Cognito user pool keys (<pool id>.json); default <data dir>/jwks
+  std::string consoleDir;  // the built web console; default <directory of the binary>/console
 };
+
+std::filesystem::path defaultConsoleDir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path("console") : exe.parent_path() / "console";
+}
 
 std::pair<std::string, unsigned short> splitHostPort(const std::string& s, const char* flag) {
   auto colon = s.rfind(':');
@@ -153,6 +161,12 @@ int serve(const ServeOptions& opt) {
 
   unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   control::AdminHandler admin(routes, credentials, clock);
+  control::console::ConsoleSessions consoleSessions(
+      credentials, clock, control::console::ConsoleSessions::loadOrCreateKey(dataDir / "console.key"));
+  control::console::ConsoleAssets consoleAssets(opt.consoleDir.empty() ? defaultConsoleDir()
+                                                                        : std::filesystem::path(opt.consoleDir));
+  control::console::ConsoleHandler console(consoleSessions, consoleAssets, {opt.region, apigw.accountId, ""});
+  admin.setConsole(&console);
   admin.addUnsignedEndpoint(control::lambda::makeCodeDownloadEndpoint(lambdaCtx));
 
   auto [adminHost, adminPort] = splitHostPort(opt.adminListen, "--admin-listen");
@@ -195,6 +209,7 @@ int serve(const ServeOptions& opt) {
       methodRequest,
       gateway::Integrations{data.mock.get(), data.http.get(), data.lambdaProxy.get(), data.lambda.get()});
   data.handler = std::make_unique<gateway::DataPlaneHandler>(registry, *data.pipeline, threads);
+  apigw.pipeline = data.pipeline.get();
   dataForwarder.target = data.handler.get();
 
   auto endpoints = server.bind();
@@ -203,6 +218,7 @@ int serve(const ServeOptions& opt) {
   };
   std::string adminAddr = fmt(endpoints[0]), dataAddr = fmt(endpoints[1]);
   lambdaCtx.codeUrlBase = "http://" + adminAddr;
+  console.setDataPlaneUrl("http://" + dataAddr);
   std::thread functionsThread([&functionsLoop] { functionsLoop.run(); });
   functionRuntime.start();
   // Quota counts reach the store once a second (and at shutdown), off the request path.
@@ -233,6 +249,10 @@ int serve(const ServeOptions& opt) {
   if (!opt.noDevCredentials) {
     std::cout << "  Dev credentials:                 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n";
   }
+  std::cout << "  Web console:                     http://" << adminAddr << "/console/"
+            << (consoleAssets.available() ? " (log in with an access key id and secret)"
+                                          : " (not built: no index.html in " + consoleAssets.dir().string() + ")")
+            << "\n";
   std::cout << "  Functions:                       " << sandbox->describe() << "\n";
   std::cout << "  Try: aws --endpoint-url http://" << adminAddr << " apigateway get-rest-apis\n"
             << "       aws --endpoint-url http://" << adminAddr << " lambda list-functions\n";
@@ -317,6 +337,10 @@ int main(int argc, char** argv) {
           "--jwks-dir", opt.jwksDir,
           "Cognito user pool keys for COGNITO_USER_POOLS authorizers: <pool id>.json (default <data-dir>/jwks)")
       ->envname("PORTICO_JWKS_DIR");
+  serveCmd
+      ->add_option("--console-dir", opt.consoleDir,
+                   "The built web console (index.html, assets/); default: 'console' beside the binary")
+      ->envname("PORTICO_CONSOLE_DIR");
   serveCmd
       ->add_option("--function-concurrency", opt.functionConcurrency,
                    "Account-wide limit of concurrent function executions")

@@ -1,6 +1,8 @@
 #include "common/digest.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <stdexcept>
 
@@ -41,6 +43,18 @@ std::string hmacSha256(std::string_view key, std::string_view data) {
     throw std::runtime_error("HMAC-SHA256 failed");
   }
   return std::string(reinterpret_cast<const char*>(md), len);
+}
+
+std::string randomBytes(std::size_t n) {
+  std::string out(n, '\0');
+  if (n && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+    throw std::runtime_error("the system's random generator failed");
+  }
+  return out;
+}
+
+bool constantTimeEquals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0);
 }
 
 }  // namespace portico

@@ -14,5 +14,9 @@ std::string sha256(std::string_view data);
 std::string sha256Hex(std::string_view data);
 /// Raw (32-byte) HMAC-SHA256 of `data` under `key`.
 std::string hmacSha256(std::string_view key, std::string_view data);
+/// n bytes from OpenSSL's cryptographically secure generator (keys, session nonces).
+std::string randomBytes(std::size_t n);
+/// Equality that takes the same time wherever the strings differ (secrets, MACs).
+bool constantTimeEquals(std::string_view a, std::string_view b);
 
 }  // namespace portico

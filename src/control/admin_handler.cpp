@@ -56,13 +56,21 @@ std::variant<http::Response, AdminHandler::Prepared> AdminHandler::prepare(const
     }
   }
 
-  SigV4Request sreq;
-  sreq.method = req.method_string();
-  sreq.target = target;
-  for (const auto& f : req) sreq.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-  sreq.body = req.body();
-  auto identity = verifySigV4(sreq, credentials_, clock_);
-  if (!identity) return http::errorResponse(identity.error());
+  if (console_ && console::ConsoleHandler::owns(path)) return console_->handle(req, path);
+  // The console's calls carry its session cookie (and CSRF token) instead of a signature.
+  std::optional<Result<std::string>> consoleUser;
+  if (console_ && req.find(bhttp::field::authorization) == req.end()) consoleUser = console_->authenticate(req);
+  if (consoleUser) {
+    if (!*consoleUser) return http::errorResponse(consoleUser->error());
+  } else {
+    SigV4Request sreq;
+    sreq.method = req.method_string();
+    sreq.target = target;
+    for (const auto& f : req) sreq.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    sreq.body = req.body();
+    auto identity = verifySigV4(sreq, credentials_, clock_);
+    if (!identity) return http::errorResponse(identity.error());
+  }
 
   auto segments = splitPath(path);
   auto match = routes_.match(req.method(), segments);
@@ -73,11 +81,11 @@ std::variant<http::Response, AdminHandler::Prepared> AdminHandler::prepare(const
   return Prepared{std::move(*match), parseQuery(query), std::string(path)};
 }
 
-boost::asio::awaitable<http::Response> AdminHandler::handle(http::Request& req, const http::ConnectionInfo&) {
+boost::asio::awaitable<http::Response> AdminHandler::handle(http::Request& req, const http::ConnectionInfo& conn) {
   auto prepared = prepare(req);
   if (auto* res = std::get_if<http::Response>(&prepared)) co_return std::move(*res);
   auto& p = std::get<Prepared>(prepared);
-  AdminCall call{req.method(), std::move(p.match.params), std::move(p.query), req.body(), &req.base()};
+  AdminCall call{req.method(), std::move(p.match.params), std::move(p.query), req.body(), &req.base(), &conn};
   Result<AdminReply> reply = ApiError::internal("not run");
   try {
     // (no co_await inside ?: — GCC 12 miscompiles it)

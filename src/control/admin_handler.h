@@ -1,7 +1,8 @@
 // AdminHandler: the management listener's http::Handler. Verifies SigV4, routes
 // the call through the RouteTable and writes AWS-shaped replies and errors.
 // Paths under /_portico/ are Portico's own (health, pre-signed code downloads) and
-// are not SigV4-signed.
+// are not SigV4-signed; /console/ is the web console (console/console_handler.h), whose
+// calls authenticate with a session cookie and CSRF token instead of SigV4.
 #pragma once
 #include <functional>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "control/console/console_handler.h"
 #include "control/route_table.h"
 #include "control/sigv4_verifier.h"
 #include "http/handler.h"
@@ -23,6 +25,9 @@ class AdminHandler final : public http::Handler {
   /// All borrowed; they must outlive the handler.
   AdminHandler(const RouteTable& routes, const CredentialSource& credentials, const Clock& clock)
       : routes_(routes), credentials_(credentials), clock_(clock) {}
+
+  /// Serves the web console and accepts its session-authenticated calls (borrowed; optional).
+  void setConsole(const console::ConsoleHandler* console) { console_ = console; }
 
   /// Adds an unsigned endpoint under /_portico/ (e.g. function code downloads).
   void addUnsignedEndpoint(UnsignedEndpoint endpoint) { unsigned_.push_back(std::move(endpoint)); }
@@ -41,6 +46,7 @@ class AdminHandler final : public http::Handler {
   const CredentialSource& credentials_;
   const Clock& clock_;
   std::vector<UnsignedEndpoint> unsigned_;
+  const console::ConsoleHandler* console_ = nullptr;
 };
 
 }  // namespace portico::control

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "http/handler.h"
 
 namespace portico::control {
 
@@ -24,6 +25,7 @@ struct AdminCall {
   std::vector<std::pair<std::string, std::string>> query;
   std::string_view body;
   const boost::beast::http::fields* headers = nullptr;  // the request's headers, when there is a request
+  const http::ConnectionInfo* conn = nullptr;           // the connection it came on, when there is one
 
   /// A request header's value, or "" when absent.
   std::string header(std::string_view name) const;

@@ -38,6 +38,10 @@ class Authorization {
       : invoker_(invoker), credentials_(credentials), clock_(clock), options_(std::move(options)) {}
 
   boost::asio::awaitable<StageResult> run(RequestContext& ctx) const;
+  /// Whether run() has anything to check for this method (AWS_IAM or an authorizer).
+  static bool applies(const CompiledMethod& method) {
+    return method.authorizer || method.authorizationType == "AWS_IAM";
+  }
 
   /// The method ARN a policy is evaluated against (and Lambda authorizers receive).
   std::string methodArn(const RequestContext& ctx) const;

@@ -1,5 +1,8 @@
 #include "gateway/pipeline.h"
 
+#include <chrono>
+
+#include "gateway/execution_log.h"
 #include "gateway/gateway_responses.h"
 #include "gateway/integration_request.h"
 #include "gateway/integration_response.h"
@@ -7,10 +10,73 @@
 #include "gateway/method_response.h"
 
 namespace portico::gateway {
+namespace {
+
+// Execution log steps (written only when ctx.log is set: TestInvokeMethod).
+
+void logMethodRequest(const RequestContext& ctx, ExecutionLog& log) {
+  log.add("Starting execution for request: " + ctx.requestId);
+  log.add("HTTP Method: " + std::string(ctx.request.method_string()) + ", Resource Path: " + ctx.path);
+  log.add("Method request path: " + ExecutionLog::formatMap(ctx.match.pathParams));
+  log.add("Method request query string: " + ExecutionLog::formatMap(ctx.queryLast));
+  log.add("Method request headers: " + ExecutionLog::formatMap(ctx.headersLast));
+  log.add("Method request body before transformations: " + ctx.request.body());
+}
+
+void logEndpointRequest(const RequestContext& ctx, const CompiledIntegration& integration, ExecutionLog& log) {
+  if (integration.type != IntegrationType::kMock) {
+    const std::string& uri = ctx.integrationRequest.url.empty() ? integration.uri : ctx.integrationRequest.url;
+    log.add("Endpoint request URI: " + uri);
+    log.add("Endpoint request headers: " + ExecutionLog::formatMap(ctx.integrationRequest.headers));
+  }
+  log.add("Endpoint request body after transformations: " + ctx.integrationRequest.body);
+  if (integration.type != IntegrationType::kMock) {
+    log.add("Sending request to " +
+            (ctx.integrationRequest.url.empty() ? integration.uri : ctx.integrationRequest.url));
+  }
+}
+
+void logEndpointResponse(const RequestContext& ctx, const CompiledIntegration& integration,
+                         std::chrono::steady_clock::duration latency, ExecutionLog& log) {
+  if (integration.type == IntegrationType::kMock) return;
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(latency).count();
+  log.add("Received response. Status: " + std::to_string(ctx.integrationResult.status) +
+          ", Integration latency: " + std::to_string(ms) + " ms");
+  log.add("Endpoint response headers: " + ExecutionLog::formatMap(ctx.integrationResult.headers));
+  log.add("Endpoint response body before transformations: " + ctx.integrationResult.body);
+}
+
+void logMethodResponse(const http::Response& res, ExecutionLog& log) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (const auto& f : res) headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  log.add("Method response body after transformations: " + res.body());
+  log.add("Method response headers: " + ExecutionLog::formatMap(headers));
+  log.add("Successfully completed execution");
+  log.add("Method completed with status: " + std::to_string(res.result_int()));
+}
+
+void logFailure(const GatewayError& e, const http::Response& res, ExecutionLog& log) {
+  if (e.responseType == "API_CONFIGURATION_ERROR" || e.responseType == "INTEGRATION_FAILURE" ||
+      e.responseType == "INTEGRATION_TIMEOUT") {
+    log.add("Execution failed due to configuration error: " + e.message);
+  } else {
+    log.add("Gateway response type: " + e.responseType + " with status code: " + std::to_string(res.result_int()));
+    if (!e.validationError.empty()) log.add("Request validation failed: " + e.validationError);
+  }
+  log.add("Method completed with status: " + std::to_string(res.result_int()));
+}
+
+}  // namespace
 
 boost::asio::awaitable<http::Response> Pipeline::run(RequestContext& ctx) const {
-  auto fail = [&](const GatewayError& e) { return gatewayErrorResponse(e, ctx); };
-  if (auto err = co_await methodRequest_.run(ctx)) co_return fail(*err);
+  auto fail = [&](const GatewayError& e) {
+    http::Response res = gatewayErrorResponse(e, ctx);
+    if (ctx.log) logFailure(e, res, *ctx.log);
+    return res;
+  };
+  auto err = co_await methodRequest_.run(ctx);
+  if (ctx.log) logMethodRequest(ctx, *ctx.log);
+  if (err) co_return fail(*err);
 
   const CompiledIntegration* integration = ctx.match.method->integration.get();
   if (!integration) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});
@@ -32,10 +98,21 @@ boost::asio::awaitable<http::Response> Pipeline::run(RequestContext& ctx) const 
   }
   if (!backend) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});
 
-  if (auto err = runIntegrationRequest(ctx)) co_return fail(*err);
-  if (auto err = co_await backend->invoke(ctx)) co_return fail(*err);
-  if (auto err = runIntegrationResponse(ctx)) co_return fail(*err);
-  co_return runMethodResponse(ctx);
+  if (auto e = runIntegrationRequest(ctx)) co_return fail(*e);
+  if (!ctx.log) {
+    if (auto e = co_await backend->invoke(ctx)) co_return fail(*e);
+    if (auto e = runIntegrationResponse(ctx)) co_return fail(*e);
+    co_return runMethodResponse(ctx);
+  }
+  logEndpointRequest(ctx, *integration, *ctx.log);
+  auto started = std::chrono::steady_clock::now();
+  auto invokeError = co_await backend->invoke(ctx);
+  if (invokeError) co_return fail(*invokeError);
+  logEndpointResponse(ctx, *integration, std::chrono::steady_clock::now() - started, *ctx.log);
+  if (auto e = runIntegrationResponse(ctx)) co_return fail(*e);
+  http::Response res = runMethodResponse(ctx);
+  logMethodResponse(res, *ctx.log);
+  co_return res;
 }
 
 }  // namespace portico::gateway

@@ -17,6 +17,7 @@
 
 namespace portico::gateway {
 
+class ExecutionLog;
 class UsageSnapshot;
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
@@ -65,6 +66,11 @@ struct RequestContext {
   HeaderList responseHeaders;          // mapped method response headers
   std::string responseContentType;     // the selected response template's type, "" when none ran
   std::string responseBody;
+
+  /// TestInvokeMethod: authorization, API keys and limits are bypassed (as AWS's test does) and each
+  /// stage's step is written to `log`. Both unset for data-plane requests.
+  bool testInvoke = false;
+  ExecutionLog* log = nullptr;
 };
 
 /// A stage's early answer: a gateway response type (aws-behaviour.md §6) and its message.

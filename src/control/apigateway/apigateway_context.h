@@ -13,6 +13,7 @@
 #include "common/result.h"
 #include "control/route_table.h"
 #include "functions/invoker.h"
+#include "gateway/pipeline.h"
 #include "gateway/quota_counters.h"
 #include "gateway/stage_registry.h"
 #include "gateway/usage_plans.h"
@@ -28,7 +29,8 @@ struct ApiGatewayContext {
   gateway::StageRegistry& registry;
   gateway::UsageRegistry& usage;
   gateway::QuotaCounters& quotas;
-  functions::Invoker* invoker = nullptr;  // for TestInvokeAuthorizer; set once functions exist
+  functions::Invoker* invoker = nullptr;           // for TestInvokeAuthorizer; set once functions exist
+  const gateway::Pipeline* pipeline = nullptr;     // for TestInvokeMethod; set once the data plane exists
   std::string accountId = "000000000000";
   std::string region = "us-east-1";
   IdGenerator ids;
@@ -71,6 +73,11 @@ Result<AdminReply> pagedList(const AdminCall& call, std::vector<boost::json::obj
 /// 201/200 with the document as body.
 AdminReply reply(int status, boost::json::object body);
 
+/// What a deployment freezes of the API as it is now (api, resources with their methods, gateway
+/// responses, models, validators, authorizers): the input of gateway::compileStage.
+boost::json::object deploymentSnapshot(ApiGatewayContext& ctx, const boost::json::object& api,
+                                       std::vector<boost::json::object> resources);
+
 /// Compiles and installs the stage's deployment in the registry.
 Status publishStage(ApiGatewayContext& ctx, const std::string& apiId, const boost::json::object& stage);
 /// Installs every stored stage of every API (at start-up). Returns how many.
@@ -88,6 +95,7 @@ void registerModelRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 void registerApiKeyRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 void registerAuthorizerRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 void registerTestInvokeAuthorizerRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+void registerTestInvokeMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 void registerUsagePlanRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 /// Recompiles API keys and usage plans from the store into the data plane's usage snapshot.
 void publishUsage(ApiGatewayContext& ctx);
@@ -107,6 +115,7 @@ inline void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx)
   registerApiKeyRoutes(routes, ctx);
   registerAuthorizerRoutes(routes, ctx);
   registerTestInvokeAuthorizerRoutes(routes, ctx);
+  registerTestInvokeMethodRoutes(routes, ctx);
   registerUsagePlanRoutes(routes, ctx);
   registerRequestValidatorRoutes(routes, ctx);
 }

@@ -57,22 +57,7 @@ Result<AdminReply> createDeployment(ApiGatewayContext& ctx, const AdminCall& cal
   deployment["createdDate"] = ctx.nowEpochSeconds();
   deployment["apiSummary"] = std::move(summary).value();
 
-  bj::object snapshot;
-  snapshot["api"] = *api;
-  bj::array resourceArray;
-  for (auto& r : resources) resourceArray.emplace_back(std::move(r));
-  snapshot["resources"] = std::move(resourceArray);
-  bj::array gatewayResponses;
-  for (auto& r : listDocs(ctx, kGatewayResponse, apiId)) gatewayResponses.emplace_back(std::move(r));
-  snapshot["gatewayResponses"] = std::move(gatewayResponses);
-  bj::array models, validators;
-  for (auto& m : listDocs(ctx, kModel, apiId)) models.emplace_back(std::move(m));
-  for (auto& v : listDocs(ctx, kRequestValidator, apiId)) validators.emplace_back(std::move(v));
-  snapshot["models"] = std::move(models);
-  snapshot["requestValidators"] = std::move(validators);
-  bj::array authorizers;
-  for (auto& a : listDocs(ctx, kAuthorizer, apiId)) authorizers.emplace_back(std::move(a));
-  snapshot["authorizers"] = std::move(authorizers);
+  bj::object snapshot = deploymentSnapshot(ctx, *api, std::move(resources));
 
   std::optional<bj::object> stage;
   if (auto stageName = json::str(*body, "stageName"); stageName && !stageName->empty()) {
@@ -114,6 +99,23 @@ Result<bj::object> loadDeployment(ApiGatewayContext& ctx, const std::string& api
 }
 
 }  // namespace
+
+bj::object deploymentSnapshot(ApiGatewayContext& ctx, const bj::object& api, std::vector<bj::object> resources) {
+  const std::string apiId = json::strOr(api, "id", "");
+  auto arrayOf = [](std::vector<bj::object> docs) {
+    bj::array out;
+    for (auto& d : docs) out.emplace_back(std::move(d));
+    return out;
+  };
+  bj::object snapshot;
+  snapshot["api"] = api;
+  snapshot["resources"] = arrayOf(std::move(resources));
+  snapshot["gatewayResponses"] = arrayOf(listDocs(ctx, kGatewayResponse, apiId));
+  snapshot["models"] = arrayOf(listDocs(ctx, kModel, apiId));
+  snapshot["requestValidators"] = arrayOf(listDocs(ctx, kRequestValidator, apiId));
+  snapshot["authorizers"] = arrayOf(listDocs(ctx, kAuthorizer, apiId));
+  return snapshot;
+}
 
 void registerDeploymentRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
   routes.add(verb::post, "restapis/{}/deployments",

@@ -203,9 +203,6 @@ void registerMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
     ref->save(ctx);
     return AdminReply{204, std::nullopt};
   });
-  routes.add(verb::post, kMethod, [](const AdminCall&) -> Result<AdminReply> {
-    return ApiError::badRequest("TestInvokeMethod is not supported by this Portico version yet");
-  });
 
   routes.add(verb::put, kResponse, [&ctx](const AdminCall& call) { return putMethodResponse(ctx, call); });
   routes.add(verb::get, kResponse, [&ctx](const AdminCall& call) {
