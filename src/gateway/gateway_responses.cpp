@@ -65,13 +65,6 @@ http::Response baseResponse(int status, const std::string& requestId, const std:
 }
 
 /// The template for the first Accept type, then application/json, then the first one.
-TemplateMap::const_iterator chooseTemplate(const TemplateMap& templates, std::string_view accept) {
-  if (templates.empty()) return templates.end();
-  if (auto it = templates.find(mediaTypeOf(accept.substr(0, accept.find(',')))); it != templates.end()) return it;
-  if (auto it = templates.find("application/json"); it != templates.end()) return it;
-  return templates.begin();
-}
-
 }  // namespace
 
 std::span<const ResponseTypeInfo> responseTypes() {
@@ -114,7 +107,7 @@ http::Response gatewayErrorResponse(const GatewayError& error, const RequestCont
   for (const auto& [name, source] : chosen->headers) {
     if (auto value = requestSourceValue(ctx, source)) res.set(name, *value);
   }
-  auto tmpl = chooseTemplate(chosen->templates, ctx.request[boost::beast::http::field::accept]);
+  auto tmpl = selectResponseTemplate(chosen->templates, ctx.request[boost::beast::http::field::accept]);
   if (tmpl == chosen->templates.end()) {
     res.body() = defaultBody(error);
   } else {

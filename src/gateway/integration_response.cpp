@@ -20,14 +20,6 @@ const CompiledIntegrationResponse* select(const CompiledIntegration& integration
 }
 
 /// The template for the first Accept type, then application/json, then the first one.
-TemplateMap::const_iterator selectTemplate(const TemplateMap& templates, std::string_view accept) {
-  if (templates.empty()) return templates.end();
-  std::string first = mediaTypeOf(accept.substr(0, accept.find(',')));
-  if (auto it = templates.find(first); it != templates.end()) return it;
-  if (auto it = templates.find("application/json"); it != templates.end()) return it;
-  return templates.begin();
-}
-
 /// contentHandling on the response (AWS's conversion table): a binary payload goes to a text
 /// client as base64 unless CONVERT_TO_BINARY; a text payload goes to a binary client decoded from
 /// base64 unless CONVERT_TO_TEXT. Returns false when a base64 decode fails (AWS answers 500).
@@ -96,7 +88,7 @@ StageResult runIntegrationResponse(RequestContext& ctx) {
   if (!convertBody(ctx, chosen->contentHandling, binary)) {
     return GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
   }
-  auto tmpl = selectTemplate(chosen->responseTemplates, ctx.request[boost::beast::http::field::accept]);
+  auto tmpl = selectResponseTemplate(chosen->responseTemplates, ctx.request[boost::beast::http::field::accept]);
   if (binary || tmpl == chosen->responseTemplates.end()) {  // templates never see binary payloads
     ctx.responseBody = std::move(ctx.integrationResult.body);
     return std::nullopt;

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <ctime>
 
+#include "gateway/binary_media.h"
+
 namespace portico::gateway {
 namespace bj = boost::json;
 
@@ -58,6 +60,13 @@ vtl::TemplateInput templateInput(const RequestContext& ctx, std::string_view bod
   input.stageVariables = &ctx.stage->stageVariables;
   input.context = &context;
   return input;
+}
+
+TemplateMap::const_iterator selectResponseTemplate(const TemplateMap& templates, std::string_view accept) {
+  if (templates.empty()) return templates.end();
+  if (auto it = templates.find(mediaTypeOf(accept.substr(0, accept.find(',')))); it != templates.end()) return it;
+  if (auto it = templates.find("application/json"); it != templates.end()) return it;
+  return templates.begin();
 }
 
 }  // namespace portico::gateway

@@ -14,6 +14,11 @@ namespace portico::gateway {
 /// protocol, requestTime, requestTimeEpoch, identity.{sourceIp,userAgent}, domainName, accountId...
 boost::json::object buildTemplateContext(const RequestContext& ctx);
 
+/// The response template for a client's Accept header: the first accepted type's, else
+/// application/json's, else the first; end() when there are none. (Integration responses and
+/// gateway responses choose alike.)
+TemplateMap::const_iterator selectResponseTemplate(const TemplateMap& templates, std::string_view accept);
+
 /// A TemplateInput over ctx with `body` as $input.body; `context` must outlive the render.
 vtl::TemplateInput templateInput(const RequestContext& ctx, std::string_view body, const boost::json::object& context);
 
