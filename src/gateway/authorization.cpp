@@ -8,6 +8,7 @@
 
 #include "auth/jwt.h"
 #include "common/json_util.h"
+#include "gateway/integration_request.h"
 #include "gateway/parameter_mapping.h"
 #include "integrations/lambda_invocation.h"
 #include "integrations/lambda_proxy_event.h"
@@ -21,23 +22,6 @@ const GatewayError kConfigError{"AUTHORIZER_CONFIGURATION_ERROR", ""};
 const GatewayError kExplicitDeny{"ACCESS_DENIED",
                                  "User is not authorized to access this resource with an explicit deny"};
 const GatewayError kImplicitDeny{"ACCESS_DENIED", "User is not authorized to access this resource"};
-
-/// Replaces ${stageVariables.x} in an authorizer URI.
-std::string withStageVariables(const std::string& uri, const std::map<std::string, std::string>& vars) {
-  std::string out;
-  for (std::size_t i = 0; i < uri.size();) {
-    if (uri.compare(i, 17, "${stageVariables.") == 0) {
-      if (auto end = uri.find('}', i); end != std::string::npos) {
-        auto it = vars.find(uri.substr(i + 17, end - i - 17));
-        if (it != vars.end()) out += it->second;
-        i = end + 1;
-        continue;
-      }
-    }
-    out.push_back(uri[i++]);
-  }
-  return out;
-}
 
 std::string stringify(const bj::value& v) {
   return v.is_string() ? std::string(v.get_string()) : bj::serialize(v);
@@ -113,7 +97,7 @@ boost::asio::awaitable<StageResult> Authorization::lambda(RequestContext& ctx,
   }
   if (auto cached = cache_.find(cacheKey)) co_return apply(ctx, *cached);
 
-  auto function = integrations::functionFromUri(withStageVariables(authorizer.functionUri, ctx.stage->stageVariables));
+  auto function = integrations::functionFromUri(expandUri(authorizer.functionUri, ctx.stage->stageVariables));
   if (!function) co_return kConfigError;
   bj::object event;
   if (authorizer.type == "TOKEN") {

@@ -39,39 +39,6 @@ std::string encodePathValue(std::string_view v) {
   return out;
 }
 
-/// Replaces ${stageVariables.x} and {name} placeholders in an integration URI.
-std::string expandUri(const RequestContext& ctx, const std::map<std::string, std::string>& pathValues) {
-  const std::string& uri = ctx.match.method->integration->uri;
-  std::string out;
-  out.reserve(uri.size() + 32);
-  for (std::size_t i = 0; i < uri.size();) {
-    if (uri.compare(i, 17, "${stageVariables.") == 0) {
-      std::size_t end = uri.find('}', i);
-      if (end != std::string::npos) {
-        std::string name = uri.substr(i + 17, end - i - 17);
-        auto it = ctx.stage->stageVariables.find(name);
-        if (it != ctx.stage->stageVariables.end()) out += it->second;
-        i = end + 1;
-        continue;
-      }
-    }
-    if (uri[i] == '{') {
-      std::size_t end = uri.find('}', i);
-      if (end != std::string::npos) {
-        std::string name = uri.substr(i + 1, end - i - 1);
-        if (!name.empty() && name.back() == '+') name.pop_back();
-        if (auto it = pathValues.find(name); it != pathValues.end()) {
-          out += encodePathValue(it->second);
-          i = end + 1;
-          continue;
-        }
-      }
-    }
-    out.push_back(uri[i++]);
-  }
-  return out;
-}
-
 /// Renders the request template or applies the passthrough behaviour and contentHandling.
 /// A template's $context.requestOverride lands in `overrides`.
 StageResult mapBody(RequestContext& ctx, const CompiledIntegration& integration, bj::object& overrides) {
@@ -135,7 +102,7 @@ StageResult runIntegrationRequest(RequestContext& ctx) {
   IntegrationRequest& out = ctx.integrationRequest;
   const bool proxy = integration.type == IntegrationType::kHttpProxy;
   if (integration.type == IntegrationType::kAwsProxy) {  // the proxy event is built from the request itself
-    out.url = expandUri(ctx, {});
+    out.url = expandUri(integration.uri, ctx.stage->stageVariables);
     return std::nullopt;
   }
 
@@ -208,7 +175,7 @@ StageResult runIntegrationRequest(RequestContext& ctx) {
 
   out.method = integration.httpMethod;
   if (out.method.empty() || out.method == "ANY") out.method = std::string(ctx.request.method_string());
-  out.url = expandUri(ctx, pathValues);
+  out.url = expandUri(integration.uri, ctx.stage->stageVariables, &pathValues);
   if (!query.empty()) {
     out.url += out.url.find('?') == std::string::npos ? '?' : '&';
     bool first = true;
@@ -224,6 +191,36 @@ StageResult runIntegrationRequest(RequestContext& ctx) {
     out.headers.emplace_back("Content-Type", "application/json");
   }
   return std::nullopt;
+}
+
+std::string expandUri(std::string_view uri, const std::map<std::string, std::string>& stageVariables,
+                      const std::map<std::string, std::string>* pathValues) {
+  constexpr std::string_view kStageVariable = "${stageVariables.";
+  std::string out;
+  out.reserve(uri.size() + 32);
+  for (std::size_t i = 0; i < uri.size();) {
+    if (uri.substr(i).starts_with(kStageVariable)) {
+      if (std::size_t end = uri.find('}', i); end != std::string_view::npos) {
+        auto name = uri.substr(i + kStageVariable.size(), end - i - kStageVariable.size());
+        if (auto it = stageVariables.find(std::string(name)); it != stageVariables.end()) out += it->second;
+        i = end + 1;
+        continue;
+      }
+    }
+    if (uri[i] == '{' && pathValues) {
+      if (std::size_t end = uri.find('}', i); end != std::string_view::npos) {
+        std::string name(uri.substr(i + 1, end - i - 1));
+        if (!name.empty() && name.back() == '+') name.pop_back();
+        if (auto it = pathValues->find(name); it != pathValues->end()) {
+          out += encodePathValue(it->second);
+          i = end + 1;
+          continue;
+        }
+      }
+    }
+    out.push_back(uri[i++]);
+  }
+  return out;
 }
 
 }  // namespace portico::gateway
