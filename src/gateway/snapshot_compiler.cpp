@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "common/json_util.h"
+#include "common/string_list.h"
 #include "gateway/json_schema.h"
 
 namespace portico::gateway {
@@ -229,15 +230,8 @@ Result<std::shared_ptr<const StageSnapshot>> compileStage(const bj::object& depl
       c.name = json::strOr(ao, "name", "");
       c.type = json::strOr(ao, "type", "");
       c.functionUri = json::strOr(ao, "authorizerUri", "");
-      std::string sources = json::strOr(ao, "identitySource", "");
-      for (std::size_t start = 0; start <= sources.size();) {
-        std::size_t comma = sources.find(',', start);
-        std::string one = sources.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        while (!one.empty() && one.front() == ' ') one.erase(0, 1);
-        while (!one.empty() && one.back() == ' ') one.pop_back();
-        if (!one.empty()) c.identitySource.push_back(one);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
+      for (auto& one : splitList(json::strOr(ao, "identitySource", ""))) {
+        if (!one.empty()) c.identitySource.push_back(std::move(one));
       }
       if (auto expr = json::str(ao, "identityValidationExpression"); expr && !expr->empty()) {
         c.validation = std::make_shared<const re2::RE2>(*expr, re2::RE2::Quiet);

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "common/json_util.h"
+#include "common/string_list.h"
 #include "control/apigateway/apigateway_context.h"
 #include "control/patch_operations.h"
 
@@ -51,16 +52,10 @@ Status validateAuthorizer(const bj::object& a) {
   if (type != "REQUEST" && sources.empty()) {
     return ApiError::badRequest("Identity Source must be specified for " + type + " authorizers");
   }
-  for (std::size_t start = 0; start < sources.size();) {
-    std::size_t comma = sources.find(',', start);
-    std::string one = sources.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    while (!one.empty() && one.front() == ' ') one.erase(0, 1);
-    while (!one.empty() && one.back() == ' ') one.pop_back();
+  for (const auto& one : splitList(sources)) {
     bool ok = type == "REQUEST" ? RE2::FullMatch(one, kSource)
                                 : RE2::FullMatch(one, R"(method\.request\.header\.[a-zA-Z0-9._$-]+)");
     if (!ok) return ApiError::badRequest("Invalid identity source specified: " + one);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
   }
   if (auto expr = json::str(a, "identityValidationExpression"); expr && !expr->empty()) {
     re2::RE2 re(*expr, re2::RE2::Quiet);
