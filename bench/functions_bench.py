@@ -16,7 +16,6 @@ Appends a dated markdown table to bench/RESULTS.md. Not a test: figures, not ass
 import argparse
 import datetime
 import http.client
-import io
 import json
 import os
 import statistics
@@ -24,44 +23,22 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-CREDS = Credentials("test", "test")
-C_BOOTSTRAP = os.path.join(ROOT, "tests", "e2e", "lambda_fixtures", "bootstrap.c")
+import support
 
 NODE = b"exports.handler = async (event) => event;\n"
 PYTHON = b"def handler(event, context):\n    return event\n"
 
 
-def zip_bytes(files):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, (data, mode) in files.items():
-            info = zipfile.ZipInfo(name)
-            info.external_attr = (0o100000 | mode) << 16
-            z.writestr(info, data)
-    return buf.getvalue()
-
-
 class Client:
-    """One keep-alive connection; each request signed with SigV4 (service lambda)."""
+    """One keep-alive connection, so a round trip measures Portico rather than connection setup."""
 
     def __init__(self, hostport):
         self.hostport = hostport
         self.conn = http.client.HTTPConnection(hostport, timeout=30)
 
     def call(self, method, path, body=b"", signed=True):
-        headers = {}
-        if signed:
-            req = AWSRequest(method=method, url=f"http://{self.hostport}{path}", data=body)
-            SigV4Auth(CREDS, "lambda", "us-east-1").add_auth(req)
-            headers = dict(req.headers.items())
+        headers = support.signed_headers(method, f"http://{self.hostport}{path}", body) if signed else {}
         self.conn.request(method, path, body=body, headers=headers)
         r = self.conn.getresponse()
         data = r.read()
@@ -84,29 +61,20 @@ def percentile(samples, p):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--portico", default=os.path.join(ROOT, "build", "release", "portico"))
+    ap.add_argument("--portico", default=support.DEFAULT_PORTICO)
     ap.add_argument("--iterations", type=int, default=300)
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="portico-fn-bench-")
-    subprocess.run(["cc", "-O2", "-o", os.path.join(work, "bootstrap"), C_BOOTSTRAP], check=True)
-    ready = os.path.join(work, "ready.json")
-    proc = subprocess.Popen([args.portico, "serve", "--data-dir", os.path.join(work, "data"), "--admin-listen",
-                             "127.0.0.1:0", "--listen", "127.0.0.1:0", "--ready-file", ready, "--log-level", "warn"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(200):
-            if os.path.exists(ready):
-                break
-            time.sleep(0.05)
-        admin = json.load(open(ready))["admin"]
-        client = Client(admin)
+    bootstrap = support.build_c_bootstrap(work)
+    with support.portico(args.portico, work) as ready:
+        client = Client(ready["admin"])
         floor = {
             "spawn /bin/true": median_ms(lambda: subprocess.run(["/bin/true"]), 30),
             "node -e 0": median_ms(lambda: subprocess.run(["node", "-e", "0"]), 15),
             "python3 -c pass": median_ms(lambda: subprocess.run(["/usr/bin/python3", "-c", "pass"]), 15),
         }
         runtimes = {
-            "provided (C)": ("provided.al2023", "bootstrap", {"bootstrap": (open(os.path.join(work, "bootstrap"), "rb").read(), 0o755)}, "spawn /bin/true"),
+            "provided (C)": ("provided.al2023", "bootstrap", {"bootstrap": (bootstrap, 0o755)}, "spawn /bin/true"),
             "nodejs20.x": ("nodejs20.x", "index.handler", {"index.js": (NODE, 0o644)}, "node -e 0"),
             "python3.12": ("python3.12", "app.handler", {"app.py": (PYTHON, 0o644)}, "python3 -c pass"),
         }
@@ -121,12 +89,9 @@ def main():
             client.call("GET", "/2015-03-31/functions/")
             signed_floor.append((time.perf_counter() - t0) * 1e6)
         rows = []
-        import base64
         for label, (runtime, handler, files, floor_key) in runtimes.items():
             name = runtime.replace(".", "-")
-            body = json.dumps({"FunctionName": name, "Runtime": runtime, "Handler": handler,
-                               "Role": "arn:aws:iam::000000000000:role/x",
-                               "Code": {"ZipFile": base64.b64encode(zip_bytes(files)).decode()}}).encode()
+            body = json.dumps(support.create_function_request(name, runtime, handler, files)).encode()
             status, data = client.call("POST", "/2015-03-31/functions", body)
             assert status == 201, data
             path = f"/2015-03-31/functions/{name}/invocations"
@@ -154,13 +119,7 @@ def main():
         for label, p50, p99, over, cold, coldnet, bare, key in rows:
             lines.append(f"| {label} | {p50:.0f} | {p99:.0f} | {over:.0f} | {cold:.1f} | {coldnet:.1f} | "
                          f"{bare:.1f} ({key}) | {coldnet / bare:.2f}× |")
-        table = "\n".join(lines) + "\n"
-        print(table)
-        with open(os.path.join(HERE, "RESULTS.md"), "a") as f:
-            f.write("\n" + table)
-    finally:
-        proc.terminate()
-        proc.wait(10)
+        support.record(lines)
 
 
 if __name__ == "__main__":
