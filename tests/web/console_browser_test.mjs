@@ -1,0 +1,350 @@
+#!/usr/bin/env node
+// Browser test of the Portico web console: starts `portico serve` on loopback ports with
+// the built console, drives Debian's Chromium through playwright-core like a user
+// (login, API, resource, MOCK method, test invoke, deploy, invoke URL, a Node function
+// and its test event, logout) and saves a screenshot of each page it visits.
+//
+//   node tests/web/console_browser_test.mjs --portico build/release/portico \
+//        --console-dir <built console dir> --artifacts <dir>
+//
+// Only 127.0.0.1 is contacted. Exits 0 when every step passed, 1 with the failing step's
+// message otherwise.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+const require = createRequire(new URL('../../web/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+const CHROMIUM = '/usr/bin/chromium';
+const READY_TIMEOUT_MS = 20_000;
+const STEP_TIMEOUT_MS = 15_000;
+const INVOKE_TIMEOUT_MS = 45_000; // a first invoke starts a sandboxed runtime
+const TOTAL_TIMEOUT_MS = 110_000;
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--portico' || a === '--console-dir' || a === '--artifacts') out[a.slice(2)] = argv[++i];
+    else throw new Error(`unknown argument ${a}`);
+  }
+  for (const k of ['portico', 'console-dir', 'artifacts']) if (!out[k]) throw new Error(`--${k} is required`);
+  return out;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitForFile(file, proc, what, timeoutMs) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (proc.exitCode !== null) throw new Error(`${what} exited with code ${proc.exitCode} before writing ${file}`);
+    if (existsSync(file)) {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8'));
+      } catch {
+        // Written but not complete yet.
+      }
+    }
+    await sleep(50);
+  }
+  throw new Error(`${what} did not write ${file} within ${timeoutMs / 1000} s`);
+}
+
+function stop(proc) {
+  if (!proc || proc.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(() => {
+      proc.kill('SIGKILL');
+      resolve();
+    }, 5000);
+    proc.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    proc.kill('SIGTERM');
+  });
+}
+
+function tail(file, lines = 30) {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const portico = path.resolve(opts.portico);
+  const consoleDir = path.resolve(opts['console-dir']);
+  const artifacts = path.resolve(opts.artifacts);
+  mkdirSync(artifacts, { recursive: true });
+  if (!existsSync(path.join(consoleDir, 'index.html'))) throw new Error(`no index.html in --console-dir ${consoleDir}`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+
+  const work = mkdtempSync(path.join(os.tmpdir(), 'portico-console-test-'));
+  const procs = [];
+  let context = null;
+  let page = null;
+  let stepNo = 0;
+  let current = 'start';
+  const started = Date.now();
+  const pageErrors = []; // uncaught exceptions in the console's page fail the test
+
+  const step = async (name, fn, shot) => {
+    current = name;
+    stepNo++;
+    const t0 = Date.now();
+    await fn();
+    if (shot && page) await page.evaluate(() => window.scrollTo(0, 0));
+    if (shot && page) await page.screenshot({ path: path.join(artifacts, `${String(stepNo).padStart(2, '0')}-${shot}.png`), fullPage: true });
+    console.log(`ok ${stepNo} ${name} (${Date.now() - t0} ms)`);
+  };
+
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, () => {
+      for (const p of procs) p.kill('SIGKILL');
+      rmSync(work, { recursive: true, force: true });
+      process.exit(1);
+    });
+  }
+  const watchdog = setTimeout(() => {
+    console.error(`FAIL: the whole test took longer than ${TOTAL_TIMEOUT_MS / 1000} s (during "${current}")`);
+    for (const p of procs) p.kill('SIGKILL');
+    process.exit(1);
+  }, TOTAL_TIMEOUT_MS);
+
+  try {
+    // ---- Portico ----
+    let base;
+    let dataUrl;
+    await step('start portico', async () => {
+      const readyFile = path.join(work, 'ready.json');
+      const log = openSync(path.join(artifacts, 'portico.log'), 'w');
+      const args = ['serve', '--data-dir', path.join(work, 'data'), '--admin-listen', '127.0.0.1:0', '--listen', '127.0.0.1:0', '--ready-file', readyFile, '--console-dir', consoleDir];
+      const p = spawn(portico, args, { stdio: ['ignore', log, log] });
+      procs.push(p);
+      let ready;
+      try {
+        ready = await waitForFile(readyFile, p, 'portico', READY_TIMEOUT_MS);
+      } catch (e) {
+        throw new Error(`${e.message}\n--- portico.log ---\n${tail(path.join(artifacts, 'portico.log'))}`);
+      }
+      base = `http://${ready.admin}`;
+      dataUrl = `http://${ready.data}`;
+      for (const u of [base, dataUrl]) if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(u)) throw new Error(`not a loopback address: ${u}`);
+    });
+
+    await step('launch chromium', async () => {
+      context = await chromium.launchPersistentContext(path.join(work, 'profile'), {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+        viewport: { width: 1360, height: 900 },
+        timeout: STEP_TIMEOUT_MS,
+      });
+      context.setDefaultTimeout(STEP_TIMEOUT_MS);
+      // Nothing but Portico on loopback: refuse any other request the page might make.
+      await context.route('**/*', (route) => {
+        const u = new URL(route.request().url());
+        if (u.hostname === '127.0.0.1' || u.protocol === 'data:') return route.continue();
+        return route.abort();
+      });
+      page = context.pages()[0] ?? (await context.newPage());
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+    });
+
+    const byTest = (id) => page.getByTestId(id);
+    const expectText = async (locator, re, timeout = STEP_TIMEOUT_MS) => {
+      await locator.first().waitFor({ state: 'visible', timeout });
+      const until = Date.now() + timeout;
+      let text = '';
+      while (Date.now() < until) {
+        text = (await locator.first().innerText()).trim();
+        if (re.test(text)) return text;
+        await sleep(100);
+      }
+      throw new Error(`expected ${re} in ${locator}, got ${JSON.stringify(text.slice(0, 500))}`);
+    };
+    // Replaces a code editor's text (CodeMirror once loaded, else its textarea).
+    const fillCode = async (container, text) => {
+      await container.locator('.cm-content').waitFor({ state: 'visible' });
+      const content = container.locator('.cm-content');
+      await content.click();
+      await page.keyboard.press('ControlOrMeta+a');
+      await page.keyboard.press('Delete');
+      await page.keyboard.insertText(text);
+      // CodeMirror reads typed input from the DOM asynchronously: poll until it shows.
+      const want = text.replace(/\s+/g, '');
+      let got = '';
+      for (const until = Date.now() + 5000; Date.now() < until; await sleep(50)) {
+        got = (await content.innerText()).replace(/\s+/g, '');
+        if (got === want) return;
+      }
+      throw new Error(`code editor holds ${JSON.stringify(got)}, wanted ${JSON.stringify(text)}`);
+    };
+
+    await step('login page; a wrong secret is refused', async () => {
+      const t0 = Date.now();
+      await page.goto(`${base}/console/`);
+      await byTest('login-form').waitFor();
+      console.log(`   login form painted in ${Date.now() - t0} ms`);
+      await page.getByLabel('Access key ID').fill('test');
+      await page.getByLabel('Secret access key').fill('wrong-secret');
+      await byTest('login-submit').click();
+      await expectText(byTest('login-error'), /.+/);
+    }, 'login-error');
+
+    await step('log in with test/test', async () => {
+      await page.getByLabel('Secret access key').fill('test');
+      await byTest('login-submit').click();
+      await byTest('apis-page').waitFor();
+      await expectText(byTest('whoami'), /^test$/);
+    }, 'apis');
+
+    const apiName = `console-test-${Date.now().toString(36)}`;
+    await step('create an API', async () => {
+      await byTest('create-api').click();
+      const dialog = byTest('create-api-dialog');
+      await dialog.getByLabel('Name').fill(apiName);
+      await dialog.getByLabel('Description').fill('made by the browser test');
+      await byTest('create-api-submit').click();
+      await expectText(byTest('api-name'), new RegExp(`^${apiName}$`));
+      await byTest('resource-tree').waitFor();
+    }, 'api-resources');
+
+    await step('create resource /pets', async () => {
+      await byTest('create-resource').click();
+      const dialog = byTest('create-resource-dialog');
+      await dialog.getByLabel('Path part').fill('pets');
+      await byTest('create-resource-submit').click();
+      await byTest('resource-/pets').waitFor();
+      await expectText(byTest('resource-detail'), /\/pets/);
+    }, 'resource-pets');
+
+    await step('create GET /pets with a MOCK integration', async () => {
+      await byTest('create-method').click();
+      const dialog = byTest('create-method-dialog');
+      await dialog.getByLabel('HTTP method').selectOption('GET');
+      await dialog.locator('input[name=integrationType][value=MOCK]').check();
+      await byTest('create-method-submit').click();
+      await byTest('method-view').waitFor();
+      await byTest('method-/pets-GET').waitFor();
+      await expectText(byTest('flow-integration'), /MOCK/);
+    }, 'method-view');
+
+    await step('integration request holds the MOCK template {"statusCode": 200}', async () => {
+      await byTest('flow-integration-request').click();
+      const ed = byTest('integration-request-editor');
+      await ed.waitFor();
+      await expectText(ed.getByTestId('template-editor'), /"statusCode":\s*200/);
+    }, 'integration-request');
+
+    await step('integration response 200 gets the template {"pets": ["rex"]}', async () => {
+      await byTest('flow-integration-response').click();
+      const ed = byTest('integration-response-editor');
+      await ed.waitFor();
+      await ed.getByTestId('integration-response-200').click();
+      await ed.getByTestId('add-template').click(); // application/json by default
+      await fillCode(ed.getByTestId('template-editor'), '{"pets": ["rex"]}');
+      await ed.getByTestId('save-integration-response').click();
+      const saved = page.getByTestId('toast').filter({ hasText: 'Saved integration response' });
+      await saved.or(ed.getByTestId('integration-response-error')).first().waitFor();
+      if (!(await saved.first().isVisible())) throw new Error(`save failed: ${await ed.getByTestId('integration-response-error').innerText()}`);
+    }, 'integration-response');
+
+    await step('Test in the method view answers 200 with the body', async () => {
+      await byTest('open-test').click();
+      const panel = byTest('test-panel');
+      await panel.waitFor();
+      await byTest('test-path').fill('/pets?x=1');
+      await byTest('run-test').click();
+      await byTest('test-result').or(byTest('test-error')).first().waitFor();
+      if (await byTest('test-error').isVisible()) throw new Error(`test invoke failed: ${await byTest('test-error').innerText()}`);
+      await expectText(byTest('test-status'), /^200$/);
+      await expectText(byTest('test-body'), /"pets":\s*\[\s*"rex"\s*\]/);
+      await expectText(byTest('test-log'), /.+/);
+    }, 'method-test');
+
+    let invokeUrl = '';
+    await step('deploy to stage dev', async () => {
+      await byTest('deploy-api').click();
+      const dialog = byTest('deploy-dialog');
+      await dialog.getByLabel('Stage name').fill('dev');
+      await dialog.getByLabel('Deployment description').fill('first deploy');
+      await byTest('deploy-submit').click();
+      await byTest('stage-detail').waitFor();
+      invokeUrl = await expectText(byTest('invoke-url'), /\/restapis\/[a-z0-9]+\/dev\/_user_request_\/$/);
+      await expectText(byTest('deployment-history'), /first deploy/);
+    }, 'stage-dev');
+
+    await step('the invoke URL serves GET /pets', async () => {
+      if (!invokeUrl.startsWith(`${dataUrl}/`)) throw new Error(`invoke URL ${invokeUrl} is not on the data plane ${dataUrl}`);
+      const res = await fetch(`${invokeUrl}pets`, { signal: AbortSignal.timeout(STEP_TIMEOUT_MS) });
+      const body = await res.text();
+      if (res.status !== 200 || !/"pets":\s*\["rex"\]/.test(body)) throw new Error(`GET ${invokeUrl}pets → ${res.status} ${body.slice(0, 300)}`);
+    });
+
+    const fnName = `console-fn-${Date.now().toString(36)}`;
+    await step('create a nodejs20.x function with inline code', async () => {
+      await byTest('nav-functions').click();
+      await byTest('functions-page').waitFor();
+      await byTest('create-function').click();
+      const dialog = byTest('create-function-dialog');
+      await dialog.getByLabel('Function name').fill(fnName);
+      await dialog.getByLabel('Runtime').selectOption('nodejs20.x');
+      await dialog.getByLabel('Handler').fill('index.handler');
+      await fillCode(dialog.getByTestId('create-function-code'), 'export const handler = async (e) => ({ hello: e.name ?? "world" })');
+      await page.screenshot({ path: path.join(artifacts, `${String(stepNo).padStart(2, '0')}-create-function.png`) });
+      await byTest('create-function-submit').click();
+      await byTest('create-function-error').or(byTest('function-page')).first().waitFor();
+      if (await byTest('create-function-error').isVisible()) throw new Error(`create failed: ${await byTest('create-function-error').innerText()}`);
+      await expectText(byTest('function-name'), new RegExp(`^${fnName}$`));
+      await expectText(byTest('function-code-editor'), /hello: e\.name/);
+    }, 'function');
+
+    await step('the test event runs and shows the result', async () => {
+      await fillCode(byTest('test-event-editor'), '{"name": "portico"}');
+      await byTest('invoke-function').click();
+      await byTest('invoke-result').or(byTest('invoke-error')).first().waitFor({ timeout: INVOKE_TIMEOUT_MS });
+      if (await byTest('invoke-error').isVisible()) throw new Error(`invoke failed: ${await byTest('invoke-error').innerText()}`);
+      await expectText(byTest('invoke-status'), /Succeeded/);
+      await expectText(byTest('invoke-payload'), /"hello":\s*"portico"/);
+    }, 'function-test');
+
+    await step('log out', async () => {
+      await byTest('logout').click();
+      await byTest('login-form').waitFor();
+      const res = await page.request.get(`${base}/console/api/session`);
+      if (res.status() !== 401) throw new Error(`session after logout: ${res.status()}`);
+    }, 'logged-out');
+
+    current = 'page errors';
+    if (pageErrors.length) throw new Error(`uncaught errors in the page: ${pageErrors.join(' | ')}`);
+    console.log(`${stepNo} passed, 0 failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    return 0;
+  } catch (e) {
+    console.error(`FAIL at step ${stepNo} "${current}": ${e instanceof Error ? e.message : String(e)}`);
+    if (page) await page.screenshot({ path: path.join(artifacts, 'failure.png'), fullPage: true }).catch(() => {});
+    const log = current === 'start portico' ? '' : tail(path.join(artifacts, 'portico.log'), 15);
+    if (log) console.error(`--- portico.log (last lines) ---\n${log}`);
+    console.log(`${Math.max(stepNo - 1, 0)} passed, 1 failed`);
+    return 1;
+  } finally {
+    clearTimeout(watchdog);
+    if (context) await context.close().catch(() => {});
+    for (const p of procs.reverse()) await stop(p);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`FAIL: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,84 @@
+// Mapping templates keyed by content type: a list of content types and a VTL editor
+// for the selected one. Used by Integration Request and Integration Response, and
+// gateway responses.
+import { useState } from 'preact/hooks';
+import { CodeEditor } from '../editor/code_editor';
+
+export function TemplatesEditor(props: {
+  templates: Record<string, string>;
+  onChange: (t: Record<string, string>) => void;
+  onSave?: () => void;
+  testid?: string;
+  emptyHint?: string;
+}) {
+  const types = Object.keys(props.templates);
+  const [selected, setSelected] = useState<string>(types[0] ?? '');
+  const [adding, setAdding] = useState('');
+  const current = types.includes(selected) ? selected : (types[0] ?? '');
+
+  const add = () => {
+    const ct = adding.trim() || 'application/json';
+    if (!(ct in props.templates)) props.onChange({ ...props.templates, [ct]: '' });
+    setSelected(ct);
+    setAdding('');
+  };
+
+  return (
+    <div class="templates" data-testid={props.testid}>
+      <div class="templates-types">
+        {types.map((ct) => (
+          <div key={ct} class={ct === current ? 'ct active' : 'ct'}>
+            <button type="button" class="link-button" onClick={() => setSelected(ct)} data-testid={`template-ct-${ct}`}>
+              {ct}
+            </button>
+            <button
+              type="button"
+              class="link-button"
+              aria-label={`Remove template ${ct}`}
+              onClick={() => {
+                const next = { ...props.templates };
+                delete next[ct];
+                props.onChange(next);
+              }}
+            >
+              ×
+            </button>
+          </div>
+        ))}
+        <div class="ct-add">
+          <input
+            value={adding}
+            placeholder="application/json"
+            aria-label="Content type to add"
+            onInput={(e) => setAdding(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                add();
+              }
+            }}
+          />
+          <button type="button" class="small" onClick={add} data-testid="add-template">
+            + Template
+          </button>
+        </div>
+      </div>
+      <div class="templates-body">
+        {current ? (
+          <CodeEditor
+            key={current}
+            value={props.templates[current] ?? ''}
+            onChange={(v) => props.onChange({ ...props.templates, [current]: v })}
+            language="vtl"
+            label={`Template for ${current}`}
+            testid="template-editor"
+            minHeight={160}
+            onSave={props.onSave}
+          />
+        ) : (
+          <p class="muted small-text">{props.emptyHint ?? 'No templates: bodies pass through unchanged.'}</p>
+        )}
+      </div>
+    </div>
+  );
+}
