@@ -32,6 +32,7 @@
 #include "gateway/stage_registry.h"
 #include "gateway/token_bucket.h"
 #include "gateway/usage_plans.h"
+#include "http/fetch.h"
 #include "http/server.h"
 #include "http/upstream_pool.h"
 #include "integrations/integration.h"
@@ -148,8 +149,10 @@ int serve(const ServeOptions& opt) {
   authOptions.region = opt.region;
   authOptions.accountId = apigw.accountId;
   authOptions.jwksDir = opt.jwksDir.empty() ? dataDir / "jwks" : std::filesystem::path(opt.jwksDir);
+  authOptions.fetchJwks = [](const std::string& url) { return http::fetchUrl(url, std::chrono::seconds(3)); };
   gateway::Authorization authorization(functionRuntime, credentials, clock, authOptions);
   gateway::MethodRequest methodRequest(authorization, usage, quotas, accountThrottle);
+  apigw.authorization = &authorization;
   IdGenerator keyIds;
   control::lambda::LambdaContext lambdaCtx{*store, clock, catalog, codeStore, functionRuntime, functionLogs};
   lambdaCtx.codeUrlKey = keyIds.alnum(32);

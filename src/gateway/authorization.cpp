@@ -4,7 +4,6 @@
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
-#include <fstream>
 
 #include "auth/jwt.h"
 #include "common/json_util.h"
@@ -95,7 +94,11 @@ boost::asio::awaitable<StageResult> Authorization::lambda(RequestContext& ctx,
   } else if (!complete && authorizer.ttlSeconds > 0) {
     co_return kUnauthorized;  // with caching on, every identity source is required
   }
-  if (auto cached = cache_.find(cacheKey)) co_return apply(ctx, *cached);
+  if (auto cached = cache_.find(cacheKey)) {
+    auto verdict = apply(ctx, *cached);
+    if (!verdict) ctx.authorizer["integrationLatency"] = 0;  // as AWS reports a cached result
+    co_return verdict;
+  }
 
   auto function = integrations::functionFromUri(expandUri(authorizer.functionUri, ctx.stage->stageVariables));
   if (!function) co_return kConfigError;
@@ -112,7 +115,9 @@ boost::asio::awaitable<StageResult> Authorization::lambda(RequestContext& ctx,
   functions::InvokeRequest request;
   request.function = *function;
   request.payload = bj::serialize(event);
+  auto started = std::chrono::steady_clock::now();
   auto invoked = co_await invoker_.invoke(std::move(request));
+  auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   if (!invoked) {
     spdlog::info("request {}: authorizer {} could not be invoked: {}", ctx.requestId, authorizer.name,
                  invoked.error().message);
@@ -131,62 +136,52 @@ boost::asio::awaitable<StageResult> Authorization::lambda(RequestContext& ctx,
     co_return kConfigError;
   }
   cache_.put(cacheKey, *answer, std::chrono::seconds(authorizer.ttlSeconds));
-  co_return apply(ctx, **answer);
+  auto verdict = apply(ctx, **answer);
+  if (!verdict) ctx.authorizer["integrationLatency"] = latency.count();
+  co_return verdict;
 }
 
-std::shared_ptr<const auth::JwkSet> Authorization::poolKeys(const std::string& poolId) const {
-  if (options_.jwksDir.empty() || poolId.find('/') != std::string::npos || poolId.find("..") != std::string::npos) {
-    return nullptr;
+Result<bj::object> Authorization::cognitoClaims(const std::vector<std::string>& providerArns, std::string_view token,
+                                                const std::vector<std::string>& scopes) const {
+  std::string reasons;
+  for (const auto& arn : providerArns) {
+    // arn:aws:cognito-idp:{region}:{account}:userpool/{poolId}
+    auto slash = arn.rfind("userpool/");
+    if (slash == std::string::npos) continue;
+    std::string poolId = arn.substr(slash + 9);
+    std::string region = poolId.substr(0, poolId.find('_'));
+    auto pool = userPools_.pool(poolId);
+    if (!pool) {
+      reasons += (reasons.empty() ? "" : "; ") + poolId + ": no usable keys";
+      continue;
+    }
+    auth::JwtRequirements requirements;
+    requirements.issuer = "https://cognito-idp." + region + ".amazonaws.com/" + poolId;
+    requirements.clientIds = pool->clientIds;
+    requirements.tokenUses = {scopes.empty() ? "id" : "access"};
+    requirements.scopes = scopes;
+    auto claims = auth::verifyJwt(token, *pool->keys, requirements, clock_.now());
+    if (claims) {
+      bj::object stringClaims;
+      for (const auto& [k, v] : *claims) stringClaims[k] = stringify(v);
+      return stringClaims;
+    }
+    reasons += (reasons.empty() ? "" : "; ") + poolId + ": " + claims.error().message;
   }
-  auto path = options_.jwksDir / (poolId + ".json");
-  std::error_code ec;
-  auto mtime = std::filesystem::last_write_time(path, ec);
-  if (ec) return nullptr;
-  std::lock_guard lock(jwksMu_);
-  if (auto it = jwks_.find(poolId); it != jwks_.end() && it->second.first == mtime) return it->second.second;
-  std::ifstream in(path);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto keys = auth::JwkSet::parse(text);
-  if (!keys) {
-    spdlog::warn("JWKS for user pool {} ({}) is invalid: {}", poolId, path.string(), keys.error().message);
-    return nullptr;
-  }
-  auto shared = std::make_shared<const auth::JwkSet>(std::move(keys).value());
-  jwks_[poolId] = {mtime, shared};
-  return shared;
+  return ApiError{"UnauthorizedException", 401, reasons.empty() ? "no user pool" : reasons};
 }
 
 StageResult Authorization::cognito(RequestContext& ctx, const CompiledAuthorizer& authorizer) const {
   std::string token;
   if (!authorizer.identitySource.empty()) token = requestSourceValue(ctx, authorizer.identitySource[0]).value_or("");
   if (token.empty()) return kUnauthorized;
-  const auto& scopes = ctx.match.method->authorizationScopes;
-  for (const auto& arn : authorizer.providerArns) {
-    // arn:aws:cognito-idp:{region}:{account}:userpool/{poolId}
-    auto slash = arn.rfind("userpool/");
-    if (slash == std::string::npos) continue;
-    std::string poolId = arn.substr(slash + 9);
-    std::string region = poolId.substr(0, poolId.find('_'));
-    auto keys = poolKeys(poolId);
-    if (!keys) {
-      spdlog::warn("request {}: no usable JWKS for user pool {}", ctx.requestId, poolId);
-      continue;
-    }
-    auth::JwtRequirements requirements;
-    requirements.issuer = "https://cognito-idp." + region + ".amazonaws.com/" + poolId;
-    requirements.tokenUses = {scopes.empty() ? "id" : "access"};
-    requirements.scopes = scopes;
-    auto claims = auth::verifyJwt(token, *keys, requirements, clock_.now());
-    if (!claims) {
-      spdlog::info("request {}: token refused for user pool {}: {}", ctx.requestId, poolId, claims.error().message);
-      continue;
-    }
-    bj::object stringClaims;
-    for (const auto& [k, v] : *claims) stringClaims[k] = stringify(v);
-    ctx.authorizer["claims"] = std::move(stringClaims);
-    return std::nullopt;
+  auto claims = cognitoClaims(authorizer.providerArns, token, ctx.match.method->authorizationScopes);
+  if (!claims) {
+    spdlog::info("request {}: token refused: {}", ctx.requestId, claims.error().message);
+    return kUnauthorized;
   }
-  return kUnauthorized;
+  ctx.authorizer["claims"] = std::move(claims).value();
+  return std::nullopt;
 }
 
 StageResult Authorization::iam(RequestContext& ctx) const {

@@ -14,10 +14,13 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "auth/authorizer_cache.h"
-#include "auth/jwk_set.h"
+#include "auth/user_pool_keys.h"
 #include "common/clock.h"
+#include "common/result.h"
 #include "control/sigv4_verifier.h"
 #include "functions/invoker.h"
 #include "gateway/request_context.h"
@@ -27,7 +30,8 @@ namespace portico::gateway {
 struct AuthorizationOptions {
   std::string region = "us-east-1";
   std::string accountId = "000000000000";
-  std::filesystem::path jwksDir;  // Cognito user pool keys: <pool id>.json
+  std::filesystem::path jwksDir;      // Cognito user pools: <pool id>.json (auth/user_pool_keys.h)
+  auth::UserPoolKeys::Fetch fetchJwks;  // GETs a pool's jwksUrl
 };
 
 class Authorization {
@@ -35,13 +39,23 @@ class Authorization {
   /// All borrowed; they must outlive the stage.
   Authorization(functions::Invoker& invoker, const control::CredentialSource& credentials, const Clock& clock,
                 AuthorizationOptions options)
-      : invoker_(invoker), credentials_(credentials), clock_(clock), options_(std::move(options)) {}
+      : invoker_(invoker),
+        credentials_(credentials),
+        clock_(clock),
+        options_(std::move(options)),
+        userPools_(options_.jwksDir, options_.fetchJwks, {}) {}
 
   boost::asio::awaitable<StageResult> run(RequestContext& ctx) const;
   /// Whether run() has anything to check for this method (AWS_IAM or an authorizer).
   static bool applies(const CompiledMethod& method) {
     return method.authorizer || method.authorizationType == "AWS_IAM";
   }
+
+  /// A Cognito token's claims (as strings) when it verifies against one of the user pools (its
+  /// keys and client ids, the pool's issuer; an id token, or an access token holding one of
+  /// `scopes` when there are any); else UnauthorizedException with the reasons, for logs.
+  Result<boost::json::object> cognitoClaims(const std::vector<std::string>& providerArns, std::string_view token,
+                                            const std::vector<std::string>& scopes) const;
 
   /// The method ARN a policy is evaluated against (and Lambda authorizers receive).
   std::string methodArn(const RequestContext& ctx) const;
@@ -51,15 +65,13 @@ class Authorization {
   StageResult cognito(RequestContext& ctx, const CompiledAuthorizer& authorizer) const;
   StageResult iam(RequestContext& ctx) const;
   StageResult apply(RequestContext& ctx, const auth::Authorization& result) const;
-  std::shared_ptr<const auth::JwkSet> poolKeys(const std::string& poolId) const;
 
   functions::Invoker& invoker_;
   const control::CredentialSource& credentials_;
   const Clock& clock_;
   AuthorizationOptions options_;
   mutable auth::AuthorizerCache cache_;
-  mutable std::mutex jwksMu_;
-  mutable std::map<std::string, std::pair<std::filesystem::file_time_type, std::shared_ptr<const auth::JwkSet>>> jwks_;
+  auth::UserPoolKeys userPools_;
 };
 
 }  // namespace portico::gateway

@@ -121,7 +121,7 @@ class AuthorizersE2E:
                               "--authorizer-uri", FN_URI.format("authz"), "--identity-source",
                               "method.request.header.X-User, method.request.querystring.tenant",
                               "--authorizer-result-ttl-in-seconds", "0")
-        pool = self.apigw.json("create-authorizer", "--rest-api-id", self.api, "--name", "pool", "--type",
+        self.pool = pool = self.apigw.json("create-authorizer", "--rest-api-id", self.api, "--name", "pool", "--type",
                                "COGNITO_USER_POOLS", "--provider-arns",
                                f"arn:aws:cognito-idp:us-east-1:000000000000:userpool/{POOL}",
                                "--identity-source", "method.request.header.Authorization")
@@ -181,6 +181,7 @@ class AuthorizersE2E:
         check(resp.status == 201, resp.describe())
         authorizer = resp.json()["event"]["requestContext"]["authorizer"]
         check(authorizer["principalId"] == "user-bob" and authorizer["role"] == "admin", authorizer)
+        check(isinstance(authorizer.get("integrationLatency"), int), f"integrationLatency in ms: {authorizer}")
         # apiKeySource AUTHORIZER: the key is the usageIdentifierKey the authorizer returned.
         resp = self.call("keyed", {"Authorization": "Bearer carol"})
         check(resp.status == 403 and resp.json() == {"message": "Forbidden"}, resp.describe())
@@ -218,6 +219,61 @@ class AuthorizersE2E:
         check(resp.status == 200, resp.describe())
         resp = self.call("cogscoped", {"Authorization": self.jwt.token(**dict(access, scope="pets/write"))})
         check(resp.status == 401, resp.describe())
+
+    def step_cognito_jwks_url_client_ids_and_test_invoke(self):
+        import http.server
+        import threading
+        jwks = json.dumps(self.jwt.jwks).encode()
+        served = []
+
+        class Jwks(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                served.append(self.path)
+                self.send_response(200 if self.path == "/pool2/jwks.json" else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(jwks)))
+                self.end_headers()
+                self.wfile.write(jwks)
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+        pool2 = "us-east-1_UrlPool"
+        with open(os.path.join(self.jwks_dir, pool2 + ".json"), "w") as f:
+            json.dump({"jwksUrl": f"http://127.0.0.1:{server.server_address[1]}/pool2/jwks.json",
+                       "clientIds": ["app-1", "app-2"]}, f)
+        auth = self.apigw.json("create-authorizer", "--rest-api-id", self.api, "--name", "pool2", "--type",
+                               "COGNITO_USER_POOLS", "--provider-arns",
+                               f"arn:aws:cognito-idp:us-east-1:000000000000:userpool/{pool2}",
+                               "--identity-source", "method.request.header.Authorization")
+        self.method("cogurl", ["--authorization-type", "COGNITO_USER_POOLS", "--authorizer-id", auth["id"]])
+        self.apigw.json("create-deployment", "--rest-api-id", self.api, "--stage-name", "dev")
+        now = int(time.time())
+        good = dict(iss=f"https://cognito-idp.us-east-1.amazonaws.com/{pool2}", token_use="id", exp=now + 600,
+                    aud="app-2", sub="u-2", email="fay@example.com")
+        try:
+            resp = self.call("cogurl", {"Authorization": self.jwt.token(**good)})
+            check(resp.status == 200 and resp.json()["email"] == "fay@example.com", resp.describe())
+            check(served == ["/pool2/jwks.json"], f"the keys are fetched once from the URL: {served}")
+            for bad in (dict(good, aud="someone-else"), {k: v for k, v in good.items() if k != "aud"}):
+                resp = self.call("cogurl", {"Authorization": self.jwt.token(**bad)})
+                check(resp.status == 401, f"{bad}: {resp.describe()}")
+            check(len(served) == 1, f"cached keys are reused: {served}")
+        finally:
+            server.shutdown()
+        # test-invoke-authorizer for a Cognito authorizer: the claims, or 401.
+        token = self.jwt.token(iss=ISSUER, token_use="id", exp=now + 600, sub="u-3", email="gus@example.com")
+        out = self.apigw.json("test-invoke-authorizer", "--rest-api-id", self.api, "--authorizer-id",
+                              self.pool["id"], "--headers", f"Authorization={token}")
+        check(out["clientStatus"] == 200 and out["claims"]["email"] == "gus@example.com", out)
+        out = self.apigw.json("test-invoke-authorizer", "--rest-api-id", self.api, "--authorizer-id",
+                              self.pool["id"], "--headers", f"Authorization={token[:-4]}AAAA")
+        check(out["clientStatus"] == 401 and "signature" in out["log"], out)
+        out = self.apigw.json("test-invoke-authorizer", "--rest-api-id", self.api, "--authorizer-id",
+                              self.pool["id"])
+        check(out["clientStatus"] == 401, out)
 
     def step_iam(self):
         from botocore.auth import SigV4Auth

@@ -271,6 +271,23 @@ class MethodRequestE2E:
         expected = 5 + 10 * elapsed
         check(throttled > 0 and abs(admitted - expected) <= 4,
               f"admitted {admitted} in {elapsed:.2f} s, expected about {expected:.0f} (throttled {throttled})")
+        # A per-method throttle in the plan's stage replaces the plan's for that method.
+        prefix = f"/apiStages/{self.api}:th/throttle/~1keyed/GET"
+        self.apigw.json("update-usage-plan", "--usage-plan-id", plan["id"], "--patch-operations",
+                        f"op=replace,path={prefix}/burstLimit,value=1",
+                        f"op=replace,path={prefix}/rateLimit,value=0.01")
+        shown = self.apigw.json("get-usage-plan", "--usage-plan-id", plan["id"])
+        check(shown["apiStages"][0]["throttle"] == {"/keyed/GET": {"burstLimit": 1, "rateLimit": 0.01}}, shown)
+        results = [self.fast("keyed", {"x-api-key": self.k2["value"]}, stage="th")[0] for _ in range(3)]
+        check(results == [200, 429, 429], f"burst 1 for GET /keyed: {results}")
+        self.apigw.json("update-usage-plan", "--usage-plan-id", plan["id"], "--patch-operations",
+                        f"op=remove,path={prefix}")
+        shown = self.apigw.json("get-usage-plan", "--usage-plan-id", plan["id"])
+        check(not shown["apiStages"][0].get("throttle"), shown)
+        status, _ = self.fast("keyed", {"x-api-key": self.k2["value"]}, stage="th")
+        check(status == 200, "back to the plan's throttle")
+        self.apigw.error("NotFoundException", "update-usage-plan", "--usage-plan-id", plan["id"],
+                         "--patch-operations", "op=replace,path=/apiStages/nope:th/throttle/~1keyed/GET/rateLimit,value=1")
         # Stage-level method throttling, without keys.
         self.apigw.json("update-stage", "--rest-api-id", self.api, "--stage-name", "th", "--patch-operations",
                         "op=replace,path=/*/*/throttling/rateLimit,value=1",

@@ -13,6 +13,7 @@
 #include "common/result.h"
 #include "control/route_table.h"
 #include "functions/invoker.h"
+#include "gateway/authorization.h"
 #include "gateway/pipeline.h"
 #include "gateway/quota_counters.h"
 #include "gateway/stage_registry.h"
@@ -31,6 +32,7 @@ struct ApiGatewayContext {
   gateway::QuotaCounters& quotas;
   functions::Invoker* invoker = nullptr;           // for TestInvokeAuthorizer; set once functions exist
   const gateway::Pipeline* pipeline = nullptr;     // for TestInvokeMethod; set once the data plane exists
+  const gateway::Authorization* authorization = nullptr;  // for TestInvokeAuthorizer (Cognito)
   std::string accountId = "000000000000";
   std::string region = "us-east-1";
   IdGenerator ids;

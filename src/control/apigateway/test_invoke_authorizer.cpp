@@ -63,6 +63,35 @@ bj::object buildEvent(ApiGatewayContext& ctx, const std::string& apiId, const bj
                                                   {"path", path}}}};
 }
 
+/// A Cognito authorizer's verdict on the token the test sent: its claims, or 401 with the reason.
+Result<AdminReply> testCognito(ApiGatewayContext& ctx, const bj::object& authorizer, const std::string& token) {
+  if (!ctx.authorization) return ApiError::internal("authorizers are not available");
+  bj::object out{{"log", ""}, {"latency", 0}, {"authorization", bj::object()}, {"claims", bj::object()}};
+  if (token.empty()) {
+    out["clientStatus"] = 401;
+    out["log"] = "Unauthorized: the identity source is missing";
+    return AdminReply{200, bj::value(std::move(out))};
+  }
+  std::vector<std::string> arns;
+  if (auto* list = authorizer.if_contains("providerARNs"); list && list->is_array()) {
+    for (const auto& a : list->get_array()) {
+      if (a.is_string()) arns.emplace_back(a.get_string());
+    }
+  }
+  auto started = std::chrono::steady_clock::now();
+  auto claims = ctx.authorization->cognitoClaims(arns, token, {});
+  out["latency"] =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  if (!claims) {
+    out["clientStatus"] = 401;
+    out["log"] = "Unauthorized: " + claims.error().message;
+  } else {
+    out["clientStatus"] = 200;
+    out["claims"] = std::move(claims).value();
+  }
+  return AdminReply{200, bj::value(std::move(out))};
+}
+
 }  // namespace
 
 void registerTestInvokeAuthorizerRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
@@ -79,11 +108,10 @@ void registerTestInvokeAuthorizerRoutes(RouteTable& routes, ApiGatewayContext& c
         }
         if (!authorizer) co_return ApiError::notFound("Invalid authorizer identifier specified");
         std::string type = json::strOr(*authorizer, "type", "");
-        if (type == "COGNITO_USER_POOLS" || !ctx.invoker) {
-          co_return ApiError::badRequest("TestInvokeAuthorizer supports Lambda (TOKEN, REQUEST) authorizers");
-        }
         std::string token;
         bj::object event = buildEvent(ctx, call.params[0], *authorizer, *body, token);
+        if (type == "COGNITO_USER_POOLS") co_return testCognito(ctx, *authorizer, token);
+        if (!ctx.invoker) co_return ApiError::internal("functions are not available");
         auto function = integrations::functionFromUri(json::strOr(*authorizer, "authorizerUri", ""));
         if (!function) co_return ApiError::badRequest("Invalid Authorizer URI specified");
         bj::object out{{"log", ""}, {"latency", 0}, {"authorization", bj::object()}, {"claims", bj::object()}};

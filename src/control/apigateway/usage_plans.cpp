@@ -58,8 +58,80 @@ Status validatePlan(ApiGatewayContext& ctx, const bj::object& plan) {
   return Ok{};
 }
 
+/// A per-method throttle patch: /apiStages/{apiId}:{stage}/throttle[/{resourcePath}/{httpMethod}
+/// [/rateLimit|/burstLimit]], the resource path's slashes escaped as "~1" (JSON Pointer).
+Status patchMethodThrottle(bj::object& plan, const std::string& op, const std::string& path, const std::string& value) {
+  constexpr std::string_view kPrefix = "/apiStages/";
+  std::string rest = path.substr(kPrefix.size());
+  auto slash = rest.find('/');
+  std::string stageKey = rest.substr(0, slash);
+  rest = slash == std::string::npos ? "" : rest.substr(slash);
+  if (!rest.starts_with("/throttle")) return ApiError::badRequest("Invalid patch path " + path);
+  rest = rest.substr(std::string_view("/throttle").size());
+  auto colon = stageKey.find(':');
+  bj::object* stage = nullptr;
+  if (auto* stages = plan.if_contains("apiStages"); stages && stages->is_array() && colon != std::string::npos) {
+    for (auto& s : stages->get_array()) {
+      if (s.is_object() && json::strOr(s.get_object(), "apiId", "") == stageKey.substr(0, colon) &&
+          json::strOr(s.get_object(), "stage", "") == stageKey.substr(colon + 1)) {
+        stage = &s.get_object();
+      }
+    }
+  }
+  if (!stage) return ApiError::notFound("Invalid API stage specified: " + stageKey);
+  if (rest.empty()) {
+    if (op != "remove") return ApiError::badRequest("Invalid patch operation " + op + " on " + path);
+    stage->erase("throttle");
+    return Ok{};
+  }
+  std::string field;
+  for (std::string_view f : {"/rateLimit", "/burstLimit"}) {
+    if (rest.ends_with(f)) {
+      field = std::string(f.substr(1));
+      rest.resize(rest.size() - f.size());
+    }
+  }
+  auto methodSlash = rest.rfind('/');
+  if (methodSlash == std::string::npos || methodSlash == 0 || methodSlash + 1 == rest.size()) {
+    return ApiError::badRequest("Invalid patch path " + path);
+  }
+  std::string resourcePath;
+  for (std::size_t i = 1; i < methodSlash; ++i) {  // unescape JSON Pointer: ~1 → '/', ~0 → '~'
+    if (rest[i] == '~' && i + 1 < methodSlash && (rest[i + 1] == '1' || rest[i + 1] == '0')) {
+      resourcePath += rest[i + 1] == '1' ? '/' : '~';
+      ++i;
+    } else {
+      resourcePath += rest[i];
+    }
+  }
+  if (!resourcePath.starts_with('/')) resourcePath.insert(0, "/");
+  std::string methodKey = resourcePath + "/" + rest.substr(methodSlash + 1);
+  auto& throttles = json::objAt(*stage, "throttle");
+  if (op == "remove") {
+    if (field.empty()) {
+      throttles.erase(methodKey);
+    } else {
+      json::objAt(throttles, methodKey).erase(field);
+    }
+    return Ok{};
+  }
+  if (field.empty()) return ApiError::badRequest("Invalid patch path " + path);
+  try {
+    auto& target = json::objAt(throttles, methodKey);
+    if (field == "rateLimit") {
+      target[field] = std::stod(value);
+    } else {
+      target[field] = std::stoll(value);
+    }
+  } catch (const std::exception&) {
+    return ApiError::badRequest("Invalid value for " + path + ": " + value);
+  }
+  return Ok{};
+}
+
 /// PATCH paths: /name, /description, /productCode, /throttle/{rateLimit,burstLimit},
-/// /quota/{limit,period,offset}, /apiStages (add/remove "apiId:stage").
+/// /quota/{limit,period,offset}, /apiStages (add/remove "apiId:stage"), and per-method throttles
+/// under /apiStages/{apiId}:{stage}/throttle (patchMethodThrottle).
 Status patchPlan(bj::object& plan, const bj::object& body) {
   auto* ops = body.if_contains("patchOperations");
   if (!ops || !ops->is_array()) return Ok{};
@@ -100,6 +172,8 @@ Status patchPlan(bj::object& plan, const bj::object& body) {
       plan.erase("throttle");
     } else if (path == "/quota" && name == "remove") {
       plan.erase("quota");
+    } else if (path.starts_with("/apiStages/")) {
+      if (auto st = patchMethodThrottle(plan, name, path, value); !st) return st;
     } else if (path == "/apiStages") {
       auto colon = value.find(':');
       if (colon == std::string::npos) return ApiError::badRequest("Invalid API stage specified: " + value);
