@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "http/error_responses.h"
+#include "http/message_writer.h"
 
 namespace portico::http {
 namespace asio = boost::asio;
@@ -103,7 +104,9 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, const ListenerSp
           bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, hdr.version()};
           co_await bhttp::async_write(stream, cont, asio::as_tuple(asio::use_awaitable));
         }
-        std::tie(ec, n) = co_await bhttp::async_read(stream, buf, parser, asio::as_tuple(asio::use_awaitable));
+        if (!parser.is_done()) {  // a body follows (most GETs have none)
+          std::tie(ec, n) = co_await bhttp::async_read(stream, buf, parser, asio::as_tuple(asio::use_awaitable));
+        }
       }
     }
     if (ec == bhttp::error::body_limit) {
@@ -119,7 +122,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, const ListenerSp
       early->keep_alive(false);
       early->prepare_payload();
       stream.expires_after(limits.writeTimeout);
-      co_await bhttp::async_write(stream, *early, asio::as_tuple(asio::use_awaitable));
+      co_await writeMessage(stream, *early);
       break;
     }
 
@@ -142,7 +145,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, const ListenerSp
       res.prepare_payload();
     }
     stream.expires_after(limits.writeTimeout);
-    auto [wec, wn] = co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+    auto wec = co_await writeMessage(stream, res);
     slot->busy = false;
     if (wec || !keepAlive) break;
   }

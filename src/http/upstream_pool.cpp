@@ -6,6 +6,8 @@
 #include <deque>
 #include <unordered_map>
 
+#include "http/message_writer.h"
+
 namespace portico::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -22,7 +24,7 @@ struct UpstreamPool::Impl {
                                             bool& sentNothing) {
     UpstreamOutcome out;
     sentNothing = true;
-    auto [wec, wn] = co_await bhttp::async_write(stream, req, asio::as_tuple(asio::use_awaitable));
+    auto wec = co_await writeMessage(stream, req);
     if (wec) {
       out.error = wec == beast::error::timeout ? UpstreamErrorKind::kTimeout : UpstreamErrorKind::kConnect;
       out.detail = wec.message();
