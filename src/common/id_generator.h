@@ -26,14 +26,12 @@ class IdGenerator {
     std::uint64_t hi = rng_(), lo = rng_();
     hi = (hi & ~0xF000ULL) | 0x4000ULL;              // version 4
     lo = (lo & ~(0xC0ULL << 56)) | (0x80ULL << 56);  // variant 10
-    std::string out;
-    out.reserve(36);
-    for (int i = 0; i < 32; ++i) {
-      std::uint64_t word = i < 16 ? hi : lo;
-      int shift = 60 - 4 * (i % 16);
-      out.push_back(kHex[(word >> shift) & 0xF]);
-      if (i == 7 || i == 11 || i == 15 || i == 19) out.push_back('-');
-    }
+    std::string out(36, '-');
+    char* p = out.data();
+    auto put = [&p](std::uint64_t word, int from, int to) {  // hex digits from..to-1 of word
+      for (int i = from; i < to; ++i) *p++ = kHex[(word >> (60 - 4 * i)) & 0xF];
+    };
+    put(hi, 0, 8), ++p, put(hi, 8, 12), ++p, put(hi, 12, 16), ++p, put(lo, 0, 4), ++p, put(lo, 4, 16);
     return out;
   }
 

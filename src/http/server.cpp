@@ -58,12 +58,15 @@ bool isFramingError(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
 }
 
+/// How much one read asks the socket for.
+constexpr std::size_t kReadChunk = 16 * 1024;
+
 /// Reads until at least one byte is buffered, with the idle timeout. False on EOF/error.
 asio::awaitable<bool> waitForRequest(beast::tcp_stream& stream, beast::flat_buffer& buf,
                                      std::chrono::milliseconds idle) {
   if (buf.size() > 0) co_return true;
   stream.expires_after(idle);
-  auto [ec, n] = co_await stream.async_read_some(buf.prepare(4096), asio::as_tuple(asio::use_awaitable));
+  auto [ec, n] = co_await stream.async_read_some(buf.prepare(kReadChunk), asio::as_tuple(asio::use_awaitable));
   if (ec) co_return false;
   buf.commit(n);
   co_return true;
@@ -90,24 +93,51 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, const ListenerSp
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.headerBytes));
     parser.body_limit(limits.bodyBytes);
-    stream.expires_after(limits.requestTimeout);
-    auto [ec, n] = co_await bhttp::async_read_header(stream, buf, parser, asio::as_tuple(asio::use_awaitable));
+    // Parse what is buffered; read more (within the request timeout) only when the parser needs
+    // it. A request that arrived whole costs no further I/O operation.
+    beast::error_code ec;
     std::optional<Response> early;
-    if (!ec) {
-      const auto& hdr = parser.get();
-      if (static_cast<std::size_t>(std::distance(hdr.begin(), hdr.end())) > limits.headerCount) {
-        early = errorResponse(431, "RequestHeaderFieldsTooLarge", "Request Header Fields Too Large");
-      } else if (parser.content_length() && *parser.content_length() > limits.bodyBytes) {
-        early = errorResponse(413, "RequestTooLarge", "Request Too Long");
-      } else {
-        if (beast::iequals(hdr[bhttp::field::expect], "100-continue")) {
-          bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, hdr.version()};
-          co_await bhttp::async_write(stream, cont, asio::as_tuple(asio::use_awaitable));
+    bool headerChecked = false, timerArmed = false;
+    for (;;) {
+      std::size_t used = buf.size() ? parser.put(buf.data(), ec) : 0;
+      buf.consume(used);
+      if (ec == bhttp::error::need_more) ec = {};
+      if (ec) break;
+      if (!headerChecked && parser.is_header_done()) {
+        headerChecked = true;
+        const auto& hdr = parser.get();
+        if (static_cast<std::size_t>(std::distance(hdr.begin(), hdr.end())) > limits.headerCount) {
+          early = errorResponse(431, "RequestHeaderFieldsTooLarge", "Request Header Fields Too Large");
+          break;
         }
-        if (!parser.is_done()) {  // a body follows (most GETs have none)
-          std::tie(ec, n) = co_await bhttp::async_read(stream, buf, parser, asio::as_tuple(asio::use_awaitable));
+        if (!parser.is_done() && beast::iequals(hdr[bhttp::field::expect], "100-continue")) {
+          bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, hdr.version()};
+          stream.expires_after(limits.writeTimeout);
+          timerArmed = false;
+          auto [cec, cn] = co_await bhttp::async_write(stream, cont, asio::as_tuple(asio::use_awaitable));
+          if (cec) {
+            ec = cec;
+            break;
+          }
         }
       }
+      if (parser.is_done()) break;
+      if (used > 0 && buf.size() > 0) continue;  // more buffered input to parse
+      if (!timerArmed) {
+        stream.expires_after(limits.requestTimeout);
+        timerArmed = true;
+      }
+      auto [rec, n] = co_await stream.async_read_some(buf.prepare(kReadChunk), asio::as_tuple(asio::use_awaitable));
+      if (rec == asio::error::eof) {
+        parser.put_eof(ec);  // partial_message: the client hung up mid-request
+        if (!ec) ec = bhttp::error::partial_message;
+        break;
+      }
+      if (rec) {
+        ec = rec;
+        break;
+      }
+      buf.commit(n);
     }
     if (ec == bhttp::error::body_limit) {
       early = errorResponse(413, "RequestTooLarge", "Request Too Long");

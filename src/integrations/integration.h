@@ -3,6 +3,7 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "gateway/request_context.h"
@@ -24,6 +25,9 @@ class Integration {
 
 /// MOCK: the status code comes from the rendered request template's "statusCode".
 std::unique_ptr<Integration> makeMockIntegration();
+/// The status a MOCK integration answers for its rendered request template: its "statusCode"
+/// (a number or a numeric string), 200 when it has none or is not JSON.
+int mockStatusCode(std::string_view renderedTemplate);
 /// HTTP and HTTP_PROXY: forwards to the endpoint through the worker's upstream pool
 /// (pools[ctx.conn.workerIndex]); pools are borrowed and must outlive the integration.
 std::unique_ptr<Integration> makeHttpIntegration(std::vector<http::UpstreamPool*> pools);

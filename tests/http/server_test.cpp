@@ -123,3 +123,58 @@ TEST_F(ServerTest, GarbageIs400AndServerSurvives) {
 
 }  // namespace
 }  // namespace portico::http
+
+namespace portico::http {
+namespace {
+
+/// A client that sends a request in pieces, pausing between them, then reads the answer.
+std::string sendInPieces(unsigned short port, const std::vector<std::string>& pieces,
+                         std::chrono::milliseconds pause = std::chrono::milliseconds(30)) {
+  asio::io_context ioc;
+  tcp::socket s(ioc);
+  s.connect({asio::ip::make_address("127.0.0.1"), port});
+  s.set_option(tcp::no_delay(true));
+  std::string out;
+  char buf[4096];
+  timeval tv{3, 0};
+  setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  for (const auto& piece : pieces) {
+    asio::write(s, asio::buffer(piece));
+    std::this_thread::sleep_for(pause);
+  }
+  boost::system::error_code ec;
+  for (;;) {
+    std::size_t n = s.read_some(asio::buffer(buf), ec);
+    if (ec || n == 0) break;
+    out.append(buf, n);
+  }
+  return out;
+}
+
+TEST_F(ServerTest, RequestArrivingInPiecesIsReassembled) {
+  std::string out = sendInPieces(port, {"PO", "ST /split HTTP/1.1\r\nHo", "st: x\r\nContent-Le", "ngth: 6\r\n",
+                                        "Connection: close\r\n\r\nab", "cd", "ef"});
+  EXPECT_EQ(out.rfind("HTTP/1.1 200", 0), 0u) << out;
+  EXPECT_NE(out.find("/split:abcdef"), std::string::npos) << out;
+  out = sendInPieces(port, {"POST /chunks HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n",
+                            "3\r\nabc\r\n", "2\r", "\nde\r\n0\r\n", "\r\n"});
+  EXPECT_NE(out.find("/chunks:abcde"), std::string::npos) << out;
+}
+
+TEST_F(ServerTest, ExpectContinueGetsAnInterimResponse) {
+  std::string out = sendInPieces(port, {"POST /c HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n"
+                                        "Connection: close\r\n\r\n",
+                                        "ok"});
+  EXPECT_EQ(out.rfind("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200", 0), 0u) << out;
+  EXPECT_NE(out.find("/c:ok"), std::string::npos) << out;
+}
+
+TEST_F(ServerTest, ClientHangingUpMidRequestGetsNoAnswer) {
+  std::string out = exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+  EXPECT_EQ(out, "");
+  out = exchange("GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(out.find("/after:"), std::string::npos) << "the server is still serving: " << out;
+}
+
+}  // namespace
+}  // namespace portico::http

@@ -88,7 +88,7 @@ Status patchMethodThrottle(bj::object& plan, const std::string& op, const std::s
   for (std::string_view f : {"/rateLimit", "/burstLimit"}) {
     if (rest.ends_with(f)) {
       field = std::string(f.substr(1));
-      rest.resize(rest.size() - f.size());
+      rest = rest.substr(0, rest.size() - f.size());
     }
   }
   auto methodSlash = rest.rfind('/');
