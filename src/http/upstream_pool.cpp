@@ -14,11 +14,46 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using asio::ip::tcp;
 
+namespace {
+
+/// Reads one response into `parser`, parsing as bytes arrive (no Beast composed read). Returns the
+/// error (end_of_stream when the peer closed before sending anything) and the bytes read.
+asio::awaitable<std::pair<beast::error_code, std::size_t>> readResponse(
+    beast::tcp_stream& stream, beast::flat_buffer& buf, bhttp::response_parser<bhttp::string_body>& parser) {
+  beast::error_code ec;
+  std::size_t total = 0;
+  for (;;) {
+    auto [rec, n] = co_await stream.async_read_some(buf.prepare(16 * 1024), asio::as_tuple(asio::use_awaitable));
+    if (rec == asio::error::eof) {
+      if (total == 0) co_return std::pair{beast::error_code(bhttp::error::end_of_stream), total};
+      parser.put_eof(ec);  // a body delimited by the connection's end completes here
+      co_return std::pair{ec, total};
+    }
+    if (rec) co_return std::pair{rec, total};
+    buf.commit(n);
+    total += n;
+    while (buf.size() > 0) {
+      std::size_t used = parser.put(buf.data(), ec);
+      buf.consume(used);
+      if (ec == bhttp::error::need_more) {
+        ec = {};
+        break;
+      }
+      if (ec) co_return std::pair{ec, total};
+      if (parser.is_done()) co_return std::pair{ec, total};
+      if (used == 0) break;
+    }
+  }
+}
+
+}  // namespace
+
 struct UpstreamPool::Impl {
   asio::io_context& ioc;
   std::size_t maxIdle;
   std::size_t maxBody;
-  std::unordered_map<std::string, std::deque<beast::tcp_stream>> idle;  // by "host:port"
+  // By "host:port". Held by pointer: moving a Beast stream allocates a new one.
+  std::unordered_map<std::string, std::deque<std::unique_ptr<beast::tcp_stream>>> idle;
 
   asio::awaitable<UpstreamOutcome> exchange(beast::tcp_stream& stream, Request& req, bool& keepAlive,
                                             bool& sentNothing) {
@@ -36,7 +71,7 @@ struct UpstreamPool::Impl {
     parser.body_limit(maxBody);
     parser.header_limit(64 * 1024);
     if (req.method() == bhttp::verb::head) parser.skip(true);
-    auto [rec, rn] = co_await bhttp::async_read(stream, buf, parser, asio::as_tuple(asio::use_awaitable));
+    auto [rec, rn] = co_await readResponse(stream, buf, parser);
     if (rec) {
       if (rec == beast::error::timeout) {
         out.error = UpstreamErrorKind::kTimeout;
@@ -71,15 +106,15 @@ asio::awaitable<UpstreamOutcome> UpstreamPool::send(const UpstreamTarget& target
   req.prepare_payload();
 
   for (int attempt = 0; attempt < 2; ++attempt) {
-    std::optional<beast::tcp_stream> stream;
+    std::unique_ptr<beast::tcp_stream> stream;
     bool reused = false;
     auto& idleList = impl_->idle[key];
     if (!idleList.empty()) {
-      stream.emplace(std::move(idleList.back()));
+      stream = std::move(idleList.back());
       idleList.pop_back();
       reused = true;
     } else {
-      stream.emplace(impl_->ioc);
+      stream = std::make_unique<beast::tcp_stream>(impl_->ioc);
       stream->expires_at(deadline);
       beast::error_code ec;
       auto addr = asio::ip::make_address(target.host, ec);
@@ -113,7 +148,7 @@ asio::awaitable<UpstreamOutcome> UpstreamPool::send(const UpstreamTarget& target
     if (!out.ok && reused && sentNothing && out.error == UpstreamErrorKind::kConnect) continue;  // stale
     if (out.ok && keepAlive && impl_->idle[key].size() < impl_->maxIdle) {
       stream->expires_never();
-      impl_->idle[key].push_back(std::move(*stream));
+      impl_->idle[key].push_back(std::move(stream));
     }
     co_return out;
   }

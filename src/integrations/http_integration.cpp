@@ -3,8 +3,7 @@
 // any other failure → the INTEGRATION_FAILURE gateway response.
 #include <spdlog/spdlog.h>
 
-#include <boost/url/parse.hpp>
-
+#include "http/http_url.h"
 #include "http/upstream_pool.h"
 #include "integrations/integration.h"
 
@@ -18,24 +17,19 @@ class HttpIntegration final : public Integration {
 
   boost::asio::awaitable<gateway::StageResult> invoke(gateway::RequestContext& ctx) override {
     const auto& ir = ctx.integrationRequest;
-    auto url = boost::urls::parse_uri(ir.url);
-    if (!url || url->scheme() != "http" || url->host().empty()) {
+    auto url = http::parseHttpUrl(ir.url);
+    if (!url) {
       spdlog::warn("request {}: invalid endpoint {}", ctx.requestId, ir.url);
       co_return gateway::GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
     }
-    http::UpstreamTarget target;
-    target.host = url->host();
-    if (url->has_port()) target.port = url->port_number();
+    http::UpstreamTarget target{url->host, url->port};
 
     http::Request req;
     req.method_string(ir.method);
-    std::string path(url->encoded_path());
-    if (path.empty()) path = "/";
-    if (url->has_query()) path += "?" + std::string(url->encoded_query());
-    req.target(path);
+    req.target(url->target);
     req.version(11);
     for (auto& [k, v] : ir.headers) req.insert(k, v);
-    req.set(bhttp::field::host, url->encoded_host_and_port());
+    req.set(bhttp::field::host, url->hostHeader);
     req.body() = ir.body;
 
     const auto& integration = *ctx.match.method->integration;
