@@ -2,15 +2,21 @@
 
 #include <boost/beast/core/string.hpp>
 #include <charconv>
+#include <span>
 
 namespace portico::gateway {
 namespace {
 
-constexpr std::string_view kDropped[] = {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
-                                         "te",         "trailer",    "upgrade",          "content-length"};
+// A proxy integration's headers that describe its own connection: not passed on.
+constexpr std::string_view kDropped[] = {"keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
+                                         "upgrade"};
+// Headers the gateway answers for itself: the backend's are passed on as X-Amzn-Remapped-<name>,
+// as API Gateway does.
+constexpr std::string_view kRemapped[] = {"authorization", "connection", "content-length", "date", "server",
+                                          "www-authenticate"};
 
-bool dropped(std::string_view name) {
-  for (auto d : kDropped) {
+bool listed(std::span<const std::string_view> names, std::string_view name) {
+  for (auto d : names) {
     if (boost::beast::iequals(d, name)) return true;
   }
   return false;
@@ -24,7 +30,11 @@ http::Response runMethodResponse(RequestContext& ctx) {
   if (ctx.integrationResult.proxy) {
     res.result(static_cast<unsigned>(ctx.integrationResult.status));
     for (auto& [k, v] : ctx.integrationResult.headers) {
-      if (!dropped(k)) res.insert(k, v);
+      if (listed(kRemapped, k)) {
+        res.insert("X-Amzn-Remapped-" + k, v);
+      } else if (!listed(kDropped, k)) {
+        res.insert(k, v);
+      }
     }
     res.body() = std::move(ctx.integrationResult.body);
   } else {

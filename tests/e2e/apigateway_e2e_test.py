@@ -137,6 +137,16 @@ class ApiGatewayE2E(unittest.TestCase):
         echo = resp.json()
         self.expect(f"{what}: X-Upstream header passed back from the upstream", "yes", resp.header("X-Upstream"),
                     resp.describe())
+        # The backend's own Server, Date and Content-Length come back remapped, as API Gateway does.
+        self.expect_true(f"{what}: X-Amzn-Remapped-Server from the upstream",
+                         (resp.header("X-Amzn-Remapped-Server") or "").startswith("e2e-upstream"), resp.describe())
+        self.expect_true(f"{what}: X-Amzn-Remapped-Date from the upstream", resp.header("X-Amzn-Remapped-Date"),
+                         resp.describe())
+        self.expect_true(f"{what}: no Server header of the upstream's", not (resp.header("Server") or "").startswith(
+            "e2e-upstream"), resp.describe())
+        if method != "HEAD":
+            self.expect(f"{what}: X-Amzn-Remapped-Content-Length", str(len(resp.body)),
+                        resp.header("X-Amzn-Remapped-Content-Length"), resp.describe())
         self.expect(f"{what}: method the upstream saw", method, echo.get("method"))
         self.expect(f"{what}: path the upstream saw", path, echo.get("path"))
         self.expect(f"{what}: query the upstream saw", query, echo.get("query"))
