@@ -6,18 +6,23 @@
 namespace portico::http {
 
 std::optional<HttpUrl> parseHttpUrl(std::string_view url) {
-  constexpr std::string_view kScheme = "http://";
-  if (url.size() < kScheme.size() || !boost::beast::iequals(url.substr(0, kScheme.size()), kScheme)) {
+  constexpr std::string_view kHttp = "http://", kHttps = "https://";
+  HttpUrl out;
+  if (url.size() >= kHttps.size() && boost::beast::iequals(url.substr(0, kHttps.size()), kHttps)) {
+    out.tls = true;
+    out.port = 443;
+    url.remove_prefix(kHttps.size());
+  } else if (url.size() >= kHttp.size() && boost::beast::iequals(url.substr(0, kHttp.size()), kHttp)) {
+    url.remove_prefix(kHttp.size());
+  } else {
     return std::nullopt;
   }
-  url.remove_prefix(kScheme.size());
   if (auto hash = url.find('#'); hash != std::string_view::npos) url = url.substr(0, hash);
   std::size_t end = url.find_first_of("/?");
   std::string_view authority = url.substr(0, end);
   std::string_view rest = end == std::string_view::npos ? std::string_view() : url.substr(end);
   if (authority.empty() || authority.find('@') != std::string_view::npos) return std::nullopt;
 
-  HttpUrl out;
   out.hostHeader = std::string(authority);
   std::string_view host = authority, port;
   if (authority.front() == '[') {

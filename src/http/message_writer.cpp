@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl.hpp>
 
 namespace portico::http {
 namespace asio = boost::asio;
@@ -23,8 +24,8 @@ void appendFields(std::string& out, const bhttp::header<isRequest>& head) {
   out += "\r\n";
 }
 
-template <class Message>
-asio::awaitable<beast::error_code> write(beast::tcp_stream& stream, Message& msg) {
+template <class Stream, class Message>
+asio::awaitable<beast::error_code> write(Stream& stream, Message& msg) {
   if (msg.chunked()) {
     auto [ec, n] = co_await bhttp::async_write(stream, msg, asio::as_tuple(asio::use_awaitable));
     co_return ec;
@@ -66,6 +67,10 @@ asio::awaitable<beast::error_code> writeMessage(beast::tcp_stream& stream, Respo
 }
 
 asio::awaitable<beast::error_code> writeMessage(beast::tcp_stream& stream, Request& req) {
+  return write(stream, req);
+}
+
+asio::awaitable<beast::error_code> writeMessage(beast::ssl_stream<beast::tcp_stream>& stream, Request& req) {
   return write(stream, req);
 }
 

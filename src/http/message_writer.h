@@ -4,6 +4,7 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <string>
 
 #include "http/handler.h"
@@ -17,5 +18,7 @@ std::string serializeHead(const Request& req);
 
 boost::asio::awaitable<boost::beast::error_code> writeMessage(boost::beast::tcp_stream& stream, Response& res);
 boost::asio::awaitable<boost::beast::error_code> writeMessage(boost::beast::tcp_stream& stream, Request& req);
+boost::asio::awaitable<boost::beast::error_code> writeMessage(
+    boost::beast::ssl_stream<boost::beast::tcp_stream>& stream, Request& req);
 
 }  // namespace portico::http

@@ -20,6 +20,7 @@ namespace portico::http {
 struct UpstreamTarget {
   std::string host;
   unsigned short port = 80;
+  bool tls = false;  // https: the peer's certificate is verified against the system's CAs and the host name
 };
 
 enum class UpstreamErrorKind { kTimeout, kConnect, kProtocol, kTooLarge };

@@ -22,7 +22,7 @@ class HttpIntegration final : public Integration {
       spdlog::warn("request {}: invalid endpoint {}", ctx.requestId, ir.url);
       co_return gateway::GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
     }
-    http::UpstreamTarget target{url->host, url->port};
+    http::UpstreamTarget target{url->host, url->port, url->tls};
 
     http::Request req;
     req.method_string(ir.method);

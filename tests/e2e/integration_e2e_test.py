@@ -15,11 +15,13 @@ put time, and customised gateway responses. Steps run in order; the first failur
 import http.client as httpclient
 import json
 import os
+import subprocess
 import sys
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from support.portico import AwsCli, E2EFailure, PorticoServer, http, run_steps  # noqa: E402
+from support.upstream import EchoUpstream  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "integration_fixtures")
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
@@ -45,7 +47,22 @@ def fixture(name):
 class IntegrationE2E:
     def __init__(self, portico, workdir):
         self.workdir = workdir
-        self.server = PorticoServer(portico, workdir, ["--function-idle-seconds", "60"])
+        # A CA of the test's own for HTTPS upstreams: a certificate for localhost and 127.0.0.1, and
+        # one for another name (which must be refused). Portico trusts the first via SSL_CERT_FILE.
+        self.certs = {}
+        for name, san in (("good", "DNS:localhost,IP:127.0.0.1"), ("wrong", "DNS:other.example")):
+            cert, key = os.path.join(workdir, name + ".pem"), os.path.join(workdir, name + ".key")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                            "-days", "2", "-subj", "/CN=" + name, "-addext", "subjectAltName=" + san],
+                           check=True, capture_output=True, timeout=60)
+            self.certs[name] = (cert, key)
+        bundle = os.path.join(workdir, "trusted.pem")
+        with open(bundle, "w") as out:
+            for name in ("good", "wrong"):
+                with open(self.certs[name][0]) as f:
+                    out.write(f.read())
+        self.server = PorticoServer(portico, workdir, ["--function-idle-seconds", "60"],
+                                    env={"SSL_CERT_FILE": bundle})
         self.apigw = AwsCli(self.server)
         self.lam = AwsCli(self.server, service="lambda")
         self.resources = {}
@@ -288,6 +305,36 @@ class IntegrationE2E:
         self.apigw.silent("delete-gateway-response", "--rest-api-id", self.api, "--response-type", "DEFAULT_5XX")
         again = self.apigw.json("get-gateway-response", "--rest-api-id", self.api, "--response-type", "DEFAULT_5XX")
         check(again["defaultResponse"] is True and "statusCode" not in again, again)
+
+
+    def step_https_upstreams(self):
+        good = EchoUpstream(tls=self.certs["good"])
+        wrong = EchoUpstream(tls=self.certs["wrong"])
+        plain = EchoUpstream()
+        try:
+            self.method("tls/name/{proxy+}", "ANY", "HTTP_PROXY", f"https://localhost:{good.port}/{{proxy}}",
+                        http_method="ANY")
+            self.method("tls/ip", "GET", "HTTP_PROXY", f"https://127.0.0.1:{good.port}/by-ip", http_method="GET")
+            self.method("tls/wrong", "GET", "HTTP_PROXY", f"https://localhost:{wrong.port}/x", http_method="GET")
+            self.method("tls/plain", "GET", "HTTP_PROXY", f"https://127.0.0.1:{plain.port}/x", http_method="GET")
+            self.apigw.json("create-deployment", "--rest-api-id", self.api, "--stage-name", "dev")
+            for i in range(3):  # several in a row (a pooled connection after the first)
+                resp = self.call("POST", f"tls/name/a/b?i={i}", body="sealed")
+                check(resp.status == 201, resp.describe())
+                echo = resp.json()
+                check(echo["path"] == "/a/b" and echo["query"] == f"i={i}" and echo["body"] == "sealed", echo)
+                check(echo["headers"]["host"] == f"localhost:{good.port}", echo)
+            resp = self.call("GET", "tls/ip")
+            check(resp.status == 200 and resp.json()["path"] == "/by-ip", resp.describe())
+            # A certificate for another name, and a server that does not speak TLS, are refused.
+            for path in ("tls/wrong", "tls/plain"):
+                resp = self.call("GET", path)
+                check(resp.status >= 500 and resp.json() == {"message": "Internal server error"},
+                      f"{path}: {resp.describe()}")
+            check(not wrong.requests() and not plain.requests(), "nothing was sent to a peer that failed TLS")
+        finally:
+            for s in (good, wrong, plain):
+                s.close()
 
 
 def main():

@@ -27,8 +27,17 @@ TEST(HttpUrlTest, SplitsEndpoints) {
   EXPECT_EQ(u->hostHeader, "[::1]:9000");
 }
 
+TEST(HttpUrlTest, HttpsDefaultsToPort443) {
+  auto u = parseHttpUrl("https://api.example.com/v1");
+  ASSERT_TRUE(u);
+  EXPECT_TRUE(u->tls);
+  EXPECT_EQ(u->port, 443);
+  EXPECT_EQ(u->target, "/v1");
+  EXPECT_FALSE(parseHttpUrl("http://h/")->tls);
+}
+
 TEST(HttpUrlTest, RefusesWhatItCannotSend) {
-  for (const char* bad : {"https://h/", "ftp://h/", "http://", "http:///x", "http://user@h/", "http://h:0/",
+  for (const char* bad : {"httpx://h/", "ftp://h/", "http://", "https://", "http:///x", "http://user@h/", "http://h:0/",
                           "http://h:70000/", "http://h:8a/", "http://[::1/", "http://:80/", "h/x"}) {
     EXPECT_FALSE(parseHttpUrl(bad)) << bad;
   }

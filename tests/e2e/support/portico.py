@@ -59,9 +59,10 @@ def _clean_env(extra=None):
 class PorticoServer:
     """`portico serve` on free loopback ports, with a data dir that survives restarts."""
 
-    def __init__(self, binary, workdir, extra_args=()):
+    def __init__(self, binary, workdir, extra_args=(), env=None):
         self.binary = os.path.abspath(binary)
         self.extra_args = list(extra_args)
+        self.env = dict(env or {})  # added to the cleaned environment (e.g. SSL_CERT_FILE)
         self.workdir = workdir
         self.data_dir = os.path.join(workdir, "data")
         self.ready_file = os.path.join(workdir, "ready.json")
@@ -93,7 +94,7 @@ class PorticoServer:
             log.write(f"\n===== e2e: start #{self.starts}: {shlex.join(cmd)}\n".encode())
             log.flush()
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                         env=_clean_env())
+                                         env=_clean_env(self.env))
         deadline = time.monotonic() + READY_TIMEOUT
         info, last_error = None, "no ready file yet"
         while time.monotonic() < deadline:

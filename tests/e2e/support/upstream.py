@@ -91,12 +91,19 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 class EchoUpstream:
     """The echo server on a free loopback port, served from a daemon thread."""
 
-    def __init__(self, host="127.0.0.1", port=0, slow_seconds=3.0):
+    def __init__(self, host="127.0.0.1", port=0, slow_seconds=3.0, tls=None):
+        """tls: (certificate file, key file) to serve HTTPS instead of HTTP."""
         self.slow_seconds = slow_seconds
         self._seen = []
         self._cond = threading.Condition()
         self._server = _Server((host, port), _EchoHandler)
         self._server.owner = self
+        self.scheme = "https" if tls else "http"
+        if tls:
+            import ssl
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self._server.socket = ctx.wrap_socket(self._server.socket, server_side=True)
         self.host, self.port = self._server.server_address[:2]
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
                                         name="e2e-upstream", daemon=True)
@@ -104,7 +111,7 @@ class EchoUpstream:
 
     @property
     def base_url(self):
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def _record(self, rec):
         with self._cond:
