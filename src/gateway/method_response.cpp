@@ -27,9 +27,11 @@ bool listed(std::span<const std::string_view> names, std::string_view name) {
 http::Response runMethodResponse(RequestContext& ctx) {
   http::Response res;
   res.version(11);
+  std::string_view headLength;  // for HEAD: the length the backend announced for a GET
   if (ctx.integrationResult.proxy) {
     res.result(static_cast<unsigned>(ctx.integrationResult.status));
     for (auto& [k, v] : ctx.integrationResult.headers) {
+      if (boost::beast::iequals(k, "content-length")) headLength = v;
       if (listed(kRemapped, k)) {
         res.insert("X-Amzn-Remapped-" + k, v);
       } else if (!listed(kDropped, k)) {
@@ -50,6 +52,9 @@ http::Response runMethodResponse(RequestContext& ctx) {
   res.set("x-amzn-RequestId", ctx.requestId);
   res.set("x-amz-apigw-id", ctx.apigwId);
   res.prepare_payload();
+  if (ctx.request.method() == boost::beast::http::verb::head && !headLength.empty() && res.body().empty()) {
+    res.set(boost::beast::http::field::content_length, headLength);
+  }
   return res;
 }
 

@@ -167,10 +167,9 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, const ListenerSp
     bool keepAlive = req.keep_alive() && !worker.draining;
     res.version(req.version());
     res.keep_alive(keepAlive);
-    if (req.method() == bhttp::verb::head) {
-      auto len = res.body().size();
+    if (req.method() == bhttp::verb::head) {  // the headers a GET would get; no body
+      if (res.find(bhttp::field::content_length) == res.end()) res.content_length(res.body().size());
       res.body().clear();
-      res.content_length(len);
     } else if (!res.has_content_length() && !res.chunked()) {
       res.prepare_payload();
     }

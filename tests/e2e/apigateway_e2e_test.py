@@ -406,6 +406,25 @@ class ApiGatewayE2E(unittest.TestCase):
         self.expect_echo("HTTP_PROXY DELETE /dev/a/b (path form) via ANY",
                          self.invoke("DELETE", "dev", "a/b", form="path"), 200, "DELETE", "/backend/a/b")
 
+        # HEAD: its own method (ANY covers it); headers as for GET, no body.
+        resp = self.invoke("HEAD", "dev", "x/y")
+        self.expect("HEAD /dev/x/y via ANY: status", 200, resp.status, resp.describe())
+        self.expect("HEAD /dev/x/y: no body", b"", resp.body, resp.describe())
+        self.expect("HEAD /dev/x/y: X-Upstream", "yes", resp.header("X-Upstream"), resp.describe())
+        self.expect("HEAD /dev/x/y: the Content-Length the upstream announced",
+                    resp.header("X-Amzn-Remapped-Content-Length"), resp.header("Content-Length"), resp.describe())
+        self.expect_true("HEAD /dev/x/y: the upstream saw a HEAD",
+                         self.upstream.wait_for(lambda r: r["method"] == "HEAD" and r["path"] == "/backend/x/y", 5),
+                         repr(self.upstream.requests()[-3:]))
+        resp = self.invoke("HEAD", "dev", "pets")
+        self.expect("HEAD /dev/pets (GET only): status", 403, resp.status, resp.describe())
+        self.expect("HEAD /dev/pets: no body", b"", resp.body, resp.describe())
+        self.expect("HEAD /dev/pets: x-amzn-ErrorType", "MissingAuthenticationTokenException",
+                    (resp.header("x-amzn-ErrorType") or "").split(":")[0], resp.describe())
+        self.expect("HEAD /dev/pets: Content-Length of the body a GET would get",
+                    str(len('{"message":"Missing Authentication Token"}')), resp.header("Content-Length"),
+                    resp.describe())
+
         resp = self.invoke("GET", "dev", "slow")
         self.expect_response("GET /dev/slow (1000 ms integration timeout, upstream sleeps 3 s)", resp, 504,
                              {"message": "Endpoint request timed out"})

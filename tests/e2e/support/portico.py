@@ -303,7 +303,9 @@ def http(method, url, host=None, headers=None, body=None, timeout=CURL_TIMEOUT):
     """One request with curl. Returns an HttpResponse; fails only if curl itself fails."""
     with tempfile.TemporaryDirectory(prefix="e2e-curl-") as tmp:
         hdr_file, body_file = os.path.join(tmp, "h"), os.path.join(tmp, "b")
-        cmd = [CURL, "-sS", "--noproxy", "*", "--max-time", str(timeout), "-X", method,
+        # HEAD needs --head: with -X HEAD curl would wait for the body Content-Length announces.
+        verb = ["--head"] if method == "HEAD" else ["-X", method]
+        cmd = [CURL, "-sS", "--noproxy", "*", "--max-time", str(timeout), *verb,
                "-D", hdr_file, "-o", body_file, "-H", "Expect:"]
         if host:
             cmd += ["-H", f"Host: {host}"]
@@ -329,6 +331,8 @@ def http(method, url, host=None, headers=None, body=None, timeout=CURL_TIMEOUT):
                 resp_body = f.read()
         except FileNotFoundError:  # no body at all
             resp_body = b""
+        if method == "HEAD":
+            resp_body = b""  # --head writes the headers where the body would go; a HEAD answer has none
     # With interim 1xx responses there are several header blocks; the last one is the answer.
     blocks = [b for b in raw_headers.replace("\r\n", "\n").split("\n\n") if b.strip()]
     if not blocks:
