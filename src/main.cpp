@@ -53,6 +53,7 @@ struct ServeOptions {
   std::string region = "us-east-1";
   std::string logLevel = "info";
   int functionConcurrency = 1000;
+  int unreservedMinimum = 100;  // what reservations must leave to the other functions (Lambda: 100)
   int functionIdleSeconds = 300;
   double asyncRetrySeconds = 60;
   bool noSandbox = false;
@@ -139,7 +140,8 @@ int serve(const ServeOptions& opt) {
   auto functionsWork = boost::asio::make_work_guard(functionsLoop);
   functions::RuntimeOptions runtimeOptions;
   runtimeOptions.runtimeDir = std::filesystem::absolute(dataDir / "runtimes");
-  runtimeOptions.accountConcurrency = opt.functionConcurrency;
+  functions::AccountConcurrency accountConcurrency(opt.functionConcurrency, opt.unreservedMinimum);
+  runtimeOptions.account = &accountConcurrency;
   runtimeOptions.idleTimeout = std::chrono::seconds(opt.functionIdleSeconds);
   runtimeOptions.firstRetryDelay = std::chrono::milliseconds(static_cast<long>(opt.asyncRetrySeconds * 1000));
   runtimeOptions.secondRetryDelay = 2 * runtimeOptions.firstRetryDelay;
@@ -156,10 +158,11 @@ int serve(const ServeOptions& opt) {
   IdGenerator keyIds;
   control::lambda::LambdaContext lambdaCtx{*store, clock, catalog, codeStore, functionRuntime, functionLogs};
   lambdaCtx.codeUrlKey = keyIds.alnum(32);
-  lambdaCtx.accountConcurrency = opt.functionConcurrency;
+  lambdaCtx.account = &accountConcurrency;
   if (!sandbox->isolated())
     lambdaCtx.sandboxWarning = "Portico runs this function WITHOUT a sandbox: " + sandbox->describe();
   control::lambda::registerLambdaRoutes(routes, lambdaCtx);
+  control::lambda::publishReservedConcurrency(lambdaCtx);
   control::logs::registerLogsRoutes(routes, functionLogs, *store);
 
   unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -348,6 +351,11 @@ int main(int argc, char** argv) {
       ->add_option("--function-concurrency", opt.functionConcurrency,
                    "Account-wide limit of concurrent function executions")
       ->envname("PORTICO_FUNCTION_CONCURRENCY")
+      ->capture_default_str();
+  serveCmd
+      ->add_option("--function-unreserved-minimum", opt.unreservedMinimum,
+                   "Concurrency that reserved concurrency must leave to the other functions (Lambda: 100)")
+      ->envname("PORTICO_FUNCTION_UNRESERVED_MINIMUM")
       ->capture_default_str();
   serveCmd
       ->add_option("--function-idle-seconds", opt.functionIdleSeconds,

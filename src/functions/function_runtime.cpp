@@ -56,7 +56,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
   std::mt19937_64 rng{std::random_device{}()};
   std::map<std::string, std::vector<Env>> pools;  // poolKey → environments
   std::map<std::string, int> inUse;               // function name → busy or starting environments
-  int inUseTotal = 0;
+  int inUseUnreserved = 0;                        // of functions without reserved concurrency
   asio::steady_timer reaper{loop};
   bool stopped = false;
 
@@ -120,20 +120,25 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
                                                 bool tail) {
     auto self = shared_from_this();
     dropStale(spec);
-    if (spec.reservedConcurrency && inUse[spec.name] >= *spec.reservedConcurrency) {
+    // A reservation is the function's own (guaranteed) limit; the others share the unreserved pool.
+    const bool reserved = spec.reservedConcurrency.has_value();
+    if (reserved && inUse[spec.name] >= *spec.reservedConcurrency) {
       co_return throttled("ReservedFunctionConcurrentInvocationLimitExceeded");
     }
-    if (inUseTotal >= options.accountConcurrency) co_return throttled("ConcurrentInvocationLimitExceeded");
+    if (!reserved && options.account && inUseUnreserved >= options.account->unreserved()) {
+      co_return throttled("ConcurrentInvocationLimitExceeded");
+    }
     ++inUse[spec.name];
-    ++inUseTotal;
+    if (!reserved) ++inUseUnreserved;
     struct Release {
       Impl& impl;
       std::string name;
+      bool unreserved;
       ~Release() {
         --impl.inUse[name];
-        --impl.inUseTotal;
+        if (unreserved) --impl.inUseUnreserved;
       }
-    } release{*this, spec.name};
+    } release{*this, spec.name, !reserved};
 
     auto invocation = std::make_shared<Invocation>();
     invocation->requestId = ids.uuid();

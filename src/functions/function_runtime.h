@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "functions/account_concurrency.h"
 #include "functions/invoker.h"
 
 namespace portico::functions {
@@ -24,7 +25,7 @@ class FunctionLogs;
 
 struct RuntimeOptions {
   std::filesystem::path runtimeDir;  // Portico's runtime scripts (see builtin_runtimes.h)
-  int accountConcurrency = 1000;     // AWS's default account limit
+  const AccountConcurrency* account = nullptr;  // borrowed; null: no account limit
   std::chrono::seconds idleTimeout{300};
   /// Delays before the retries of a failed Event invocation (AWS: 1 minute, then 2).
   std::chrono::milliseconds firstRetryDelay{60000};

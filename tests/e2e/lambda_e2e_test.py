@@ -77,7 +77,11 @@ class RecorderHandler(http.server.BaseHTTPRequestHandler):
 class LambdaE2E:
     def __init__(self, portico, workdir):
         self.workdir = workdir
-        self.server = PorticoServer(portico, workdir, ["--async-retry-seconds", "1", "--function-idle-seconds", "60"])
+        # A small account (6 concurrent executions, reservations may leave as little as 1) so the
+        # unreserved pool can be filled by a test.
+        self.server = PorticoServer(portico, workdir, ["--async-retry-seconds", "1", "--function-idle-seconds", "60",
+                                                       "--function-concurrency", "6",
+                                                       "--function-unreserved-minimum", "1"])
         self.aws = AwsCli(self.server, service="lambda")
 
     # -- helpers
@@ -267,6 +271,39 @@ class LambdaE2E:
         check(throttled[0][1]["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded", throttled[0][1])
         got = self.aws.json("get-function-concurrency", "--function-name", "sleepy")
         check(got == {"ReservedConcurrentExecutions": 2}, got)
+
+        # The account: 6, of which sleepy reserved 2; the other functions share the 4 left.
+        settings = self.aws.json("get-account-settings")
+        check(settings["AccountLimit"]["ConcurrentExecutions"] == 6 and
+              settings["AccountLimit"]["UnreservedConcurrentExecutions"] == 4, settings)
+        check(settings["AccountUsage"]["FunctionCount"] >= 5 and settings["AccountUsage"]["TotalCodeSize"] > 0,
+              settings)
+        err = self.aws.error("InvalidParameterValueException", "put-function-concurrency", "--function-name", "py",
+                             "--reserved-concurrent-executions", "4")
+        check("below its minimum value of [1]" in err, err)
+        self.aws.json("create-function", "--function-name", "sleepy2", "--runtime", "python3.12", "--handler",
+                      "app.sleepy", "--role", ROLE, "--zip-file", "fileb://" + self.py_zip, "--timeout", "10")
+
+        def call(name):
+            try:
+                r = client.invoke(FunctionName=name, Payload=json.dumps({"seconds": 1.5}))
+                return (name, "ok", r["Payload"].read())
+            except client.exceptions.TooManyRequestsException as e:
+                return (name, "429", e.response)
+
+        # Six unreserved calls fill the pool of 4; sleepy's 2 reserved still run beside them.
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(call, ["sleepy2"] * 6 + ["sleepy"] * 2))
+        unreserved = [r for r in results if r[0] == "sleepy2"]
+        check(sum(1 for r in unreserved if r[1] == "ok") <= 4 and
+              sum(1 for r in unreserved if r[1] == "429") >= 2, [r[:2] for r in results])
+        check(all(r[2]["Reason"] == "ConcurrentInvocationLimitExceeded" for r in unreserved if r[1] == "429"),
+              [r[2] for r in unreserved if r[1] == "429"])
+        check([r[1] for r in results if r[0] == "sleepy"] == ["ok", "ok"],
+              f"a reservation is guaranteed: {[r[:2] for r in results]}")
+        self.aws.silent("delete-function-concurrency", "--function-name", "sleepy")
+        settings = self.aws.json("get-account-settings")
+        check(settings["AccountLimit"]["UnreservedConcurrentExecutions"] == 6, settings)
 
     def step_dryrun_payloads_and_zip_slip(self):
         meta = self.aws.json("invoke", "--function-name", "py", "--invocation-type", "DryRun",

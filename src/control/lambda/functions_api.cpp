@@ -195,7 +195,41 @@ Result<AdminReply> deleteFunction(LambdaContext& ctx, const AdminCall& call) {
     ctx.store.remove(functions::kFunctionKind, "", ref->name);
   });
   ctx.logs.forget(ref->name);
+  publishReservedConcurrency(ctx);
   return noContent();
+}
+
+/// Every function's reserved concurrency, summed (but `except`'s).
+std::int64_t reservedTotal(LambdaContext& ctx, std::string_view except = {}) {
+  std::int64_t total = 0;
+  for (auto& d : ctx.store.list(functions::kFunctionKind, "")) {
+    if (d.id == except) continue;
+    if (auto doc = json::parseObject(d.body)) {
+      if (auto* r = doc->if_contains("reserved"); r && r->is_int64()) total += r->get_int64();
+    }
+  }
+  return total;
+}
+
+/// GetAccountSettings: the account's limits and usage.
+Result<AdminReply> accountSettings(LambdaContext& ctx) {
+  std::lock_guard lock(ctx.mu);
+  std::int64_t functions = 0, codeBytes = 0;
+  for (auto& d : ctx.store.list(functions::kFunctionKind, "")) {
+    ++functions;
+    if (auto doc = json::parseObject(d.body)) {
+      if (auto* config = json::obj(*doc, "config"); config) {
+        if (auto* size = config->if_contains("CodeSize"); size && size->is_int64()) codeBytes += size->get_int64();
+      }
+    }
+  }
+  bj::object limit{{"TotalCodeSize", std::int64_t{80530636800}},
+                   {"CodeSizeUnzipped", 262144000},
+                   {"CodeSizeZipped", 52428800},
+                   {"ConcurrentExecutions", ctx.account->limit()},
+                   {"UnreservedConcurrentExecutions", ctx.account->unreserved()}};
+  bj::object usage{{"TotalCodeSize", codeBytes}, {"FunctionCount", functions}};
+  return jsonReply(200, bj::object{{"AccountLimit", std::move(limit)}, {"AccountUsage", std::move(usage)}});
 }
 
 Result<AdminReply> putConcurrency(LambdaContext& ctx, const AdminCall& call) {
@@ -212,21 +246,17 @@ Result<AdminReply> putConcurrency(LambdaContext& ctx, const AdminCall& call) {
   std::lock_guard lock(ctx.mu);
   auto doc = loadFunction(ctx, *ref);
   if (!doc) return doc.takeError();
-  // Lambda keeps 100 executions unreserved for everything else.
-  std::int64_t reservedElsewhere = 0;
-  for (auto& d : ctx.store.list(functions::kFunctionKind, "")) {
-    if (d.id == ref->name) continue;
-    if (auto other = json::parseObject(d.body)) {
-      if (auto* r = other->if_contains("reserved"); r && r->is_int64()) reservedElsewhere += r->get_int64();
-    }
-  }
-  if (n->get_int64() + reservedElsewhere > ctx.accountConcurrency - 100) {
+  // Lambda keeps some executions (100) unreserved for everything else.
+  std::int64_t reservedElsewhere = reservedTotal(ctx, ref->name);
+  if (n->get_int64() + reservedElsewhere > ctx.account->limit() - ctx.account->unreservedMinimum()) {
     return invalidParameter(
         "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution "
-        "below its minimum value of [100].");
+        "below its minimum value of [" +
+        std::to_string(ctx.account->unreservedMinimum()) + "].");
   }
   (*doc)["reserved"] = n->get_int64();
   saveFunction(ctx, ref->name, *doc);
+  publishReservedConcurrency(ctx);
   return jsonReply(200, bj::object{{"ReservedConcurrentExecutions", n->get_int64()}});
 }
 
@@ -262,8 +292,14 @@ void registerFunctionRoutes(RouteTable& routes, LambdaContext& ctx) {
     if (!doc) return doc.takeError();
     doc->erase("reserved");
     saveFunction(ctx, ref->name, *doc);
+    publishReservedConcurrency(ctx);
     return noContent();
   });
+  routes.add(verb::get, "2016-08-19/account-settings", [&ctx](const AdminCall&) { return accountSettings(ctx); });
+}
+
+void publishReservedConcurrency(LambdaContext& ctx) {
+  ctx.account->setReserved(static_cast<int>(reservedTotal(ctx)));
 }
 
 }  // namespace portico::control::lambda

@@ -13,6 +13,7 @@
 #include "common/result.h"
 #include "control/admin_handler.h"
 #include "control/route_table.h"
+#include "functions/account_concurrency.h"
 #include "functions/code_store.h"
 #include "functions/function_catalog.h"
 #include "functions/function_logs.h"
@@ -30,7 +31,7 @@ struct LambdaContext {
   std::string sandboxWarning;  // non-empty when functions run unsandboxed (shown as StateReason)
   std::string codeUrlBase;     // "http://host:port" of the management listener, set once bound
   std::string codeUrlKey;      // HMAC key for pre-signed code download URLs
-  int accountConcurrency = 1000;
+  functions::AccountConcurrency* account = nullptr;  // the account's limit and reservations (borrowed)
   IdGenerator ids;
   std::mutex mu;
 
@@ -72,6 +73,8 @@ struct FunctionUpdate {
 Result<FunctionUpdate> beginFunctionUpdate(LambdaContext& ctx, const AdminCall& call);
 
 void registerFunctionRoutes(RouteTable& routes, LambdaContext& ctx);
+/// Sums every function's reserved concurrency into ctx.account (at start, and after each change).
+void publishReservedConcurrency(LambdaContext& ctx);
 void registerVersionRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerAliasRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerPolicyRoutes(RouteTable& routes, LambdaContext& ctx);
