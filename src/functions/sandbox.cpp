@@ -85,7 +85,16 @@ enum class CgroupKind { kNone, kV1, kV2 };
 class HostSandbox final : public Sandbox {
  public:
   explicit HostSandbox(const SandboxOptions& o) : options_(o) {
-    bwrap_ = o.allowBubblewrap && probeBubblewrap();
+    bwrap_ = o.allowBubblewrap && probeBubblewrap({});
+    // As Lambda's sbx_user1051 (uid 993, gid 990) in a user namespace, with no capabilities, when
+    // the kernel allows it; else (as root) at least without capabilities.
+    if (bwrap_) {
+      if (probeBubblewrap(kUserNamespace)) {
+        identity_ = kUserNamespace;
+      } else if (::geteuid() == 0 && probeBubblewrap(kNoCapabilities)) {
+        identity_ = kNoCapabilities;
+      }
+    }
     probeCgroups();
   }
   ~HostSandbox() override {
@@ -98,8 +107,10 @@ class HostSandbox final : public Sandbox {
     std::vector<std::string> env = spec.environment;
     const fs::path* chdirTo = nullptr;
     if (bwrap_) {
-      argv = {options_.bwrapPath,     "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-              "--unshare-cgroup-try", "--ro-bind",         "/usr",          "/usr"};
+      argv = {options_.bwrapPath, "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+              "--unshare-cgroup-try"};
+      argv.insert(argv.end(), identity_.begin(), identity_.end());
+      argv.insert(argv.end(), {"--ro-bind", "/usr", "/usr"});
       for (const char* d : {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
         if (fs::is_symlink(d)) {
           argv.insert(argv.end(), {"--symlink", fs::read_symlink(d).string(), d});
@@ -174,7 +185,11 @@ class HostSandbox final : public Sandbox {
   }
 
   std::string describe() const override {
-    std::string s = bwrap_ ? "bubblewrap sandbox (private /tmp, read-only /var/task, own PID namespace)"
+    std::string s = bwrap_ ? "bubblewrap sandbox (private /tmp, read-only /var/task, own PID namespace" +
+                                 std::string(identity_ == kUserNamespace    ? ", uid 993 in a user namespace, no capabilities"
+                                             : identity_ == kNoCapabilities ? ", no capabilities"
+                                                                            : "") +
+                                 ")"
                            : "NO SANDBOX: bubblewrap is unavailable, functions run as plain processes";
     switch (cgroupKind_) {
       case CgroupKind::kV1:
@@ -190,11 +205,14 @@ class HostSandbox final : public Sandbox {
   bool isolated() const override { return bwrap_; }
 
  private:
-  bool probeBubblewrap() const {
+  /// Whether bwrap runs /bin/true with these extra arguments.
+  bool probeBubblewrap(const std::vector<std::string>& extra) const {
     if (access(options_.bwrapPath.c_str(), X_OK) != 0) return false;
-    auto p = spawnWithPipes({options_.bwrapPath, "--ro-bind", "/", "/", "--unshare-pid", "--die-with-parent", "--proc",
-                             "/proc", "/bin/true"},
-                            {}, nullptr);
+    std::vector<std::string> argv = {options_.bwrapPath, "--ro-bind", "/", "/", "--unshare-pid", "--die-with-parent",
+                                     "--proc", "/proc"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back("/bin/true");
+    auto p = spawnWithPipes(argv, {}, nullptr);
     if (!p) return false;
     ::close(p->stdoutFd);
     ::close(p->stderrFd);
@@ -235,6 +253,10 @@ class HostSandbox final : public Sandbox {
 
   SandboxOptions options_;
   bool bwrap_ = false;
+  inline static const std::vector<std::string> kUserNamespace = {"--unshare-user", "--uid", "993", "--gid", "990",
+                                                                 "--cap-drop", "ALL"};
+  inline static const std::vector<std::string> kNoCapabilities = {"--cap-drop", "ALL"};
+  std::vector<std::string> identity_;  // one of the above, or none
   CgroupKind cgroupKind_ = CgroupKind::kNone;
   fs::path cgroupParent_;
 };

@@ -331,6 +331,10 @@ class LambdaE2E:
                       "app.snoop", "--role", ROLE, "--zip-file", "fileb://" + self.py_zip)
         out = json.loads(self.invoke("snoop", {"path": os.path.abspath(self.server.data_dir)})[1])
         check(out["visible"] is False, f"a function must not see Portico's data dir: {out}")
+        # Lambda's sandbox user (uid 993), without capabilities, when the host allows user namespaces
+        # (these machines do; Portico runs the tests as root).
+        check(out["uid"] == 993 and out["gid"] == 990 and int(out["capEff"], 16) == 0,
+              f"functions run as uid 993 with no capabilities: {out}")
 
     def step_event_survives_restart(self):
         recorder = Recorder()

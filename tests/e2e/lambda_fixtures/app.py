@@ -34,10 +34,16 @@ def crash(event, context):
 def snoop(event, context):
     """Tries to read Portico's data dir; the sandbox must not show it."""
     path = event["path"]
+    caps = ""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("CapEff:"):
+                caps = line.split()[1]
+    identity = {"uid": os.getuid(), "gid": os.getgid(), "capEff": caps}
     try:
-        return {"visible": True, "entries": os.listdir(path)}
+        return dict(identity, visible=True, entries=os.listdir(path))
     except OSError as e:
-        return {"visible": False, "error": type(e).__name__}
+        return dict(identity, visible=False, error=type(e).__name__)
 
 
 def report(event, context):
