@@ -52,25 +52,36 @@ std::optional<UserPool> UserPoolKeys::pool(const std::string& poolId, std::chron
     spdlog::warn("user pool {}: no {}", poolId, (dir_ / (poolId + ".json")).string());
     return std::nullopt;
   }
+  std::string url;
+  {
+    std::lock_guard lock(mu_);
+    Entry& entry = pools_[poolId];
+    if (entry.mtime != mtime) {
+      entry.mtime = mtime;
+      if (!reload(poolId, entry)) {
+        entry.mtime = {};  // try again on the next request
+        return std::nullopt;
+      }
+    }
+    if (entry.url.empty() || now < entry.nextFetch) {
+      if (!entry.keys) return std::nullopt;
+      return UserPool{entry.keys, entry.clientIds};
+    }
+    url = entry.url;
+    entry.nextFetch = now + options_.retry;  // other requests meanwhile keep the keys they have
+  }
+  // The fetch runs without the lock, so requests for other pools (and this one) are not held up.
+  auto body = fetch_(url);
+  auto keys = body ? JwkSet::parse(*body) : Result<JwkSet>(body.error());
   std::lock_guard lock(mu_);
   Entry& entry = pools_[poolId];
-  if (entry.mtime != mtime) {
-    entry.mtime = mtime;
-    if (!reload(poolId, entry)) {
-      entry.mtime = {};  // try again on the next request
-      return std::nullopt;
-    }
-  }
-  if (!entry.url.empty() && now >= entry.nextFetch) {
-    auto body = fetch_(entry.url);
-    auto keys = body ? JwkSet::parse(*body) : Result<JwkSet>(body.error());
+  if (entry.url == url) {
     if (keys) {
       entry.keys = std::make_shared<const JwkSet>(std::move(keys).value());
       entry.nextFetch = now + options_.refresh;
     } else {
-      spdlog::warn("user pool {}: fetching its JWKS from {} failed: {}{}", poolId, entry.url, keys.error().message,
+      spdlog::warn("user pool {}: fetching its JWKS from {} failed: {}{}", poolId, url, keys.error().message,
                    entry.keys ? " (keeping the last keys)" : "");
-      entry.nextFetch = now + options_.retry;
     }
   }
   if (!entry.keys) return std::nullopt;

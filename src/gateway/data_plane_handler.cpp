@@ -51,7 +51,35 @@ DataPlaneHandler::DataPlaneHandler(const StageRegistry& registry, const Pipeline
   for (unsigned i = 0; i < threads; ++i) ids_.push_back(std::make_unique<IdGenerator>());
 }
 
+namespace {
+
+/// Browsers send cookies to every port of a host: the console's session cookie must never reach an
+/// integration, an authorizer or a template.
+void dropConsoleCookie(http::Request& req) {
+  auto it = req.find(boost::beast::http::field::cookie);
+  if (it == req.end() || it->value().find("portico_console=") == std::string_view::npos) return;
+  std::string kept;
+  std::string_view rest = it->value();
+  while (!rest.empty()) {
+    auto semi = rest.find(';');
+    std::string_view pair = rest.substr(0, semi);
+    rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.empty() || pair.starts_with("portico_console=")) continue;
+    if (!kept.empty()) kept += "; ";
+    kept += pair;
+  }
+  if (kept.empty()) {
+    req.erase(boost::beast::http::field::cookie);
+  } else {
+    req.set(boost::beast::http::field::cookie, kept);
+  }
+}
+
+}  // namespace
+
 boost::asio::awaitable<http::Response> DataPlaneHandler::handle(http::Request& req, const http::ConnectionInfo& conn) {
+  dropConsoleCookie(req);
   IdGenerator& ids = *ids_[conn.workerIndex % ids_.size()];
   std::string requestId = ids.uuid();
   std::string apigwId = ids.alnum(16);

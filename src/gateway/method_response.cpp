@@ -52,7 +52,8 @@ http::Response runMethodResponse(RequestContext& ctx) {
   res.set("x-amzn-RequestId", ctx.requestId);
   res.set("x-amz-apigw-id", ctx.apigwId);
   res.prepare_payload();
-  if (ctx.request.method() == boost::beast::http::verb::head && !headLength.empty() && res.body().empty()) {
+  if (ctx.request.method() == boost::beast::http::verb::head && !headLength.empty() && res.body().empty() &&
+      headLength.find_first_not_of("0123456789") == std::string_view::npos) {
     res.set(boost::beast::http::field::content_length, headLength);
   }
   return res;

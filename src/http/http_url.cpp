@@ -18,6 +18,9 @@ std::optional<HttpUrl> parseHttpUrl(std::string_view url) {
     return std::nullopt;
   }
   if (auto hash = url.find('#'); hash != std::string_view::npos) url = url.substr(0, hash);
+  for (unsigned char c : url) {
+    if (c <= 0x20 || c == 0x7f) return std::nullopt;  // nothing that could break the request line
+  }
   std::size_t end = url.find_first_of("/?");
   std::string_view authority = url.substr(0, end);
   std::string_view rest = end == std::string_view::npos ? std::string_view() : url.substr(end);

@@ -13,9 +13,16 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 namespace {
 
+/// Whether a field can go on the wire: no CR, LF or NUL (a value mapped from a decoded query
+/// string could otherwise smuggle headers or a whole request). Such fields are left out.
+bool writable(std::string_view s) {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
 template <bool isRequest>
 void appendFields(std::string& out, const bhttp::header<isRequest>& head) {
   for (const auto& f : head) {
+    if (!writable(f.name_string()) || !writable(f.value())) continue;
     out += f.name_string();
     out += ": ";
     out += f.value();

@@ -11,7 +11,8 @@
 
 namespace portico::http {
 
-/// "HTTP/1.1 200 OK\r\n", each field, then the blank line.
+/// "HTTP/1.1 200 OK\r\n", each field, then the blank line. Fields whose name or value holds CR, LF
+/// or NUL are left out (they would split the message).
 std::string serializeHead(const Response& res);
 /// "GET /target HTTP/1.1\r\n", each field, then the blank line.
 std::string serializeHead(const Request& req);

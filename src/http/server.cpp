@@ -97,7 +97,8 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, const ListenerSp
     // it. A request that arrived whole costs no further I/O operation.
     beast::error_code ec;
     std::optional<Response> early;
-    bool headerChecked = false, timerArmed = false;
+    bool headerChecked = false;
+    std::optional<std::chrono::steady_clock::time_point> deadline;  // the request timeout, once reading
     for (;;) {
       std::size_t used = buf.size() ? parser.put(buf.data(), ec) : 0;
       buf.consume(used);
@@ -110,22 +111,22 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, const ListenerSp
           early = errorResponse(431, "RequestHeaderFieldsTooLarge", "Request Header Fields Too Large");
           break;
         }
-        if (!parser.is_done() && beast::iequals(hdr[bhttp::field::expect], "100-continue")) {
+        if (!parser.is_done() && hdr.version() >= 11 && beast::iequals(hdr[bhttp::field::expect], "100-continue")) {
           bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, hdr.version()};
           stream.expires_after(limits.writeTimeout);
-          timerArmed = false;
           auto [cec, cn] = co_await bhttp::async_write(stream, cont, asio::as_tuple(asio::use_awaitable));
           if (cec) {
             ec = cec;
             break;
           }
+          if (deadline) stream.expires_at(*deadline);  // the body gets what is left of the request's time
         }
       }
       if (parser.is_done()) break;
       if (used > 0 && buf.size() > 0) continue;  // more buffered input to parse
-      if (!timerArmed) {
-        stream.expires_after(limits.requestTimeout);
-        timerArmed = true;
+      if (!deadline) {
+        deadline = std::chrono::steady_clock::now() + limits.requestTimeout;
+        stream.expires_at(*deadline);
       }
       auto [rec, n] = co_await stream.async_read_some(buf.prepare(kReadChunk), asio::as_tuple(asio::use_awaitable));
       if (rec == asio::error::eof) {
@@ -167,7 +168,12 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, const ListenerSp
     bool keepAlive = req.keep_alive() && !worker.draining;
     res.version(req.version());
     res.keep_alive(keepAlive);
-    if (req.method() == bhttp::verb::head) {  // the headers a GET would get; no body
+    const unsigned status = res.result_int();
+    const bool bodiless = status < 200 || status == 204 || status == 304;  // no Content-Length at all
+    if (bodiless) {
+      res.erase(bhttp::field::content_length);
+      res.body().clear();
+    } else if (req.method() == bhttp::verb::head) {  // the headers a GET would get; no body
       if (res.find(bhttp::field::content_length) == res.end()) res.content_length(res.body().size());
       res.body().clear();
     } else if (!res.has_content_length() && !res.chunked()) {

@@ -83,7 +83,7 @@ asio::awaitable<UpstreamOutcome> exchange(Stream& stream, Request& req, std::siz
       out.error = UpstreamErrorKind::kTimeout;
     } else if (rec == bhttp::error::body_limit) {
       out.error = UpstreamErrorKind::kTooLarge;
-    } else if (rec == bhttp::error::end_of_stream && rn == 0) {
+    } else if ((rec == bhttp::error::end_of_stream || rec == asio::error::connection_reset) && rn == 0) {
       out.error = UpstreamErrorKind::kConnect;
       sentNothing = true;  // closed before answering: a stale keep-alive connection
     } else {
@@ -210,7 +210,10 @@ asio::awaitable<UpstreamOutcome> UpstreamPool::send(const UpstreamTarget& target
     } else {
       out = co_await exchange(*conn.plain, req, impl_->maxBody, keepAlive, sentNothing);
     }
-    if (!out.ok && reused && sentNothing && out.error == UpstreamErrorKind::kConnect) continue;  // stale
+    if (!out.ok && reused && sentNothing && out.error == UpstreamErrorKind::kConnect) {
+      impl_->idle[key].clear();  // the peer closed one: the others went the same way; retry on a fresh one
+      continue;
+    }
     if (out.ok && keepAlive && impl_->idle[key].size() < impl_->maxIdle) {
       conn.lowest().expires_never();
       impl_->idle[key].push_back(std::move(conn));

@@ -286,6 +286,9 @@ class MethodRequestE2E:
         check(not shown["apiStages"][0].get("throttle"), shown)
         status, _ = self.fast("keyed", {"x-api-key": self.k2["value"]}, stage="th")
         check(status == 200, "back to the plan's throttle")
+        for bad in ("value=-5", "value=nan", "value=10abc"):
+            self.apigw.error("BadRequestException", "update-usage-plan", "--usage-plan-id", plan["id"],
+                             "--patch-operations", f"op=replace,path={prefix}/rateLimit,{bad}")
         self.apigw.error("NotFoundException", "update-usage-plan", "--usage-plan-id", plan["id"],
                          "--patch-operations", "op=replace,path=/apiStages/nope:th/throttle/~1keyed/GET/rateLimit,value=1")
         # Stage-level method throttling, without keys.

@@ -197,6 +197,13 @@ class TestInvokeE2E:
         csrf = {"Cookie": token, "X-Portico-Csrf": session["csrfToken"]}
         resp = http("GET", base + "/console/api/session", headers={"Cookie": token})
         check(resp.status == 200 and resp.json()["csrfToken"] == session["csrfToken"], resp.describe())
+        # Browsers send the cookie to the data plane's port too: it must never reach a backend.
+        resp = http("POST", f"{self.server.data_url}/restapis/{self.api}/dev/_user_request_/up",
+                    headers={"Cookie": f"theme=dark; {token}; lang=en"}, body="x")
+        check(resp.status == 201 and resp.json()["headers"].get("cookie") == "theme=dark; lang=en", resp.describe())
+        resp = http("POST", f"{self.server.data_url}/restapis/{self.api}/dev/_user_request_/up",
+                    headers={"Cookie": token}, body="x")
+        check(resp.status == 201 and "cookie" not in resp.json()["headers"], resp.describe())
         # The cookie alone does not authorize a management call: the CSRF header must match.
         resp = http("GET", base + "/restapis", headers={"Cookie": token})
         check(resp.status == 403 and resp.header("x-amzn-ErrorType") == "AccessDeniedException", resp.describe())

@@ -38,7 +38,8 @@ TEST(HttpUrlTest, HttpsDefaultsToPort443) {
 
 TEST(HttpUrlTest, RefusesWhatItCannotSend) {
   for (const char* bad : {"httpx://h/", "ftp://h/", "http://", "https://", "http:///x", "http://user@h/", "http://h:0/",
-                          "http://h:70000/", "http://h:8a/", "http://[::1/", "http://:80/", "h/x"}) {
+                          "http://h:70000/", "http://h:8a/", "http://[::1/", "http://:80/", "h/x",
+                          "http://h/x HTTP/1.1\r\nX: 1", "http://h/a b", "http://h\n/x"}) {
     EXPECT_FALSE(parseHttpUrl(bad)) << bad;
   }
 }

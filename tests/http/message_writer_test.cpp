@@ -36,6 +36,14 @@ TEST(MessageWriterTest, ResponseHeadMatchesBeast) {
   EXPECT_EQ(serializeHead(unusual), beastHead(unusual));
 }
 
+TEST(MessageWriterTest, FieldsThatWouldSplitTheMessageAreLeftOut) {
+  Request req{bhttp::verb::get, "/", 11};
+  req.set("X-Ok", "fine");
+  req.set("X-Evil", "a\r\nContent-Length: 0\r\n\r\nGET /internal HTTP/1.1");
+  req.set("X-Nul", std::string("a\0b", 3));
+  EXPECT_EQ(serializeHead(req), "GET / HTTP/1.1\r\nX-Ok: fine\r\n\r\n");
+}
+
 TEST(MessageWriterTest, RequestHeadMatchesBeast) {
   Request req{bhttp::verb::post, "/echo?x=y", 11};
   req.set(bhttp::field::host, "127.0.0.1:9");

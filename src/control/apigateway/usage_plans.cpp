@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 
 #include <boost/json.hpp>
+#include <cmath>
 #include <ctime>
 
 #include "common/json_util.h"
@@ -115,16 +116,27 @@ Status patchMethodThrottle(bj::object& plan, const std::string& op, const std::s
     }
     return Ok{};
   }
-  if (field.empty()) return ApiError::badRequest("Invalid patch path " + path);
+  if (field.empty() || (op != "replace" && op != "add")) {
+    return ApiError::badRequest("Invalid patch operation " + op + " on " + path);
+  }
+  // The whole value, a finite number ≥ 0 (an integer for burstLimit).
+  double number = -1;
+  std::size_t used = 0;
   try {
-    auto& target = json::objAt(throttles, methodKey);
-    if (field == "rateLimit") {
-      target[field] = std::stod(value);
-    } else {
-      target[field] = std::stoll(value);
-    }
+    number = std::stod(value, &used);
   } catch (const std::exception&) {
+    used = 0;
+  }
+  bool integral = number == static_cast<double>(static_cast<long long>(number));
+  if (used == 0 || used != value.size() || !std::isfinite(number) || number < 0 ||
+      (field == "burstLimit" && !integral)) {
     return ApiError::badRequest("Invalid value for " + path + ": " + value);
+  }
+  auto& target = json::objAt(throttles, methodKey);
+  if (field == "rateLimit") {
+    target[field] = number;
+  } else {
+    target[field] = static_cast<std::int64_t>(number);
   }
   return Ok{};
 }

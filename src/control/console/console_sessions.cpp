@@ -1,6 +1,8 @@
 #include "control/console/console_sessions.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -55,12 +57,13 @@ std::string ConsoleSessions::loadOrCreateKey(const std::filesystem::path& file) 
   std::string key = randomBytes(32);
   auto tmp = file;
   tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(key.data(), static_cast<std::streamsize>(key.size()));
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  ::chmod(tmp.c_str(), 0600);
+  // Created 0600 from the start: the key must never be readable by others, even briefly.
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot write " + tmp.string());
+  bool written = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size());
+  ::fchmod(fd, 0600);
+  written = ::close(fd) == 0 && written;
+  if (!written) throw std::runtime_error("cannot write " + tmp.string());
   std::filesystem::rename(tmp, file);
   return key;
 }
