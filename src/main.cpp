@@ -13,8 +13,8 @@
 #include "app/demo.h"
 #include "common/clock.h"
 #include "control/admin_handler.h"
-#include "control/console/console_handler.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/console/console_handler.h"
 #include "control/credentials.h"
 #include "control/lambda/lambda_context.h"
 #include "control/logs/logs_api.h"
@@ -59,7 +59,7 @@ struct ServeOptions {
   bool noSandbox = false;
   double accountRateLimit = 10000;  // AWS's default account throttle (requests/s)
   double accountBurstLimit = 5000;
-  std::string jwksDir;  // Cognito user pool keys (<pool id>.json); default <data dir>/jwks
+  std::string jwksDir;     // Cognito user pool keys (<pool id>.json); default <data dir>/jwks
   std::string consoleDir;  // the built web console; default <directory of the binary>/console
 };
 
@@ -170,7 +170,7 @@ int serve(const ServeOptions& opt) {
   control::console::ConsoleSessions consoleSessions(
       credentials, clock, control::console::ConsoleSessions::loadOrCreateKey(dataDir / "console.key"));
   control::console::ConsoleAssets consoleAssets(opt.consoleDir.empty() ? defaultConsoleDir()
-                                                                        : std::filesystem::path(opt.consoleDir));
+                                                                       : std::filesystem::path(opt.consoleDir));
   control::console::ConsoleHandler console(consoleSessions, consoleAssets, {opt.region, apigw.accountId, ""});
   admin.setConsole(&console);
   admin.addUnsignedEndpoint(control::lambda::makeCodeDownloadEndpoint(lambdaCtx));

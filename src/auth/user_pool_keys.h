@@ -40,8 +40,8 @@ class UserPoolKeys {
   UserPoolKeys(std::filesystem::path dir, Fetch fetch, Options options);
 
   /// The pool's keys and client ids; nullopt (after logging why) when it has no usable keys.
-  std::optional<UserPool> pool(const std::string& poolId, std::chrono::steady_clock::time_point now =
-                                                              std::chrono::steady_clock::now()) const;
+  std::optional<UserPool> pool(const std::string& poolId,
+                               std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) const;
 
  private:
   struct Entry {

@@ -24,7 +24,7 @@ class Sandbox;
 class FunctionLogs;
 
 struct RuntimeOptions {
-  std::filesystem::path runtimeDir;  // Portico's runtime scripts (see builtin_runtimes.h)
+  std::filesystem::path runtimeDir;             // Portico's runtime scripts (see builtin_runtimes.h)
   const AccountConcurrency* account = nullptr;  // borrowed; null: no account limit
   std::chrono::seconds idleTimeout{300};
   /// Delays before the retries of a failed Event invocation (AWS: 1 minute, then 2).

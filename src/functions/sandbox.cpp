@@ -107,8 +107,8 @@ class HostSandbox final : public Sandbox {
     std::vector<std::string> env = spec.environment;
     const fs::path* chdirTo = nullptr;
     if (bwrap_) {
-      argv = {options_.bwrapPath, "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-              "--unshare-cgroup-try"};
+      argv = {options_.bwrapPath, "--die-with-parent", "--unshare-pid",
+              "--unshare-ipc",    "--unshare-uts",     "--unshare-cgroup-try"};
       argv.insert(argv.end(), identity_.begin(), identity_.end());
       argv.insert(argv.end(), {"--ro-bind", "/usr", "/usr"});
       for (const char* d : {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
@@ -185,12 +185,13 @@ class HostSandbox final : public Sandbox {
   }
 
   std::string describe() const override {
-    std::string s = bwrap_ ? "bubblewrap sandbox (private /tmp, read-only /var/task, own PID namespace" +
-                                 std::string(identity_ == kUserNamespace    ? ", uid 993 in a user namespace, no capabilities"
-                                             : identity_ == kNoCapabilities ? ", no capabilities"
-                                                                            : "") +
-                                 ")"
-                           : "NO SANDBOX: bubblewrap is unavailable, functions run as plain processes";
+    std::string s = bwrap_
+                        ? "bubblewrap sandbox (private /tmp, read-only /var/task, own PID namespace" +
+                              std::string(identity_ == kUserNamespace ? ", uid 993 in a user namespace, no capabilities"
+                                          : identity_ == kNoCapabilities ? ", no capabilities"
+                                                                         : "") +
+                              ")"
+                        : "NO SANDBOX: bubblewrap is unavailable, functions run as plain processes";
     switch (cgroupKind_) {
       case CgroupKind::kV1:
         return s + "; memory capped by cgroup v1";
@@ -208,8 +209,8 @@ class HostSandbox final : public Sandbox {
   /// Whether bwrap runs /bin/true with these extra arguments.
   bool probeBubblewrap(const std::vector<std::string>& extra) const {
     if (access(options_.bwrapPath.c_str(), X_OK) != 0) return false;
-    std::vector<std::string> argv = {options_.bwrapPath, "--ro-bind", "/", "/", "--unshare-pid", "--die-with-parent",
-                                     "--proc", "/proc"};
+    std::vector<std::string> argv = {options_.bwrapPath, "--ro-bind",         "/",      "/",
+                                     "--unshare-pid",    "--die-with-parent", "--proc", "/proc"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     argv.push_back("/bin/true");
     auto p = spawnWithPipes(argv, {}, nullptr);
@@ -254,7 +255,7 @@ class HostSandbox final : public Sandbox {
   SandboxOptions options_;
   bool bwrap_ = false;
   inline static const std::vector<std::string> kUserNamespace = {"--unshare-user", "--uid", "993", "--gid", "990",
-                                                                 "--cap-drop", "ALL"};
+                                                                 "--cap-drop",     "ALL"};
   inline static const std::vector<std::string> kNoCapabilities = {"--cap-drop", "ALL"};
   std::vector<std::string> identity_;  // one of the above, or none
   CgroupKind cgroupKind_ = CgroupKind::kNone;

@@ -30,7 +30,7 @@ namespace portico::gateway {
 struct AuthorizationOptions {
   std::string region = "us-east-1";
   std::string accountId = "000000000000";
-  std::filesystem::path jwksDir;      // Cognito user pools: <pool id>.json (auth/user_pool_keys.h)
+  std::filesystem::path jwksDir;        // Cognito user pools: <pool id>.json (auth/user_pool_keys.h)
   auth::UserPoolKeys::Fetch fetchJwks;  // GETs a pool's jwksUrl
 };
 

@@ -8,12 +8,12 @@ namespace portico::gateway {
 namespace {
 
 // A proxy integration's headers that describe its own connection: not passed on.
-constexpr std::string_view kDropped[] = {"keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
-                                         "upgrade"};
+constexpr std::string_view kDropped[] = {"keep-alive", "proxy-connection", "transfer-encoding",
+                                         "te",         "trailer",          "upgrade"};
 // Headers the gateway answers for itself: the backend's are passed on as X-Amzn-Remapped-<name>,
 // as API Gateway does.
-constexpr std::string_view kRemapped[] = {"authorization", "connection", "content-length", "date", "server",
-                                          "www-authenticate"};
+constexpr std::string_view kRemapped[] = {"authorization", "connection", "content-length",
+                                          "date",          "server",     "www-authenticate"};
 
 bool listed(std::span<const std::string_view> names, std::string_view name) {
   for (auto d : names) {

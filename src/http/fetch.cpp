@@ -95,7 +95,8 @@ Result<std::string> fetchUrl(std::string_view url, std::chrono::milliseconds tim
     });
   });
   ioc.run_for(timeout + std::chrono::milliseconds(100));
-  if (!result) return failure("timed out after " + std::to_string(timeout.count()) + " ms fetching " + std::string(url));
+  if (!result)
+    return failure("timed out after " + std::to_string(timeout.count()) + " ms fetching " + std::string(url));
   if (*result && *result != bhttp::error::end_of_stream) {
     return failure("fetching " + std::string(url) + " failed: " + result->message());
   }

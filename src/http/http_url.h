@@ -9,11 +9,11 @@
 namespace portico::http {
 
 struct HttpUrl {
-  bool tls = false;         // https
-  std::string host;         // without brackets for IPv6
+  bool tls = false;          // https
+  std::string host;          // without brackets for IPv6
   unsigned short port = 80;  // 443 for https unless given
-  std::string hostHeader;   // as written: "h", "h:8080", "[::1]:8080"
-  std::string target;       // "/path?query" ("/" when empty); no fragment
+  std::string hostHeader;    // as written: "h", "h:8080", "[::1]:8080"
+  std::string target;        // "/path?query" ("/" when empty); no fragment
 };
 
 /// nullopt unless the scheme is http or https (any case) with a non-empty host, no user info, and a valid port.

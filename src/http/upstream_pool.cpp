@@ -125,8 +125,8 @@ struct UpstreamPool::Impl {
   }
 
   /// A new connection to target (TLS handshake included), or the failure.
-  asio::awaitable<std::pair<std::optional<Connection>, UpstreamOutcome>> open(const UpstreamTarget& target,
-                                                                              std::chrono::steady_clock::time_point deadline) {
+  asio::awaitable<std::pair<std::optional<Connection>, UpstreamOutcome>> open(
+      const UpstreamTarget& target, std::chrono::steady_clock::time_point deadline) {
     Connection conn;
     if (target.tls) {
       conn.tls = std::make_unique<TlsStream>(ioc, tlsContext);
@@ -166,7 +166,8 @@ struct UpstreamPool::Impl {
       conn.tls->set_verify_callback([host = target.host, isIp](bool preverified, asio::ssl::verify_context& vc) {
         return verifyPeer(host, isIp, preverified, vc);
       });
-      auto [hec] = co_await conn.tls->async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
+      auto [hec] =
+          co_await conn.tls->async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
       if (hec) {
         fail.error = hec == beast::error::timeout ? UpstreamErrorKind::kTimeout : UpstreamErrorKind::kConnect;
         fail.detail = "TLS handshake with " + where + ": " + hec.message();

@@ -26,8 +26,8 @@ class UserPoolKeysTest : public ::testing::Test {
   void write(const std::string& pool, const std::string& text) {
     std::ofstream(dir_ / (pool + ".json")) << text;
     // A new mtime even within the file system's timestamp granularity.
-    std::filesystem::last_write_time(dir_ / (pool + ".json"), std::filesystem::file_time_type::clock::now() +
-                                                                   std::chrono::seconds(++writes_));
+    std::filesystem::last_write_time(dir_ / (pool + ".json"),
+                                     std::filesystem::file_time_type::clock::now() + std::chrono::seconds(++writes_));
   }
   UserPoolKeys make(UserPoolKeys::Fetch fetch = nullptr) {
     if (!fetch) fetch = [](const std::string&) -> Result<std::string> { return ApiError::internal("no network"); };

@@ -156,8 +156,9 @@ TEST_F(ServerTest, RequestArrivingInPiecesIsReassembled) {
                                         "Connection: close\r\n\r\nab", "cd", "ef"});
   EXPECT_EQ(out.rfind("HTTP/1.1 200", 0), 0u) << out;
   EXPECT_NE(out.find("/split:abcdef"), std::string::npos) << out;
-  out = sendInPieces(port, {"POST /chunks HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n",
-                            "3\r\nabc\r\n", "2\r", "\nde\r\n0\r\n", "\r\n"});
+  out =
+      sendInPieces(port, {"POST /chunks HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n",
+                          "3\r\nabc\r\n", "2\r", "\nde\r\n0\r\n", "\r\n"});
   EXPECT_NE(out.find("/chunks:abcde"), std::string::npos) << out;
 }
 

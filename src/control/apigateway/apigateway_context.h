@@ -30,8 +30,8 @@ struct ApiGatewayContext {
   gateway::StageRegistry& registry;
   gateway::UsageRegistry& usage;
   gateway::QuotaCounters& quotas;
-  functions::Invoker* invoker = nullptr;           // for TestInvokeAuthorizer; set once functions exist
-  const gateway::Pipeline* pipeline = nullptr;     // for TestInvokeMethod; set once the data plane exists
+  functions::Invoker* invoker = nullptr;                  // for TestInvokeAuthorizer; set once functions exist
+  const gateway::Pipeline* pipeline = nullptr;            // for TestInvokeMethod; set once the data plane exists
   const gateway::Authorization* authorization = nullptr;  // for TestInvokeAuthorizer (Cognito)
   std::string accountId = "000000000000";
   std::string region = "us-east-1";

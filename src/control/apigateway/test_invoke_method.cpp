@@ -120,8 +120,8 @@ void registerTestInvokeMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx) 
 
         verb method = boost::beast::http::string_to_verb(httpMethod);
         if (method == verb::unknown) method = verb::get;  // ANY: tested as a GET
-        auto request = testRequest(*body, method, pathWithQuery,
-                                   apiId + ".execute-api." + ctx.region + ".amazonaws.com");
+        auto request =
+            testRequest(*body, method, pathWithQuery, apiId + ".execute-api." + ctx.region + ".amazonaws.com");
         if (!request) co_return request.takeError();
 
         // The path must reach the tested method; a path that routes elsewhere (or none given)

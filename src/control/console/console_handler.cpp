@@ -54,7 +54,8 @@ http::Response ConsoleHandler::sessionReply(const Session& s) const {
 http::Response ConsoleHandler::login(const http::Request& req) const {
   if (!sameOrigin(req)) return http::errorResponse(kBadCsrf);
   auto body = json::parseObject(req.body());
-  if (!body) return http::errorResponse(400, "BadRequestException", "Expected a JSON object {accessKeyId, secretAccessKey}");
+  if (!body)
+    return http::errorResponse(400, "BadRequestException", "Expected a JSON object {accessKeyId, secretAccessKey}");
   auto keyId = json::str(*body, "accessKeyId");
   auto secret = json::str(*body, "secretAccessKey");
   if (!keyId || !secret || keyId->empty()) {
@@ -90,8 +91,9 @@ http::Response ConsoleHandler::handle(const http::Request& req, std::string_view
     res.prepare_payload();
     return res;
   }
-  return http::errorResponse(404, "UnknownOperationException",
-                             "Unknown console operation: " + std::string(req.method_string()) + " " + std::string(path));
+  return http::errorResponse(
+      404, "UnknownOperationException",
+      "Unknown console operation: " + std::string(req.method_string()) + " " + std::string(path));
 }
 
 std::optional<Result<std::string>> ConsoleHandler::authenticate(const http::Request& req) const {

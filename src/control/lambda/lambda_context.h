@@ -28,9 +28,9 @@ struct LambdaContext {
   functions::CodeStore& code;
   functions::Invoker& invoker;
   functions::FunctionLogs& logs;
-  std::string sandboxWarning;  // non-empty when functions run unsandboxed (shown as StateReason)
-  std::string codeUrlBase;     // "http://host:port" of the management listener, set once bound
-  std::string codeUrlKey;      // HMAC key for pre-signed code download URLs
+  std::string sandboxWarning;                        // non-empty when functions run unsandboxed (shown as StateReason)
+  std::string codeUrlBase;                           // "http://host:port" of the management listener, set once bound
+  std::string codeUrlKey;                            // HMAC key for pre-signed code download URLs
   functions::AccountConcurrency* account = nullptr;  // the account's limit and reservations (borrowed)
   IdGenerator ids;
   std::mutex mu;
