@@ -99,19 +99,16 @@ boost::asio::awaitable<http::Response> Pipeline::run(RequestContext& ctx) const 
   if (!backend) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});
 
   if (auto e = runIntegrationRequest(ctx)) co_return fail(*e);
-  if (!ctx.log) {
-    if (auto e = co_await backend->invoke(ctx)) co_return fail(*e);
-    if (auto e = runIntegrationResponse(ctx)) co_return fail(*e);
-    co_return runMethodResponse(ctx);
+  std::chrono::steady_clock::time_point started;
+  if (ctx.log) {
+    logEndpointRequest(ctx, *integration, *ctx.log);
+    started = std::chrono::steady_clock::now();
   }
-  logEndpointRequest(ctx, *integration, *ctx.log);
-  auto started = std::chrono::steady_clock::now();
-  auto invokeError = co_await backend->invoke(ctx);
-  if (invokeError) co_return fail(*invokeError);
-  logEndpointResponse(ctx, *integration, std::chrono::steady_clock::now() - started, *ctx.log);
+  if (auto e = co_await backend->invoke(ctx)) co_return fail(*e);
+  if (ctx.log) logEndpointResponse(ctx, *integration, std::chrono::steady_clock::now() - started, *ctx.log);
   if (auto e = runIntegrationResponse(ctx)) co_return fail(*e);
   http::Response res = runMethodResponse(ctx);
-  logMethodResponse(res, *ctx.log);
+  if (ctx.log) logMethodResponse(res, *ctx.log);
   co_return res;
 }
 
