@@ -2,7 +2,6 @@
 // key derivation and a constant-time comparison, with AWS's 403 error types and messages.
 #include "control/sigv4_verifier.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -331,8 +330,7 @@ Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSourc
   key = hmacSha256(key, scope[3]);
   key = hmacSha256(key, kTerminator);
   const std::string expected = hexEncode(hmacSha256(key, stringToSign));
-  if (expected.size() != auth.signature.size() ||
-      CRYPTO_memcmp(expected.data(), auth.signature.data(), expected.size()) != 0) {
+  if (!constantTimeEquals(expected, auth.signature)) {
     return denied(kInvalid, std::string(kMismatch));
   }
   return SigV4Identity{std::string(scope[0]), std::string(scope[2]), std::string(scope[3])};
