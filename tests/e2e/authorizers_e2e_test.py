@@ -21,7 +21,7 @@ import time
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import AwsCli, E2EFailure, PorticoServer, http, run_steps  # noqa: E402
+from support.portico import AwsCli, E2EFailure, PorticoServer, check, http, run_steps  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "integration_fixtures")
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
@@ -31,11 +31,6 @@ ISSUER = f"https://cognito-idp.us-east-1.amazonaws.com/{POOL}"
 TEMPLATE = ('{"principal": "$context.authorizer.principalId", "role": "$context.authorizer.role", '
             '"calls": "$context.authorizer.calls", "email": "$context.authorizer.claims.email", '
             '"caller": "$context.identity.caller", "apiKeyId": "$context.identity.apiKeyId"}')
-
-
-def check(cond, msg):
-    if not cond:
-        raise E2EFailure(msg)
 
 
 def b64url(data):

@@ -20,7 +20,7 @@ import sys
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import AwsCli, E2EFailure, PorticoServer, http, run_steps  # noqa: E402
+from support.portico import AwsCli, E2EFailure, PorticoServer, check, http, run_steps  # noqa: E402
 from support.upstream import EchoUpstream  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "integration_fixtures")
@@ -28,11 +28,6 @@ ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 REGION_ARN = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
 FN_ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\xff\xfe binary \x00 tail"
-
-
-def check(cond, msg):
-    if not cond:
-        raise E2EFailure(msg)
 
 
 def lambda_uri(function):

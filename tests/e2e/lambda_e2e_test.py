@@ -25,15 +25,10 @@ import urllib.request
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import AwsCli, E2EFailure, PorticoServer, run_steps  # noqa: E402
+from support.portico import AwsCli, E2EFailure, PorticoServer, check, run_steps  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lambda_fixtures")
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
-
-
-def check(cond, msg):
-    if not cond:
-        raise E2EFailure(msg)
 
 
 def make_zip(path, files):

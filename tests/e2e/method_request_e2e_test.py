@@ -22,7 +22,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import AwsCli, E2EFailure, PorticoServer, http, run_steps  # noqa: E402
+from support.portico import AwsCli, E2EFailure, PorticoServer, check, http, run_steps  # noqa: E402
 
 PET_SCHEMA = {
     "$schema": "http://json-schema.org/draft-04/schema#",
@@ -37,11 +37,6 @@ PET_SCHEMA = {
 }
 # AWS's idiom for JSON-safe text: escapeJavaScript, then undo its \' (not valid in JSON).
 DETAIL = """$util.escapeJavaScript($context.error.validationErrorString).replaceAll("\\\\'","'")"""
-
-
-def check(cond, msg):
-    if not cond:
-        raise E2EFailure(msg)
 
 
 class MethodRequestE2E:

@@ -16,7 +16,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import AwsCli, E2EFailure, PorticoServer, http, run_steps  # noqa: E402
+from support.portico import AwsCli, E2EFailure, PorticoServer, check, http, run_steps  # noqa: E402
 from support.upstream import EchoUpstream  # noqa: E402
 
 LOG_STEPS = ["Starting execution for request: ", "HTTP Method: GET, Resource Path: /pets/7",
@@ -25,11 +25,6 @@ LOG_STEPS = ["Starting execution for request: ", "HTTP Method: GET, Resource Pat
              "Endpoint request body after transformations: ", "Method response body after transformations: ",
              "Successfully completed execution", "Method completed with status: 200"]
 LOG_LINE = re.compile(r"^\w{3} \w{3} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4} : ")
-
-
-def check(cond, msg):
-    if not cond:
-        raise E2EFailure(msg)
 
 
 class TestInvokeE2E:

@@ -20,6 +20,21 @@ class EchoHandler final : public Handler {
   }
 };
 
+/// Everything the peer sends until it closes (or 3 s pass without data).
+std::string readUntilClosed(tcp::socket& s) {
+  std::string out;
+  char buf[4096];
+  timeval tv{3, 0};
+  setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  boost::system::error_code ec;
+  for (;;) {
+    std::size_t n = s.read_some(asio::buffer(buf), ec);
+    if (ec || n == 0) break;
+    out.append(buf, n);
+  }
+  return out;
+}
+
 /// A server on a free loopback port, run on a background thread for one test.
 struct ServerTest : ::testing::Test {
   EchoHandler handler;
@@ -49,17 +64,7 @@ struct ServerTest : ::testing::Test {
     s.connect({asio::ip::make_address("127.0.0.1"), port});
     asio::write(s, asio::buffer(raw));
     if (halfClose) s.shutdown(tcp::socket::shutdown_send);
-    std::string out;
-    char buf[4096];
-    timeval tv{3, 0};
-    setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    boost::system::error_code ec;
-    for (;;) {
-      std::size_t n = s.read_some(asio::buffer(buf), ec);
-      if (ec || n == 0) break;
-      out.append(buf, n);
-    }
-    return out;
+    return readUntilClosed(s);
   }
 };
 
@@ -134,21 +139,11 @@ std::string sendInPieces(unsigned short port, const std::vector<std::string>& pi
   tcp::socket s(ioc);
   s.connect({asio::ip::make_address("127.0.0.1"), port});
   s.set_option(tcp::no_delay(true));
-  std::string out;
-  char buf[4096];
-  timeval tv{3, 0};
-  setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   for (const auto& piece : pieces) {
     asio::write(s, asio::buffer(piece));
     std::this_thread::sleep_for(pause);
   }
-  boost::system::error_code ec;
-  for (;;) {
-    std::size_t n = s.read_some(asio::buffer(buf), ec);
-    if (ec || n == 0) break;
-    out.append(buf, n);
-  }
-  return out;
+  return readUntilClosed(s);
 }
 
 TEST_F(ServerTest, RequestArrivingInPiecesIsReassembled) {

@@ -34,6 +34,12 @@ class E2EFailure(AssertionError):
     pass
 
 
+def check(cond, msg):
+    """Fails the step with msg unless cond holds."""
+    if not cond:
+        raise E2EFailure(msg)
+
+
 def clip(text, limit=2000):
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
