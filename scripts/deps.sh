@@ -8,6 +8,7 @@ packages=(
   bubblewrap nodejs zip chromium
   clang libclang-rt-14-dev libbenchmark-dev libvalijson-dev
   curl awscli python3 python3-boto3
+  autoconf automake libtool  # the e2e test builds aws-lambda-ric's native client from npm
 )
 missing=()
 for p in "${packages[@]}"; do
