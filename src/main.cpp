@@ -195,7 +195,7 @@ int serve(const ServeOptions& opt) {
   } data;
   struct Forwarder final : http::Handler {
     http::Handler* target = nullptr;
-    boost::asio::awaitable<http::Response> handle(http::Request& req, const http::ConnectionInfo& c) override {
+    boost::asio::awaitable<http::Reply> handle(http::Request& req, const http::ConnectionInfo& c) override {
       return target->handle(req, c);
     }
   } dataForwarder;

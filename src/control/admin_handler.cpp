@@ -81,7 +81,7 @@ std::variant<http::Response, AdminHandler::Prepared> AdminHandler::prepare(const
   return Prepared{std::move(*match), parseQuery(query), std::string(path)};
 }
 
-boost::asio::awaitable<http::Response> AdminHandler::handle(http::Request& req, const http::ConnectionInfo& conn) {
+boost::asio::awaitable<http::Reply> AdminHandler::handle(http::Request& req, const http::ConnectionInfo& conn) {
   auto prepared = prepare(req);
   if (auto* res = std::get_if<http::Response>(&prepared)) co_return std::move(*res);
   auto& p = std::get<Prepared>(prepared);

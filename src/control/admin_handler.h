@@ -32,7 +32,7 @@ class AdminHandler final : public http::Handler {
   /// Adds an unsigned endpoint under /_portico/ (e.g. function code downloads).
   void addUnsignedEndpoint(UnsignedEndpoint endpoint) { unsigned_.push_back(std::move(endpoint)); }
 
-  boost::asio::awaitable<http::Response> handle(http::Request& req, const http::ConnectionInfo& conn) override;
+  boost::asio::awaitable<http::Reply> handle(http::Request& req, const http::ConnectionInfo& conn) override;
 
   /// The synchronous core of handle() (asynchronous operations answer 500), for tests.
   http::Response handleSync(const http::Request& req) const;

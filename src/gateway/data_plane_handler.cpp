@@ -78,7 +78,7 @@ void dropConsoleCookie(http::Request& req) {
 
 }  // namespace
 
-boost::asio::awaitable<http::Response> DataPlaneHandler::handle(http::Request& req, const http::ConnectionInfo& conn) {
+boost::asio::awaitable<http::Reply> DataPlaneHandler::handle(http::Request& req, const http::ConnectionInfo& conn) {
   dropConsoleCookie(req);
   IdGenerator& ids = *ids_[conn.workerIndex % ids_.size()];
   std::string requestId = ids.uuid();

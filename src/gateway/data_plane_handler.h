@@ -16,7 +16,7 @@ class DataPlaneHandler final : public http::Handler {
  public:
   /// registry and pipeline are borrowed; `threads` is the number of server workers.
   DataPlaneHandler(const StageRegistry& registry, const Pipeline& pipeline, unsigned threads);
-  boost::asio::awaitable<http::Response> handle(http::Request& req, const http::ConnectionInfo& conn) override;
+  boost::asio::awaitable<http::Reply> handle(http::Request& req, const http::ConnectionInfo& conn) override;
 
  private:
   const StageRegistry& registry_;

@@ -24,8 +24,9 @@ bool listed(std::span<const std::string_view> names, std::string_view name) {
 
 }  // namespace
 
-http::Response runMethodResponse(RequestContext& ctx) {
-  http::Response res;
+http::Reply runMethodResponse(RequestContext& ctx) {
+  http::Reply reply;
+  http::Response& res = reply.response;
   res.version(11);
   std::string_view headLength;  // for HEAD: the length the backend announced for a GET
   if (ctx.integrationResult.proxy) {
@@ -56,7 +57,16 @@ http::Response runMethodResponse(RequestContext& ctx) {
       headLength.find_first_not_of("0123456789") == std::string_view::npos) {
     res.set(boost::beast::http::field::content_length, headLength);
   }
-  return res;
+  if (ctx.integrationResult.proxy && ctx.integrationResult.rest) {
+    // The body is still arriving: its declared length, or none (the server relays it chunked).
+    if (auto length = ctx.integrationResult.rest->declaredLength()) {
+      res.content_length(*length);
+    } else {
+      res.erase(boost::beast::http::field::content_length);
+    }
+    reply.rest = std::move(ctx.integrationResult.rest);
+  }
+  return reply;
 }
 
 }  // namespace portico::gateway

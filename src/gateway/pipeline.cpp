@@ -68,11 +68,11 @@ void logFailure(const GatewayError& e, const http::Response& res, ExecutionLog& 
 
 }  // namespace
 
-boost::asio::awaitable<http::Response> Pipeline::run(RequestContext& ctx) const {
+boost::asio::awaitable<http::Reply> Pipeline::run(RequestContext& ctx) const {
   auto fail = [&](const GatewayError& e) {
     http::Response res = gatewayErrorResponse(e, ctx);
     if (ctx.log) logFailure(e, res, *ctx.log);
-    return res;
+    return http::Reply(std::move(res));
   };
   auto err = co_await methodRequest_.run(ctx);
   if (ctx.log) logMethodRequest(ctx, *ctx.log);
@@ -107,9 +107,9 @@ boost::asio::awaitable<http::Response> Pipeline::run(RequestContext& ctx) const 
   if (auto e = co_await backend->invoke(ctx)) co_return fail(*e);
   if (ctx.log) logEndpointResponse(ctx, *integration, std::chrono::steady_clock::now() - started, *ctx.log);
   if (auto e = runIntegrationResponse(ctx)) co_return fail(*e);
-  http::Response res = runMethodResponse(ctx);
-  if (ctx.log) logMethodResponse(res, *ctx.log);
-  co_return res;
+  http::Reply reply = runMethodResponse(ctx);
+  if (ctx.log) logMethodResponse(reply.response, *ctx.log);
+  co_return reply;
 }
 
 }  // namespace portico::gateway

@@ -25,7 +25,7 @@ class Pipeline {
   Pipeline(const MethodRequest& methodRequest, Integrations integrations)
       : methodRequest_(methodRequest), integrations_(integrations) {}
   /// Runs a routed request (ctx.match.method set) to its final response.
-  boost::asio::awaitable<http::Response> run(RequestContext& ctx) const;
+  boost::asio::awaitable<http::Reply> run(RequestContext& ctx) const;
 
  private:
   const MethodRequest& methodRequest_;

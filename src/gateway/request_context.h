@@ -35,6 +35,8 @@ struct IntegrationResult {
   HeaderList headers;
   std::string body;
   bool proxy = false;  // already the final response (HTTP_PROXY, AWS_PROXY): skip response mapping
+  /// HTTP_PROXY: the part of the backend's body still arriving after `body` (null when `body` is all).
+  std::unique_ptr<http::BodyStream> rest;
   /// What integration responses' selectionPatterns match: the status code when unset (HTTP, MOCK),
   /// the function's errorMessage ("" on success) for AWS Lambda integrations.
   std::optional<std::string> selectionSubject;

@@ -40,6 +40,7 @@ struct CompiledIntegration {
   std::string passthroughBehavior = "WHEN_NO_MATCH";
   std::string contentHandling;
   int timeoutMs = 29000;
+  bool streamResponse = false;                                   // responseTransferMode STREAM (HTTP_PROXY, AWS_PROXY)
   std::vector<CompiledIntegrationResponse> responses;            // those with patterns first, in key order
   const CompiledIntegrationResponse* defaultResponse = nullptr;  // points into responses
 };

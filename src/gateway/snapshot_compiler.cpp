@@ -154,6 +154,7 @@ Result<std::unique_ptr<CompiledIntegration>> compileIntegration(const bj::object
   if (auto* t = in.if_contains("timeoutInMillis"); t && t->is_int64()) {
     out->timeoutMs = static_cast<int>(t->get_int64());
   }
+  out->streamResponse = json::strOr(in, "responseTransferMode", "BUFFERED") == "STREAM";
   if (auto* responses = json::obj(in, "integrationResponses")) {
     for (auto& [code, r] : *responses) {
       if (!r.is_object()) continue;

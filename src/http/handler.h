@@ -1,17 +1,30 @@
 // Handler: what a listener calls for each parsed HTTP request.
 //
 // The server owns connections and framing; a Handler turns one request into one
-// response. Requests and responses are Beast messages with string bodies.
+// response. Requests and responses are Beast messages with string bodies; a response whose body is
+// still arriving carries the rest as a BodyStream.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <memory>
 #include <string>
+
+#include "http/body_stream.h"
 
 namespace portico::http {
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+/// What a handler answers: a response, and when its body is still arriving, the rest of it (the
+/// server writes the response's head and body, then relays `rest`).
+struct Reply {
+  Reply() = default;
+  Reply(Response r) : response(std::move(r)) {}  // NOLINT(google-explicit-constructor): most replies are whole
+  Response response;
+  std::unique_ptr<BodyStream> rest;
+};
 
 /// Per-request facts about the connection.
 struct ConnectionInfo {
@@ -24,7 +37,7 @@ class Handler {
   virtual ~Handler() = default;
   /// Produces the response for req. Runs on the connection's event loop; must not block for long.
   /// Exceptions are caught by the server and become a 500.
-  virtual boost::asio::awaitable<Response> handle(Request& req, const ConnectionInfo& conn) = 0;
+  virtual boost::asio::awaitable<Reply> handle(Request& req, const ConnectionInfo& conn) = 0;
 };
 
 }  // namespace portico::http

@@ -4,8 +4,11 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl.hpp>
+#include <charconv>
+#include <cstdio>
 
 namespace portico::http {
 namespace asio = boost::asio;
@@ -79,6 +82,60 @@ asio::awaitable<beast::error_code> writeMessage(beast::tcp_stream& stream, Reque
 
 asio::awaitable<beast::error_code> writeMessage(beast::ssl_stream<beast::tcp_stream>& stream, Request& req) {
   return write(stream, req);
+}
+
+namespace {
+
+/// "<hex size>\r\n": a chunk's header.
+std::string chunkHeader(std::size_t n) {
+  char buf[24];
+  int len = std::snprintf(buf, sizeof buf, "%zx\r\n", n);
+  return std::string(buf, static_cast<std::size_t>(len));
+}
+
+}  // namespace
+
+asio::awaitable<beast::error_code> relayMessage(beast::tcp_stream& stream, Response& res, BodyStream& rest,
+                                                std::chrono::steady_clock::duration writeTimeout) {
+  const bool chunked = res.chunked();
+  std::string head = serializeHead(res);
+  std::string piece = std::move(res.body());
+  std::uint64_t sent = 0;
+  std::optional<std::uint64_t> declared;
+  if (res.has_content_length()) {
+    std::string_view text = res[bhttp::field::content_length];
+    std::uint64_t value = 0;
+    if (std::from_chars(text.data(), text.data() + text.size(), value).ec != std::errc()) {
+      co_return bhttp::error::bad_content_length;
+    }
+    declared = value;
+  }
+  constexpr std::string_view kCrlf = "\r\n";
+  for (;;) {
+    // Each round writes what is in hand (after the head, the first time) and fetches the next piece.
+    if (!piece.empty() || !head.empty()) {
+      std::string size = chunked && !piece.empty() ? chunkHeader(piece.size()) : std::string();
+      std::array<asio::const_buffer, 4> buffers{asio::buffer(head), asio::buffer(size), asio::buffer(piece),
+                                                asio::buffer(kCrlf.data(), size.empty() ? 0 : kCrlf.size())};
+      stream.expires_after(writeTimeout);
+      auto [ec, n] = co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return ec;
+      sent += piece.size();
+      head.clear();
+    }
+    stream.expires_never();  // the source has its own deadline
+    if (auto ec = co_await rest.next(piece)) co_return ec;
+    if (piece.empty()) break;
+    if (declared && sent + piece.size() > *declared) co_return bhttp::error::body_limit;  // more than announced
+  }
+  if (declared && sent != *declared) co_return bhttp::error::partial_message;
+  if (chunked) {
+    stream.expires_after(writeTimeout);
+    auto [ec, n] =
+        co_await asio::async_write(stream, asio::buffer("0\r\n\r\n", 5), asio::as_tuple(asio::use_awaitable));
+    co_return ec;
+  }
+  co_return beast::error_code{};
 }
 
 }  // namespace portico::http

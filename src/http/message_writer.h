@@ -5,8 +5,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <chrono>
 #include <string>
 
+#include "http/body_stream.h"
 #include "http/handler.h"
 
 namespace portico::http {
@@ -21,5 +23,13 @@ boost::asio::awaitable<boost::beast::error_code> writeMessage(boost::beast::tcp_
 boost::asio::awaitable<boost::beast::error_code> writeMessage(boost::beast::tcp_stream& stream, Request& req);
 boost::asio::awaitable<boost::beast::error_code> writeMessage(
     boost::beast::ssl_stream<boost::beast::tcp_stream>& stream, Request& req);
+
+/// Writes res (head and the body it holds), then relays `rest` piece by piece as it arrives: as is
+/// when res has a Content-Length (which must count both parts), chunked when res says chunked, else
+/// up to the connection's end (HTTP/1.0). Each write gets writeTimeout. Any error (the client's or
+/// the source's) is returned: the message is then incomplete and the connection must be closed.
+boost::asio::awaitable<boost::beast::error_code> relayMessage(boost::beast::tcp_stream& stream, Response& res,
+                                                              BodyStream& rest,
+                                                              std::chrono::steady_clock::duration writeTimeout);
 
 }  // namespace portico::http

@@ -158,29 +158,44 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, const ListenerSp
     }
 
     Request req = parser.release();
-    Response res;
+    Reply reply;
     try {
-      res = co_await spec.handler->handle(req, conn);
+      reply = co_await spec.handler->handle(req, conn);
     } catch (const std::exception& e) {
       spdlog::error("{} handler failed: {}", spec.name, e.what());
-      res = errorResponse(500, "InternalFailure", "Internal server error");
+      reply = Reply(errorResponse(500, "InternalFailure", "Internal server error"));
     }
+    Response& res = reply.response;
     bool keepAlive = req.keep_alive() && !worker.draining;
     res.version(req.version());
-    res.keep_alive(keepAlive);
     const unsigned status = res.result_int();
-    const bool bodiless = status < 200 || status == 204 || status == 304;  // no Content-Length at all
+    const bool bodiless = status < 200 || status == 204 || status == 304;   // no Content-Length at all
+    if (bodiless || req.method() == bhttp::verb::head) reply.rest.reset();  // nothing of it is sent
     if (bodiless) {
       res.erase(bhttp::field::content_length);
       res.body().clear();
     } else if (req.method() == bhttp::verb::head) {  // the headers a GET would get; no body
       if (res.find(bhttp::field::content_length) == res.end()) res.content_length(res.body().size());
       res.body().clear();
+    } else if (reply.rest && !res.has_content_length()) {
+      // A body of unknown length still arriving: chunked to HTTP/1.1 clients, else up to the close.
+      if (req.version() >= 11) {
+        res.chunked(true);
+      } else {
+        keepAlive = false;
+      }
     } else if (!res.has_content_length() && !res.chunked()) {
       res.prepare_payload();
     }
-    stream.expires_after(limits.writeTimeout);
-    auto wec = co_await writeMessage(stream, res);
+    res.keep_alive(keepAlive);
+    beast::error_code wec;
+    if (reply.rest) {
+      wec = co_await relayMessage(stream, res, *reply.rest, limits.writeTimeout);
+      if (wec) spdlog::info("{}: response relay cut: {}", spec.name, wec.message());
+    } else {
+      stream.expires_after(limits.writeTimeout);
+      wec = co_await writeMessage(stream, res);
+    }
     slot->busy = false;
     if (wec || !keepAlive) break;
   }

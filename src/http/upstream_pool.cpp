@@ -4,6 +4,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <charconv>
 #include <deque>
 #include <optional>
 #include <unordered_map>
@@ -27,11 +28,73 @@ struct Connection {
   beast::tcp_stream& lowest() { return plain ? *plain : beast::get_lowest_layer(*tls); }
 };
 
-/// Reads one response into `parser`, parsing as bytes arrive (no Beast composed read). Returns the
-/// error (end_of_stream when the peer closed before sending anything) and the bytes read.
+/// A string body whose reader appends what arrives without reserving the announced length: a
+/// relayed body may be far larger than what is ever held at once.
+struct AppendBody {
+  using value_type = std::string;
+  class reader {
+   public:
+    template <bool isRequest, class Fields>
+    reader(bhttp::header<isRequest, Fields>&, value_type& body) : body_(body) {}
+    void init(const boost::optional<std::uint64_t>&, beast::error_code& ec) { ec = {}; }
+    template <class Buffers>
+    std::size_t put(const Buffers& buffers, beast::error_code& ec) {
+      const std::size_t n = asio::buffer_size(buffers);
+      const std::size_t at = body_.size();
+      body_.resize(at + n);
+      asio::buffer_copy(asio::buffer(body_.data() + at, n), buffers);
+      ec = {};
+      return n;
+    }
+    void finish(beast::error_code& ec) { ec = {}; }
+
+   private:
+    value_type& body_;
+  };
+};
+using Parser = bhttp::response_parser<AppendBody>;
+
+/// Feeds what is buffered to the parser. Returns the error, if any (need_more is not one).
+beast::error_code parseBuffered(beast::flat_buffer& buf, Parser& parser) {
+  beast::error_code ec;
+  while (buf.size() > 0 && !parser.is_done()) {
+    std::size_t used = parser.put(buf.data(), ec);
+    buf.consume(used);
+    if (ec == bhttp::error::need_more) return {};
+    if (ec) return ec;
+    if (used == 0) break;
+  }
+  return ec;
+}
+
+/// Whether a response whose head is in but whose body is not complete is handed back now, the rest
+/// relayed (see RelayMode). Bodies that will not take more than a small buffer are read whole.
+/// The Content-Length the response declared (the parser has validated it), if any. Read from the
+/// field rather than through the parser's boost::optional accessors, which GCC 12 warns about.
+std::optional<std::uint64_t> announcedLength(const Parser& parser) {
+  const auto& head = parser.get();
+  auto it = head.find(bhttp::field::content_length);
+  if (it == head.end() || parser.chunked()) return std::nullopt;
+  std::uint64_t value = 0;
+  std::string_view text = it->value();
+  if (std::from_chars(text.data(), text.data() + text.size(), value).ec != std::errc()) return std::nullopt;
+  return value;
+}
+
+bool relayNow(const Parser& parser, RelayMode relay) {
+  constexpr std::uint64_t kSmall = 64 * 1024;
+  if (relay == RelayMode::kNone || !parser.is_header_done() || parser.is_done()) return false;
+  if (relay == RelayMode::kAny) return true;
+  auto length = announcedLength(parser);  // kSized: only a declared length
+  return length && *length > parser.get().body().size() + kSmall;
+}
+
+/// Reads one response into `parser`, parsing as bytes arrive (no Beast composed read), until it is
+/// complete or relayNow() says its head and what came of its body go back now. Returns the error
+/// (end_of_stream when the peer closed before sending anything) and the bytes read.
 template <class Stream>
-asio::awaitable<std::pair<beast::error_code, std::size_t>> readResponse(
-    Stream& stream, beast::flat_buffer& buf, bhttp::response_parser<bhttp::string_body>& parser) {
+asio::awaitable<std::pair<beast::error_code, std::size_t>> readResponse(Stream& stream, beast::flat_buffer& buf,
+                                                                        Parser& parser, RelayMode relay) {
   beast::error_code ec;
   std::size_t total = 0;
   for (;;) {
@@ -45,24 +108,16 @@ asio::awaitable<std::pair<beast::error_code, std::size_t>> readResponse(
     if (rec) co_return std::pair{rec, total};
     buf.commit(n);
     total += n;
-    while (buf.size() > 0) {
-      std::size_t used = parser.put(buf.data(), ec);
-      buf.consume(used);
-      if (ec == bhttp::error::need_more) {
-        ec = {};
-        break;
-      }
-      if (ec) co_return std::pair{ec, total};
-      if (parser.is_done()) co_return std::pair{ec, total};
-      if (used == 0) break;
-    }
+    ec = parseBuffered(buf, parser);
+    if (ec || parser.is_done() || relayNow(parser, relay)) co_return std::pair{ec, total};
   }
 }
 
-/// Writes the request and reads the response on an open connection.
+/// Writes the request and reads the response on an open connection. `relayed`: the response's body
+/// is not complete; parser and buf hold the state its relay continues from.
 template <class Stream>
-asio::awaitable<UpstreamOutcome> exchange(Stream& stream, Request& req, std::size_t maxBody, bool& keepAlive,
-                                          bool& sentNothing) {
+asio::awaitable<UpstreamOutcome> exchange(Stream& stream, Request& req, Parser& parser, beast::flat_buffer& buf,
+                                          RelayMode relay, bool& keepAlive, bool& sentNothing, bool& relayed) {
   UpstreamOutcome out;
   sentNothing = true;
   auto wec = co_await writeMessage(stream, req);
@@ -72,12 +127,7 @@ asio::awaitable<UpstreamOutcome> exchange(Stream& stream, Request& req, std::siz
     co_return out;
   }
   sentNothing = false;
-  beast::flat_buffer buf;
-  bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(maxBody);
-  parser.header_limit(64 * 1024);
-  if (req.method() == bhttp::verb::head) parser.skip(true);
-  auto [rec, rn] = co_await readResponse(stream, buf, parser);
+  auto [rec, rn] = co_await readResponse(stream, buf, parser, relay);
   if (rec) {
     if (rec == beast::error::timeout) {
       out.error = UpstreamErrorKind::kTimeout;
@@ -92,11 +142,104 @@ asio::awaitable<UpstreamOutcome> exchange(Stream& stream, Request& req, std::siz
     out.detail = rec.message();
     co_return out;
   }
-  out.response = parser.release();
-  keepAlive = out.response.keep_alive() && buf.size() == 0;
+  if (parser.is_done()) {
+    auto msg = parser.release();
+    out.response = Response(std::move(msg.base()), std::move(msg.body()));
+    keepAlive = out.response.keep_alive() && buf.size() == 0;
+  } else {
+    out.response.base() = parser.get().base();
+    out.response.body() = std::move(parser.get().body());
+    parser.get().body().clear();
+    relayed = true;
+  }
   out.ok = true;
   co_return out;
 }
+
+/// Connections kept for reuse, per "http(s)://host:port". Shared with relayed bodies, which give
+/// theirs back when the body ended cleanly and the pool is still there.
+struct IdleConnections {
+  std::size_t maxIdle;
+  std::unordered_map<std::string, std::deque<Connection>> byKey;
+
+  void keep(const std::string& key, Connection conn) {
+    auto& list = byKey[key];
+    if (list.size() >= maxIdle) return;
+    conn.lowest().expires_never();
+    list.push_back(std::move(conn));
+  }
+};
+
+/// The rest of a relayed response body, read from the connection as the client takes it.
+class RelayedBody final : public BodyStream {
+ public:
+  RelayedBody(std::weak_ptr<IdleConnections> idle, std::string key, Connection conn, std::unique_ptr<Parser> parser,
+              beast::flat_buffer buf, std::chrono::milliseconds timeout)
+      : idle_(std::move(idle)),
+        key_(std::move(key)),
+        conn_(std::move(conn)),
+        parser_(std::move(parser)),
+        buf_(std::move(buf)),
+        timeout_(timeout) {
+    declared_ = announcedLength(*parser_);
+  }
+
+  std::optional<std::uint64_t> declaredLength() const override { return declared_; }
+
+  asio::awaitable<beast::error_code> next(std::string& out) override {
+    out.clear();
+    if (done_) co_return beast::error_code{};
+    std::string& body = parser_->get().body();
+    for (;;) {
+      if (auto ec = parseBuffered(buf_, *parser_)) co_return fail(ec);
+      if (!body.empty() || parser_->is_done()) {
+        out.swap(body);
+        body.clear();
+        if (parser_->is_done()) finish();
+        co_return beast::error_code{};
+      }
+      conn_.lowest().expires_after(timeout_);
+      beast::error_code rec;
+      std::size_t n = 0;
+      if (conn_.tls) {
+        std::tie(rec, n) =
+            co_await conn_.tls->async_read_some(buf_.prepare(64 * 1024), asio::as_tuple(asio::use_awaitable));
+      } else {
+        std::tie(rec, n) =
+            co_await conn_.plain->async_read_some(buf_.prepare(64 * 1024), asio::as_tuple(asio::use_awaitable));
+      }
+      if (rec == asio::error::eof || rec == asio::ssl::error::stream_truncated) {
+        beast::error_code ec;
+        parser_->put_eof(ec);  // completes a body delimited by the close; else partial_message
+        if (ec) co_return fail(ec);
+        continue;
+      }
+      if (rec) co_return fail(rec);
+      buf_.commit(n);
+    }
+  }
+
+ private:
+  beast::error_code fail(beast::error_code ec) {
+    done_ = true;  // the connection is dropped with this object
+    return ec;
+  }
+
+  void finish() {
+    done_ = true;
+    if (!parser_->get().keep_alive() || buf_.size() != 0) return;
+    if (auto idle = idle_.lock()) idle->keep(key_, std::move(conn_));
+  }
+
+  std::weak_ptr<IdleConnections> idle_;
+  std::string key_;
+  Connection conn_;
+  std::unique_ptr<Parser> parser_;
+  beast::flat_buffer buf_;
+  std::chrono::milliseconds timeout_;
+  std::optional<std::uint64_t> declared_;
+  bool done_ = false;
+};
 
 /// The certificate check for a TLS upstream: the chain (OpenSSL's verdict) and, on the peer's own
 /// certificate, the host name or IP address the URL named.
@@ -114,12 +257,12 @@ bool verifyPeer(const std::string& host, bool isIp, bool preverified, asio::ssl:
 
 struct UpstreamPool::Impl {
   asio::io_context& ioc;
-  std::size_t maxIdle;
   std::size_t maxBody;
   asio::ssl::context tlsContext{asio::ssl::context::tls_client};
-  std::unordered_map<std::string, std::deque<Connection>> idle;  // by "http(s)://host:port"
+  std::shared_ptr<IdleConnections> idle;
 
-  Impl(asio::io_context& io, std::size_t idleMax, std::size_t bodyMax) : ioc(io), maxIdle(idleMax), maxBody(bodyMax) {
+  Impl(asio::io_context& io, std::size_t idleMax, std::size_t bodyMax)
+      : ioc(io), maxBody(bodyMax), idle(std::make_shared<IdleConnections>(IdleConnections{idleMax, {}})) {
     tlsContext.set_default_verify_paths();
     tlsContext.set_verify_mode(asio::ssl::verify_peer);
   }
@@ -184,16 +327,17 @@ UpstreamPool::UpstreamPool(asio::io_context& ioc, std::size_t maxIdlePerHost, st
 UpstreamPool::~UpstreamPool() = default;
 
 asio::awaitable<UpstreamOutcome> UpstreamPool::send(const UpstreamTarget& target, Request& req,
-                                                    std::chrono::milliseconds timeout) {
+                                                    std::chrono::milliseconds timeout, RelayMode relay) {
   const std::string key = (target.tls ? "https://" : "http://") + target.host + ":" + std::to_string(target.port);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   req.keep_alive(true);
   req.prepare_payload();
+  auto& idleByKey = impl_->idle->byKey;
 
   for (int attempt = 0; attempt < 2; ++attempt) {
     Connection conn;
     bool reused = false;
-    auto& idleList = impl_->idle[key];
+    auto& idleList = idleByKey[key];
     if (!idleList.empty()) {
       conn = std::move(idleList.back());
       idleList.pop_back();
@@ -204,20 +348,31 @@ asio::awaitable<UpstreamOutcome> UpstreamPool::send(const UpstreamTarget& target
       conn = std::move(*opened);
     }
     conn.lowest().expires_at(deadline);
-    bool keepAlive = false, sentNothing = false;
+    bool keepAlive = false, sentNothing = false, relayed = false;
+    auto parser = std::make_unique<Parser>();
+    if (relay == RelayMode::kAny) {
+      parser->body_limit(boost::none);
+    } else {
+      parser->body_limit(impl_->maxBody);
+    }
+    parser->header_limit(64 * 1024);
+    if (req.method() == bhttp::verb::head) parser->skip(true);
+    beast::flat_buffer buf;
     UpstreamOutcome out;
     if (conn.tls) {
-      out = co_await exchange(*conn.tls, req, impl_->maxBody, keepAlive, sentNothing);
+      out = co_await exchange(*conn.tls, req, *parser, buf, relay, keepAlive, sentNothing, relayed);
     } else {
-      out = co_await exchange(*conn.plain, req, impl_->maxBody, keepAlive, sentNothing);
+      out = co_await exchange(*conn.plain, req, *parser, buf, relay, keepAlive, sentNothing, relayed);
     }
     if (!out.ok && reused && sentNothing && out.error == UpstreamErrorKind::kConnect) {
-      impl_->idle[key].clear();  // the peer closed one: the others went the same way; retry on a fresh one
+      idleByKey[key].clear();  // the peer closed one: the others went the same way; retry on a fresh one
       continue;
     }
-    if (out.ok && keepAlive && impl_->idle[key].size() < impl_->maxIdle) {
-      conn.lowest().expires_never();
-      impl_->idle[key].push_back(std::move(conn));
+    if (relayed) {
+      out.rest =
+          std::make_unique<RelayedBody>(impl_->idle, key, std::move(conn), std::move(parser), std::move(buf), timeout);
+    } else if (out.ok && keepAlive) {
+      impl_->idle->keep(key, std::move(conn));
     }
     co_return out;
   }

@@ -3,7 +3,9 @@
 // Each worker event loop owns one pool (indexed by ConnectionInfo::workerIndex), so
 // no locks: a pool must only be used from its own loop. Idle connections are kept
 // per host:port and reused; a reused connection that turns out to be closed by the
-// peer is retried once on a fresh connection.
+// peer is retried once on a fresh connection. A response whose body is still arriving once its
+// head is in may be handed back with the rest as a BodyStream (RelayMode), which keeps the
+// connection until the body ends and then returns it to the pool.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/body_stream.h"
 #include "http/handler.h"
 
 namespace portico::http {
@@ -25,11 +28,20 @@ struct UpstreamTarget {
 
 enum class UpstreamErrorKind { kTimeout, kConnect, kProtocol, kTooLarge };
 
+/// Which responses may come back before their body is complete (the body read so far in
+/// `response`, the rest in `rest`). Bodies complete within the first reads always come whole.
+enum class RelayMode {
+  kNone,   // always read whole (up to the pool's size limit)
+  kSized,  // a body with a Content-Length within the size limit may be relayed; others are read whole
+  kAny,    // any body may be relayed, with no size limit
+};
+
 struct UpstreamOutcome {
   bool ok = false;
   UpstreamErrorKind error = UpstreamErrorKind::kConnect;
-  std::string detail;  // for logs
-  Response response;   // valid when ok
+  std::string detail;                // for logs
+  Response response;                 // valid when ok
+  std::unique_ptr<BodyStream> rest;  // the body still to come, when relayed (next() must run on the pool's loop)
 };
 
 class UpstreamPool {
@@ -40,10 +52,11 @@ class UpstreamPool {
   UpstreamPool(const UpstreamPool&) = delete;
   UpstreamPool& operator=(const UpstreamPool&) = delete;
 
-  /// Sends req (its target, headers and body as given; Host is set by the caller) to
-  /// target and reads the whole response, all within timeout.
+  /// Sends req (its target, headers and body as given; Host is set by the caller) to target and
+  /// reads the response within timeout: whole, or its head and the rest as a stream (see RelayMode),
+  /// whose every read then gets `timeout` again.
   boost::asio::awaitable<UpstreamOutcome> send(const UpstreamTarget& target, Request& req,
-                                               std::chrono::milliseconds timeout);
+                                               std::chrono::milliseconds timeout, RelayMode relay = RelayMode::kNone);
 
  private:
   struct Impl;

@@ -1,6 +1,12 @@
 // HTTP and HTTP_PROXY integrations: send the mapped request to the endpoint
 // through the worker's keep-alive pool. Timeout → 504 "Endpoint request timed out";
 // any other failure → the INTEGRATION_FAILURE gateway response.
+//
+// HTTP_PROXY responses are relayed to the client as they arrive rather than held: with
+// responseTransferMode STREAM any body (chunked to the client when the backend gave no length, no
+// size limit); with BUFFERED (AWS's default) only bodies whose Content-Length is within the 10 MB
+// limit, so what the client sees (length, limit) stays what AWS's buffering gives. Test invokes and
+// HTTP (non-proxy) integrations read the whole body: their response is mapped or logged.
 #include <spdlog/spdlog.h>
 
 #include "http/http_url.h"
@@ -33,8 +39,11 @@ class HttpIntegration final : public Integration {
     req.body() = ir.body;
 
     const auto& integration = *ctx.match.method->integration;
-    auto outcome =
-        co_await pools_[ctx.conn.workerIndex]->send(target, req, std::chrono::milliseconds(integration.timeoutMs));
+    const bool proxy = integration.type == gateway::IntegrationType::kHttpProxy;
+    http::RelayMode relay = http::RelayMode::kNone;
+    if (proxy && !ctx.log) relay = integration.streamResponse ? http::RelayMode::kAny : http::RelayMode::kSized;
+    auto outcome = co_await pools_[ctx.conn.workerIndex]->send(target, req,
+                                                               std::chrono::milliseconds(integration.timeoutMs), relay);
     if (!outcome.ok) {
       spdlog::info("request {}: integration {} failed: {}", ctx.requestId, ir.url, outcome.detail);
       if (outcome.error == http::UpstreamErrorKind::kTimeout) {
@@ -46,7 +55,8 @@ class HttpIntegration final : public Integration {
     result.status = static_cast<int>(outcome.response.result_int());
     for (const auto& field : outcome.response) result.headers.emplace_back(field.name_string(), field.value());
     result.body = std::move(outcome.response.body());
-    result.proxy = integration.type == gateway::IntegrationType::kHttpProxy;
+    result.rest = std::move(outcome.rest);
+    result.proxy = proxy;
     co_return std::nullopt;
   }
 

@@ -12,7 +12,7 @@ using asio::ip::tcp;
 
 class EchoHandler final : public Handler {
  public:
-  asio::awaitable<Response> handle(Request& req, const ConnectionInfo&) override {
+  asio::awaitable<Reply> handle(Request& req, const ConnectionInfo&) override {
     Response res{boost::beast::http::status::ok, 11};
     res.body() = std::string(req.target()) + ":" + req.body();
     res.prepare_payload();

@@ -29,6 +29,7 @@ constexpr PatchField kIntegrationFields[] = {
     {"/requestParameters", FieldKind::kStringMap, "requestParameters"},
     {"/requestTemplates", FieldKind::kStringMap, "requestTemplates"},
     {"/cacheKeyParameters", FieldKind::kStringList, "cacheKeyParameters"},
+    {"/responseTransferMode", FieldKind::kString, "responseTransferMode"},
 };
 
 constexpr PatchField kIntegrationResponseFields[] = {
@@ -120,9 +121,21 @@ Status validateIntegration(ApiGatewayContext& ctx, const bj::object& in) {
     return ApiError::badRequest(
         "Invalid content handling specified. Valid options are CONVERT_TO_BINARY,CONVERT_TO_TEXT");
   }
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode.html
+  auto transfer = json::strOr(in, "responseTransferMode", "BUFFERED");
+  if (transfer != "BUFFERED" && transfer != "STREAM") {
+    return ApiError::badRequest("Invalid response transfer mode specified. Valid options are BUFFERED,STREAM");
+  }
+  const bool streaming = transfer == "STREAM";
+  if (streaming && type != "HTTP_PROXY" && type != "AWS_PROXY") {
+    return ApiError::badRequest(
+        "Response transfer mode STREAM is only supported for HTTP_PROXY and AWS_PROXY integrations");
+  }
   if (auto* t = in.if_contains("timeoutInMillis")) {
-    if (!t->is_int64() || t->get_int64() < 50 || t->get_int64() > 29000) {
-      return ApiError::badRequest("Timeout should be between 50 ms and 29000 ms");
+    // Streamed responses may take up to 15 minutes.
+    const std::int64_t max = streaming ? 900000 : 29000;
+    if (!t->is_int64() || t->get_int64() < 50 || t->get_int64() > max) {
+      return ApiError::badRequest("Timeout should be between 50 ms and " + std::to_string(max) + " ms");
     }
   }
   if (auto st = validateRequestParameters(in); !st) return st;
@@ -143,6 +156,7 @@ Result<AdminReply> putIntegration(ApiGatewayContext& ctx, const AdminCall& call)
   for (auto key : {"httpMethod", "uri", "connectionType", "connectionId", "credentials", "contentHandling"}) {
     if (auto s = json::str(*body, key)) in[key] = *s;
   }
+  in["responseTransferMode"] = json::strOr(*body, "responseTransferMode", "BUFFERED");
   in["passthroughBehavior"] = json::strOr(*body, "passthroughBehavior", "WHEN_NO_MATCH");
   in["timeoutInMillis"] = 29000;
   if (auto* t = body->if_contains("timeoutInMillis")) in["timeoutInMillis"] = *t;

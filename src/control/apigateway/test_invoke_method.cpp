@@ -145,7 +145,7 @@ void registerTestInvokeMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx) 
         rctx.testInvoke = true;
         rctx.log = &log;
         auto t0 = std::chrono::steady_clock::now();
-        http::Response res = co_await ctx.pipeline->run(rctx);
+        http::Response res = (co_await ctx.pipeline->run(rctx)).response;  // a test invoke is never relayed
         co_return AdminReply{200, bj::value(testResult(res, log, requestId, std::chrono::steady_clock::now() - t0))};
       });
 }
