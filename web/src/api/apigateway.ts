@@ -33,6 +33,7 @@ export interface Integration {
   passthroughBehavior?: string;
   contentHandling?: string;
   timeoutInMillis?: number;
+  responseTransferMode?: string;
   credentials?: string;
   integrationResponses?: Record<string, IntegrationResponse>;
 }

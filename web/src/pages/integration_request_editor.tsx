@@ -1,5 +1,5 @@
 // Integration Request editor: the integration type and target, passthrough behaviour,
-// timeout, parameter mappings and request mapping templates. Saves with PutIntegration
+// timeout, response transfer mode (proxies), parameter mappings and request mapping templates. Saves with PutIntegration
 // (the integration responses are separate resources and are kept).
 import { useMemo, useState } from 'preact/hooks';
 import { INTEGRATION_TYPES, methods as methodsApi, type Integration, type Method } from '../api/apigateway';
@@ -14,6 +14,7 @@ interface Draft {
   target: TargetValue;
   passthroughBehavior: string;
   timeoutInMillis: string;
+  responseTransferMode: string;
   contentHandling: string;
   requestParameters: KvRow[];
   requestTemplates: Record<string, string>;
@@ -25,6 +26,7 @@ function draftFrom(i: Integration | undefined): Draft {
     target: { httpMethod: i?.httpMethod ?? 'GET', uri: i?.uri ?? '' },
     passthroughBehavior: i?.passthroughBehavior ?? 'WHEN_NO_MATCH',
     timeoutInMillis: String(i?.timeoutInMillis ?? 29000),
+    responseTransferMode: i?.responseTransferMode ?? 'BUFFERED',
     contentHandling: i?.contentHandling ?? '',
     requestParameters: toRows(i?.requestParameters),
     requestTemplates: { ...(i?.requestTemplates ?? {}) },
@@ -44,6 +46,7 @@ function bodyFrom(d: Draft, original: Integration | undefined): Integration {
     body.uri = d.target.uri;
   }
   if (d.contentHandling) body.contentHandling = d.contentHandling;
+  if (d.type === 'AWS_PROXY' || d.type === 'HTTP_PROXY') body.responseTransferMode = d.responseTransferMode;
   if (original?.credentials) body.credentials = original.credentials;
   return body;
 }
@@ -66,10 +69,13 @@ export function IntegrationRequestEditor(props: {
   useDirty(dirty);
   const proxy = draft.type === 'AWS_PROXY' || draft.type === 'HTTP_PROXY';
 
+  const streamed = proxy && draft.responseTransferMode === 'STREAM';
+  const maxTimeout = streamed ? 900000 : 29000; // streamed responses may take 15 minutes
+
   const save = async () => {
     const timeout = Number(draft.timeoutInMillis);
-    if (!Number.isInteger(timeout) || timeout < 50 || timeout > 29000) {
-      action.run(() => Promise.reject(new Error('Timeout must be a whole number of milliseconds from 50 to 29000.')));
+    if (!Number.isInteger(timeout) || timeout < 50 || timeout > maxTimeout) {
+      action.run(() => Promise.reject(new Error(`Timeout must be a whole number of milliseconds from 50 to ${maxTimeout}.`)));
       return;
     }
     let saved: Integration | null = null;
@@ -110,11 +116,23 @@ export function IntegrationRequestEditor(props: {
             name="timeoutInMillis"
             type="number"
             min={50}
-            max={29000}
+            max={maxTimeout}
             value={draft.timeoutInMillis}
             onInput={(e) => set({ timeoutInMillis: e.currentTarget.value })}
           />
         </Field>
+        {proxy ? (
+          <Field label="Response transfer mode" hint="STREAM relays the response as it arrives">
+            <select
+              name="responseTransferMode"
+              value={draft.responseTransferMode}
+              onChange={(e) => set({ responseTransferMode: e.currentTarget.value })}
+            >
+              <option>BUFFERED</option>
+              <option>STREAM</option>
+            </select>
+          </Field>
+        ) : null}
         <Field label="Content handling">
           <select name="contentHandling" value={draft.contentHandling} onChange={(e) => set({ contentHandling: e.currentTarget.value })}>
             <option value="">Passthrough</option>
