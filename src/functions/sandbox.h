@@ -6,6 +6,10 @@
 // the process dies with Portico. Memory is capped at MemorySize with a cgroup (v2 when
 // the host delegates the memory controller, else v1), else with RLIMIT_DATA. What could
 // not be had is reported by describe() so Portico can say it loudly at start.
+//
+// Entering a cgroup costs an RCU grace period (5-15 ms here) unless another move happened just
+// before, so a sandboxed launch normally takes a launcher started ahead of need that has already
+// entered its cgroup and waits for its command (see HostSandbox's spare in sandbox.cpp).
 #pragma once
 #include <sys/types.h>
 

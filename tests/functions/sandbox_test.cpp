@@ -1,0 +1,121 @@
+// Sandbox launches on this host: the process gets exactly the function's environment, runs at
+// /var/task, and (where the host has a writable memory cgroup) sits in its own cgroup capped at the
+// function's MemorySize — also when it was started from the spare launcher, as all but the
+// unsandboxed launches are.
+#include "functions/sandbox.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace portico::functions {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string readAll(int fd) {
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p);
+  std::ostringstream out;
+  out << f.rdbuf();
+  return out.str();
+}
+
+class SandboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("portico-sandbox-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir_ / "code");
+    fs::create_directories(dir_ / "runtime");
+    std::ofstream(dir_ / "code" / "bootstrap") << "#!/bin/sh\n"
+                                                  "echo \"X=$X\"\n"
+                                                  "echo \"PWD=$(pwd)\"\n"
+                                                  "echo \"HOME=${HOME-unset}\"\n"
+                                                  "sleep 0.3\n";
+    fs::permissions(dir_ / "code" / "bootstrap", fs::perms::owner_all | fs::perms::group_read | fs::perms::others_read |
+                                                     fs::perms::group_exec | fs::perms::others_exec);
+    sandbox_ = makeSandbox({});
+  }
+  void TearDown() override {
+    sandbox_.reset();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  /// Launches the bootstrap with X=value and memoryMb; returns its output and the process.
+  std::pair<std::string, LaunchedProcess> run(const std::string& id, const std::string& value, int memoryMb) {
+    LaunchSpec spec{id, dir_ / "code", dir_ / "runtime", {"/var/task/bootstrap"}, {"X=" + value, "A=b"}, memoryMb};
+    auto launched = sandbox_->launch(spec);
+    EXPECT_TRUE(launched) << (launched ? "" : launched.error().message);
+    if (!launched) return {};
+    if (!launched->cgroup.empty()) {
+      // Seen from outside (inside, its cgroup namespace shows "/"): the launched process enters
+      // the returned cgroup (the spare before it is claimed; a direct launch before its exec).
+      std::string name = fs::path(launched->cgroup).filename().string();
+      bool entered = false;
+      for (int i = 0; i < 200 && !entered; ++i) {
+        entered =
+            slurp("/proc/" + std::to_string(launched->pid) + "/cgroup").find("/" + name + "\n") != std::string::npos;
+        if (!entered) ::usleep(10000);
+      }
+      EXPECT_TRUE(entered) << launched->cgroup;
+    }
+    ::close(launched->stderrFd);
+    std::string out = readAll(launched->stdoutFd);
+    return {out, *launched};
+  }
+
+  void reap(const LaunchedProcess& p) {
+    int status = 0;
+    while (waitpid(p.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    sandbox_->release(p);
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Sandbox> sandbox_;
+};
+
+TEST_F(SandboxTest, EnvironmentWorkingDirectoryAndMemoryCgroup) {
+  // Several launches in a row: the first from the spare started with the sandbox, the next ones
+  // from its replacements (or directly while a replacement is still entering its cgroup).
+  for (int i = 0; i < 3; ++i) {
+    const int memoryMb = 128 + 64 * i;
+    const std::string value = "value with spaces, $dollar and\nnewline " + std::to_string(i);
+    auto [out, process] = run("test-" + std::to_string(i), value, memoryMb);
+    EXPECT_NE(out.find("X=" + value + "\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("HOME=unset\n"), std::string::npos) << "only the function's variables: " << out;
+    if (sandbox_->isolated()) {
+      EXPECT_NE(out.find("PWD=/var/task\n"), std::string::npos) << out;
+    }
+    if (!process.cgroup.empty()) {
+      // The cgroup's limit is this function's.
+      std::string limitFile =
+          fs::exists(fs::path(process.cgroup) / "memory.limit_in_bytes") ? "memory.limit_in_bytes" : "memory.max";
+      EXPECT_EQ(std::stoull(slurp(fs::path(process.cgroup) / limitFile)),
+                static_cast<unsigned long long>(memoryMb) * 1024 * 1024);
+    }
+    reap(process);
+  }
+  if (sandbox_->describe().find("NOT capped") != std::string::npos) {
+    GTEST_SKIP() << "no writable memory cgroup here: " << sandbox_->describe();
+  }
+}
+
+}  // namespace
+}  // namespace portico::functions
