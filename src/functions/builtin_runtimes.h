@@ -1,7 +1,8 @@
 // Built-in runtimes: which Lambda runtimes Portico runs and how each starts.
 //   provided, provided.al2, provided.al2023  → the zip's /var/task/bootstrap
 //   nodejs18.x, nodejs20.x, nodejs22.x        → node with Portico's runtime (node_runtime.mjs)
-//   python3.9 … python3.13                    → python3 with Portico's runtime (python_runtime.py)
+//   python3.9 … python3.13                    → python3 with Portico's runtime (python_runtime.py,
+//                                               imported by python_bootstrap.py so its bytecode is cached)
 // Portico's runtime scripts are compiled into the binary and written to the data dir at start.
 #pragma once
 #include <filesystem>
@@ -17,7 +18,8 @@ std::string supportedRuntimeList();
 bool supportedRuntime(std::string_view runtime);
 /// argv inside the sandbox (/var/task, /var/runtime), or nullopt for an unsupported runtime.
 std::optional<std::vector<std::string>> runtimeCommand(std::string_view runtime);
-/// Writes the runtime scripts into dir (replacing older copies). Throws on I/O failure.
+/// Writes the runtime scripts into dir (replacing copies that differ) and caches the Python
+/// runtime's bytecode. Throws on I/O failure.
 void installBuiltinRuntimes(const std::filesystem::path& dir);
 
 }  // namespace portico::functions
