@@ -19,7 +19,12 @@ namespace {
 /// Whether a field can go on the wire: no CR, LF or NUL (a value mapped from a decoded query
 /// string could otherwise smuggle headers or a whole request). Such fields are left out.
 bool writable(std::string_view s) {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+  // A plain loop: find_first_of calls memchr on the 3-byte set once per character, which was the
+  // largest user-space cost of a proxied request.
+  for (char c : s) {
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  }
+  return true;
 }
 
 template <bool isRequest>
