@@ -38,14 +38,24 @@ std::optional<std::vector<std::string>> runtimeCommand(std::string_view runtime)
   if (!supportedRuntime(runtime)) return std::nullopt;
   if (runtime.starts_with("provided")) return std::vector<std::string>{"/var/task/bootstrap"};
   if (runtime.starts_with("nodejs")) return std::vector<std::string>{"/usr/bin/node", "/var/runtime/node_runtime.mjs"};
-  return std::vector<std::string>{"/usr/bin/python3", "/var/runtime/python_bootstrap.py"};
+  return std::vector<std::string>{"/usr/bin/python3", "-S", "/var/runtime/python_bootstrap.py"};
 }
 
 namespace {
 
 // Starts the Python runtime as an imported module, so Python loads its cached bytecode instead of
 // compiling ~600 lines at every cold start (a script run as __main__ is never cached): ~4 ms.
+// Python runs with -S: the site module's start-up work (mostly running the host's .pth files) took
+// ~6 ms of every cold start. The system's package directories stay importable (after the
+// function's own code, as Lambda's runtime has its boto3), without their .pth files.
 constexpr std::string_view kPythonBootstrap =
+    "import sys, os\n"
+    "_v = 'python%d.%d' % sys.version_info[:2]\n"
+    "for _p in ('/usr/local/lib/' + _v + '/dist-packages', '/usr/lib/python3/dist-packages',\n"
+    "           '/usr/lib/' + _v + '/dist-packages', '/usr/local/lib/' + _v + '/site-packages',\n"
+    "           '/usr/lib/' + _v + '/site-packages'):\n"
+    "    if _p not in sys.path and os.path.isdir(_p):\n"
+    "        sys.path.append(_p)\n"
     "import python_runtime\n"
     "python_runtime.main()\n";
 

@@ -1,6 +1,8 @@
 # Python handlers for the Lambda e2e test.
+import importlib.util
 import json
 import os
+import sys
 import time
 import urllib.request
 
@@ -15,7 +17,9 @@ def handler(event, context):
             "function": context.function_name, "version": context.function_version,
             "memory": context.memory_limit_in_mb, "requestId": context.aws_request_id,
             "remaining": context.get_remaining_time_in_millis(), "cwd": os.getcwd(),
-            "taskRoot": os.environ.get("LAMBDA_TASK_ROOT")}
+            "taskRoot": os.environ.get("LAMBDA_TASK_ROOT"), "path0": sys.path[0],
+            # The system's packages (Debian's python3-boto3) are importable, as Lambda's runtime has boto3.
+            "boto3": importlib.util.find_spec("boto3") is not None}
 
 
 def fail(event, context):
