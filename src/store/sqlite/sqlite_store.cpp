@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <mutex>
+#include <unordered_map>
 
 #include "store/store.h"
 
@@ -26,15 +27,14 @@ CREATE TABLE IF NOT EXISTS sequence (name TEXT PRIMARY KEY, value INTEGER NOT NU
 INSERT INTO sequence (name, value) VALUES ('documents', 0) ON CONFLICT (name) DO NOTHING;
 )sql";
 
-/// A prepared statement, finalized on scope exit.
+/// One use of a cached prepared statement: reset (and its bindings cleared) on scope exit.
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
-      throw StoreError(std::string("sqlite prepare: ") + sqlite3_errmsg(db));
-    }
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~Statement() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
   }
-  ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -77,24 +77,26 @@ class SqliteStore final : public Store {
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
     exec(kSchema);
   }
-  ~SqliteStore() override { sqlite3_close(db_); }
+  ~SqliteStore() override {
+    for (auto& [sql, stmt] : prepared_) sqlite3_finalize(stmt);
+    sqlite3_close(db_);
+  }
 
   void put(const Document& doc) override {
     std::lock_guard lock(mu_);
     inTransaction([&] {
-      Statement next(db_, "UPDATE sequence SET value = value + 1 WHERE name = 'documents' RETURNING value");
+      Statement next(db_, prepared("UPDATE sequence SET value = value + 1 WHERE name = 'documents' RETURNING value"));
       next.step();
       std::int64_t seq = next.integer(0);
-      Statement st(db_,
-                   "INSERT INTO documents (kind, scope, id, seq, body) VALUES (?1, ?2, ?3, ?4, ?5) "
-                   "ON CONFLICT (kind, scope, id) DO UPDATE SET body = excluded.body");
+      Statement st(db_, prepared("INSERT INTO documents (kind, scope, id, seq, body) VALUES (?1, ?2, ?3, ?4, ?5) "
+                                 "ON CONFLICT (kind, scope, id) DO UPDATE SET body = excluded.body"));
       st.bind(1, doc.kind).bind(2, doc.scope).bind(3, doc.id).bind(4, seq).bind(5, doc.body).step();
     });
   }
 
   std::optional<Document> get(std::string_view kind, std::string_view scope, std::string_view id) override {
     std::lock_guard lock(mu_);
-    Statement st(db_, "SELECT seq, body FROM documents WHERE kind = ?1 AND scope = ?2 AND id = ?3");
+    Statement st(db_, prepared("SELECT seq, body FROM documents WHERE kind = ?1 AND scope = ?2 AND id = ?3"));
     st.bind(1, kind).bind(2, scope).bind(3, id);
     if (!st.step()) return std::nullopt;
     return Document{std::string(kind), std::string(scope), std::string(id), st.text(1), st.integer(0)};
@@ -102,7 +104,7 @@ class SqliteStore final : public Store {
 
   std::vector<Document> list(std::string_view kind, std::string_view scope) override {
     std::lock_guard lock(mu_);
-    Statement st(db_, "SELECT id, seq, body FROM documents WHERE kind = ?1 AND scope = ?2 ORDER BY seq");
+    Statement st(db_, prepared("SELECT id, seq, body FROM documents WHERE kind = ?1 AND scope = ?2 ORDER BY seq"));
     st.bind(1, kind).bind(2, scope);
     std::vector<Document> out;
     while (st.step()) {
@@ -113,14 +115,14 @@ class SqliteStore final : public Store {
 
   bool remove(std::string_view kind, std::string_view scope, std::string_view id) override {
     std::lock_guard lock(mu_);
-    Statement st(db_, "DELETE FROM documents WHERE kind = ?1 AND scope = ?2 AND id = ?3");
+    Statement st(db_, prepared("DELETE FROM documents WHERE kind = ?1 AND scope = ?2 AND id = ?3"));
     st.bind(1, kind).bind(2, scope).bind(3, id).step();
     return sqlite3_changes(db_) > 0;
   }
 
   std::size_t removeScope(std::string_view scope) override {
     std::lock_guard lock(mu_);
-    Statement st(db_, "DELETE FROM documents WHERE scope = ?1");
+    Statement st(db_, prepared("DELETE FROM documents WHERE scope = ?1"));
     st.bind(1, scope).step();
     return static_cast<std::size_t>(sqlite3_changes(db_));
   }
@@ -131,6 +133,17 @@ class SqliteStore final : public Store {
   }
 
  private:
+  /// The statement for sql (a string literal: cached by its address), prepared once. Preparing
+  /// was about a third of a store read. Called with mu_ held.
+  sqlite3_stmt* prepared(const char* sql) {
+    sqlite3_stmt*& slot = prepared_[sql];
+    if (!slot && sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot, nullptr) != SQLITE_OK) {
+      slot = nullptr;
+      throw StoreError(std::string("sqlite prepare: ") + sqlite3_errmsg(db_));
+    }
+    return slot;
+  }
+
   void exec(const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -167,6 +180,7 @@ class SqliteStore final : public Store {
   }
 
   sqlite3* db_ = nullptr;
+  std::unordered_map<const char*, sqlite3_stmt*> prepared_;
   std::recursive_mutex mu_;
   int depth_ = 0;
 };
