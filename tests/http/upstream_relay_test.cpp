@@ -123,6 +123,26 @@ Request get(std::string_view target) {
   return req;
 }
 
+/// Sends GET `path` to the scripted upstream through pool.
+asio::awaitable<UpstreamOutcome> fetch(UpstreamPool& pool, const ScriptedUpstream& up, std::string_view path,
+                                       RelayMode relay) {
+  const UpstreamTarget target{"127.0.0.1", up.port()};  // named: GCC 12 mishandles temporaries in co_await
+  Request req = get(path);
+  co_return co_await pool.send(target, req, std::chrono::seconds(5), relay);
+}
+
+/// Appends the relayed body's pieces to body until it holds at least `atLeast` bytes or ends;
+/// returns the first error.
+asio::awaitable<beast::error_code> readInto(BodyStream& rest, std::string& body, std::size_t atLeast = SIZE_MAX) {
+  std::string piece;
+  while (body.size() < atLeast) {
+    if (auto ec = co_await rest.next(piece)) co_return ec;
+    if (piece.empty()) break;
+    body += piece;
+  }
+  co_return beast::error_code{};
+}
+
 /// Reads everything from the relay's client end until the peer closes it.
 asio::awaitable<std::string> readAll(tcp::socket& socket) {
   std::string out;
@@ -144,9 +164,7 @@ TEST(UpstreamRelayTest, ChunkedBodyComesBackBeforeItEndsAndIsRelayedChunked) {
   ScriptedUpstream up(kChunkedGated);
   runAsync([&](asio::io_context& ioc) -> asio::awaitable<void> {
     UpstreamPool pool(ioc);
-    const UpstreamTarget target{"127.0.0.1", up.port()};  // named: GCC 12 mishandles temporaries in co_await
-    Request req = get("/gated");
-    auto out = co_await pool.send(target, req, std::chrono::seconds(5), RelayMode::kAny);
+    auto out = co_await fetch(pool, up, "/gated", RelayMode::kAny);
     EXPECT_TRUE(out.ok) << out.detail;
     if (!out.rest) {
       ADD_FAILURE() << "the response came back whole";
@@ -199,9 +217,7 @@ TEST(UpstreamRelayTest, SizedModeRelaysOnlyLargeDeclaredBodies) {
   });
   runAsync([&](asio::io_context& ioc) -> asio::awaitable<void> {
     UpstreamPool pool(ioc);
-    const UpstreamTarget target{"127.0.0.1", up.port()};  // named: GCC 12 mishandles temporaries in co_await
-    Request req = get("/big");
-    auto out = co_await pool.send(target, req, std::chrono::seconds(5), RelayMode::kSized);
+    auto out = co_await fetch(pool, up, "/big", RelayMode::kSized);
     EXPECT_TRUE(out.ok) << out.detail;
     if (!out.rest) {
       ADD_FAILURE() << "a 200000-byte body must be relayed";
@@ -209,19 +225,11 @@ TEST(UpstreamRelayTest, SizedModeRelaysOnlyLargeDeclaredBodies) {
     }
     EXPECT_EQ(out.rest->declaredLength(), std::optional<std::uint64_t>(200000));
     std::string body = out.response.body();
-    std::string piece;
-    while (body.size() < 100000) {  // the first half is readable while the upstream holds the rest
-      EXPECT_FALSE(co_await out.rest->next(piece));
-      if (piece.empty()) break;
-      body += piece;
-    }
+    // The first half is readable while the upstream holds the rest back.
+    EXPECT_FALSE(co_await readInto(*out.rest, body, 100000));
     EXPECT_EQ(body, half);
     up.openGate();
-    for (;;) {
-      EXPECT_FALSE(co_await out.rest->next(piece));
-      if (piece.empty()) break;
-      body += piece;
-    }
+    EXPECT_FALSE(co_await readInto(*out.rest, body));
     EXPECT_EQ(body.size(), 200000u);
     EXPECT_EQ(body.substr(100000), std::string(100000, 'b'));
   });
@@ -236,22 +244,17 @@ TEST(UpstreamRelayTest, SmallBodiesComeWholeAndTheConnectionGoesBackToThePool) {
   });
   runAsync([&](asio::io_context& ioc) -> asio::awaitable<void> {
     UpstreamPool pool(ioc);
-    const UpstreamTarget target{"127.0.0.1", up.port()};  // named: GCC 12 mishandles temporaries in co_await
-    Request req = get("/small");
     // Sized mode: a chunked body is read whole, as AWS's buffering gives it.
-    auto whole = co_await pool.send(target, req, std::chrono::seconds(5), RelayMode::kSized);
+    auto whole = co_await fetch(pool, up, "/small", RelayMode::kSized);
     EXPECT_TRUE(whole.ok && !whole.rest);
     EXPECT_EQ(whole.response.body(), "onetwo");
     // Any mode: relayed; once read to the end the connection is reused.
     for (int i = 0; i < 3; ++i) {
-      Request again = get("/small");
-      auto out = co_await pool.send(target, again, std::chrono::seconds(5), RelayMode::kAny);
+      auto out = co_await fetch(pool, up, "/small", RelayMode::kAny);
       EXPECT_TRUE(out.ok);
-      std::string body = out.response.body(), piece;
-      while (out.rest) {
-        EXPECT_FALSE(co_await out.rest->next(piece));
-        if (piece.empty()) break;
-        body += piece;
+      std::string body = out.response.body();
+      if (out.rest) {
+        EXPECT_FALSE(co_await readInto(*out.rest, body));
       }
       EXPECT_EQ(body, "onetwo");
     }
@@ -266,24 +269,15 @@ TEST(UpstreamRelayTest, ABodyCutShortIsAnError) {
   });
   runAsync([&](asio::io_context& ioc) -> asio::awaitable<void> {
     UpstreamPool pool(ioc);
-    const UpstreamTarget target{"127.0.0.1", up.port()};  // named: GCC 12 mishandles temporaries in co_await
-    Request req = get("/cut");
-    auto out = co_await pool.send(target, req, std::chrono::seconds(5), RelayMode::kAny);
+    auto out = co_await fetch(pool, up, "/cut", RelayMode::kAny);
     EXPECT_TRUE(out.ok);
     if (!out.rest) {
       ADD_FAILURE() << "relay expected";
       co_return;
     }
-    std::size_t got = out.response.body().size();
-    std::string piece;
-    beast::error_code ec;
-    for (;;) {
-      ec = co_await out.rest->next(piece);
-      if (ec || piece.empty()) break;
-      got += piece.size();
-    }
-    EXPECT_TRUE(ec) << "the end of a short body must not read as its end";
-    EXPECT_EQ(got, 150000u);
+    std::string body = out.response.body();
+    EXPECT_TRUE(co_await readInto(*out.rest, body)) << "the end of a short body must not read as its end";
+    EXPECT_EQ(body.size(), 150000u);
   });
 }
 
