@@ -28,6 +28,21 @@ struct Connection {
   beast::tcp_stream& lowest() { return plain ? *plain : beast::get_lowest_layer(*tls); }
 };
 
+/// Reads what the connection has (at most `size` bytes) into buf. A TLS peer that closes without
+/// close_notify reads as stream_truncated: reported as eof, an end all the same.
+asio::awaitable<beast::error_code> readSome(Connection& conn, beast::flat_buffer& buf, std::size_t size) {
+  beast::error_code ec;
+  std::size_t n = 0;
+  if (conn.tls) {  // (no co_await inside ?: — GCC 12 miscompiles it)
+    std::tie(ec, n) = co_await conn.tls->async_read_some(buf.prepare(size), asio::as_tuple(asio::use_awaitable));
+  } else {
+    std::tie(ec, n) = co_await conn.plain->async_read_some(buf.prepare(size), asio::as_tuple(asio::use_awaitable));
+  }
+  buf.commit(n);
+  if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;
+  co_return ec;
+}
+
 /// A string body whose reader appends what arrives without reserving the announced length: a
 /// relayed body may be far larger than what is ever held at once.
 struct AppendBody {
@@ -67,8 +82,6 @@ beast::error_code parseBuffered(beast::flat_buffer& buf, Parser& parser) {
   return ec;
 }
 
-/// Whether a response whose head is in but whose body is not complete is handed back now, the rest
-/// relayed (see RelayMode). Bodies that will not take more than a small buffer are read whole.
 /// The Content-Length the response declared (the parser has validated it), if any. Read from the
 /// field rather than through the parser's boost::optional accessors, which GCC 12 warns about.
 std::optional<std::uint64_t> announcedLength(const Parser& parser) {
@@ -81,6 +94,8 @@ std::optional<std::uint64_t> announcedLength(const Parser& parser) {
   return value;
 }
 
+/// Whether a response whose head is in but whose body is not complete is handed back now, the rest
+/// relayed (see RelayMode). Bodies that will not take more than a small buffer are read whole.
 bool relayNow(const Parser& parser, RelayMode relay) {
   constexpr std::uint64_t kSmall = 64 * 1024;
   if (relay == RelayMode::kNone || !parser.is_header_done() || parser.is_done()) return false;
@@ -92,22 +107,20 @@ bool relayNow(const Parser& parser, RelayMode relay) {
 /// Reads one response into `parser`, parsing as bytes arrive (no Beast composed read), until it is
 /// complete or relayNow() says its head and what came of its body go back now. Returns the error
 /// (end_of_stream when the peer closed before sending anything) and the bytes read.
-template <class Stream>
-asio::awaitable<std::pair<beast::error_code, std::size_t>> readResponse(Stream& stream, beast::flat_buffer& buf,
+asio::awaitable<std::pair<beast::error_code, std::size_t>> readResponse(Connection& conn, beast::flat_buffer& buf,
                                                                         Parser& parser, RelayMode relay) {
   beast::error_code ec;
   std::size_t total = 0;
   for (;;) {
-    auto [rec, n] = co_await stream.async_read_some(buf.prepare(16 * 1024), asio::as_tuple(asio::use_awaitable));
-    // A TLS peer that closes without close_notify reads as stream_truncated: an end all the same.
-    if (rec == asio::error::eof || rec == asio::ssl::error::stream_truncated) {
+    const std::size_t before = buf.size();
+    auto rec = co_await readSome(conn, buf, 16 * 1024);
+    if (rec == asio::error::eof) {
       if (total == 0) co_return std::pair{beast::error_code(bhttp::error::end_of_stream), total};
       parser.put_eof(ec);  // a body delimited by the connection's end completes here
       co_return std::pair{ec, total};
     }
     if (rec) co_return std::pair{rec, total};
-    buf.commit(n);
-    total += n;
+    total += buf.size() - before;
     ec = parseBuffered(buf, parser);
     if (ec || parser.is_done() || relayNow(parser, relay)) co_return std::pair{ec, total};
   }
@@ -115,19 +128,23 @@ asio::awaitable<std::pair<beast::error_code, std::size_t>> readResponse(Stream& 
 
 /// Writes the request and reads the response on an open connection. `relayed`: the response's body
 /// is not complete; parser and buf hold the state its relay continues from.
-template <class Stream>
-asio::awaitable<UpstreamOutcome> exchange(Stream& stream, Request& req, Parser& parser, beast::flat_buffer& buf,
+asio::awaitable<UpstreamOutcome> exchange(Connection& conn, Request& req, Parser& parser, beast::flat_buffer& buf,
                                           RelayMode relay, bool& keepAlive, bool& sentNothing, bool& relayed) {
   UpstreamOutcome out;
   sentNothing = true;
-  auto wec = co_await writeMessage(stream, req);
+  beast::error_code wec;
+  if (conn.tls) {
+    wec = co_await writeMessage(*conn.tls, req);
+  } else {
+    wec = co_await writeMessage(*conn.plain, req);
+  }
   if (wec) {
     out.error = wec == beast::error::timeout ? UpstreamErrorKind::kTimeout : UpstreamErrorKind::kConnect;
     out.detail = wec.message();
     co_return out;
   }
   sentNothing = false;
-  auto [rec, rn] = co_await readResponse(stream, buf, parser, relay);
+  auto [rec, rn] = co_await readResponse(conn, buf, parser, relay);
   if (rec) {
     if (rec == beast::error::timeout) {
       out.error = UpstreamErrorKind::kTimeout;
@@ -199,23 +216,14 @@ class RelayedBody final : public BodyStream {
         co_return beast::error_code{};
       }
       conn_.lowest().expires_after(timeout_);
-      beast::error_code rec;
-      std::size_t n = 0;
-      if (conn_.tls) {
-        std::tie(rec, n) =
-            co_await conn_.tls->async_read_some(buf_.prepare(64 * 1024), asio::as_tuple(asio::use_awaitable));
-      } else {
-        std::tie(rec, n) =
-            co_await conn_.plain->async_read_some(buf_.prepare(64 * 1024), asio::as_tuple(asio::use_awaitable));
-      }
-      if (rec == asio::error::eof || rec == asio::ssl::error::stream_truncated) {
+      auto rec = co_await readSome(conn_, buf_, 64 * 1024);
+      if (rec == asio::error::eof) {
         beast::error_code ec;
         parser_->put_eof(ec);  // completes a body delimited by the close; else partial_message
         if (ec) co_return fail(ec);
         continue;
       }
       if (rec) co_return fail(rec);
-      buf_.commit(n);
     }
   }
 
@@ -358,12 +366,7 @@ asio::awaitable<UpstreamOutcome> UpstreamPool::send(const UpstreamTarget& target
     parser->header_limit(64 * 1024);
     if (req.method() == bhttp::verb::head) parser->skip(true);
     beast::flat_buffer buf;
-    UpstreamOutcome out;
-    if (conn.tls) {
-      out = co_await exchange(*conn.tls, req, *parser, buf, relay, keepAlive, sentNothing, relayed);
-    } else {
-      out = co_await exchange(*conn.plain, req, *parser, buf, relay, keepAlive, sentNothing, relayed);
-    }
+    UpstreamOutcome out = co_await exchange(conn, req, *parser, buf, relay, keepAlive, sentNothing, relayed);
     if (!out.ok && reused && sentNothing && out.error == UpstreamErrorKind::kConnect) {
       idleByKey[key].clear();  // the peer closed one: the others went the same way; retry on a fresh one
       continue;
