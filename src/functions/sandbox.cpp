@@ -277,15 +277,25 @@ class HostSandbox final : public Sandbox {
     spare_ = Spare{*launched, fds[1]};
   }
 
+  /// Ends a spare that will not be used: kills and reaps it (unless `reaped` already), closes its
+  /// pipes and removes its cgroup.
+  void dispose(Spare& spare, bool reaped) {
+    if (!reaped) {
+      ::kill(-spare.process.pid, SIGKILL);
+      ::kill(spare.process.pid, SIGKILL);
+      int status = 0;
+      while (waitpid(spare.process.pid, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+    for (int fd : {spare.commandFd, spare.process.stdoutFd, spare.process.stderrFd}) {
+      if (fd >= 0) ::close(fd);
+    }
+    release(spare.process);
+  }
+
   void discardSpare() {
     if (!spare_) return;
-    ::kill(-spare_->process.pid, SIGKILL);
-    ::kill(spare_->process.pid, SIGKILL);
-    int status = 0;
-    while (waitpid(spare_->process.pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    for (int fd : {spare_->commandFd, spare_->process.stdoutFd, spare_->process.stderrFd}) ::close(fd);
-    release(spare_->process);
+    dispose(*spare_, false);
     spare_.reset();
   }
 
@@ -320,9 +330,7 @@ class HostSandbox final : public Sandbox {
     if (spare_) {
       int status = 0;
       if (waitpid(spare_->process.pid, &status, WNOHANG) != 0) {  // it died waiting (killed?)
-        spare_->process.pid = -1;
-        for (int fd : {spare_->commandFd, spare_->process.stdoutFd, spare_->process.stderrFd}) ::close(fd);
-        release(spare_->process);
+        dispose(*spare_, true);
         spare_.reset();
         startSpare();
       }
@@ -333,15 +341,10 @@ class HostSandbox final : public Sandbox {
     bool sent = setMemoryLimit(taken.process.cgroup, spec.memoryMb) &&
                 ::write(taken.commandFd, payload.data(), payload.size()) == static_cast<ssize_t>(payload.size());
     ::close(taken.commandFd);
+    taken.commandFd = -1;
     startSpare();  // for the next cold start, while this one runs
     if (!sent) {
-      ::kill(-taken.process.pid, SIGKILL);
-      int status = 0;
-      while (waitpid(taken.process.pid, &status, 0) < 0 && errno == EINTR) {
-      }
-      ::close(taken.process.stdoutFd);
-      ::close(taken.process.stderrFd);
-      release(taken.process);
+      dispose(taken, false);
       return std::nullopt;
     }
     return taken.process;
