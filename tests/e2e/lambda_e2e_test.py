@@ -22,31 +22,12 @@ import sys
 import threading
 import time
 import urllib.request
-import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import AwsCli, E2EFailure, PorticoServer, check, run_steps  # noqa: E402
+from support.portico import AwsCli, E2EFailure, PorticoServer, check, make_zip, read, run_steps  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lambda_fixtures")
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
-
-
-def make_zip(path, files):
-    """files: {archive name: bytes or (bytes, mode)}"""
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in files.items():
-            mode = 0o644
-            if isinstance(data, tuple):
-                data, mode = data
-            info = zipfile.ZipInfo(name)
-            info.external_attr = (0o100000 | mode) << 16
-            z.writestr(info, data)
-    return path
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
 
 
 class Recorder(http.server.ThreadingHTTPServer):

@@ -16,10 +16,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import AwsCli, PorticoServer, check, run_steps, say  # noqa: E402
+from support.portico import AwsCli, PorticoServer, check, make_zip, read, run_steps, say  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ric_fixtures")
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
@@ -51,22 +50,6 @@ def install_ric(cache_root):
     os.rename(staging, final)
     check(all(os.path.exists(os.path.join(package, f)) for f in RIC_RUNTIME_FILES), "RIC files missing after install")
     return package
-
-
-def make_zip(path, files):
-    """files: {archive name: (bytes, mode)}"""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, (data, mode) in files.items():
-            info = zipfile.ZipInfo(name)
-            info.external_attr = (0o100000 | mode) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
-    return path
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
 
 
 class RicE2E:

@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import zipfile
 
 AWS_CLI = "/usr/bin/aws"  # Debian's AWS CLI v2; the `aws` on PATH is an old pip v1
 CURL = "curl"
@@ -396,3 +397,21 @@ def run_steps(make_test, label, description):
     say(f"{label} E2E PASSED: {len(steps)} steps in {time.monotonic() - t0:.1f} s")
     shutil.rmtree(workdir, ignore_errors=True)
     return 0
+
+
+def make_zip(path, files):
+    """Writes a function zip. files: {archive name: bytes or (bytes, mode)}"""
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            mode = 0o644
+            if isinstance(data, tuple):
+                data, mode = data
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (0o100000 | mode) << 16
+            z.writestr(info, data)
+    return path
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
