@@ -381,6 +381,11 @@ asio::awaitable<void> ExecutionEnvironment::serve(tcp::socket socket) {
       keepAlive = req.keep_alive();
     }
     res.keep_alive(keepAlive);
+    if (!current_ || current_->outcome != Invocation::Outcome::kPending) {
+      // The invocation just ended: let its caller answer first (the runtime's acknowledgement is not
+      // on anybody's critical path; the client's response is).
+      co_await asio::post(loop_, asio::use_awaitable);
+    }
     co_await bhttp::async_write(socket, res, asio::redirect_error(asio::use_awaitable, ec));
     if (terminateAfter) terminate();
     if (ec || !keepAlive) break;

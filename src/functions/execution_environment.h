@@ -1,10 +1,10 @@
 // ExecutionEnvironment: one sandboxed runtime process and the Lambda Runtime API
 // (2018-06-01) it talks to, on a loopback port of its own.
 //
-// Lives entirely on the functions loop (one thread): no locks. The owner assigns
-// one invocation at a time with run(); the runtime fetches it with GET .../next and
-// answers with .../response or .../error. An environment that times out, crashes or
-// fails its init is dead and never reused.
+// Lives entirely on the loop it was made with (one thread): no locks; only alive() may be
+// read from other threads. The owner assigns one invocation at a time with run(); the
+// runtime fetches it with GET .../next and answers with .../response or .../error. An
+// environment that times out, crashes or fails its init is dead and never reused.
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
 #pragma once
 #include <boost/asio/awaitable.hpp>
@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -61,7 +62,8 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   /// Kills the process (if alive) and stops serving.
   void terminate();
 
-  bool alive() const { return !dead_; }
+  /// Safe to read from any thread (the pool checks it before handing the environment out).
+  bool alive() const { return !dead_.load(std::memory_order_relaxed); }
   bool busy() const { return current_ != nullptr; }
   const FunctionSpec& spec() const { return spec_; }
   const std::string& id() const { return id_; }
@@ -95,7 +97,7 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   boost::asio::posix::stream_descriptor stdout_, stderr_;
   LaunchedProcess process_;
   int openPipes_ = 0;
-  bool dead_ = false;
+  std::atomic<bool> dead_ = false;
   std::optional<int> exitStatus_;  // raw waitpid status once reaped
 
   std::shared_ptr<Invocation> current_;

@@ -4,7 +4,9 @@
 
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
+#include <atomic>
 #include <map>
+#include <mutex>
 #include <random>
 
 #include "common/base64.h"
@@ -45,25 +47,46 @@ ApiError throttled(const char* reason) {
 
 }  // namespace
 
+/// An environment in the pool, and what the pool knows of it (guarded by Impl::mu). The
+/// environment itself is only touched on its own loop.
+struct Pooled {
+  Env env;
+  asio::io_context* loop = nullptr;  // where the environment lives: the loop that started it
+  bool busy = true;                  // running (or about to run) an invocation
+  std::chrono::steady_clock::time_point lastUsed;
+};
+using Slot = std::shared_ptr<Pooled>;
+
+/// What an invocation learnt from its environment, gathered on the environment's loop.
+struct RunReport {
+  std::optional<double> initMs;
+  std::string stream;
+  std::uint64_t memoryMb = 0;
+  bool alive = false;
+};
+
 struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Impl> {
-  asio::io_context& loop;
+  asio::io_context& loop;  // the functions loop: Event invocations and the idle reaper
   FunctionCatalog& catalog;
   CodeStore& code;
   Sandbox& sandbox;
   FunctionLogs& logs;
   RuntimeOptions options;
+  asio::steady_timer reaper{loop};
+  std::atomic<bool> stopped = false;
+
+  std::mutex mu;  // guards what follows: held for bookkeeping only, never across I/O
   IdGenerator ids;
   std::mt19937_64 rng{std::random_device{}()};
-  std::map<std::string, std::vector<Env>> pools;  // poolKey → environments
-  std::map<std::string, int> inUse;               // function name → busy or starting environments
-  int inUseUnreserved = 0;                        // of functions without reserved concurrency
-  asio::steady_timer reaper{loop};
-  bool stopped = false;
+  std::map<std::string, std::vector<Slot>> pools;  // poolKey → environments
+  std::map<std::string, int> inUse;                // function name → busy or starting environments
+  int inUseUnreserved = 0;                         // of functions without reserved concurrency
 
   Impl(asio::io_context& l, FunctionCatalog& c, CodeStore& cs, Sandbox& s, FunctionLogs& lg, RuntimeOptions o)
       : loop(l), catalog(c), code(cs), sandbox(s), logs(lg), options(std::move(o)) {}
 
-  std::string traceId() {
+  /// An X-Ray trace header value. Call with mu held.
+  std::string traceIdLocked() {
     auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
     char epoch[16];
     std::snprintf(epoch, sizeof epoch, "%08llx", static_cast<unsigned long long>(secs.count()));
@@ -72,18 +95,32 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     return "Root=1-" + std::string(epoch) + "-" + hex.substr(0, 24) + ";Parent=" + hex.substr(16, 16) + ";Sampled=0";
   }
 
-  /// Drops idle environments of this function that run an older configuration.
-  void dropStale(const FunctionSpec& spec) {
+  /// Resolves a reference; alias routing rolls its dice on an engine seeded from the shared one.
+  Result<FunctionSpec> resolve(const FunctionRef& ref) {
+    std::mt19937_64 dice;
+    {
+      std::lock_guard lock(mu);
+      dice.seed(rng());
+    }
+    return catalog.resolve(ref, dice);
+  }
+
+  /// Ends an environment that left the pool, on its own loop.
+  static void retire(const Slot& slot) {
+    asio::post(*slot->loop, [env = slot->env] { env->terminate(); });
+  }
+
+  /// Drops idle environments of this function that run an older configuration. Call with mu held.
+  void dropStaleLocked(const FunctionSpec& spec) {
     std::string prefix = spec.name + ":" + spec.version + "#";
     for (auto it = pools.begin(); it != pools.end();) {
       if (it->first.starts_with(prefix) && it->first != spec.poolKey()) {
-        auto& envs = it->second;
-        std::erase_if(envs, [](const Env& e) {
-          if (e->busy()) return false;
-          e->terminate();
+        std::erase_if(it->second, [](const Slot& s) {
+          if (s->busy) return false;
+          retire(s);
           return true;
         });
-        if (envs.empty()) {
+        if (it->second.empty()) {
           it = pools.erase(it);
           continue;
         }
@@ -92,15 +129,25 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     }
   }
 
-  Result<Env> acquire(const FunctionSpec& spec) {
-    auto& pool = pools[spec.poolKey()];
-    std::erase_if(pool, [](const Env& e) { return !e->alive() && !e->busy(); });
-    // The most recently used idle environment: the warmest caches.
-    Env best;
-    for (auto& e : pool) {
-      if (!e->busy() && e->alive() && (!best || e->lastUsed() > best->lastUsed())) best = e;
+  /// Takes an idle environment for this configuration, if there is one: preferably one on the
+  /// caller's loop (no thread hand-off), then the most recently used (the warmest caches).
+  /// Call with mu held.
+  Slot takeIdleLocked(const std::string& key, const asio::io_context* here) {
+    auto it = pools.find(key);
+    if (it == pools.end()) return nullptr;
+    std::erase_if(it->second, [](const Slot& s) { return !s->busy && !s->env->alive(); });
+    Slot best;
+    for (auto& s : it->second) {
+      if (s->busy) continue;
+      bool local = s->loop == here, bestLocal = best && best->loop == here;
+      if (!best || (local && !bestLocal) || (local == bestLocal && s->lastUsed > best->lastUsed)) best = s;
     }
-    if (best) return best;
+    if (best) best->busy = true;
+    return best;
+  }
+
+  /// Starts a new environment on the caller's loop and pools it, busy.
+  Result<Slot> startEnvironment(const FunctionSpec& spec, asio::io_context& here) {
     auto dir = code.unpacked(spec.codeHex);
     if (!dir) return dir.takeError();
     auto command = runtimeCommand(spec.runtime);
@@ -108,51 +155,83 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       return ApiError::lambda("InvalidRuntimeException", 502,
                               "The runtime parameter of " + spec.runtime + " is not supported by Portico");
     }
+    std::string id;
+    {
+      std::lock_guard lock(mu);
+      id = ids.alnum(32);
+    }
     EnvironmentPaths paths{*dir, options.runtimeDir, *command};
-    auto env = std::make_shared<ExecutionEnvironment>(loop, sandbox, logs, spec, std::move(paths), ids.alnum(32),
-                                                      catalog.region());
+    auto env =
+        std::make_shared<ExecutionEnvironment>(here, sandbox, logs, spec, std::move(paths), id, catalog.region());
     if (auto st = env->start(); !st) return st.takeError();
-    pool.push_back(env);
-    return env;
+    auto slot = std::make_shared<Pooled>(Pooled{env, &here, true, std::chrono::steady_clock::now()});
+    std::lock_guard lock(mu);
+    pools[spec.poolKey()].push_back(slot);
+    return slot;
   }
 
+  /// Runs the invocation on the environment's loop and reads what the log's REPORT needs.
+  static asio::awaitable<RunReport> runOn(Env env, std::shared_ptr<Invocation> invocation) {
+    co_await env->run(invocation);
+    RunReport report;
+    report.initMs = env->takeInitDurationMs();
+    report.stream = env->logStream();
+    report.memoryMb = env->peakMemoryMb();
+    report.alive = env->alive();
+    co_return report;
+  }
+
+  /// Runs one synchronous invocation; `here` is the caller's loop, where a new environment starts.
   asio::awaitable<Result<InvokeResult>> runSync(FunctionSpec spec, std::string payload, std::string clientContext,
-                                                bool tail) {
+                                                bool tail, asio::io_context& here) {
     auto self = shared_from_this();
-    dropStale(spec);
     // A reservation is the function's own (guaranteed) limit; the others share the unreserved pool.
     const bool reserved = spec.reservedConcurrency.has_value();
-    if (reserved && inUse[spec.name] >= *spec.reservedConcurrency) {
-      co_return throttled("ReservedFunctionConcurrentInvocationLimitExceeded");
+    auto invocation = std::make_shared<Invocation>();
+    Slot slot;
+    {
+      std::lock_guard lock(mu);
+      dropStaleLocked(spec);
+      if (reserved && inUse[spec.name] >= *spec.reservedConcurrency) {
+        co_return throttled("ReservedFunctionConcurrentInvocationLimitExceeded");
+      }
+      if (!reserved && options.account && inUseUnreserved >= options.account->unreserved()) {
+        co_return throttled("ConcurrentInvocationLimitExceeded");
+      }
+      ++inUse[spec.name];
+      if (!reserved) ++inUseUnreserved;
+      invocation->requestId = ids.uuid();
+      invocation->traceId = traceIdLocked();
+      slot = takeIdleLocked(spec.poolKey(), &here);
     }
-    if (!reserved && options.account && inUseUnreserved >= options.account->unreserved()) {
-      co_return throttled("ConcurrentInvocationLimitExceeded");
-    }
-    ++inUse[spec.name];
-    if (!reserved) ++inUseUnreserved;
     struct Release {
       Impl& impl;
       std::string name;
       bool unreserved;
+      Slot slot;
+      std::optional<bool> alive;  // known once the invocation ran
       ~Release() {
+        std::lock_guard lock(impl.mu);
         --impl.inUse[name];
         if (unreserved) --impl.inUseUnreserved;
+        if (!slot) return;
+        slot->busy = false;
+        slot->lastUsed = std::chrono::steady_clock::now();
+        if (alive && !*alive) {
+          auto it = impl.pools.find(slot->env->spec().poolKey());
+          if (it != impl.pools.end()) std::erase(it->second, slot);
+        }
       }
-    } release{*this, spec.name, !reserved};
+    } release{*this, spec.name, !reserved, slot, std::nullopt};
 
-    auto invocation = std::make_shared<Invocation>();
-    invocation->requestId = ids.uuid();
     invocation->payload = payload.empty() ? "{}" : std::move(payload);
     invocation->invokedArn = spec.invokedArn;
     invocation->clientContext = std::move(clientContext);
-    invocation->traceId = traceId();
     auto started = std::chrono::system_clock::now();
     invocation->deadline = started + std::chrono::seconds(spec.timeoutSeconds);
 
-    std::optional<double> initMs;
-    std::string stream;
-    std::uint64_t memoryMb = 0;
-    if (spec.runtime.starts_with("provided") && !spec.codeHex.empty()) {
+    RunReport ran;
+    if (!slot && spec.runtime.starts_with("provided") && !spec.codeHex.empty()) {
       auto dir = code.unpacked(spec.codeHex);
       if (dir && !std::filesystem::exists(*dir / "bootstrap")) {
         invocation->outcome = Invocation::Outcome::kInitError;
@@ -165,12 +244,20 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       }
     }
     if (invocation->outcome == Invocation::Outcome::kPending) {
-      auto env = acquire(spec);
-      if (!env) co_return env.takeError();
-      co_await (*env)->run(invocation);
-      initMs = (*env)->takeInitDurationMs();
-      stream = (*env)->logStream();
-      memoryMb = (*env)->peakMemoryMb();
+      if (!slot) {
+        auto fresh = startEnvironment(spec, here);
+        if (!fresh) co_return fresh.takeError();
+        slot = *fresh;
+        release.slot = slot;
+      }
+      Env env = slot->env;
+      auto run = runOn(env, invocation);
+      if (slot->loop == &here) {
+        ran = co_await std::move(run);
+      } else {  // an idle environment on another loop: hand the invocation over there
+        ran = co_await asio::co_spawn(*slot->loop, std::move(run), asio::use_awaitable);
+      }
+      release.alive = ran.alive;
     }
     double durationMs = std::chrono::duration<double, std::milli>(std::chrono::system_clock::now() - started).count();
 
@@ -182,14 +269,15 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
                   "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %lld ms\tMemory Size: %d MB\tMax "
                   "Memory Used: %llu MB\t",
                   invocation->requestId.c_str(), durationMs, static_cast<long long>(std::ceil(durationMs)),
-                  spec.memoryMb, static_cast<unsigned long long>(memoryMb));
+                  spec.memoryMb, static_cast<unsigned long long>(ran.memoryMb));
     std::string reportLine = report;
-    if (initMs) {
+    if (ran.initMs) {
       char init[64];
-      std::snprintf(init, sizeof init, "Init Duration: %.2f ms\t", *initMs);
+      std::snprintf(init, sizeof init, "Init Duration: %.2f ms\t", *ran.initMs);
       reportLine += init;
     }
     std::int64_t now = epochMs(std::chrono::system_clock::now());
+    const std::string& stream = ran.stream;
     logs.append(spec.name, stream, epochMs(started), start);
     if (invocation->outcome == Invocation::Outcome::kTimeout || invocation->outcome == Invocation::Outcome::kExited) {
       // Lambda logs the platform's verdict too.
@@ -219,11 +307,12 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     return std::move(*decoded);
   }
 
-  asio::awaitable<Result<InvokeResult>> invokeOnLoop(InvokeRequest req) {
+  /// An invocation on the caller's loop `here` (see runSync).
+  asio::awaitable<Result<InvokeResult>> invokeOn(InvokeRequest req, asio::io_context& here) {
     auto self = shared_from_this();
     auto ref = catalog.parseRef(req.function, req.qualifier);
     if (!ref) co_return ref.takeError();
-    auto spec = catalog.resolve(*ref, rng);
+    auto spec = resolve(*ref);
     if (!spec) co_return spec.takeError();
     if (!req.payload.empty()) {
       boost::system::error_code ec;
@@ -250,13 +339,18 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     }
     FunctionSpec resolved = std::move(spec).value();
     std::string decoded = std::move(*context);
-    auto result = co_await runSync(std::move(resolved), std::move(req.payload), std::move(decoded), req.tailLog);
+    auto result =
+        co_await runSync(std::move(resolved), std::move(req.payload), std::move(decoded), req.tailLog, here);
     co_return result;
   }
 
   // ---- Event invocations: kept in the store until done, so they survive a restart.
   void enqueueEvent(const FunctionRef& ref, const std::string& payload, const std::string& clientContext) {
-    std::string id = ids.uuid();
+    std::string id;
+    {
+      std::lock_guard lock(mu);
+      id = ids.uuid();
+    }
     bj::object doc{{"function", ref.name}, {"qualifier", ref.qualifier},
                    {"payload", payload},   {"clientContext", clientContext},
                    {"attempt", 0},         {"notBefore", 0}};
@@ -276,7 +370,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     }
     while (!stopped) {
       FunctionRef ref{json::strOr(doc, "function", ""), json::strOr(doc, "qualifier", "")};
-      auto spec = catalog.resolve(ref, rng);
+      auto spec = resolve(ref);
       if (!spec) {
         spdlog::warn("async invocation {} dropped: {}", id, spec.error().message);
         break;
@@ -287,7 +381,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       std::string decoded;
       if (context) decoded = *context;
       FunctionSpec resolved = std::move(spec).value();
-      auto result = co_await runSync(std::move(resolved), std::move(payload), std::move(decoded), false);
+      auto result = co_await runSync(std::move(resolved), std::move(payload), std::move(decoded), false, loop);
       if (stopped) co_return;  // keep the record: it runs again after the restart
       std::chrono::milliseconds delay{0};
       if (!result && result.error().status == 429) {
@@ -331,11 +425,12 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       co_await reaper.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
       auto cutoff = std::chrono::steady_clock::now() - options.idleTimeout;
+      std::lock_guard lock(mu);
       for (auto it = pools.begin(); it != pools.end();) {
-        std::erase_if(it->second, [&](const Env& e) {
-          if (e->busy()) return false;
-          if (!e->alive() || e->lastUsed() < cutoff) {
-            e->terminate();
+        std::erase_if(it->second, [&](const Slot& s) {
+          if (s->busy) return false;
+          if (!s->env->alive() || s->lastUsed < cutoff) {
+            retire(s);
             return true;
           }
           return false;
@@ -361,8 +456,9 @@ void FunctionRuntime::start() {
 
 void FunctionRuntime::shutdown() {
   impl_->stopped = true;
-  for (auto& [key, envs] : impl_->pools) {
-    for (auto& e : envs) e->terminate();
+  std::lock_guard lock(impl_->mu);
+  for (auto& [key, slots] : impl_->pools) {
+    for (auto& s : slots) s->env->terminate();
   }
   impl_->pools.clear();
 }
@@ -370,11 +466,18 @@ void FunctionRuntime::shutdown() {
 asio::awaitable<Result<InvokeResult>> FunctionRuntime::invoke(InvokeRequest request) {
   std::size_t limit = request.type == InvocationType::kEvent ? kMaxEventPayload : kMaxSyncPayload;
   if (request.payload.size() > limit) co_return tooLarge(limit);
-  // Hop onto the functions loop; the result comes back on the caller's executor.
+  // Served on the caller's loop: a warm environment there answers with no thread hand-off.
+  auto executor = co_await asio::this_coro::executor;
+  if (auto* onIoContext = executor.target<asio::io_context::executor_type>()) {
+    asio::io_context& here = onIoContext->context();
+    auto result = co_await impl_->invokeOn(std::move(request), here);
+    co_return result;
+  }
+  // Any other executor: hop onto the functions loop; the result comes back on the caller's.
   // (co_spawn needs a default-constructible result, hence the optional.)
   auto onLoop = [](std::shared_ptr<Impl> impl,
                    InvokeRequest req) -> asio::awaitable<std::optional<Result<InvokeResult>>> {
-    co_return co_await impl->invokeOnLoop(std::move(req));
+    co_return co_await impl->invokeOn(std::move(req), impl->loop);
   };
   auto result = co_await asio::co_spawn(impl_->loop, onLoop(impl_, std::move(request)), asio::use_awaitable);
   co_return std::move(*result);

@@ -2,10 +2,15 @@
 // environment (or starts one within the concurrency limits), runs the invocation,
 // frames its log with START/END/REPORT, and queues Event invocations durably.
 //
-// All state lives on one io_context (the functions loop); invoke() may be called
-// from any thread and hops onto it. Warm environments are pooled per immutable
-// configuration (FunctionSpec::poolKey), reaped after an idle time, and dropped at
-// once when their function's code or configuration changes.
+// An invocation is served on the caller's loop (a server worker, for the Lambda API and the
+// gateway): a new environment lives on the loop that started it, and a warm one on the
+// caller's own loop is preferred, so a warm invoke normally crosses no thread. An idle
+// environment on another loop is used there (one hand-off each way) rather than starting a
+// new one. The pools and concurrency counts are shared under one mutex, held for
+// bookkeeping only. Warm environments are pooled per immutable configuration
+// (FunctionSpec::poolKey), reaped after an idle time, and dropped at once when their
+// function's code or configuration changes. Event invocations and the reaper run on the
+// functions loop.
 #pragma once
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -41,7 +46,7 @@ class FunctionRuntime final : public Invoker {
 
   /// Starts the idle reaper and resumes Event invocations queued before a restart.
   void start();
-  /// Kills every environment. Call once the functions loop has stopped.
+  /// Kills every environment. Call once the functions loop and every loop that invoked have stopped.
   void shutdown();
 
   boost::asio::awaitable<Result<InvokeResult>> invoke(InvokeRequest request) override;

@@ -9,6 +9,7 @@
 
 #include <charconv>
 #include <fstream>
+#include <mutex>
 #include <optional>
 
 namespace portico::functions {
@@ -294,6 +295,7 @@ class HostSandbox final : public Sandbox {
   }
 
   void discardSpare() {
+    std::lock_guard lock(spareMu_);
     if (!spare_) return;
     dispose(*spare_, false);
     spare_.reset();
@@ -326,6 +328,7 @@ class HostSandbox final : public Sandbox {
     add("--");
     // Written in one go into the pipe (64 KiB): a bigger payload could block until the spare reads.
     if (payload.size() > 60000) return std::nullopt;
+    std::lock_guard lock(spareMu_);  // launches come from every loop that starts environments
     if (!spare_) startSpare();
     if (spare_) {
       int status = 0;
@@ -404,6 +407,7 @@ class HostSandbox final : public Sandbox {
   std::vector<std::string> identity_;  // one of the above, or none
   CgroupKind cgroupKind_ = CgroupKind::kNone;
   fs::path cgroupParent_;
+  std::mutex spareMu_;  // guards the spare and its count
   std::optional<Spare> spare_;
   unsigned long spareCount_ = 0;
 };

@@ -39,6 +39,9 @@ struct LaunchedProcess {
   std::string cgroup;  // the environment's cgroup directory, empty without one
 };
 
+/// Thread-safe: environments are launched from every loop that starts one. Launch only from
+/// threads that outlive what they launch (server workers do): a sandboxed process dies with the
+/// thread that started it (bwrap's --die-with-parent), and so does the spare a launch leaves.
 class Sandbox {
  public:
   virtual ~Sandbox() = default;

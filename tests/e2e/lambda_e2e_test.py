@@ -55,7 +55,9 @@ class LambdaE2E:
         self.workdir = workdir
         # A small account (6 concurrent executions, reservations may leave as little as 1) so the
         # unreserved pool can be filled by a test.
-        self.server = PorticoServer(portico, workdir, ["--async-retry-seconds", "1", "--function-idle-seconds", "60",
+        # Two server workers whatever the core count: environments live on the worker that started them.
+        self.server = PorticoServer(portico, workdir, ["--threads", "2",
+                                                       "--async-retry-seconds", "1", "--function-idle-seconds", "60",
                                                        "--function-concurrency", "6",
                                                        "--function-unreserved-minimum", "1"])
         self.aws = AwsCli(self.server, service="lambda")
@@ -173,6 +175,32 @@ class LambdaE2E:
         check(out["n"] == 2, out)
         meta, body = self.invoke("c-echo", {"fail": True})
         check(meta.get("FunctionError") == "Unhandled" and json.loads(body)["errorType"] == "EchoError", (meta, body))
+
+    def step_environments_across_workers(self):
+        # Connections are spread over the two workers in turn; an environment lives on the worker
+        # whose invoke started it. A warm environment is reused from either worker...
+        self.aws.silent("create-function", "--function-name", "tally", "--runtime", "python3.12", "--handler",
+                        "app.tally", "--role", ROLE, "--zip-file", "fileb://" + self.py_zip, "--timeout", "10")
+        counts = []
+        for _ in range(4):  # a new client (a new connection) each time
+            r = self.boto().invoke(FunctionName="tally", Payload=b"{}")
+            counts.append(json.loads(r["Payload"].read())["count"])
+        check(counts == [1, 2, 3, 4], f"one warm environment must serve both workers: {counts}")
+        # ...and an idle environment on the caller's own worker is preferred. Two busy at once make
+        # two environments, one on each worker; each connection then keeps to its own.
+        self.aws.silent("create-function", "--function-name", "tally2", "--runtime", "python3.12", "--handler",
+                        "app.tally", "--role", ROLE, "--zip-file", "fileb://" + self.py_zip, "--timeout", "10")
+        x, y = self.boto(), self.boto()
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            first = list(pool.map(lambda c: json.loads(c.invoke(FunctionName="tally2", Payload=b'{"seconds": 0.5}')
+                                                       ["Payload"].read())["count"], [x, y]))
+        check(first == [1, 1], f"two environments: {first}")
+        seen = {"x": [], "y": []}
+        for _ in range(3):
+            for label, client in (("x", x), ("y", y)):
+                seen[label].append(json.loads(client.invoke(FunctionName="tally2", Payload=b"{}")["Payload"].read())
+                                   ["count"])
+        check(seen == {"x": [2, 3, 4], "y": [2, 3, 4]}, f"each worker's own environment: {seen}")
 
     def step_function_errors(self):
         self.aws.json("update-function-configuration", "--function-name", "node", "--handler", "index.fail")

@@ -9,7 +9,11 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <latch>
+#include <set>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 namespace portico::functions {
 namespace {
@@ -114,6 +118,42 @@ TEST_F(SandboxTest, EnvironmentWorkingDirectoryAndMemoryCgroup) {
   }
   if (sandbox_->describe().find("NOT capped") != std::string::npos) {
     GTEST_SKIP() << "no writable memory cgroup here: " << sandbox_->describe();
+  }
+}
+
+TEST_F(SandboxTest, LaunchesFromSeveralThreadsAtOnce) {
+  // Environments start on whichever server worker invoked them: launches (and the spare they
+  // take) may come from several threads at the same time. Each gets its own process and cgroup.
+  // The threads live on until every launch is done, as server workers do: bwrap's
+  // --die-with-parent follows the thread that started a process (a spare included).
+  constexpr int kThreads = 3, kEach = 2;
+  std::vector<std::vector<std::pair<std::string, LaunchedProcess>>> results(kThreads);
+  std::latch done(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        std::string id = "par-" + std::to_string(t) + "-" + std::to_string(i);
+        results[t].push_back(run(id, id, 128));
+        reap(results[t].back().second);
+      }
+      done.arrive_and_wait();
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<std::string> cgroups;
+  std::set<pid_t> pids;
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_EQ(results[t].size(), static_cast<std::size_t>(kEach));
+    for (int i = 0; i < kEach; ++i) {
+      auto& [out, process] = results[t][i];
+      std::string id = "par-" + std::to_string(t) + "-" + std::to_string(i);
+      EXPECT_NE(out.find("X=" + id + "\n"), std::string::npos) << "each launch runs its own command: " << out;
+      EXPECT_TRUE(pids.insert(process.pid).second) << process.pid;
+      if (!process.cgroup.empty()) {
+        EXPECT_TRUE(cgroups.insert(process.cgroup).second) << process.cgroup;
+      }
+    }
   }
 }
 

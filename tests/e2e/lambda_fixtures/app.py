@@ -22,6 +22,14 @@ def handler(event, context):
             "boto3": importlib.util.find_spec("boto3") is not None}
 
 
+def tally(event, context):
+    """Counts the invocations its environment served; sleeps when asked (to keep it busy)."""
+    global count
+    count += 1
+    time.sleep(float(event.get("seconds", 0)))
+    return {"count": count}
+
+
 def fail(event, context):
     raise ValueError("bad input: " + json.dumps(event))
 
