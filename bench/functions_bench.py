@@ -7,8 +7,14 @@
 In one run, on this machine:
   * floor: posix_spawn+wait of /bin/true, `node -e 0`, `/usr/bin/python3 -c pass` (medians);
   * warm: p50/p99 of Invoke round trips (one keep-alive connection, SigV4 signed by botocore) per
-    runtime, and of the same client calling Portico's health endpoint — the difference is
-    Portico's warm-invoke overhead (routing, SigV4, hand-off, Runtime API exchange);
+    runtime, and of the same client calling ListFunctions (signed too) — the difference is
+    Portico's warm-invoke overhead (routing, hand-off, Runtime API exchange);
+  * warm, replayed: the same two calls signed once and replayed by `wrk -c1` for --wrk-seconds, so
+    the client's own work (botocore signs each call in ~0.2 ms, during which the machine idles)
+    is out of the figure: Invoke p50 minus ListFunctions p50 is Portico's overhead alone. Twice
+    per runtime, on a function of its own: first on the worker that started its environment (the
+    run's first request is that cold start), then from a connection the server hands to the next
+    worker, so the environment is on another worker's loop (one hand-off each way);
   * cold: the first invoke after create-function (a new sandboxed environment; the median of
     --cold-samples fresh functions, 0.2 s apart) minus the warm p50, per runtime, against that
     runtime's bare interpreter start.
@@ -65,7 +71,9 @@ def main():
     ap.add_argument("--portico", default=support.DEFAULT_PORTICO)
     ap.add_argument("--iterations", type=int, default=300)
     ap.add_argument("--cold-samples", type=int, default=5, help="fresh functions per runtime; the median is kept")
+    ap.add_argument("--wrk-seconds", type=int, default=5, help="length of each replayed (wrk -c1) measurement")
     args = ap.parse_args()
+    support.ensure_wrk()
     work = tempfile.mkdtemp(prefix="portico-fn-bench-")
     bootstrap = support.build_c_bootstrap(work)
     with support.portico(args.portico, work) as ready:
@@ -90,6 +98,9 @@ def main():
             t0 = time.perf_counter()
             client.call("GET", "/2015-03-31/functions/")
             signed_floor.append((time.perf_counter() - t0) * 1e6)
+        list_url = f"http://{ready['admin']}/2015-03-31/functions/"
+        replay_floor = support.wrk(list_url, args.wrk_seconds, 1,
+                                   lua=support.signed_wrk_script(work, "list", "GET", list_url)).p50_us
         rows = []
         for label, (runtime, handler, files, floor_key) in runtimes.items():
             colds = []
@@ -112,20 +123,36 @@ def main():
                 warm.append((time.perf_counter() - t0) * 1e6)
                 assert status == 200, data
             p50 = statistics.median(warm)
+            name = runtime.replace(".", "-") + "-replayed"
+            body = json.dumps(support.create_function_request(name, runtime, handler, files)).encode()
+            status, data = client.call("POST", "/2015-03-31/functions", body)
+            assert status == 201, data
+            url = f"http://{ready['admin']}/2015-03-31/functions/{name}/invocations"
+            lua = support.signed_wrk_script(work, "invoke", "POST", url, b'{"n":2}')
+            local = support.wrk(url, args.wrk_seconds, 1, lua=lua)  # its first request starts the environment
+            # Connections go to the workers in turn, and a wrk run takes two (measured with perf stat:
+            # back-to-back runs land on the same worker); one more moves the next run to the next
+            # worker, while the environment stays where it is.
+            support.fetch(f"http://{ready['admin']}/_portico/health")
+            remote = support.wrk(url, args.wrk_seconds, 1, lua=lua)
+            assert local.non2xx == 0 and remote.non2xx == 0, (local, remote)
             rows.append((label, p50, percentile(warm, 0.99), p50 - statistics.median(signed_floor),
+                         local.p50_us - replay_floor, remote.p50_us - replay_floor,
                          cold, cold - p50 / 1000, floor[floor_key], floor_key))
         lines = [f"### Functions: warm invoke and cold start ({datetime.date.today()}, {os.uname().nodename})", "",
                  f"`/usr/bin/python3 bench/functions_bench.py --iterations {args.iterations} --cold-samples {args.cold_samples}` "
                  "— one keep-alive client, "
                  "SigV4-signed Invoke; floors measured in the same run.", "",
                  f"Client floor: unsigned health p50 {statistics.median(health):.0f} µs; signed ListFunctions p50 "
-                 f"{statistics.median(signed_floor):.0f} µs.", "",
-                 "| runtime | warm p50 µs | warm p99 µs | warm overhead vs signed floor µs | cold first invoke ms | "
-                 "cold start ms (minus warm) | bare start ms | cold / bare |",
-                 "|---|---:|---:|---:|---:|---:|---:|---:|"]
-        for label, p50, p99, over, cold, coldnet, bare, key in rows:
-            lines.append(f"| {label} | {p50:.0f} | {p99:.0f} | {over:.0f} | {cold:.1f} | {coldnet:.1f} | "
-                         f"{bare:.1f} ({key}) | {coldnet / bare:.2f}× |")
+                 f"{statistics.median(signed_floor):.0f} µs (botocore), {replay_floor:.0f} µs (replayed by wrk -c1, "
+                 f"{args.wrk_seconds} s).", "",
+                 "| runtime | warm p50 µs | warm p99 µs | warm overhead vs signed floor µs | replayed overhead µs | "
+                 "replayed, environment on another worker µs | cold first invoke ms | cold start ms (minus warm) | "
+                 "bare start ms | cold / bare |",
+                 "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for label, p50, p99, over, local, remote, cold, coldnet, bare, key in rows:
+            lines.append(f"| {label} | {p50:.0f} | {p99:.0f} | {over:.0f} | {local:.0f} | {remote:.0f} | {cold:.1f} | "
+                         f"{coldnet:.1f} | {bare:.1f} ({key}) | {coldnet / bare:.2f}× |")
         support.record(lines)
 
 

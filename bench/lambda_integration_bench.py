@@ -65,12 +65,7 @@ def main():
 
             invoke_url = admin.url + "/2015-03-31/functions/bench-proxy/invocations"
             headers = support.signed_headers("POST", invoke_url, EVENT.encode())
-            lua = os.path.join(work, "invoke.lua")
-            with open(lua, "w") as f:
-                f.write('wrk.method = "POST"\n')
-                f.write(f"wrk.body = {json.dumps(EVENT)}\n")
-                for k, v in headers.items():
-                    f.write(f'wrk.headers["{k}"] = "{v}"\n')
+            lua = support.signed_wrk_script(work, "invoke", "POST", invoke_url, EVENT.encode())
             status, body = support.fetch(invoke_url, "POST", EVENT.encode(), headers)
             assert status == 200 and b"statusCode" in body, (status, body)
 

@@ -74,6 +74,18 @@ def signed_headers(method, url, body=None, headers=None):
     return dict(req.headers.items())
 
 
+def signed_wrk_script(work, name, method, url, body=b""):
+    """Writes work/name.lua: a wrk script replaying one SigV4-signed request (valid 15 minutes)."""
+    path = os.path.join(work, name + ".lua")
+    with open(path, "w") as f:
+        f.write(f'wrk.method = "{method}"\n')
+        if body:
+            f.write(f"wrk.body = {json.dumps(body.decode())}\n")
+        for k, v in signed_headers(method, url, body or None).items():
+            f.write(f'wrk.headers["{k}"] = "{v}"\n')
+    return path
+
+
 def fetch(url, method="GET", body=None, headers=None):
     """One request on a new connection; returns (status, body bytes), error statuses included."""
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
