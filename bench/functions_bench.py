@@ -140,7 +140,8 @@ def main():
                          local.p50_us - replay_floor, remote.p50_us - replay_floor,
                          cold, cold - p50 / 1000, floor[floor_key], floor_key))
         lines = [f"### Functions: warm invoke and cold start ({datetime.date.today()}, {os.uname().nodename})", "",
-                 f"`/usr/bin/python3 bench/functions_bench.py --iterations {args.iterations} --cold-samples {args.cold_samples}` "
+                 f"`/usr/bin/python3 bench/functions_bench.py --iterations {args.iterations} --cold-samples {args.cold_samples} "
+                 f"--wrk-seconds {args.wrk_seconds}` "
                  "— one keep-alive client, "
                  "SigV4-signed Invoke; floors measured in the same run.", "",
                  f"Client floor: unsigned health p50 {statistics.median(health):.0f} µs; signed ListFunctions p50 "
