@@ -134,6 +134,7 @@ int serve(const ServeOptions& opt) {
   functions::FunctionLogs functionLogs;
   functions::SandboxOptions sandboxOptions;
   sandboxOptions.allowBubblewrap = !opt.noSandbox;
+  sandboxOptions.etcDir = dataDir / "sandbox-etc";
   auto sandbox = functions::makeSandbox(sandboxOptions);
   functions::installBuiltinRuntimes(dataDir / "runtimes");
   boost::asio::io_context functionsLoop(1);

@@ -1,5 +1,6 @@
 #include "functions/execution_environment.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
@@ -8,6 +9,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <charconv>
 
 #include "functions/function_logs.h"
 
@@ -79,9 +81,11 @@ ExecutionEnvironment::ExecutionEnvironment(asio::io_context& loop, Sandbox& sand
       stdout_(loop),
       stderr_(loop),
       nextWaiter_(loop),
-      doneWaiter_(loop) {}
+      doneWaiter_(loop),
+      deadlineTimer_(loop) {}
 
 ExecutionEnvironment::~ExecutionEnvironment() {
+  if (peakMemoryFd_ >= 0) ::close(peakMemoryFd_);
   if (process_.pid > 0 && !exitStatus_) {
     ::kill(-process_.pid, SIGKILL);
     ::kill(process_.pid, SIGKILL);
@@ -142,6 +146,9 @@ Status ExecutionEnvironment::start() {
     return launched.takeError();
   }
   process_ = *launched;
+  if (auto file = sandbox_.peakMemoryFile(process_); !file.empty()) {
+    peakMemoryFd_ = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  }
   stdout_.assign(process_.stdoutFd);
   stderr_.assign(process_.stderrFd);
   openPipes_ = 2;
@@ -163,7 +170,12 @@ std::optional<double> ExecutionEnvironment::takeInitDurationMs() {
 }
 
 std::uint64_t ExecutionEnvironment::peakMemoryMb() const {
-  return (sandbox_.peakMemory(process_) + (1 << 20) - 1) >> 20;
+  if (peakMemoryFd_ < 0) return 0;
+  char buf[32];
+  ssize_t n = ::pread(peakMemoryFd_, buf, sizeof buf, 0);
+  std::uint64_t bytes = 0;
+  if (n > 0) std::from_chars(buf, buf + n, bytes);
+  return (bytes + (1 << 20) - 1) >> 20;
 }
 
 asio::awaitable<void> ExecutionEnvironment::run(std::shared_ptr<Invocation> invocation) {
@@ -178,25 +190,44 @@ asio::awaitable<void> ExecutionEnvironment::run(std::shared_ptr<Invocation> invo
   current_ = invocation;
   delivered_ = false;
   nextWaiter_.cancel();  // a runtime parked on /next takes it now
-  auto remaining = invocation->deadline - std::chrono::system_clock::now();
-  doneWaiter_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(remaining));
+  armDeadline();
   while (invocation->outcome == Invocation::Outcome::kPending) {
     boost::system::error_code ec;
+    doneWaiter_.expires_at(asio::steady_timer::time_point::max());
     co_await doneWaiter_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (!ec && invocation->outcome == Invocation::Outcome::kPending) {
-      // Deadline passed: the environment is killed, as Lambda does.
-      double seconds = spec_.timeoutSeconds;
-      char text[32];
-      std::snprintf(text, sizeof text, "%.2f", seconds);
-      finish(Invocation::Outcome::kTimeout,
-             runtimeError("Sandbox.Timedout",
-                          "RequestId: " + invocation->requestId + " Error: Task timed out after " + text + " seconds"),
-             "Sandbox.Timedout");
-      terminate();
-    }
   }
   current_.reset();
   lastUsed_ = std::chrono::steady_clock::now();
+}
+
+void ExecutionEnvironment::armDeadline() {
+  auto remaining = current_->deadline - std::chrono::system_clock::now();
+  auto at = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(remaining);
+  if (deadlinePending_ && deadlineTimer_.expiry() <= at) return;  // fires in time; onDeadline looks again
+  deadlinePending_ = true;
+  deadlineTimer_.expires_at(at);  // a wait in flight completes as stale
+  std::weak_ptr<ExecutionEnvironment> weak = weak_from_this();
+  deadlineTimer_.async_wait([weak, generation = ++deadlineGeneration_](const boost::system::error_code& ec) {
+    if (auto self = weak.lock()) self->onDeadline(generation, ec);
+  });
+}
+
+void ExecutionEnvironment::onDeadline(std::uint64_t generation, const boost::system::error_code& ec) {
+  if (generation != deadlineGeneration_) return;  // superseded by a later arm
+  deadlinePending_ = false;
+  if (ec || dead_ || !current_ || current_->outcome != Invocation::Outcome::kPending) return;
+  if (std::chrono::system_clock::now() < current_->deadline) {  // armed for an earlier invocation
+    armDeadline();
+    return;
+  }
+  // Deadline passed: the environment is killed, as Lambda does.
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", static_cast<double>(spec_.timeoutSeconds));
+  finish(Invocation::Outcome::kTimeout,
+         runtimeError("Sandbox.Timedout",
+                      "RequestId: " + current_->requestId + " Error: Task timed out after " + text + " seconds"),
+         "Sandbox.Timedout");
+  terminate();
 }
 
 void ExecutionEnvironment::finish(Invocation::Outcome outcome, std::string response, std::string errorType) {
@@ -216,6 +247,7 @@ void ExecutionEnvironment::terminate() {
   boost::system::error_code ec;
   acceptor_.close(ec);
   nextWaiter_.cancel();
+  deadlineTimer_.cancel();
 }
 
 void ExecutionEnvironment::reap() {

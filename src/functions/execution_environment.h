@@ -82,6 +82,8 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   void onOutputLine(std::string_view line);
   void onPipeClosed();
   void finish(Invocation::Outcome outcome, std::string response, std::string errorType);
+  void armDeadline();
+  void onDeadline(std::uint64_t generation, const boost::system::error_code& ec);
   void reap();
 
   boost::asio::io_context& loop_;
@@ -104,6 +106,13 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   bool delivered_ = false;                 // current_ handed to the runtime via /next
   boost::asio::steady_timer nextWaiter_;   // cancelled to wake a parked /next
   boost::asio::steady_timer doneWaiter_;   // cancelled when current_ ends
+  // The invocation deadline. Left running between invocations and re-armed only when it fires
+  // early or a deadline is earlier than it: a later invocation's deadline never is, so a warm
+  // invoke arms no timer (each re-arm is a timerfd syscall).
+  boost::asio::steady_timer deadlineTimer_;
+  std::uint64_t deadlineGeneration_ = 0;  // of the wait in flight; older completions are stale
+  bool deadlinePending_ = false;
+  int peakMemoryFd_ = -1;  // the sandbox's peak memory file, opened once
   std::string initErrorType_, initError_;  // from /runtime/init/error
   std::chrono::steady_clock::time_point spawnedAt_, lastUsed_;
   std::optional<double> initDurationMs_;

@@ -105,7 +105,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     return catalog.resolve(ref, dice);
   }
 
-  /// Ends an environment that left the pool, on its own loop.
+  /// Ends an environment that left the pool, on its own loop (where its last reference then goes).
   static void retire(const Slot& slot) {
     asio::post(*slot->loop, [env = slot->env] { env->terminate(); });
   }
@@ -135,7 +135,11 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
   Slot takeIdleLocked(const std::string& key, const asio::io_context* here) {
     auto it = pools.find(key);
     if (it == pools.end()) return nullptr;
-    std::erase_if(it->second, [](const Slot& s) { return !s->busy && !s->env->alive(); });
+    std::erase_if(it->second, [](const Slot& s) {
+      if (s->busy || s->env->alive()) return false;
+      retire(s);  // so that its last reference goes on its own loop
+      return true;
+    });
     Slot best;
     for (auto& s : it->second) {
       if (s->busy) continue;
@@ -219,7 +223,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
         slot->lastUsed = std::chrono::steady_clock::now();
         if (alive && !*alive) {
           auto it = impl.pools.find(slot->env->spec().poolKey());
-          if (it != impl.pools.end()) std::erase(it->second, slot);
+          if (it != impl.pools.end() && std::erase(it->second, slot)) retire(slot);
         }
       }
     } release{*this, spec.name, !reserved, slot, std::nullopt};

@@ -49,8 +49,9 @@ class Sandbox {
   virtual Result<LaunchedProcess> launch(const LaunchSpec& spec) = 0;
   /// Removes what launch() created around a process that has been reaped.
   virtual void release(const LaunchedProcess& process) = 0;
-  /// Peak memory of the process in bytes, or 0 when unknown.
-  virtual std::uint64_t peakMemory(const LaunchedProcess& process) const = 0;
+  /// The file that holds the process's peak memory in bytes (read from offset 0 again for the
+  /// current value), or empty when the host cannot tell.
+  virtual std::filesystem::path peakMemoryFile(const LaunchedProcess& process) const = 0;
   /// One line on the isolation in force, e.g. "bubblewrap, memory capped by cgroup v1".
   virtual std::string describe() const = 0;
   /// False when functions run without namespaces (said loudly at start and in function state).
@@ -62,6 +63,9 @@ struct SandboxOptions {
   std::string bwrapPath = "/usr/bin/bwrap";
   std::filesystem::path cgroupV1Root = "/sys/fs/cgroup/memory";
   std::filesystem::path cgroupV2Root = "/sys/fs/cgroup";
+  /// Where Portico keeps the sandbox's /etc (filled with copies of what functions need from the
+  /// host's at start, and bound as one directory). Empty: the host's files are bound one by one.
+  std::filesystem::path etcDir;
 };
 
 /// Probes the host (bubblewrap usable? which cgroup?) and returns the best sandbox it can make.

@@ -246,6 +246,16 @@ class LambdaE2E:
         check(err["errorMessage"].endswith("Error: Task timed out after 1.00 seconds"), err)
         out = json.loads(self.invoke("sleepy", {"seconds": 0})[1])
         check(out == {"slept": 0}, out)
+        # A warm environment times each invocation from its own start: 0.5 s after a quick one, a
+        # slow one is cut after its full second, not when the first one's deadline comes.
+        client = self.boto()
+        client.invoke(FunctionName="sleepy", Payload=b'{"seconds": 0}')
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        r = client.invoke(FunctionName="sleepy", Payload=b'{"seconds": 5}')
+        elapsed = time.monotonic() - t0
+        err = json.loads(r["Payload"].read())
+        check(err["errorType"] == "Sandbox.Timedout" and 0.98 <= elapsed < 3, (elapsed, err))
         self.aws.json("create-function", "--function-name", "crash", "--runtime", "python3.12", "--handler",
                       "app.crash", "--role", ROLE, "--zip-file", "fileb://" + self.py_zip)
         meta, body = self.invoke("crash", {})

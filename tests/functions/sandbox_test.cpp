@@ -157,5 +157,32 @@ TEST_F(SandboxTest, LaunchesFromSeveralThreadsAtOnce) {
   }
 }
 
+TEST_F(SandboxTest, PreparedEtcAndLambdasDev) {
+  // With an /etc directory of its own (as portico serve has): the host's files functions need, live
+  // name resolution, no private keys; /dev with the usual devices and no /dev/shm, as Lambda.
+  sandbox_.reset();
+  SandboxOptions options;
+  options.etcDir = dir_ / "sandbox-etc";
+  sandbox_ = makeSandbox(options);
+  if (!sandbox_->isolated()) GTEST_SKIP() << "no bubblewrap here: " << sandbox_->describe();
+  EXPECT_TRUE(fs::exists(dir_ / "sandbox-etc" / "passwd"));
+  EXPECT_FALSE(fs::exists(dir_ / "sandbox-etc" / "ssl" / "private"));
+  std::ofstream(dir_ / "code" / "bootstrap") << "#!/bin/sh\n"
+                                                "head -c 5 /etc/passwd; echo\n"
+                                                "test -r /etc/resolv.conf && echo resolv=yes\n"
+                                                "test -e /etc/ssl/private || echo private=absent\n"
+                                                "test -e /etc/shadow || echo shadow=absent\n"
+                                                "echo discarded > /dev/null && echo null=ok\n"
+                                                "echo urandom=$(head -c 16 /dev/urandom | wc -c)\n"
+                                                "test -e /dev/shm || echo shm=absent\n"
+                                                "test -L /dev/fd && echo fd=link\n";
+  auto [out, process] = run("etc-dev", "x", 128);
+  reap(process);
+  for (const char* want : {"root:", "resolv=yes", "private=absent", "shadow=absent", "null=ok", "urandom=16",
+                           "shm=absent", "fd=link"}) {
+    EXPECT_NE(out.find(want), std::string::npos) << want << " in:\n" << out;
+  }
+}
+
 }  // namespace
 }  // namespace portico::functions
