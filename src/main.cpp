@@ -127,7 +127,8 @@ int serve(const ServeOptions& opt) {
   control::apigateway::publishUsage(apigw);
   gateway::TokenBucket accountThrottle(opt.accountRateLimit, opt.accountBurstLimit);
 
-  // Functions: code store, catalog, sandbox and the runtime on a loop of their own.
+  // Functions: code store, catalog, sandbox and the runtime. Invocations run on the worker that
+  // serves them; Event invocations and the idle reaper on a loop of their own.
   std::filesystem::path dataDir(opt.dataDir);
   functions::CodeStore codeStore(dataDir / "code");
   functions::FunctionCatalog catalog(*store, opt.region, apigw.accountId);

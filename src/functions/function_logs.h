@@ -1,6 +1,6 @@
 // FunctionLogs: each function's recent log lines (its output plus Portico's START,
-// END and REPORT lines), bounded per function. Written on the functions loop, read
-// by the management API, hence the mutex (low rate on both sides).
+// END and REPORT lines), bounded per function. Written on the loops environments live on
+// (the server's workers), read by the management API, hence the mutex.
 #pragma once
 #include <cstddef>
 #include <cstdint>
