@@ -55,6 +55,7 @@ struct ServeOptions {
   int functionConcurrency = 1000;
   int unreservedMinimum = 100;  // what reservations must leave to the other functions (Lambda: 100)
   int functionIdleSeconds = 300;
+  int drainSeconds = 25;
   double asyncRetrySeconds = 60;
   bool noSandbox = false;
   double accountRateLimit = 10000;  // AWS's default account throttle (requests/s)
@@ -82,6 +83,25 @@ std::pair<std::string, unsigned short> splitHostPort(const std::string& s, const
   std::string host = s.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   return {host, static_cast<unsigned short>(port)};
+}
+
+/// Runs what is ready on stopped loops, round after round, until a few rounds in a row find
+/// nothing (bounded: at most ~0.3 s), so no coroutine is left owned by another loop's queue.
+void unwindStoppedLoops(const std::vector<boost::asio::io_context*>& loops) {
+  int quiet = 0;
+  for (int round = 0; round < 100 && quiet < 3; ++round) {
+    std::size_t ran = 0;
+    for (auto* loop : loops) {
+      loop->restart();
+      ran += loop->poll();
+    }
+    if (ran) {
+      quiet = 0;
+    } else {
+      ++quiet;
+      std::this_thread::sleep_for(std::chrono::milliseconds(3));  // a killed runtime's pipes closing
+    }
+  }
 }
 
 void writeReadyFile(const std::string& path, const std::string& admin, const std::string& data) {
@@ -275,11 +295,11 @@ int serve(const ServeOptions& opt) {
   }
   if (!opt.readyFile.empty()) writeReadyFile(opt.readyFile, adminAddr, dataAddr);
 
-  std::thread signalThread([&server, stopSignals] {
+  std::thread signalThread([&server, stopSignals, drain = std::chrono::seconds(opt.drainSeconds)] {
     int sig = 0;
     sigwait(&stopSignals, &sig);
     spdlog::info("received {}, draining in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    server.stopGracefully(std::chrono::seconds(25));
+    server.stopGracefully(drain);
   });
   server.run();
   // Pooled upstream sockets belong to the worker loops: close them while the loops still exist.
@@ -289,6 +309,12 @@ int serve(const ServeOptions& opt) {
   functionsLoop.stop();
   functionsThread.join();
   functionRuntime.shutdown();
+  // Invocations the drain cut short end now that their runtimes are dead: let them unwind (and
+  // answer) before any loop is destroyed, since one that crossed to another worker's loop is owned
+  // by that loop's queue.
+  std::vector<boost::asio::io_context*> loops{&functionsLoop};
+  for (unsigned i = 0; i < threads; ++i) loops.push_back(&server.workerContext(i));
+  unwindStoppedLoops(loops);
   quotas.flush();
   // Wake the signal thread if the server stopped for another reason.
   pthread_kill(signalThread.native_handle(), SIGTERM);
@@ -368,6 +394,12 @@ int main(int argc, char** argv) {
       ->add_option("--async-retry-seconds", opt.asyncRetrySeconds,
                    "Delay before retrying a failed Event invocation (the second retry waits twice as long)")
       ->envname("PORTICO_ASYNC_RETRY_SECONDS")
+      ->capture_default_str();
+  serveCmd
+      ->add_option("--drain-seconds", opt.drainSeconds,
+                   "On SIGTERM/SIGINT, how long in-flight requests may take to finish before Portico stops")
+      ->envname("PORTICO_DRAIN_SECONDS")
+      ->check(CLI::Range(0, 3600))
       ->capture_default_str();
   serveCmd->add_flag("--no-sandbox", opt.noSandbox, "Run functions as plain processes (no bubblewrap)")
       ->envname("PORTICO_NO_SANDBOX");

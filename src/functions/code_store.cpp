@@ -156,7 +156,10 @@ Result<StoredCode> CodeStore::put(std::string_view zip) {
   if (fs::exists(dir) && fs::exists(root_ / (hex + ".zip"))) return code;
 
   // Unpack into a private temporary directory, then rename: readers never see half a tree.
-  fs::path tmp = root_ / (hex + ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+  // (Private names: two workers may store or unpack the same code at once.)
+  const std::string unique = ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}());
+  fs::path tmp = root_ / (hex + unique);
+  fs::path zipTmp = root_ / (hex + ".zip" + unique);
   fs::remove_all(tmp);
   fs::create_directories(tmp);
   if (auto st = unpack(zip, tmp); !st) {
@@ -165,15 +168,17 @@ Result<StoredCode> CodeStore::put(std::string_view zip) {
     return st.takeError();
   }
   {
-    std::ofstream out(root_ / (hex + ".zip.tmp"), std::ios::binary);
+    std::ofstream out(zipTmp, std::ios::binary);
     out.write(zip.data(), static_cast<std::streamsize>(zip.size()));
-    if (!out) {
-      std::error_code ec;
+    out.close();
+    std::error_code ec;
+    if (out) fs::rename(zipTmp, root_ / (hex + ".zip"), ec);  // the same bytes, whoever renames last
+    if (!out || ec) {
+      fs::remove(zipTmp, ec);
       fs::remove_all(tmp, ec);
       return ApiError::lambda("ServiceException", 500, "Cannot store function code: disk write failed");
     }
   }
-  fs::rename(root_ / (hex + ".zip.tmp"), root_ / (hex + ".zip"));
   std::error_code ec;
   fs::rename(tmp, dir, ec);
   if (ec) fs::remove_all(tmp, ec);  // another upload of the same code won the race

@@ -152,7 +152,6 @@ Status ExecutionEnvironment::start() {
   stdout_.assign(process_.stdoutFd);
   stderr_.assign(process_.stderrFd);
   openPipes_ = 2;
-  lastUsed_ = spawnedAt_;
   auto self = shared_from_this();
   asio::co_spawn(
       loop_, [self]() { return self->readOutput(self->stdout_); }, asio::detached);
@@ -197,7 +196,6 @@ asio::awaitable<void> ExecutionEnvironment::run(std::shared_ptr<Invocation> invo
     co_await doneWaiter_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
   current_.reset();
-  lastUsed_ = std::chrono::steady_clock::now();
 }
 
 void ExecutionEnvironment::armDeadline() {

@@ -64,12 +64,10 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
 
   /// Safe to read from any thread (the pool checks it before handing the environment out).
   bool alive() const { return !dead_.load(std::memory_order_relaxed); }
-  bool busy() const { return current_ != nullptr; }
   const FunctionSpec& spec() const { return spec_; }
   const std::string& id() const { return id_; }
   /// The CloudWatch-style log stream this environment writes to.
   const std::string& logStream() const { return logStream_; }
-  std::chrono::steady_clock::time_point lastUsed() const { return lastUsed_; }
   /// The init duration (spawn → first /next) if this environment has not served an invocation yet.
   std::optional<double> takeInitDurationMs();
   /// Peak memory in MB (0 when the host cannot tell).
@@ -114,7 +112,7 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   bool deadlinePending_ = false;
   int peakMemoryFd_ = -1;  // the sandbox's peak memory file, opened once
   std::string initErrorType_, initError_;  // from /runtime/init/error
-  std::chrono::steady_clock::time_point spawnedAt_, lastUsed_;
+  std::chrono::steady_clock::time_point spawnedAt_;
   std::optional<double> initDurationMs_;
   bool initReported_ = false;
   std::string partialLine_[2];

@@ -50,8 +50,9 @@ ApiError throttled(const char* reason) {
 /// An environment in the pool, and what the pool knows of it (guarded by Impl::mu). The
 /// environment itself is only touched on its own loop.
 struct Pooled {
-  Env env;
+  Env env;                           // null once retired (see Impl::retire)
   asio::io_context* loop = nullptr;  // where the environment lives: the loop that started it
+  std::string key;                   // its pool: the configuration's FunctionSpec::poolKey
   bool busy = true;                  // running (or about to run) an invocation
   std::chrono::steady_clock::time_point lastUsed;
 };
@@ -59,6 +60,7 @@ using Slot = std::shared_ptr<Pooled>;
 
 /// What an invocation learnt from its environment, gathered on the environment's loop.
 struct RunReport {
+  bool ran = false;  // false: the environment had died before the invocation reached it
   std::optional<double> initMs;
   std::string stream;
   std::uint64_t memoryMb = 0;
@@ -105,9 +107,21 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     return catalog.resolve(ref, dice);
   }
 
-  /// Ends an environment that left the pool, on its own loop (where its last reference then goes).
-  static void retire(const Slot& slot) {
-    asio::post(*slot->loop, [env = slot->env] { env->terminate(); });
+  /// Ends an environment that left the pool. Its reference moves to its own loop, so it is
+  /// terminated and destroyed there, whoever held the slot. Call with mu held.
+  static void retire(Pooled& slot) {
+    if (!slot.env) return;
+    asio::post(*slot.loop, [env = std::move(slot.env)] { env->terminate(); });
+  }
+
+  /// Retires the idle environments of a pool for which `drop` holds. Call with mu held.
+  template <class Drop>
+  static void retireIdleLocked(std::vector<Slot>& pool, Drop drop) {
+    std::erase_if(pool, [&](const Slot& s) {
+      if (s->busy || !drop(*s)) return false;
+      retire(*s);
+      return true;
+    });
   }
 
   /// Drops idle environments of this function that run an older configuration. Call with mu held.
@@ -115,11 +129,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     std::string prefix = spec.name + ":" + spec.version + "#";
     for (auto it = pools.begin(); it != pools.end();) {
       if (it->first.starts_with(prefix) && it->first != spec.poolKey()) {
-        std::erase_if(it->second, [](const Slot& s) {
-          if (s->busy) return false;
-          retire(s);
-          return true;
-        });
+        retireIdleLocked(it->second, [](const Pooled&) { return true; });
         if (it->second.empty()) {
           it = pools.erase(it);
           continue;
@@ -135,11 +145,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
   Slot takeIdleLocked(const std::string& key, const asio::io_context* here) {
     auto it = pools.find(key);
     if (it == pools.end()) return nullptr;
-    std::erase_if(it->second, [](const Slot& s) {
-      if (s->busy || s->env->alive()) return false;
-      retire(s);  // so that its last reference goes on its own loop
-      return true;
-    });
+    retireIdleLocked(it->second, [](const Pooled& s) { return !s.env->alive(); });
     Slot best;
     for (auto& s : it->second) {
       if (s->busy) continue;
@@ -148,6 +154,13 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     }
     if (best) best->busy = true;
     return best;
+  }
+
+  /// Removes a slot from its pool and retires its environment. Call with mu held.
+  void dropLocked(const Slot& slot) {
+    auto it = pools.find(slot->key);
+    if (it != pools.end()) std::erase(it->second, slot);
+    retire(*slot);
   }
 
   /// Starts a new environment on the caller's loop and pools it, busy.
@@ -168,7 +181,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     auto env =
         std::make_shared<ExecutionEnvironment>(here, sandbox, logs, spec, std::move(paths), id, catalog.region());
     if (auto st = env->start(); !st) return st.takeError();
-    auto slot = std::make_shared<Pooled>(Pooled{env, &here, true, std::chrono::steady_clock::now()});
+    auto slot = std::make_shared<Pooled>(Pooled{env, &here, spec.poolKey(), true, std::chrono::steady_clock::now()});
     std::lock_guard lock(mu);
     pools[spec.poolKey()].push_back(slot);
     return slot;
@@ -176,8 +189,10 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
 
   /// Runs the invocation on the environment's loop and reads what the log's REPORT needs.
   static asio::awaitable<RunReport> runOn(Env env, std::shared_ptr<Invocation> invocation) {
-    co_await env->run(invocation);
     RunReport report;
+    if (!env->alive()) co_return report;  // it died idle, after the pool handed it out
+    co_await env->run(invocation);
+    report.ran = true;
     report.initMs = env->takeInitDurationMs();
     report.stream = env->logStream();
     report.memoryMb = env->peakMemoryMb();
@@ -221,10 +236,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
         if (!slot) return;
         slot->busy = false;
         slot->lastUsed = std::chrono::steady_clock::now();
-        if (alive && !*alive) {
-          auto it = impl.pools.find(slot->env->spec().poolKey());
-          if (it != impl.pools.end() && std::erase(it->second, slot)) retire(slot);
-        }
+        if (alive && !*alive) impl.dropLocked(slot);
       }
     } release{*this, spec.name, !reserved, slot, std::nullopt};
 
@@ -247,21 +259,33 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
         invocation->response = bj::serialize(err);
       }
     }
-    if (invocation->outcome == Invocation::Outcome::kPending) {
+    while (invocation->outcome == Invocation::Outcome::kPending) {
       if (!slot) {
         auto fresh = startEnvironment(spec, here);
         if (!fresh) co_return fresh.takeError();
         slot = *fresh;
         release.slot = slot;
       }
-      Env env = slot->env;
-      auto run = runOn(env, invocation);
+      // The slot is ours (busy): nobody retires it meanwhile. The environment's reference goes
+      // into runOn's frame, which ends on the environment's loop.
+      auto run = runOn(slot->env, invocation);
       if (slot->loop == &here) {
         ran = co_await std::move(run);
       } else {  // an idle environment on another loop: hand the invocation over there
-        ran = co_await asio::co_spawn(*slot->loop, std::move(run), asio::use_awaitable);
+        auto handOver = asio::co_spawn(*slot->loop, std::move(run), asio::use_awaitable);
+        ran = co_await std::move(handOver);
       }
-      release.alive = ran.alive;
+      if (ran.ran) {
+        release.alive = ran.alive;
+        break;
+      }
+      // It died while idle, after the pool handed it out: drop it and start a fresh one.
+      {
+        std::lock_guard lock(mu);
+        dropLocked(slot);
+      }
+      slot = nullptr;
+      release.slot = nullptr;
     }
     double durationMs = std::chrono::duration<double, std::milli>(std::chrono::system_clock::now() - started).count();
 
@@ -431,14 +455,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       auto cutoff = std::chrono::steady_clock::now() - options.idleTimeout;
       std::lock_guard lock(mu);
       for (auto it = pools.begin(); it != pools.end();) {
-        std::erase_if(it->second, [&](const Slot& s) {
-          if (s->busy) return false;
-          if (!s->env->alive() || s->lastUsed < cutoff) {
-            retire(s);
-            return true;
-          }
-          return false;
-        });
+        retireIdleLocked(it->second, [&](const Pooled& s) { return !s.env->alive() || s.lastUsed < cutoff; });
         it = it->second.empty() ? pools.erase(it) : std::next(it);
       }
     }
@@ -462,7 +479,9 @@ void FunctionRuntime::shutdown() {
   impl_->stopped = true;
   std::lock_guard lock(impl_->mu);
   for (auto& [key, slots] : impl_->pools) {
-    for (auto& s : slots) s->env->terminate();
+    for (auto& s : slots) {
+      if (s->env) s->env->terminate();
+    }
   }
   impl_->pools.clear();
 }
@@ -483,7 +502,8 @@ asio::awaitable<Result<InvokeResult>> FunctionRuntime::invoke(InvokeRequest requ
                    InvokeRequest req) -> asio::awaitable<std::optional<Result<InvokeResult>>> {
     co_return co_await impl->invokeOn(std::move(req), impl->loop);
   };
-  auto result = co_await asio::co_spawn(impl_->loop, onLoop(impl_, std::move(request)), asio::use_awaitable);
+  auto hop = asio::co_spawn(impl_->loop, onLoop(impl_, std::move(request)), asio::use_awaitable);
+  auto result = co_await std::move(hop);
   co_return std::move(*result);
 }
 

@@ -7,7 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -97,7 +99,7 @@ class HostSandbox final : public Sandbox {
     }
     probeCgroups();
     if (bwrap_ && !o.etcDir.empty()) etcReady_ = prepareEtc();
-    if (bwrap_ && cgroupKind_ != CgroupKind::kNone) startSpare();
+    if (bwrap_ && cgroupKind_ != CgroupKind::kNone) replenishSpare();
   }
   ~HostSandbox() override {
     discardSpare();
@@ -200,18 +202,16 @@ class HostSandbox final : public Sandbox {
         opts.insert(opts.end(), {"--ro-bind", d, d});
       }
     }
+    auto bindHostEtc = [&opts](std::string_view name) {
+      std::string f = "/etc/" + std::string(name);
+      opts.insert(opts.end(), {"--ro-bind-try", f, f});
+    };
     if (etcReady_) {
       opts.insert(opts.end(), {"--ro-bind", options_.etcDir.string(), "/etc"});
     } else {
-      for (std::string_view name : kEtcCopied) {
-        std::string f = "/etc/" + std::string(name);
-        opts.insert(opts.end(), {"--ro-bind-try", f, f});
-      }
+      std::ranges::for_each(kEtcCopied, bindHostEtc);
     }
-    for (std::string_view name : kEtcLive) {
-      std::string f = "/etc/" + std::string(name);
-      opts.insert(opts.end(), {"--ro-bind-try", f, f});
-    }
+    std::ranges::for_each(kEtcLive, bindHostEtc);
     // /dev as Lambda has it: the usual character devices and the fd links (no /dev/shm, no ttys).
     // Cheaper than bwrap's --dev, which also mounts devpts and /dev/shm.
     opts.insert(opts.end(), {"--tmpfs", "/dev"});
@@ -303,14 +303,15 @@ class HostSandbox final : public Sandbox {
     int commandFd = -1;  // the write end of the spare's fd 3
   };
 
-  void startSpare() {
+  /// A new spare launcher, waiting in a fresh cgroup; nullopt when one cannot be made.
+  std::optional<Spare> makeSpare() {
     std::string cgroup = makeCgroup("env-" + std::to_string(++spareCount_), 128);
-    if (cgroup.empty()) return;
+    if (cgroup.empty()) return std::nullopt;
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
       std::error_code ec;
       fs::remove(cgroup, ec);
-      return;
+      return std::nullopt;
     }
     // set -f: the command's words are split but never globbed. The environment is empty: bwrap
     // gives the function exactly the --setenv variables.
@@ -323,10 +324,39 @@ class HostSandbox final : public Sandbox {
       ::close(fds[1]);
       std::error_code ec;
       fs::remove(cgroup, ec);
-      return;
+      return std::nullopt;
     }
     launched->cgroup = cgroup;
-    spare_ = Spare{*launched, fds[1]};
+    return Spare{*launched, fds[1]};
+  }
+
+  /// Makes the next spare (outside the lock: it starts a process) unless another thread did.
+  void replenishSpare() {
+    auto made = makeSpare();
+    if (!made) return;
+    {
+      std::lock_guard lock(spareMu_);
+      if (!spare_) {
+        spare_ = *made;
+        return;
+      }
+    }
+    dispose(*made, false);
+  }
+
+  /// Takes the spare, if there is one still waiting.
+  std::optional<Spare> takeSpare() {
+    std::optional<Spare> taken;
+    {
+      std::lock_guard lock(spareMu_);
+      taken.swap(spare_);
+    }
+    int status = 0;
+    if (taken && waitpid(taken->process.pid, &status, WNOHANG) != 0) {  // it died waiting (killed?)
+      dispose(*taken, true);
+      taken.reset();
+    }
+    return taken;
   }
 
   /// Ends a spare that will not be used: kills and reaps it (unless `reaped` already), closes its
@@ -379,24 +409,17 @@ class HostSandbox final : public Sandbox {
     add("--");
     // Written in one go into the pipe (64 KiB): a bigger payload could block until the spare reads.
     if (payload.size() > 60000) return std::nullopt;
-    std::lock_guard lock(spareMu_);  // launches come from every loop that starts environments
-    if (!spare_) startSpare();
-    if (spare_) {
-      int status = 0;
-      if (waitpid(spare_->process.pid, &status, WNOHANG) != 0) {  // it died waiting (killed?)
-        dispose(*spare_, true);
-        spare_.reset();
-        startSpare();
-      }
-    }
-    if (!spare_) return std::nullopt;
-    Spare taken = *spare_;
-    spare_.reset();
+    // Launches come from every loop that starts environments: the spare is taken under the lock,
+    // everything that takes time (writing the command, starting the next spare) is done outside.
+    std::optional<Spare> spare = takeSpare();
+    if (!spare) spare = makeSpare();  // none waiting (a burst of cold starts): one made now
+    if (!spare) return std::nullopt;
+    Spare taken = *spare;
     bool sent = setMemoryLimit(taken.process.cgroup, spec.memoryMb) &&
                 ::write(taken.commandFd, payload.data(), payload.size()) == static_cast<ssize_t>(payload.size());
     ::close(taken.commandFd);
     taken.commandFd = -1;
-    startSpare();  // for the next cold start, while this one runs
+    replenishSpare();  // for the next cold start, while this one runs
     if (!sent) {
       dispose(taken, false);
       return std::nullopt;
@@ -459,9 +482,9 @@ class HostSandbox final : public Sandbox {
   bool etcReady_ = false;              // options_.etcDir holds the sandbox's /etc
   CgroupKind cgroupKind_ = CgroupKind::kNone;
   fs::path cgroupParent_;
-  std::mutex spareMu_;  // guards the spare and its count
+  std::mutex spareMu_;  // guards spare_
   std::optional<Spare> spare_;
-  unsigned long spareCount_ = 0;
+  std::atomic<unsigned long> spareCount_ = 0;
 };
 
 }  // namespace

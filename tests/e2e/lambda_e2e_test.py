@@ -56,7 +56,7 @@ class LambdaE2E:
         # A small account (6 concurrent executions, reservations may leave as little as 1) so the
         # unreserved pool can be filled by a test.
         # Two server workers whatever the core count: environments live on the worker that started them.
-        self.server = PorticoServer(portico, workdir, ["--threads", "2",
+        self.server = PorticoServer(portico, workdir, ["--threads", "2", "--drain-seconds", "1",
                                                        "--async-retry-seconds", "1", "--function-idle-seconds", "60",
                                                        "--function-concurrency", "6",
                                                        "--function-unreserved-minimum", "1"])
@@ -263,6 +263,14 @@ class LambdaE2E:
         check(err["errorType"] == "Runtime.ExitError" and "exit status 3" in err["errorMessage"], err)
         meta, body = self.invoke("crash", {})
         check(json.loads(body)["errorType"] == "Runtime.ExitError", "a fresh environment runs the next invoke")
+        # An environment whose process exits while idle is not handed the next invocation.
+        self.aws.silent("create-function", "--function-name", "exit-later", "--runtime", "python3.12", "--handler",
+                        "app.exit_later", "--role", ROLE, "--zip-file", "fileb://" + self.py_zip)
+        for _ in range(2):
+            meta, body = self.invoke("exit-later", {})
+            check(meta["StatusCode"] == 200 and "FunctionError" not in meta and json.loads(body) == {"count": 1},
+                  (meta, body))
+            time.sleep(0.6)
 
     def step_concurrency(self):
         out = self.aws.json("put-function-concurrency", "--function-name", "sleepy",
@@ -395,6 +403,34 @@ class LambdaE2E:
                        os.path.join(self.workdir, "gone.json"))
         rc = self.server.stop()
         check(rc == 0, f"portico exit code {rc}")
+
+
+    def step_stop_with_invocation_in_flight(self):
+        # SIGTERM while an invocation runs on an environment of the other worker: after the drain
+        # (1 s here) Portico ends the environment, the cut-short call unwinds, and Portico exits 0.
+        self.server.start()
+        self.aws.silent("create-function", "--function-name", "long", "--runtime", "python3.12", "--handler",
+                        "app.sleepy", "--role", ROLE, "--zip-file", "fileb://" + self.py_zip, "--timeout", "60")
+        here, there = self.boto(), self.boto()  # consecutive connections: one on each worker
+        here.invoke(FunctionName="long", Payload=b'{"seconds": 0}')  # its environment: here's worker
+        outcome = {}
+
+        def call():
+            try:
+                r = there.invoke(FunctionName="long", Payload=b'{"seconds": 30}')
+                outcome["status"] = r["StatusCode"]
+            except Exception as e:  # the connection may close without an answer
+                outcome["error"] = type(e).__name__
+
+        caller = threading.Thread(target=call)
+        caller.start()
+        time.sleep(1.0)
+        t0 = time.monotonic()
+        rc = self.server.stop()
+        check(rc == 0, f"portico exit code {rc} after stopping with an invocation in flight")
+        check(time.monotonic() - t0 < 8, "the drain is --drain-seconds long")
+        caller.join(10)
+        check(not caller.is_alive() and outcome, outcome)
 
 
 def main():

@@ -39,6 +39,15 @@ def sleepy(event, context):
     return {"slept": event.get("seconds", 3)}
 
 
+def exit_later(event, context):
+    """Answers, then its process exits while the environment is idle."""
+    import threading
+    global count
+    count += 1
+    threading.Timer(0.2, os._exit, args=(0,)).start()
+    return {"count": count}
+
+
 def crash(event, context):
     os._exit(3)
 
