@@ -18,6 +18,7 @@ import queue
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -331,6 +332,45 @@ class BootstrapTestBase:
                              {"chunked": [1, 2, 3], "s": "y" * 100000})
         self.assert_response(b.invoke({"after": "chunked"}), {"after": "chunked"})
         self.assertEqual(len(b.api.clients), 1)
+
+    def test_asks_for_the_next_event_with_its_result(self):
+        # The result and the next GET /next leave in one write (HTTP/1.1 pipelining): the Runtime
+        # API holds the request before the next event comes. Both arrive before any 202 is sent.
+        ls = socket.socket()
+        ls.bind(("127.0.0.1", 0))
+        ls.listen(1)
+        ls.settimeout(WAIT)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LAMBDA_TASK_ROOT": self.task_root,
+               "_HANDLER": self.H_ECHO, "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:%d" % ls.getsockname()[1]}
+        proc = subprocess.Popen(self.ARGV, cwd=self.task_root, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        try:
+            conn, _ = ls.accept()
+            conn.settimeout(3)
+            data = b""
+
+            def read_until(marker):
+                nonlocal data
+                while marker not in data:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        raise AssertionError(f"connection closed; got {data[:300]!r}")
+                    data += chunk
+
+            read_until(b"\r\n\r\n")
+            self.assertTrue(data.startswith(b"GET /2018-06-01/runtime/invocation/next "), data[:100])
+            data = data[data.index(b"\r\n\r\n") + 4:]
+            event = b'{"pipelined": true}'
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: r1\r\n"
+                         b"Lambda-Runtime-Deadline-Ms: %d\r\nContent-Length: %d\r\n\r\n%s"
+                         % (int(time.time() * 1000) + 3000, len(event), event))
+            read_until(b"GET /2018-06-01/runtime/invocation/next ")
+            self.assertTrue(data.startswith(b"POST /2018-06-01/runtime/invocation/r1/response "), data[:100])
+            self.assertRegex(data, rb'\r\n\r\n\{"pipelined": ?true\}GET /2018-06-01/runtime/invocation/next ')
+        finally:
+            proc.kill()
+            proc.wait()
+            ls.close()
 
     def test_reconnects_when_server_closes_connection(self):
         b = self.start(self.H_COUNTER)

@@ -31,6 +31,8 @@ class RuntimeApiClient {
     this.res = null;        // response being parsed
     this.wantRef = true;
     this.tail = Promise.resolve();
+    this.queued = null;     // the pipelined request's { resolve, reject, got }, after pending
+    this.nextPromise = null; // its response, for takeNext()
   }
 
   setRef(on) {
@@ -51,9 +53,18 @@ class RuntimeApiClient {
       if (this.sock !== sock) return;
       this.sock = null;
       const p = this.pending;
+      const q = this.queued;
+      this.queued = null;
       if (p) {
         this.pending = null;
-        p.reject(err || new HttpError('connection closed by Runtime API'), p.got);
+        const e = err || new HttpError('connection closed by Runtime API');
+        e.got = p.got;
+        p.reject(e, p.got);
+      }
+      if (q && this.queued === null) {
+        const e = err || new HttpError('connection closed by Runtime API');
+        e.got = q.got;
+        q.reject(e);
       }
     };
     sock.on('error', fail);
@@ -62,24 +73,44 @@ class RuntimeApiClient {
 
   // Returns { status, headers (lower-case names), body: Buffer }.  Requests
   // are serialized: one in flight at a time on the single connection.
-  request(method, path, headers, body) {
-    const run = () => this._request(method, path, headers, body);
+  // `then`: bytes of a further request sent in the same write (HTTP/1.1 pipelining); its
+  // response comes from takeNext().
+  request(method, path, headers, body, then) {
+    const run = () => this._request(method, path, headers, body, then);
     const p = this.tail.then(run, run);
     this.tail = p.catch(() => {});
     return p;
   }
 
-  _request(method, path, headers, body) {
+  /** The pipelined request's response (a promise), or null when none was sent. */
+  takeNext() {
+    const p = this.nextPromise;
+    this.nextPromise = null;
+    return p;
+  }
+
+  encode(method, path, headers, body) {
+    let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.hostHeader}\r\n`;
+    for (const k in headers) head += `${k}: ${headers[k]}\r\n`;
+    const payload = body === undefined ? null : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+    if (payload !== null || method !== 'GET') head += `Content-Length: ${payload ? payload.length : 0}\r\n`;
+    head += '\r\n';
+    return payload ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : Buffer.from(head, 'latin1');
+  }
+
+  _request(method, path, headers, body, then) {
+    let queued = null;
+    if (then) {
+      this.nextPromise = new Promise((resolve, reject) => { queued = { got: false, resolve, reject }; });
+      this.nextPromise.catch(() => {}); // handled by whoever takes it
+    }
     return new Promise((resolve, reject) => {
       const attempt = (retry) => {
         if (!this.sock || this.sock.destroyed) this._connect();
         const reused = this.used;
-        let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.hostHeader}\r\n`;
-        for (const k in headers) head += `${k}: ${headers[k]}\r\n`;
-        const payload = body === undefined ? null : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-        if (payload !== null || method !== 'GET') head += `Content-Length: ${payload ? payload.length : 0}\r\n`;
-        head += '\r\n';
-        const out = payload ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : Buffer.from(head, 'latin1');
+        const request = this.encode(method, path, headers, body);
+        const out = then ? Buffer.concat([request, then]) : request;
+        this.queued = queued;
         this.pending = {
           got: false,
           resolve,
@@ -182,20 +213,26 @@ class RuntimeApiClient {
     const res = this.res;
     this.res = null;
     const p = this.pending;
-    this.pending = null;
+    this.pending = this.queued; // a pipelined request's response comes next
+    this.queued = null;
     this.used = true;
     if ((res.headers.connection || '').toLowerCase() === 'close') {
       const s = this.sock;
       this.sock = null;
       if (s) s.destroy();
+      if (this.pending) { // the pipelined request went nowhere: the caller sends it afresh
+        this.pending = null;
+        this.nextPromise = null;
+      }
     }
     if (p) p.resolve({ status: res.status, headers: res.headers, body: Buffer.concat(res.chunks) });
+    if (this.pending && this.buf && this.buf.length > 0) this._parse();
   }
 
-  async post(path, body, headers) {
+  async post(path, body, headers, then) {
     const h = { 'Content-Type': 'application/json' };
     if (headers) Object.assign(h, headers);
-    const res = await this.request('POST', API_PREFIX + path, h, body);
+    const res = await this.request('POST', API_PREFIX + path, h, body, then);
     if (res.status >= 300) {
       process.stderr.write(`portico runtime: POST ${path} -> HTTP ${res.status}: ${res.body.toString()}\n`);
     }
@@ -328,6 +365,7 @@ async function loadHandler(taskRoot, spec) {
 const env = process.env;
 const taskRoot = env.LAMBDA_TASK_ROOT || process.cwd();
 const client = new RuntimeApiClient(env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001');
+const nextRequest = client.encode('GET', API_PREFIX + '/invocation/next', {});
 
 let phase = 'init';      // 'init' | 'idle' | 'invoke'
 let invocation = null;   // state of the running invocation
@@ -410,7 +448,9 @@ function runInvocation(handler, res) {
         path = `/invocation/${id}/error`;
         headers = { 'Lambda-Runtime-Function-Error-Type': eb.errorType };
       }
-      client.post(path, body, headers).then(resolveInvoke, (err) => {
+      // The next GET /next goes out in the same write (pipelined): it is waiting at the Runtime
+      // API before the next event comes.
+      client.post(path, body, headers, nextRequest).then(resolveInvoke, (err) => {
         process.stderr.write(`portico runtime: lost Runtime API connection: ${err.message}\n`);
         process.exit(EXIT_FATAL);
       });
@@ -500,7 +540,12 @@ async function main() {
   for (;;) {
     let res;
     try {
-      res = await client.request('GET', API_PREFIX + '/invocation/next', {});
+      const pipelined = client.takeNext();
+      res = pipelined ? await pipelined.catch((err) => {
+        // Lost with its connection before any answer: asked again on a fresh one (once).
+        if (err && err.got) throw err;
+        return client.request('GET', API_PREFIX + '/invocation/next', {});
+      }) : await client.request('GET', API_PREFIX + '/invocation/next', {});
     } catch (err) {
       process.stderr.write(`portico runtime: GET /invocation/next failed: ${err.message}\n`);
       process.exit(EXIT_FATAL);

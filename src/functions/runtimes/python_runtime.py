@@ -120,7 +120,7 @@ class RuntimeApiClient:
                 pass
         self.sock = None
 
-    def request(self, method, path, body=None, headers=None):
+    def encode(self, method, path, body=None, headers=None):
         head = f"{method} {path} HTTP/1.1\r\nHost: {self.host_header}\r\n"
         if headers:
             for k, v in headers.items():
@@ -130,6 +130,12 @@ class RuntimeApiClient:
         data = (head + "\r\n").encode("latin-1")
         if body:
             data += body
+        return data
+
+    def request(self, method, path, body=None, headers=None, then=b""):
+        """One request and its response. `then`: an encoded request sent in the same write
+        (HTTP/1.1 pipelining), whose response the caller reads with read_response()."""
+        data = self.encode(method, path, body, headers) + then
         for attempt in (0, 1):
             if self.sock is None:
                 self._connect()
@@ -137,7 +143,7 @@ class RuntimeApiClient:
             self.got_bytes = False
             try:
                 self.sock.sendall(data)
-                return self._read_response()
+                return self.read_response()
             except (OSError, RuntimeApiError):
                 self.close()
                 # a kept-alive connection the server closed while idle: retry once
@@ -179,7 +185,7 @@ class RuntimeApiClient:
             have += got
         return bytes(out)
 
-    def _read_response(self):
+    def read_response(self):
         while True:
             while b"\r\n\r\n" not in self.buf:
                 self._fill()
@@ -227,14 +233,16 @@ class RuntimeApiClient:
             self.reused = True
         return status, headers, body
 
-    def post(self, path, body, headers=None):
+    def post(self, path, body, headers=None, then=b""):
+        """POSTs to the Runtime API; `then` as in request(). True when `then` went out on a
+        connection that stays open (its response is to be read)."""
         h = {"Content-Type": "application/json"}
         if headers:
             h.update(headers)
-        status, _, resp = self.request("POST", API_PREFIX + path, body, h)
+        status, _, resp = self.request("POST", API_PREFIX + path, body, h, then)
         if status >= 300:
             sys.stderr.write(f"portico runtime: POST {path} -> HTTP {status}: {resp[:500]!r}\n")
-        return status
+        return bool(then) and self.sock is not None
 
 
 # ---------------------------------------------------------------------------
@@ -507,9 +515,24 @@ def main():
         sys.exit(1)
 
     next_path = API_PREFIX + "/invocation/next"
+    # Each result goes out together with the next GET /next (pipelined), so the request for the
+    # next event is already waiting at the Runtime API when that event comes.
+    next_request = api.encode("GET", next_path)
+    next_sent = False
     while True:
         try:
-            status, headers, body = api.request("GET", next_path)
+            status = None
+            if next_sent:
+                api.got_bytes = False
+                try:
+                    status, headers, body = api.read_response()
+                except (OSError, RuntimeApiError):
+                    api.close()
+                    if api.got_bytes:
+                        raise
+                    # Lost with its connection before any answer: asked again on a fresh one.
+            if status is None:
+                status, headers, body = api.request("GET", next_path)
         except Exception as e:
             sys.stderr.write(f"portico runtime: GET /invocation/next failed: {e}\n")
             sys.exit(1)
@@ -560,11 +583,11 @@ def main():
 
         try:
             if error is None:
-                api.post(f"/invocation/{request_id}/response", payload)
+                next_sent = api.post(f"/invocation/{request_id}/response", payload, then=next_request)
             else:
                 _log_error(error)
-                api.post(f"/invocation/{request_id}/error", _encode_error(error),
-                         {"Lambda-Runtime-Function-Error-Type": error["errorType"]})
+                next_sent = api.post(f"/invocation/{request_id}/error", _encode_error(error),
+                                     {"Lambda-Runtime-Function-Error-Type": error["errorType"]}, then=next_request)
         except Exception as e:
             sys.stderr.write(f"portico runtime: lost Runtime API connection: {e}\n")
             sys.exit(1)
