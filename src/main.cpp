@@ -302,8 +302,6 @@ int serve(const ServeOptions& opt) {
     server.stopGracefully(drain);
   });
   server.run();
-  // Pooled upstream sockets belong to the worker loops: close them while the loops still exist.
-  data.pools.clear();
   // Stop the functions loop, then kill every execution environment.
   functionsWork.reset();
   functionsLoop.stop();
@@ -311,10 +309,12 @@ int serve(const ServeOptions& opt) {
   functionRuntime.shutdown();
   // Invocations the drain cut short end now that their runtimes are dead: let them unwind (and
   // answer) before any loop is destroyed, since one that crossed to another worker's loop is owned
-  // by that loop's queue.
+  // by that loop's queue. (Before the upstream pools go: what resumes may still use them.)
   std::vector<boost::asio::io_context*> loops{&functionsLoop};
   for (unsigned i = 0; i < threads; ++i) loops.push_back(&server.workerContext(i));
   unwindStoppedLoops(loops);
+  // Pooled upstream sockets belong to the worker loops: close them while the loops still exist.
+  data.pools.clear();
   quotas.flush();
   // Wake the signal thread if the server stopped for another reason.
   pthread_kill(signalThread.native_handle(), SIGTERM);
