@@ -85,11 +85,11 @@ std::pair<std::string, unsigned short> splitHostPort(const std::string& s, const
   return {host, static_cast<unsigned short>(port)};
 }
 
-/// Runs what is ready on stopped loops, round after round, until a few rounds in a row find
-/// nothing (bounded: at most ~0.3 s), so no coroutine is left owned by another loop's queue.
+/// Runs what is ready on stopped loops, round after round, until rounds find nothing for ~25 ms
+/// (bounded: at most ~0.5 s), so no coroutine is left owned by another loop's queue.
 void unwindStoppedLoops(const std::vector<boost::asio::io_context*>& loops) {
   int quiet = 0;
-  for (int round = 0; round < 100 && quiet < 3; ++round) {
+  for (int round = 0; round < 100 && quiet < 5; ++round) {
     std::size_t ran = 0;
     for (auto* loop : loops) {
       loop->restart();
@@ -99,7 +99,7 @@ void unwindStoppedLoops(const std::vector<boost::asio::io_context*>& loops) {
       quiet = 0;
     } else {
       ++quiet;
-      std::this_thread::sleep_for(std::chrono::milliseconds(3));  // a killed runtime's pipes closing
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));  // a killed runtime's pipes closing
     }
   }
 }

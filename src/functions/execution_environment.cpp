@@ -359,11 +359,14 @@ asio::awaitable<void> ExecutionEnvironment::serve(tcp::socket socket) {
       std::string_view target = req.target();
       std::string_view rest = target.starts_with(kPrefix) ? target.substr(kPrefix.size()) : std::string_view();
       if (req.method() == bhttp::verb::get && rest == "invocation/next") {
-        while (!dead_ && (!current_ || delivered_)) {
+        // The newest GET /next is the runtime's: an older one still parked belongs to a connection
+        // the runtime gave up (it asked again on a new one), and never takes an event.
+        const std::uint64_t ticket = ++nextTicket_;
+        while (!dead_ && (!current_ || delivered_) && ticket == nextTicket_) {
           nextWaiter_.expires_at(asio::steady_timer::time_point::max());
           co_await nextWaiter_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         }
-        if (dead_) break;
+        if (dead_ || ticket != nextTicket_) break;
         if (!initDurationMs_) {
           initDurationMs_ =
               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - spawnedAt_).count();

@@ -102,6 +102,7 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
 
   std::shared_ptr<Invocation> current_;
   bool delivered_ = false;                 // current_ handed to the runtime via /next
+  std::uint64_t nextTicket_ = 0;           // counts GET /next requests; the newest one is served
   boost::asio::steady_timer nextWaiter_;   // cancelled to wake a parked /next
   boost::asio::steady_timer doneWaiter_;   // cancelled when current_ ends
   // The invocation deadline. Left running between invocations and re-armed only when it fires

@@ -163,8 +163,9 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     retire(*slot);
   }
 
-  /// Starts a new environment on the caller's loop and pools it, busy.
+  /// Starts a new environment on the caller's loop and pools it, busy. Refused once shutting down.
   Result<Slot> startEnvironment(const FunctionSpec& spec, asio::io_context& here) {
+    if (stopped) return ApiError::lambda("ServiceException", 503, "Portico is shutting down");
     auto dir = code.unpacked(spec.codeHex);
     if (!dir) return dir.takeError();
     auto command = runtimeCommand(spec.runtime);

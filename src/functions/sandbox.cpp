@@ -243,25 +243,34 @@ class HostSandbox final : public Sandbox {
     std::error_code ec;
     fs::remove_all(fresh, ec);
     fs::create_directories(fresh, ec);
+    // Top-level entries are copied as what they resolve to on the host (a link into a place the
+    // sandbox cannot see would dangle inside it); links within directories stay links.
+    auto copyEntry = [&ec](const fs::path& from, const fs::path& to) {
+      std::error_code statEc;
+      auto status = fs::status(from, statEc);
+      if (statEc || !fs::exists(status)) return;  // absent or dangling on the host too
+      if (fs::is_directory(status)) {
+        fs::copy(fs::canonical(from, ec), to, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+      } else {
+        fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
+      }
+    };
     for (std::string_view name : kEtcCopied) {
       if (ec) break;
       fs::path from = fs::path("/etc") / name;
-      if (!fs::exists(fs::symlink_status(from))) continue;
-      if (name == "ssl" && fs::is_directory(from)) {
+      if (name == "ssl" && fs::is_directory(from, ec)) {
         // Certificates and configuration; never the host's private keys.
         fs::create_directory(fresh / name, ec);
-        for (const auto& entry : fs::directory_iterator(from, ec)) {
-          if (entry.path().filename() == "private") continue;
-          fs::copy(entry.path(), fresh / name / entry.path().filename(),
-                   fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
-          if (ec) break;
+        for (fs::directory_iterator it(from, ec), end; !ec && it != end; it.increment(ec)) {
+          if (it->path().filename() != "private") copyEntry(it->path(), fresh / name / it->path().filename());
         }
       } else {
-        fs::copy(from, fresh / name, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+        ec.clear();
+        copyEntry(from, fresh / name);
       }
     }
-    for (std::string_view name : kEtcLive) {
-      if (!ec) std::ofstream(fresh / name).flush();  // the mount points
+    for (std::string_view name : kEtcLive) {  // the mount points
+      if (!ec && !std::ofstream(fresh / name)) ec = std::make_error_code(std::errc::io_error);
     }
     if (!ec) fs::remove_all(dir, ec);
     if (!ec) fs::rename(fresh, dir, ec);

@@ -202,6 +202,19 @@ class LambdaE2E:
                                    ["count"])
         check(seen == {"x": [2, 3, 4], "y": [2, 3, 4]}, f"each worker's own environment: {seen}")
 
+    def step_runtime_asks_again_on_a_new_connection(self):
+        # A runtime that gives up on a parked GET /next and asks again on a new connection gets
+        # the next event there (the newest GET /next is the runtime's), not on the abandoned one.
+        zip_path = make_zip(os.path.join(self.workdir, "two-gets.zip"),
+                            {"bootstrap": (read(os.path.join(FIXTURES, "two_gets_bootstrap.py")), 0o755)})
+        self.aws.silent("create-function", "--function-name", "two-gets", "--runtime", "provided.al2023",
+                        "--handler", "x", "--role", ROLE, "--zip-file", "fileb://" + zip_path, "--timeout", "3")
+        meta, body = self.invoke("two-gets", {})
+        check(json.loads(body) == {"served_on": "first"}, (meta, body))
+        time.sleep(0.6)  # both GET /next are parked by now
+        meta, body = self.invoke("two-gets", {})
+        check("FunctionError" not in meta and json.loads(body) == {"served_on": "second"}, (meta, body))
+
     def step_function_errors(self):
         self.aws.json("update-function-configuration", "--function-name", "node", "--handler", "index.fail")
         meta, body = self.invoke("node", {})

@@ -175,7 +175,8 @@ TEST_F(SandboxTest, PreparedEtcAndLambdasDev) {
                                                 "echo discarded > /dev/null && echo null=ok\n"
                                                 "echo urandom=$(head -c 16 /dev/urandom | wc -c)\n"
                                                 "test -e /dev/shm || echo shm=absent\n"
-                                                "test -L /dev/fd && echo fd=link\n";
+                                                "test -L /dev/fd && echo fd=link\n"
+                                                "sleep 0.3\n";  // alive while run() looks at its cgroup
   auto [out, process] = run("etc-dev", "x", 128);
   reap(process);
   for (const char* want : {"root:", "resolv=yes", "private=absent", "shadow=absent", "null=ok", "urandom=16",

@@ -137,8 +137,12 @@ class RuntimeApiClient {
       this.sock = null;
       sock.destroy();
       const p = this.pending;
+      const q = this.queued;
       this.pending = null;
+      this.queued = null;
+      err.got = true; // a bad answer: never asked again
       if (p) p.reject(err, true);
+      if (q) q.reject(err);
     }
   }
 
@@ -226,7 +230,10 @@ class RuntimeApiClient {
       }
     }
     if (p) p.resolve({ status: res.status, headers: res.headers, body: Buffer.concat(res.chunks) });
-    if (this.pending && this.buf && this.buf.length > 0) this._parse();
+    if (this.pending && this.buf && this.buf.length > 0) {
+      this.pending.got = true; // its answer has begun
+      this._parse();
+    }
   }
 
   async post(path, body, headers, then) {

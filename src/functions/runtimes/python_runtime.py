@@ -523,7 +523,7 @@ def main():
         try:
             status = None
             if next_sent:
-                api.got_bytes = False
+                api.got_bytes = bool(api.buf)  # its answer may have begun with the 202's
                 try:
                     status, headers, body = api.read_response()
                 except (OSError, RuntimeApiError):
