@@ -200,7 +200,8 @@ asio::awaitable<void> ExecutionEnvironment::run(std::shared_ptr<Invocation> invo
 
 void ExecutionEnvironment::armDeadline() {
   auto remaining = current_->deadline - std::chrono::system_clock::now();
-  auto at = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(remaining);
+  auto at =
+      std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(remaining);
   if (deadlinePending_ && deadlineTimer_.expiry() <= at) return;  // fires in time; onDeadline looks again
   deadlinePending_ = true;
   deadlineTimer_.expires_at(at);  // a wait in flight completes as stale

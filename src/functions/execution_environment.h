@@ -7,12 +7,12 @@
 // environment that times out, crashes or fails its init is dead and never reused.
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
 #pragma once
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -101,17 +101,17 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   std::optional<int> exitStatus_;  // raw waitpid status once reaped
 
   std::shared_ptr<Invocation> current_;
-  bool delivered_ = false;                 // current_ handed to the runtime via /next
-  std::uint64_t nextTicket_ = 0;           // counts GET /next requests; the newest one is served
-  boost::asio::steady_timer nextWaiter_;   // cancelled to wake a parked /next
-  boost::asio::steady_timer doneWaiter_;   // cancelled when current_ ends
+  bool delivered_ = false;                // current_ handed to the runtime via /next
+  std::uint64_t nextTicket_ = 0;          // counts GET /next requests; the newest one is served
+  boost::asio::steady_timer nextWaiter_;  // cancelled to wake a parked /next
+  boost::asio::steady_timer doneWaiter_;  // cancelled when current_ ends
   // The invocation deadline. Left running between invocations and re-armed only when it fires
   // early or a deadline is earlier than it: a later invocation's deadline never is, so a warm
   // invoke arms no timer (each re-arm is a timerfd syscall).
   boost::asio::steady_timer deadlineTimer_;
   std::uint64_t deadlineGeneration_ = 0;  // of the wait in flight; older completions are stale
   bool deadlinePending_ = false;
-  int peakMemoryFd_ = -1;  // the sandbox's peak memory file, opened once
+  int peakMemoryFd_ = -1;                  // the sandbox's peak memory file, opened once
   std::string initErrorType_, initError_;  // from /runtime/init/error
   std::chrono::steady_clock::time_point spawnedAt_;
   std::optional<double> initDurationMs_;

@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
-#include <atomic>
 #include <map>
 #include <mutex>
 #include <random>
@@ -368,8 +368,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     }
     FunctionSpec resolved = std::move(spec).value();
     std::string decoded = std::move(*context);
-    auto result =
-        co_await runSync(std::move(resolved), std::move(req.payload), std::move(decoded), req.tailLog, here);
+    auto result = co_await runSync(std::move(resolved), std::move(req.payload), std::move(decoded), req.tailLog, here);
     co_return result;
   }
 

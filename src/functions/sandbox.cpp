@@ -218,9 +218,9 @@ class HostSandbox final : public Sandbox {
     for (const char* d : {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom"}) {
       opts.insert(opts.end(), {"--dev-bind", d, d});
     }
-    opts.insert(opts.end(), {"--symlink", "/proc/self/fd", "/dev/fd", "--symlink", "/proc/self/fd/0", "/dev/stdin",
-                             "--symlink", "/proc/self/fd/1", "/dev/stdout", "--symlink", "/proc/self/fd/2",
-                             "/dev/stderr"});
+    opts.insert(opts.end(),
+                {"--symlink", "/proc/self/fd", "/dev/fd", "--symlink", "/proc/self/fd/0", "/dev/stdin", "--symlink",
+                 "/proc/self/fd/1", "/dev/stdout", "--symlink", "/proc/self/fd/2", "/dev/stderr"});
     opts.insert(opts.end(), {"--proc", "/proc", "--tmpfs", "/tmp", "--ro-bind", spec.codeDir.string(), "/var/task",
                              "--ro-bind", spec.runtimeDir.string(), "/var/runtime", "--chdir", "/var/task"});
     return opts;
@@ -231,9 +231,9 @@ class HostSandbox final : public Sandbox {
   // here): a bind per host file was 1.2 ms of every cold start. So Portico copies what functions
   // need into one directory at start and binds that; the files the host may change while Portico
   // runs (name resolution) stay bound live on top of placeholders.
-  static constexpr std::array<std::string_view, 9> kEtcCopied = {
-      "ssl", "ca-certificates", "nsswitch.conf", "passwd", "group", "localtime", "ld.so.cache", "alternatives",
-      "mime.types"};
+  static constexpr std::array<std::string_view, 9> kEtcCopied = {"ssl",         "ca-certificates", "nsswitch.conf",
+                                                                 "passwd",      "group",           "localtime",
+                                                                 "ld.so.cache", "alternatives",    "mime.types"};
   static constexpr std::array<std::string_view, 2> kEtcLive = {"resolv.conf", "hosts"};
 
   /// Fills options_.etcDir afresh (built beside it, then renamed into place). False on failure.

@@ -179,8 +179,8 @@ TEST_F(SandboxTest, PreparedEtcAndLambdasDev) {
                                                 "sleep 0.3\n";  // alive while run() looks at its cgroup
   auto [out, process] = run("etc-dev", "x", 128);
   reap(process);
-  for (const char* want : {"root:", "resolv=yes", "private=absent", "shadow=absent", "null=ok", "urandom=16",
-                           "shm=absent", "fd=link"}) {
+  for (const char* want :
+       {"root:", "resolv=yes", "private=absent", "shadow=absent", "null=ok", "urandom=16", "shm=absent", "fd=link"}) {
     EXPECT_NE(out.find(want), std::string::npos) << want << " in:\n" << out;
   }
 }
