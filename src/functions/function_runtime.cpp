@@ -184,7 +184,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     if (auto st = env->start(); !st) return st.takeError();
     auto slot = std::make_shared<Pooled>(Pooled{env, &here, spec.poolKey(), true, std::chrono::steady_clock::now()});
     std::lock_guard lock(mu);
-    pools[spec.poolKey()].push_back(slot);
+    pools[slot->key].push_back(slot);
     return slot;
   }
 
@@ -208,7 +208,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     // A reservation is the function's own (guaranteed) limit; the others share the unreserved pool.
     const bool reserved = spec.reservedConcurrency.has_value();
     auto invocation = std::make_shared<Invocation>();
-    Slot slot;
+    Slot idle;
     {
       std::lock_guard lock(mu);
       dropStaleLocked(spec);
@@ -222,7 +222,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       if (!reserved) ++inUseUnreserved;
       invocation->requestId = ids.uuid();
       invocation->traceId = traceIdLocked();
-      slot = takeIdleLocked(spec.poolKey(), &here);
+      idle = takeIdleLocked(spec.poolKey(), &here);
     }
     struct Release {
       Impl& impl;
@@ -239,7 +239,8 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
         slot->lastUsed = std::chrono::steady_clock::now();
         if (alive && !*alive) impl.dropLocked(slot);
       }
-    } release{*this, spec.name, !reserved, slot, std::nullopt};
+    } release{*this, spec.name, !reserved, std::move(idle), std::nullopt};
+    Slot& slot = release.slot;  // the environment this invocation holds (busy), if any
 
     invocation->payload = payload.empty() ? "{}" : std::move(payload);
     invocation->invokedArn = spec.invokedArn;
@@ -265,7 +266,6 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
         auto fresh = startEnvironment(spec, here);
         if (!fresh) co_return fresh.takeError();
         slot = *fresh;
-        release.slot = slot;
       }
       // The slot is ours (busy): nobody retires it meanwhile. The environment's reference goes
       // into runOn's frame, which ends on the environment's loop.
@@ -286,7 +286,6 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
         dropLocked(slot);
       }
       slot = nullptr;
-      release.slot = nullptr;
     }
     double durationMs = std::chrono::duration<double, std::milli>(std::chrono::system_clock::now() - started).count();
 

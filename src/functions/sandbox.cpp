@@ -80,8 +80,6 @@ bool writeFile(const fs::path& p, const std::string& text) {
   return static_cast<bool>(f);
 }
 
-/// The number a cgroup file holds (0 when unreadable). POSIX calls, not an ifstream: this runs
-/// after every invocation (Max Memory Used).
 enum class CgroupKind { kNone, kV1, kV2 };
 
 class HostSandbox final : public Sandbox {
