@@ -215,6 +215,21 @@ class LambdaE2E:
         meta, body = self.invoke("two-gets", {})
         check("FunctionError" not in meta and json.loads(body) == {"served_on": "second"}, (meta, body))
 
+    def step_pipelined_runtime_wakes_once(self):
+        # A runtime that sends its result and the next GET /next in one write gets the result's 202
+        # together with the next event (one wake-up per invocation), not on its own.
+        zip_path = make_zip(os.path.join(self.workdir, "pipelined.zip"),
+                            {"bootstrap": (read(os.path.join(FIXTURES, "pipelined_bootstrap.py")), 0o755)})
+        self.aws.silent("create-function", "--function-name", "pipelined", "--runtime", "provided.al2023",
+                        "--handler", "x", "--role", ROLE, "--zip-file", "fileb://" + zip_path, "--timeout", "3")
+        answers = []
+        for _ in range(3):
+            meta, body = self.invoke("pipelined", {})
+            check("FunctionError" not in meta, (meta, body))
+            answers.append(json.loads(body)["ack_alone"])
+            time.sleep(0.2)  # time for a 202 sent on its own to arrive alone
+        check(answers == [None, False, False], f"202 came with the next event: {answers}")
+
     def step_function_errors(self):
         self.aws.json("update-function-configuration", "--function-name", "node", "--handler", "index.fail")
         meta, body = self.invoke("node", {})
