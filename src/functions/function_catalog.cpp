@@ -42,8 +42,9 @@ bool validFunctionName(std::string_view name) {
 }
 
 std::string FunctionCatalog::functionArn(std::string_view name, std::string_view qualifier) const {
-  std::string arn = "arn:aws:lambda:" + region_ + ":" + accountId_ + ":function:" + std::string(name);
-  if (!qualifier.empty()) arn += ":" + std::string(qualifier);
+  std::string arn = "arn:aws:lambda:";
+  arn.append(region_).append(":").append(accountId_).append(":function:").append(name);
+  if (!qualifier.empty()) arn.append(":").append(qualifier);
   return arn;
 }
 
@@ -120,7 +121,31 @@ Result<FunctionSpec> FunctionCatalog::specFrom(const bj::object& doc, const Func
   return spec;
 }
 
+std::uint64_t FunctionCatalog::generation() const {
+  return store_.generation(kFunctionKind) + store_.generation(kVersionKind) + store_.generation(kAliasKind);
+}
+
 Result<FunctionSpec> FunctionCatalog::resolve(const FunctionRef& ref, std::mt19937_64& rng) {
+  const std::uint64_t generation = this->generation();  // before reading: a write after it is seen
+  std::string key = ref.name + ":" + ref.qualifier;
+  std::shared_ptr<const FunctionSpec> hit;
+  {
+    std::lock_guard lock(cacheMu_);
+    if (auto it = cache_.find(key); it != cache_.end() && it->second.generation == generation) hit = it->second.spec;
+  }
+  if (hit) return *hit;
+  bool rolled = false;
+  auto spec = resolveFromStore(ref, rng, rolled);
+  if (spec && !rolled) {
+    auto shared = std::make_shared<const FunctionSpec>(*spec);
+    std::lock_guard lock(cacheMu_);
+    if (cache_.size() >= kMaxCached) cache_.clear();
+    cache_[std::move(key)] = Cached{generation, std::move(shared)};
+  }
+  return spec;
+}
+
+Result<FunctionSpec> FunctionCatalog::resolveFromStore(const FunctionRef& ref, std::mt19937_64& rng, bool& rolled) {
   auto fdoc = store_.get(kFunctionKind, "", ref.name);
   if (!fdoc) return notFound(ref);
   auto function = json::parseObject(fdoc->body);
@@ -137,7 +162,8 @@ Result<FunctionSpec> FunctionCatalog::resolve(const FunctionRef& ref, std::mt199
     version = json::strOr(*alias, "FunctionVersion", "$LATEST");
     // RoutingConfig: one extra version receives its weight's share of invocations.
     if (auto* routing = json::obj(*alias, "RoutingConfig")) {
-      if (auto* weights = json::obj(*routing, "AdditionalVersionWeights")) {
+      if (auto* weights = json::obj(*routing, "AdditionalVersionWeights"); weights && !weights->empty()) {
+        rolled = true;
         double roll = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
         for (auto& [v, w] : *weights) {
           double weight = w.is_double() ? w.get_double() : w.is_int64() ? static_cast<double>(w.get_int64()) : 0.0;

@@ -10,10 +10,13 @@
 // "123456789012:function:name[:q]" and "arn:aws:lambda:region:acct:function:name[:q]".
 #pragma once
 #include <boost/json/object.hpp>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "common/result.h"
 #include "functions/function_spec.h"
@@ -54,16 +57,30 @@ class FunctionCatalog {
   ApiError notFound(const FunctionRef& ref) const;
 
   /// Resolves a reference to the version that runs: $LATEST, a version or an alias (routing
-  /// weights applied with `rng`). Reads the store.
+  /// weights applied with `rng`). Reads the store once per reference and configuration: a
+  /// resolution is kept until a function, version or alias document is written (an alias with
+  /// routing weights is resolved afresh each time: its dice decide). Thread-safe.
   Result<FunctionSpec> resolve(const FunctionRef& ref, std::mt19937_64& rng);
 
  private:
+  struct Cached {
+    std::uint64_t generation = 0;
+    std::shared_ptr<const FunctionSpec> spec;
+  };
+  static constexpr std::size_t kMaxCached = 4096;  // references kept; beyond it the cache starts over
+
+  /// Reads the store. `rolled`: routing weights decided the version (not to be cached).
+  Result<FunctionSpec> resolveFromStore(const FunctionRef& ref, std::mt19937_64& rng, bool& rolled);
+  /// Sum of the generations of the kinds a resolution reads: moves when any of them is written.
+  std::uint64_t generation() const;
   Result<FunctionSpec> specFrom(const boost::json::object& doc, const FunctionRef& ref,
                                 const boost::json::object& functionDoc) const;
 
   store::Store& store_;
   std::string region_;
   std::string accountId_;
+  std::mutex cacheMu_;                             // held for one lookup or insertion
+  std::unordered_map<std::string, Cached> cache_;  // "name:qualifier" → its resolution
 };
 
 /// AWS function names: [a-zA-Z0-9-_]{1,64}.

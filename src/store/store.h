@@ -48,6 +48,12 @@ class Store {
   virtual std::size_t removeScope(std::string_view scope) = 0;
   /// Runs fn atomically: all its writes land, or none do (fn's exception propagates).
   virtual void transaction(const std::function<void()>& fn) = 0;
+
+  /// A number that changes once a write to documents of `kind` has ended (committed or rolled
+  /// back), for readers that cache what they read: take it before reading, and trust the cache
+  /// only while it stays the same. It may also change for writes of other kinds. Lock-free.
+  /// Counts this process's writes (a store shared by several nodes needs their notifications).
+  virtual std::uint64_t generation(std::string_view kind) const = 0;
 };
 
 /// The embedded SQLite store (WAL mode) in the file `path`, created if missing.

@@ -1,8 +1,10 @@
 #include "functions/function_catalog.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
+#include <map>
 
 namespace portico::functions {
 namespace {
@@ -80,6 +82,68 @@ TEST_F(FunctionCatalogTest, ResolvesLatestVersionsAndAliases) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().status, 404);
   EXPECT_EQ(missing.error().message, "Function not found: arn:aws:lambda:us-east-1:000000000000:function:hello:9");
+}
+
+// Writes the function document behind the store's back (another connection to its file), as a
+// way to see whether resolve() reads the store or its cache.
+void writeBehindTheStore(const std::filesystem::path& db, const std::string& body) {
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(raw, "UPDATE documents SET body = ?1 WHERE kind = 'function' AND id = 'hello'", -1, &st,
+                               nullptr),
+            SQLITE_OK);
+  sqlite3_bind_text(st, 1, body.c_str(), -1, SQLITE_TRANSIENT);
+  EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
+}
+
+TEST_F(FunctionCatalogTest, KeepsAResolutionUntilTheCatalogIsWritten) {
+  auto config = [](std::string handler, std::string revision) {
+    return R"({"config":{"Version":"$LATEST","Runtime":"python3.12","Handler":")" + handler + R"(","RevisionId":")" +
+           revision + R"("},"codeHex":"aa"})";
+  };
+  store_->put({"function", "", "hello", config("a.handler", "r0"), 0});
+  std::mt19937_64 rng(1);
+  auto ref = *catalog_.parseRef("hello");
+  EXPECT_EQ(catalog_.resolve(ref, rng)->handler, "a.handler");
+
+  writeBehindTheStore(path_, config("b.handler", "r1"));
+  EXPECT_EQ(catalog_.resolve(ref, rng)->handler, "a.handler") << "the second resolve reads the cache";
+  store_->put({"other", "", "x", "{}", 0});  // another kind: the cache may stay
+  store_->put({"function", "", "hello", config("c.handler", "r2"), 0});
+  EXPECT_EQ(catalog_.resolve(ref, rng)->handler, "c.handler") << "a write through the store is seen at once";
+
+  // Versions and aliases are cached with their own reference and dropped with their writes.
+  store_->put({"function_version", "fn:hello", "1",
+               R"({"config":{"Version":"1","Handler":"v1.handler","RevisionId":"r1"},"codeHex":"bb"})", 0});
+  store_->put({"function_alias", "fn:hello", "live", R"({"Name":"live","FunctionVersion":"1"})", 0});
+  auto live = *catalog_.parseRef("hello:live");
+  EXPECT_EQ(catalog_.resolve(live, rng)->handler, "v1.handler");
+  store_->put({"function_version", "fn:hello", "2",
+               R"({"config":{"Version":"2","Handler":"v2.handler","RevisionId":"r2"},"codeHex":"cc"})", 0});
+  store_->put({"function_alias", "fn:hello", "live", R"({"Name":"live","FunctionVersion":"2"})", 0});
+  EXPECT_EQ(catalog_.resolve(live, rng)->handler, "v2.handler");
+  EXPECT_EQ(catalog_.resolve(ref, rng)->handler, "c.handler");
+  EXPECT_TRUE(store_->remove("function", "", "hello"));
+  EXPECT_FALSE(catalog_.resolve(ref, rng));
+}
+
+TEST_F(FunctionCatalogTest, RollsAWeightedAliasEveryTime) {
+  store_->put({"function", "", "hello", R"({"config":{"Version":"$LATEST","RevisionId":"r0"},"codeHex":"aa"})", 0});
+  for (auto v : {"1", "2"}) {
+    store_->put({"function_version", "fn:hello", v,
+                 std::string(R"({"config":{"Version":")") + v + R"(","RevisionId":"r"},"codeHex":"bb"})", 0});
+  }
+  store_->put({"function_alias", "fn:hello", "live",
+               R"({"Name":"live","FunctionVersion":"1","RoutingConfig":{"AdditionalVersionWeights":{"2":0.5}}})", 0});
+  std::mt19937_64 rng(7);
+  auto live = *catalog_.parseRef("hello:live");
+  std::map<std::string, int> seen;
+  for (int i = 0; i < 200; ++i) ++seen[catalog_.resolve(live, rng)->version];
+  EXPECT_GT(seen["1"], 50);
+  EXPECT_GT(seen["2"], 50);
 }
 
 }  // namespace

@@ -68,5 +68,45 @@ TEST_F(SqliteStoreTest, TransactionRollsBackOnException) {
   EXPECT_TRUE(s->get("restapi", "", "y"));
 }
 
+TEST_F(SqliteStoreTest, GenerationMovesOnceAWriteHasEnded) {
+  auto s = makeSqliteStore(dir / "db");
+  auto g0 = s->generation("function");
+  s->put({"function", "", "f", "{}"});
+  auto g1 = s->generation("function");
+  EXPECT_NE(g1, g0);
+  EXPECT_TRUE(s->remove("function", "", "f"));
+  auto g2 = s->generation("function");
+  EXPECT_NE(g2, g1);
+  s->put({"function", "fn:x", "f", "{}"});
+  auto g3 = s->generation("function");
+  EXPECT_EQ(s->removeScope("fn:x"), 1u);
+  EXPECT_NE(s->generation("function"), g3);
+
+  // Inside a transaction nothing moves until it ends (other threads cannot see its writes yet).
+  auto before = s->generation("function");
+  std::uint64_t during = 0;
+  s->transaction([&] {
+    s->put({"function", "", "g", "{}"});
+    s->put({"function", "", "h", "{}"});
+    during = s->generation("function");
+  });
+  EXPECT_EQ(during, before);
+  EXPECT_NE(s->generation("function"), before);
+
+  // A rolled-back transaction moves it too: a reader inside it may have seen its writes.
+  before = s->generation("function");
+  EXPECT_THROW(s->transaction([&] {
+    s->put({"function", "", "i", "{}"});
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  EXPECT_NE(s->generation("function"), before);
+  // Reads move nothing.
+  before = s->generation("function");
+  s->get("function", "", "g");
+  s->list("function", "");
+  EXPECT_EQ(s->generation("function"), before);
+}
+
 }  // namespace
 }  // namespace portico::store

@@ -1,10 +1,14 @@
 // SqliteStore: the embedded Store, one SQLite database file in WAL mode.
 //
 // One connection guarded by a mutex: the control plane is low-rate and the data
-// plane never reads the store (it serves compiled snapshots). The SQL is plain
+// plane never reads the store on its hot path (it serves compiled snapshots, and the
+// function runtime caches what it reads until the kind's generation moves). The SQL is plain
 // enough to run unchanged on PostgreSQL (INSERT ... ON CONFLICT ... DO UPDATE).
 #include <sqlite3.h>
 
+#include <array>
+#include <atomic>
+#include <functional>
 #include <mutex>
 #include <unordered_map>
 
@@ -91,6 +95,7 @@ class SqliteStore final : public Store {
       Statement st(db_, prepared("INSERT INTO documents (kind, scope, id, seq, body) VALUES (?1, ?2, ?3, ?4, ?5) "
                                  "ON CONFLICT (kind, scope, id) DO UPDATE SET body = excluded.body"));
       st.bind(1, doc.kind).bind(2, doc.scope).bind(3, doc.id).bind(4, seq).bind(5, doc.body).step();
+      changed(bucketBit(bucketOf(doc.kind)));
     });
   }
 
@@ -117,14 +122,18 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mu_);
     Statement st(db_, prepared("DELETE FROM documents WHERE kind = ?1 AND scope = ?2 AND id = ?3"));
     st.bind(1, kind).bind(2, scope).bind(3, id).step();
-    return sqlite3_changes(db_) > 0;
+    bool removed = sqlite3_changes(db_) > 0;
+    changed(bucketBit(bucketOf(kind)));
+    return removed;
   }
 
   std::size_t removeScope(std::string_view scope) override {
     std::lock_guard lock(mu_);
     Statement st(db_, prepared("DELETE FROM documents WHERE scope = ?1"));
     st.bind(1, scope).step();
-    return static_cast<std::size_t>(sqlite3_changes(db_));
+    auto removed = static_cast<std::size_t>(sqlite3_changes(db_));
+    changed(~std::uint32_t{0});  // every kind
+    return removed;
   }
 
   void transaction(const std::function<void()>& fn) override {
@@ -132,7 +141,28 @@ class SqliteStore final : public Store {
     inTransaction(fn);
   }
 
+  std::uint64_t generation(std::string_view kind) const override {
+    return generations_[bucketOf(kind)].load(std::memory_order_acquire);
+  }
+
  private:
+  static constexpr std::size_t kBuckets = 32;  // kinds share a generation by hash: one bit each below
+
+  static std::uint32_t bucketBit(std::size_t bucket) { return std::uint32_t{1} << bucket; }
+  static std::size_t bucketOf(std::string_view kind) { return std::hash<std::string_view>{}(kind) % kBuckets; }
+  /// Notes written kinds (a bit per bucket); outside a transaction their generations move now,
+  /// inside one when it ends. Called with mu_ held.
+  void changed(std::uint32_t buckets) {
+    touched_ |= buckets;
+    if (depth_ == 0) publishChanges();
+  }
+  void publishChanges() {
+    for (std::size_t b = 0; b < kBuckets; ++b) {
+      if (touched_ & bucketBit(b)) generations_[b].fetch_add(1, std::memory_order_release);
+    }
+    touched_ = 0;
+  }
+
   /// The statement for sql (a string literal: cached by its address), prepared once. Preparing
   /// was about a third of a store read. Called with mu_ held.
   sqlite3_stmt* prepared(const char* sql) {
@@ -172,17 +202,31 @@ class SqliteStore final : public Store {
       fn();
     } catch (...) {
       depth_ = 0;
-      exec("ROLLBACK");
+      try {
+        exec("ROLLBACK");
+      } catch (...) {
+        publishChanges();
+        throw;
+      }
+      publishChanges();  // a reader may have cached what the transaction wrote before rolling back
       throw;
     }
     depth_ = 0;
-    exec("COMMIT");
+    try {
+      exec("COMMIT");
+    } catch (...) {
+      publishChanges();
+      throw;
+    }
+    publishChanges();
   }
 
   sqlite3* db_ = nullptr;
   std::unordered_map<const char*, sqlite3_stmt*> prepared_;
   std::recursive_mutex mu_;
   int depth_ = 0;
+  std::uint32_t touched_ = 0;  // buckets written in the open transaction
+  std::array<std::atomic<std::uint64_t>, kBuckets> generations_{};
 };
 
 }  // namespace
