@@ -68,7 +68,7 @@ std::variant<http::Response, AdminHandler::Prepared> AdminHandler::prepare(const
     sreq.target = target;
     for (const auto& f : req) sreq.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     sreq.body = req.body();
-    auto identity = verifySigV4(sreq, credentials_, clock_);
+    auto identity = verifySigV4(sreq, credentials_, clock_, &signingKeys_);
     if (!identity) return http::errorResponse(identity.error());
   }
 

@@ -45,6 +45,7 @@ class AdminHandler final : public http::Handler {
   const RouteTable& routes_;
   const CredentialSource& credentials_;
   const Clock& clock_;
+  mutable SigningKeyCache signingKeys_;  // a cache: not part of the handler's state
   std::vector<UnsignedEndpoint> unsigned_;
   const console::ConsoleHandler* console_ = nullptr;
 };

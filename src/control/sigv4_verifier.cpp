@@ -236,6 +236,15 @@ bool hasQuerySignature(std::string_view target) {
          query.find("&X-Amz-Signature=") != std::string_view::npos;
 }
 
+/// kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request").
+std::string deriveSigningKey(std::string_view secret, std::string_view date, std::string_view region,
+                             std::string_view service) {
+  std::string key = hmacSha256("AWS4" + std::string(secret), date);
+  key = hmacSha256(key, region);
+  key = hmacSha256(key, service);
+  return hmacSha256(key, kTerminator);
+}
+
 }  // namespace
 
 std::string canonicalRequest(const SigV4Request& req, std::string_view signedHeaders) {
@@ -251,7 +260,29 @@ std::string canonicalRequest(const SigV4Request& req, std::string_view signedHea
   return out;
 }
 
-Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSource& creds, const Clock& clock) {
+std::string SigningKeyCache::keyFor(std::string_view secret, std::string_view date, std::string_view region,
+                                    std::string_view service) {
+  std::string id;
+  id.reserve(secret.size() + date.size() + region.size() + service.size() + 3);
+  id.append(secret).append(1, '\0').append(date).append(1, '\0').append(region).append(1, '\0').append(service);
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = keys_.find(id); it != keys_.end()) return it->second;
+  }
+  std::string key = deriveSigningKey(secret, date, region, service);
+  std::lock_guard lock(mu_);
+  if (keys_.size() >= kMaxKeys) keys_.clear();
+  keys_.emplace(std::move(id), key);
+  return key;
+}
+
+std::size_t SigningKeyCache::size() const {
+  std::lock_guard lock(mu_);
+  return keys_.size();
+}
+
+Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSource& creds, const Clock& clock,
+                                  SigningKeyCache* keys) {
   const std::string* authHeader = findHeader(req, "authorization");
   if (authHeader == nullptr) {
     if (hasQuerySignature(req.target)) {
@@ -325,10 +356,8 @@ Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSourc
   const std::string_view credentialScope = auth.credential.substr(scope[0].size() + 1);  // date/region/service/...
   const std::string stringToSign = std::string(kAlgorithm) + '\n' + amzDate + '\n' + std::string(credentialScope) +
                                    '\n' + sha256Hex(canonicalRequest(req, auth.signedHeaders));
-  std::string key = hmacSha256("AWS4" + *secret, scope[1]);
-  key = hmacSha256(key, scope[2]);
-  key = hmacSha256(key, scope[3]);
-  key = hmacSha256(key, kTerminator);
+  const std::string key = keys ? keys->keyFor(*secret, scope[1], scope[2], scope[3])
+                               : deriveSigningKey(*secret, scope[1], scope[2], scope[3]);
   const std::string expected = hexEncode(hmacSha256(key, stringToSign));
   if (!constantTimeEquals(expected, auth.signature)) {
     return denied(kInvalid, std::string(kMismatch));

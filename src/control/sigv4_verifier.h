@@ -3,9 +3,11 @@
 // signature the client sent. Steps and wire facts: ../shared/reference/aws-cli-wire.md, section
 // "SigV4: what a server must verify". Failures are 403 ApiErrors worded as AWS words them.
 #pragma once
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -38,14 +40,30 @@ class CredentialSource {
   virtual std::optional<std::string> secretFor(std::string_view accessKeyId) const = 0;
 };
 
+/// Derived signing keys (the HMAC chain over secret, date, region and service: four HMACs, most
+/// of a verification's cost), kept per secret and scope so a client signing many requests a day
+/// pays for its key once. Thread-safe (one mutex, held for a lookup); bounded.
+class SigningKeyCache {
+ public:
+  /// The signing key for the scope, derived now or remembered.
+  std::string keyFor(std::string_view secret, std::string_view date, std::string_view region, std::string_view service);
+  std::size_t size() const;
+
+ private:
+  static constexpr std::size_t kMaxKeys = 1024;  // beyond it the cache starts over
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, std::string> keys_;
+};
+
 /// Verifies the Authorization header (AWS4-HMAC-SHA256 header form) against the credentials.
 /// X-Amz-Date (or, failing that, Date: ISO-8601 basic or IMF-fixdate) must start with the credential
 /// scope date and lie within 15 minutes of clock.now(). A signed x-amz-content-sha256 must equal the
 /// body's hash. Returns the signer, or a 403 ApiError: MissingAuthenticationTokenException (no
 /// Authorization header), IncompleteSignatureException (header unparseable or incomplete, no date),
 /// UnrecognizedClientException (unknown access key) or InvalidSignatureException (expired, not yet
-/// current, scope date mismatch, signature mismatch).
-Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSource& creds, const Clock& clock);
+/// current, scope date mismatch, signature mismatch). `keys`, when given, remembers derived keys.
+Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSource& creds, const Clock& clock,
+                                  SigningKeyCache* keys = nullptr);
 
 /// The six-part canonical request (method, canonical URI, canonical query, canonical headers,
 /// `signedHeaders`, payload hash) joined by '\n'. `signedHeaders` is the ';'-separated lowercase list

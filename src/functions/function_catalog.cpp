@@ -125,7 +125,7 @@ std::uint64_t FunctionCatalog::generation() const {
   return store_.generation(kFunctionKind) + store_.generation(kVersionKind) + store_.generation(kAliasKind);
 }
 
-Result<FunctionSpec> FunctionCatalog::resolve(const FunctionRef& ref, std::mt19937_64& rng) {
+Result<FunctionSpec> FunctionCatalog::resolve(const FunctionRef& ref, const Roll& roll) {
   const std::uint64_t generation = this->generation();  // before reading: a write after it is seen
   std::string key = ref.name + ":" + ref.qualifier;
   std::shared_ptr<const FunctionSpec> hit;
@@ -135,7 +135,7 @@ Result<FunctionSpec> FunctionCatalog::resolve(const FunctionRef& ref, std::mt199
   }
   if (hit) return *hit;
   bool rolled = false;
-  auto spec = resolveFromStore(ref, rng, rolled);
+  auto spec = resolveFromStore(ref, roll, rolled);
   if (spec && !rolled) {
     auto shared = std::make_shared<const FunctionSpec>(*spec);
     std::lock_guard lock(cacheMu_);
@@ -145,7 +145,7 @@ Result<FunctionSpec> FunctionCatalog::resolve(const FunctionRef& ref, std::mt199
   return spec;
 }
 
-Result<FunctionSpec> FunctionCatalog::resolveFromStore(const FunctionRef& ref, std::mt19937_64& rng, bool& rolled) {
+Result<FunctionSpec> FunctionCatalog::resolveFromStore(const FunctionRef& ref, const Roll& roll, bool& rolled) {
   auto fdoc = store_.get(kFunctionKind, "", ref.name);
   if (!fdoc) return notFound(ref);
   auto function = json::parseObject(fdoc->body);
@@ -164,14 +164,14 @@ Result<FunctionSpec> FunctionCatalog::resolveFromStore(const FunctionRef& ref, s
     if (auto* routing = json::obj(*alias, "RoutingConfig")) {
       if (auto* weights = json::obj(*routing, "AdditionalVersionWeights"); weights && !weights->empty()) {
         rolled = true;
-        double roll = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+        double dice = roll();
         for (auto& [v, w] : *weights) {
           double weight = w.is_double() ? w.get_double() : w.is_int64() ? static_cast<double>(w.get_int64()) : 0.0;
-          if (roll < weight) {
+          if (dice < weight) {
             version = std::string(v);
             break;
           }
-          roll -= weight;
+          dice -= weight;
         }
       }
     }

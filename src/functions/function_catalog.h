@@ -10,10 +10,10 @@
 // "123456789012:function:name[:q]" and "arn:aws:lambda:region:acct:function:name[:q]".
 #pragma once
 #include <boost/json/object.hpp>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -56,11 +56,14 @@ class FunctionCatalog {
   /// ResourceNotFoundException "Function not found: <arn>".
   ApiError notFound(const FunctionRef& ref) const;
 
+  /// A uniform draw in [0, 1): routing weights' dice.
+  using Roll = std::function<double()>;
+
   /// Resolves a reference to the version that runs: $LATEST, a version or an alias (routing
-  /// weights applied with `rng`). Reads the store once per reference and configuration: a
-  /// resolution is kept until a function, version or alias document is written (an alias with
-  /// routing weights is resolved afresh each time: its dice decide). Thread-safe.
-  Result<FunctionSpec> resolve(const FunctionRef& ref, std::mt19937_64& rng);
+  /// weights applied with `roll`, called only for an alias that has them). Reads the store once per reference and
+  /// configuration: a resolution is kept until a function, version or alias document is written (an alias with routing
+  /// weights is resolved afresh each time: its dice decide). Thread-safe.
+  Result<FunctionSpec> resolve(const FunctionRef& ref, const Roll& roll);
 
  private:
   struct Cached {
@@ -70,7 +73,7 @@ class FunctionCatalog {
   static constexpr std::size_t kMaxCached = 4096;  // references kept; beyond it the cache starts over
 
   /// Reads the store. `rolled`: routing weights decided the version (not to be cached).
-  Result<FunctionSpec> resolveFromStore(const FunctionRef& ref, std::mt19937_64& rng, bool& rolled);
+  Result<FunctionSpec> resolveFromStore(const FunctionRef& ref, const Roll& roll, bool& rolled);
   /// Sum of the generations of the kinds a resolution reads: moves when any of them is written.
   std::uint64_t generation() const;
   Result<FunctionSpec> specFrom(const boost::json::object& doc, const FunctionRef& ref,

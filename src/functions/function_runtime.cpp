@@ -97,14 +97,12 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     return "Root=1-" + std::string(epoch) + "-" + hex.substr(0, 24) + ";Parent=" + hex.substr(16, 16) + ";Sampled=0";
   }
 
-  /// Resolves a reference; alias routing rolls its dice on an engine seeded from the shared one.
+  /// Resolves a reference; alias routing weights roll the shared engine's dice.
   Result<FunctionSpec> resolve(const FunctionRef& ref) {
-    std::mt19937_64 dice;
-    {
+    return catalog.resolve(ref, [this] {
       std::lock_guard lock(mu);
-      dice.seed(rng());
-    }
-    return catalog.resolve(ref, dice);
+      return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    });
   }
 
   /// Ends an environment that left the pool. Its reference moves to its own loop, so it is

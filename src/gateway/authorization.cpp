@@ -190,7 +190,7 @@ StageResult Authorization::iam(RequestContext& ctx) const {
   req.target = ctx.request.target();
   for (const auto& field : ctx.request) req.headers.emplace_back(field.name_string(), field.value());
   req.body = ctx.request.body();
-  auto identity = control::verifySigV4(req, credentials_, clock_);
+  auto identity = control::verifySigV4(req, credentials_, clock_, &signingKeys_);
   if (!identity) {
     const ApiError& e = identity.error();
     if (e.type == "MissingAuthenticationTokenException") {

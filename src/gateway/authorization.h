@@ -69,6 +69,7 @@ class Authorization {
   functions::Invoker& invoker_;
   const control::CredentialSource& credentials_;
   const Clock& clock_;
+  mutable control::SigningKeyCache signingKeys_;  // a cache: not part of the stage's state
   AuthorizationOptions options_;
   mutable auth::AuthorizerCache cache_;
   auth::UserPoolKeys userPools_;

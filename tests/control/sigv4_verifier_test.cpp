@@ -216,6 +216,23 @@ TEST_F(CliCapture, WrongSecretIsRejected) {
                "InvalidSignatureException", kMismatch);
 }
 
+TEST_F(CliCapture, RemembersTheSigningKeyPerSecretAndScope) {
+  SigningKeyCache keys;
+  for (int i = 0; i < 2; ++i) {
+    auto id = verifySigV4(cliRequest(kCliBody), kCliCreds, clock, &keys);
+    ASSERT_TRUE(id) << id.error().message;
+    EXPECT_EQ(id->service, "apigateway");
+    EXPECT_EQ(keys.size(), 1u) << "derived once, then remembered";
+  }
+  // The same access key with another secret (rotated) is another key: it does not verify.
+  expectDenied(verifySigV4(cliRequest(kCliBody), MapCredentials{{"test", "not-test"}}, clock, &keys),
+               "InvalidSignatureException", kMismatch);
+  EXPECT_EQ(keys.size(), 2u);
+  std::string sig(kCliSignature);
+  sig[0] = 'b';
+  expectDenied(verifySigV4(cliRequest(kCliBody, sig), kCliCreds, clock, &keys), "InvalidSignatureException", kMismatch);
+}
+
 TEST_F(CliCapture, UnknownAccessKeyIsRejected) {
   expectDenied(verifySigV4(cliRequest(kCliBody), MapCredentials{{"someone", "else"}}, clock),
                "UnrecognizedClientException", "The security token included in the request is invalid.");

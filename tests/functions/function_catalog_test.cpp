@@ -5,9 +5,14 @@
 
 #include <filesystem>
 #include <map>
+#include <random>
 
 namespace portico::functions {
 namespace {
+
+FunctionCatalog::Roll rollsOf(std::mt19937_64& rng) {
+  return [&rng] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); };
+}
 
 class FunctionCatalogTest : public ::testing::Test {
  protected:
@@ -64,7 +69,8 @@ TEST_F(FunctionCatalogTest, ResolvesLatestVersionsAndAliases) {
                0});
   store_->put({"function_alias", "fn:hello", "live", R"({"Name":"live","FunctionVersion":"1"})", 0});
   std::mt19937_64 rng(1);
-  auto latest = catalog_.resolve(*catalog_.parseRef("hello"), rng);
+  auto dice = rollsOf(rng);
+  auto latest = catalog_.resolve(*catalog_.parseRef("hello"), dice);
   ASSERT_TRUE(latest);
   EXPECT_EQ(latest->version, "$LATEST");
   EXPECT_EQ(latest->memoryMb, 256);
@@ -72,13 +78,13 @@ TEST_F(FunctionCatalogTest, ResolvesLatestVersionsAndAliases) {
   EXPECT_EQ(latest->environment.at("A"), "1");
   EXPECT_EQ(latest->reservedConcurrency, 3);
   EXPECT_EQ(latest->invokedArn, "arn:aws:lambda:us-east-1:000000000000:function:hello");
-  auto viaAlias = catalog_.resolve(*catalog_.parseRef("hello:live"), rng);
+  auto viaAlias = catalog_.resolve(*catalog_.parseRef("hello:live"), dice);
   ASSERT_TRUE(viaAlias);
   EXPECT_EQ(viaAlias->version, "1");
   EXPECT_EQ(viaAlias->handler, "old.handler");
   EXPECT_EQ(viaAlias->codeHex, "bb");
   EXPECT_EQ(viaAlias->invokedArn, "arn:aws:lambda:us-east-1:000000000000:function:hello:live");
-  auto missing = catalog_.resolve(*catalog_.parseRef("hello:9"), rng);
+  auto missing = catalog_.resolve(*catalog_.parseRef("hello:9"), dice);
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().status, 404);
   EXPECT_EQ(missing.error().message, "Function not found: arn:aws:lambda:us-east-1:000000000000:function:hello:9");
@@ -106,28 +112,29 @@ TEST_F(FunctionCatalogTest, KeepsAResolutionUntilTheCatalogIsWritten) {
   };
   store_->put({"function", "", "hello", config("a.handler", "r0"), 0});
   std::mt19937_64 rng(1);
+  auto dice = rollsOf(rng);
   auto ref = *catalog_.parseRef("hello");
-  EXPECT_EQ(catalog_.resolve(ref, rng)->handler, "a.handler");
+  EXPECT_EQ(catalog_.resolve(ref, dice)->handler, "a.handler");
 
   writeBehindTheStore(path_, config("b.handler", "r1"));
-  EXPECT_EQ(catalog_.resolve(ref, rng)->handler, "a.handler") << "the second resolve reads the cache";
+  EXPECT_EQ(catalog_.resolve(ref, dice)->handler, "a.handler") << "the second resolve reads the cache";
   store_->put({"other", "", "x", "{}", 0});  // another kind: the cache may stay
   store_->put({"function", "", "hello", config("c.handler", "r2"), 0});
-  EXPECT_EQ(catalog_.resolve(ref, rng)->handler, "c.handler") << "a write through the store is seen at once";
+  EXPECT_EQ(catalog_.resolve(ref, dice)->handler, "c.handler") << "a write through the store is seen at once";
 
   // Versions and aliases are cached with their own reference and dropped with their writes.
   store_->put({"function_version", "fn:hello", "1",
                R"({"config":{"Version":"1","Handler":"v1.handler","RevisionId":"r1"},"codeHex":"bb"})", 0});
   store_->put({"function_alias", "fn:hello", "live", R"({"Name":"live","FunctionVersion":"1"})", 0});
   auto live = *catalog_.parseRef("hello:live");
-  EXPECT_EQ(catalog_.resolve(live, rng)->handler, "v1.handler");
+  EXPECT_EQ(catalog_.resolve(live, dice)->handler, "v1.handler");
   store_->put({"function_version", "fn:hello", "2",
                R"({"config":{"Version":"2","Handler":"v2.handler","RevisionId":"r2"},"codeHex":"cc"})", 0});
   store_->put({"function_alias", "fn:hello", "live", R"({"Name":"live","FunctionVersion":"2"})", 0});
-  EXPECT_EQ(catalog_.resolve(live, rng)->handler, "v2.handler");
-  EXPECT_EQ(catalog_.resolve(ref, rng)->handler, "c.handler");
+  EXPECT_EQ(catalog_.resolve(live, dice)->handler, "v2.handler");
+  EXPECT_EQ(catalog_.resolve(ref, dice)->handler, "c.handler");
   EXPECT_TRUE(store_->remove("function", "", "hello"));
-  EXPECT_FALSE(catalog_.resolve(ref, rng));
+  EXPECT_FALSE(catalog_.resolve(ref, dice));
 }
 
 TEST_F(FunctionCatalogTest, RollsAWeightedAliasEveryTime) {
@@ -139,9 +146,10 @@ TEST_F(FunctionCatalogTest, RollsAWeightedAliasEveryTime) {
   store_->put({"function_alias", "fn:hello", "live",
                R"({"Name":"live","FunctionVersion":"1","RoutingConfig":{"AdditionalVersionWeights":{"2":0.5}}})", 0});
   std::mt19937_64 rng(7);
+  auto dice = rollsOf(rng);
   auto live = *catalog_.parseRef("hello:live");
   std::map<std::string, int> seen;
-  for (int i = 0; i < 200; ++i) ++seen[catalog_.resolve(live, rng)->version];
+  for (int i = 0; i < 200; ++i) ++seen[catalog_.resolve(live, dice)->version];
   EXPECT_GT(seen["1"], 50);
   EXPECT_GT(seen["2"], 50);
 }
