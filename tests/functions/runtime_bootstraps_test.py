@@ -59,6 +59,7 @@ class StubRuntimeApi:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # head and body are two writes: no delayed-ACK stall
 
             def log_message(self, *args):
                 pass
@@ -399,6 +400,27 @@ class BootstrapTestBase:
         self.assertEqual(body["trace"], "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1")
         self.assertEqual(body["custom"], {"k": "v"})
 
+    def test_trace_id_per_invocation_without_growing(self):
+        # Each invocation's trace header is the handler's _X_AMZN_TRACE_ID, and a new one per
+        # invocation does not make a warm process grow: set through libc's setenv, every value
+        # ever set stays allocated (here 7000 x 4 KB).
+        b = self.start(self.H_TRACE_RSS, extra_env=self.STEADY_HEAP_ENV)
+        pad = "t" * (4 << 10)
+        rss = []
+        for i in range(8000):
+            trace = f"Root=1-{i:08x}-{pad}"
+            look = i % 4000 == 0
+            body = json.loads(b.invoke({"look": look}, headers={"Lambda-Runtime-Trace-Id": trace})["body"])
+            if look:
+                self.assertEqual(body["trace"], trace)
+                self.assertTrue(body["has"] and body["listed"], body)
+                if "child" in body:  # Node: a child process inherits it from process.env
+                    self.assertEqual(body["child"], trace)
+            else:
+                rss.append(body["rssKb"])
+        growth = rss[-1] - rss[1000]  # past the heap's own growth at start
+        self.assertLess(growth, 12 << 10, f"grew {growth} KB over 7000 invocations")
+
     def test_warm_reuse_counter(self):
         b = self.start(self.H_COUNTER)
         self.assert_response(b.invoke({}), {"count": 1})
@@ -473,6 +495,12 @@ NODE_FILES = {
           custom: context.clientContext && context.clientContext.custom,
           waits: context.callbackWaitsForEmptyEventLoop,
         });
+        exports.traceRss = async (event) => (event.look ? {
+          trace: process.env._X_AMZN_TRACE_ID,
+          has: '_X_AMZN_TRACE_ID' in process.env,
+          listed: Object.keys(process.env).includes('_X_AMZN_TRACE_ID'),
+          child: require('child_process').execFileSync('/usr/bin/printenv', ['_X_AMZN_TRACE_ID']).toString().trim(),
+        } : { rssKb: Math.round(process.memoryUsage().rss / 1024) });
         exports.throws = async (event) => { throw new TypeError(event.msg); };
         exports.throwsString = async () => { throw 'plain string'; };
         exports.log = async (event) => {
@@ -531,6 +559,8 @@ class NodeBootstrapTest(BootstrapTestBase, unittest.TestCase):
     THROW_TYPE = "TypeError"
     H_ECHO = "index.echo"
     H_CONTEXT = "index.context"
+    H_TRACE_RSS = "index.traceRss"
+    STEADY_HEAP_ENV = {"NODE_OPTIONS": "--max-semi-space-size=1"}  # V8's young generation stays small
     H_COUNTER = "index.counter"
     H_THROW = "index.throws"
     H_NONE = "index.none"
@@ -661,6 +691,14 @@ PY_FILES = {
                 "custom": context.client_context.custom if context.client_context else None,
             }
 
+        def trace_rss(event, context):
+            with open("/proc/self/statm") as f:
+                pages = int(f.read().split()[1])
+            if event.get("look"):
+                return {"trace": os.environ.get("_X_AMZN_TRACE_ID"), "has": "_X_AMZN_TRACE_ID" in os.environ,
+                        "listed": "_X_AMZN_TRACE_ID" in dict(os.environ)}
+            return {"rssKb": pages * os.sysconf("SC_PAGE_SIZE") // 1024}
+
         def throws(event, context):
             def inner():
                 raise ValueError(event["msg"])
@@ -723,6 +761,8 @@ class PythonBootstrapTest(BootstrapTestBase, unittest.TestCase):
     THROW_TYPE = "ValueError"
     H_ECHO = "app.echo"
     H_CONTEXT = "app.context_info"
+    H_TRACE_RSS = "app.trace_rss"
+    STEADY_HEAP_ENV = {}
     H_COUNTER = "app.counter"
     H_THROW = "app.throws"
     H_NONE = "app.none"

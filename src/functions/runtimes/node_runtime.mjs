@@ -369,6 +369,48 @@ async function loadHandler(taskRoot, spec) {
 // Main loop
 // ---------------------------------------------------------------------------
 
+// Each invocation's _X_AMZN_TRACE_ID. Written to process.env the usual way it would go through
+// libc's setenv, which keeps every value it is ever given: a warm environment would grow by each
+// invocation's trace header until its memory limit. So process.env becomes a view of the real
+// environment that keeps this one variable in JS: reads, writes, `in`, deletes and enumeration
+// (child_process copies it from there) see it like any other.
+const TRACE_KEY = '_X_AMZN_TRACE_ID';
+let traceId;
+function installTraceIdView() {
+  const real = process.env;
+  if (real[TRACE_KEY] !== undefined) traceId = real[TRACE_KEY];
+  delete real[TRACE_KEY];
+  const descriptor = () => ({ value: traceId, writable: true, enumerable: true, configurable: true });
+  const view = new Proxy(real, {
+    get: (t, k) => (k === TRACE_KEY ? traceId : t[k]),
+    set: (t, k, v) => {
+      if (k === TRACE_KEY) traceId = String(v);
+      else t[k] = v;
+      return true;
+    },
+    has: (t, k) => (k === TRACE_KEY ? traceId !== undefined : k in t),
+    deleteProperty: (t, k) => {
+      if (k === TRACE_KEY) traceId = undefined;
+      else delete t[k];
+      return true;
+    },
+    ownKeys: (t) => {
+      const keys = Reflect.ownKeys(t);
+      if (traceId !== undefined) keys.push(TRACE_KEY);
+      return keys;
+    },
+    getOwnPropertyDescriptor: (t, k) =>
+      k === TRACE_KEY ? (traceId === undefined ? undefined : descriptor()) : Reflect.getOwnPropertyDescriptor(t, k),
+    defineProperty: (t, k, d) => {
+      if (k === TRACE_KEY) traceId = d.value === undefined ? undefined : String(d.value);
+      else Object.defineProperty(t, k, d);
+      return true;
+    },
+  });
+  Object.defineProperty(process, 'env', { value: view, writable: true, enumerable: true, configurable: true });
+}
+installTraceIdView();
+
 const env = process.env;
 const taskRoot = env.LAMBDA_TASK_ROOT || process.cwd();
 const client = new RuntimeApiClient(env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001');
@@ -424,8 +466,7 @@ function runInvocation(handler, res) {
   const h = res.headers;
   const id = h['lambda-runtime-aws-request-id'];
   const deadline = Number(h['lambda-runtime-deadline-ms']) || Date.now() + 3000;
-  if (h['lambda-runtime-trace-id'] !== undefined) env._X_AMZN_TRACE_ID = h['lambda-runtime-trace-id'];
-  else delete env._X_AMZN_TRACE_ID;
+  traceId = h['lambda-runtime-trace-id'];
 
   return new Promise((resolveInvoke) => {
     const inv = { id, done: false, pendingResult: undefined, hasPending: false, onEmptyLoop: null };

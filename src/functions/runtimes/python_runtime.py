@@ -87,6 +87,36 @@ class RuntimeApiError(Exception):
     pass
 
 
+def _trace_id_setter(environ):
+    """How each invocation's _X_AMZN_TRACE_ID reaches os.environ. Set the usual way it would go
+    through libc's setenv, which keeps every value it is ever given: a warm environment would
+    grow by each invocation's trace header until its memory limit. So it is kept in os.environ's
+    own mapping only (what Python code reads); the C-level variable is removed, so nothing
+    below Python sees a stale one."""
+    data = getattr(environ, "_data", None)
+    encode_key = getattr(environ, "encodekey", None)
+    encode_value = getattr(environ, "encodevalue", None)
+    if not isinstance(data, dict) or encode_key is None or encode_value is None:
+        def set_plainly(value):  # not CPython's os.environ: the usual way
+            if value is None:
+                environ.pop("_X_AMZN_TRACE_ID", None)
+            else:
+                environ["_X_AMZN_TRACE_ID"] = value
+        return set_plainly
+    key = encode_key("_X_AMZN_TRACE_ID")
+    try:
+        os.unsetenv("_X_AMZN_TRACE_ID")
+    except OSError:
+        pass
+
+    def set_trace_id(value):
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = encode_value(value)
+    return set_trace_id
+
+
 class RuntimeApiClient:
     def __init__(self, host_port):
         host, sep, port = host_port.rpartition(":")
@@ -480,6 +510,7 @@ def _set_up_stdio():
 def main():
     global _request_id
     env = os.environ
+    set_trace_id = _trace_id_setter(env)
     _set_up_stdio()
     api = RuntimeApiClient(env.get("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001"))
 
@@ -542,11 +573,7 @@ def main():
 
         request_id = headers.get("lambda-runtime-aws-request-id", "")
         _request_id = request_id
-        trace_id = headers.get("lambda-runtime-trace-id")
-        if trace_id is not None:
-            env["_X_AMZN_TRACE_ID"] = trace_id
-        else:
-            env.pop("_X_AMZN_TRACE_ID", None)
+        set_trace_id(headers.get("lambda-runtime-trace-id"))
         try:
             deadline = int(headers.get("lambda-runtime-deadline-ms", ""))
         except ValueError:
