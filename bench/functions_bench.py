@@ -11,10 +11,13 @@ In one run, on this machine:
     Portico's warm-invoke overhead (routing, hand-off, Runtime API exchange);
   * warm, replayed: the same two calls signed once and replayed by `wrk -c1` for --wrk-seconds, so
     the client's own work (botocore signs each call in ~0.2 ms, during which the machine idles)
-    is out of the figure: Invoke p50 minus ListFunctions p50 is Portico's overhead alone. Twice
-    per runtime, on a function of its own: first on the worker that started its environment (the
-    run's first request is that cold start), then from a connection the server hands to the next
-    worker, so the environment is on another worker's loop (one hand-off each way);
+    is out of the figure: Invoke p50 minus the p50 of a signed call that finds nothing
+    (GetFunctionConfiguration of a missing function: same HTTP, SigV4, routing and store read) is
+    Portico's overhead alone. The two are measured in --rounds alternating pairs and the median of the
+    pairs' differences is kept, so the machine's drift between measurements (a shared VM) does
+    not land in the difference. Twice per runtime, on a function of its own: first on the worker
+    that started its environment, then from a connection the server hands to the next worker, so
+    the environment is on another worker's loop (one hand-off each way);
   * cold: the first invoke after create-function (a new sandboxed environment; the median of
     --cold-samples fresh functions, 0.2 s apart) minus the warm p50, per runtime, against that
     runtime's bare interpreter start.
@@ -72,6 +75,7 @@ def main():
     ap.add_argument("--iterations", type=int, default=300)
     ap.add_argument("--cold-samples", type=int, default=5, help="fresh functions per runtime; the median is kept")
     ap.add_argument("--wrk-seconds", type=int, default=5, help="length of each replayed (wrk -c1) measurement")
+    ap.add_argument("--rounds", type=int, default=3, help="replayed ListFunctions/Invoke pairs per case; median kept")
     args = ap.parse_args()
     support.ensure_wrk()
     work = tempfile.mkdtemp(prefix="portico-fn-bench-")
@@ -98,9 +102,27 @@ def main():
             t0 = time.perf_counter()
             client.call("GET", "/2015-03-31/functions/")
             signed_floor.append((time.perf_counter() - t0) * 1e6)
-        list_url = f"http://{ready['admin']}/2015-03-31/functions/"
-        replay_floor = support.wrk(list_url, args.wrk_seconds, 1,
-                                   lua=support.signed_wrk_script(work, "list", "GET", list_url)).p50_us
+        # The replayed floor: a signed Lambda call that finds nothing (GetFunctionConfiguration of a
+        # function that does not exist, a 404): the same HTTP, SigV4, routing and store read as any
+        # call, and a cost that does not grow with the functions the run creates (ListFunctions'
+        # does, by ~14 µs per function listed).
+        floor_url = f"http://{ready['admin']}/2015-03-31/functions/no-such-function/configuration"
+        floor_lua = support.signed_wrk_script(work, "floor", "GET", floor_url)
+        status, data = client.call("GET", "/2015-03-31/functions/no-such-function/configuration")
+        assert status == 404 and b"Function not found" in data, (status, data)  # verified, then not found
+        replay_floors = []
+
+        def replayed_overhead(url, lua):
+            """Median over --rounds of (Invoke p50 - floor p50), each pair back to back. A wrk run opens
+            two connections, so with two workers every run lands where the one before did."""
+            diffs = []
+            for _ in range(args.rounds):
+                floor_run = support.wrk(floor_url, args.wrk_seconds, 1, lua=floor_lua)
+                run = support.wrk(url, args.wrk_seconds, 1, lua=lua)
+                assert run.non2xx == 0 and floor_run.non2xx > 0, (run, floor_run)
+                replay_floors.append(floor_run.p50_us)
+                diffs.append(run.p50_us - floor_run.p50_us)
+            return statistics.median(diffs)
         rows = []
         for label, (runtime, handler, files, floor_key) in runtimes.items():
             colds = []
@@ -129,24 +151,26 @@ def main():
             assert status == 201, data
             url = f"http://{ready['admin']}/2015-03-31/functions/{name}/invocations"
             lua = support.signed_wrk_script(work, "invoke", "POST", url, b'{"n":2}')
-            local = support.wrk(url, args.wrk_seconds, 1, lua=lua)  # its first request starts the environment
+            start = support.wrk(url, 1, 1, lua=lua)  # its first request starts the environment, on this worker
+            assert start.non2xx == 0, start
+            local = replayed_overhead(url, lua)
             # Connections go to the workers in turn, and a wrk run takes two (measured with perf stat:
-            # back-to-back runs land on the same worker); one more moves the next run to the next
+            # back-to-back runs land on the same worker); one more moves the next runs to the next
             # worker, while the environment stays where it is.
             support.fetch(f"http://{ready['admin']}/_portico/health")
-            remote = support.wrk(url, args.wrk_seconds, 1, lua=lua)
-            assert local.non2xx == 0 and remote.non2xx == 0, (local, remote)
-            rows.append((label, p50, percentile(warm, 0.99), p50 - statistics.median(signed_floor),
-                         local.p50_us - replay_floor, remote.p50_us - replay_floor,
+            remote = replayed_overhead(url, lua)
+            rows.append((label, p50, percentile(warm, 0.99), p50 - statistics.median(signed_floor), local, remote,
                          cold, cold - p50 / 1000, floor[floor_key], floor_key))
         lines = [f"### Functions: warm invoke and cold start ({datetime.date.today()}, {os.uname().nodename})", "",
                  f"`/usr/bin/python3 bench/functions_bench.py --iterations {args.iterations} --cold-samples {args.cold_samples} "
-                 f"--wrk-seconds {args.wrk_seconds}` "
+                 f"--wrk-seconds {args.wrk_seconds} --rounds {args.rounds}` "
                  "— one keep-alive client, "
                  "SigV4-signed Invoke; floors measured in the same run.", "",
                  f"Client floor: unsigned health p50 {statistics.median(health):.0f} µs; signed ListFunctions p50 "
-                 f"{statistics.median(signed_floor):.0f} µs (botocore), {replay_floor:.0f} µs (replayed by wrk -c1, "
-                 f"{args.wrk_seconds} s).", "",
+                 f"{statistics.median(signed_floor):.0f} µs (botocore); replayed by wrk -c1, signed GetFunctionConfiguration "
+                 f"of a missing function (404) p50 {statistics.median(replay_floors):.0f} µs ({args.wrk_seconds} s, median "
+                 f"of its {len(replay_floors)} runs; each replayed overhead is the median of {args.rounds} back-to-back "
+                 f"floor/Invoke pairs).", "",
                  "| runtime | warm p50 µs | warm p99 µs | warm overhead vs signed floor µs | replayed overhead µs | "
                  "replayed, environment on another worker µs | cold first invoke ms | cold start ms (minus warm) | "
                  "bare start ms | cold / bare |",
