@@ -260,20 +260,26 @@ std::string canonicalRequest(const SigV4Request& req, std::string_view signedHea
   return out;
 }
 
-std::string SigningKeyCache::keyFor(std::string_view secret, std::string_view date, std::string_view region,
-                                    std::string_view service) {
+std::string SigningKeyCache::idOf(std::string_view secret, std::string_view date, std::string_view region,
+                                  std::string_view service) {
   std::string id;
   id.reserve(secret.size() + date.size() + region.size() + service.size() + 3);
   id.append(secret).append(1, '\0').append(date).append(1, '\0').append(region).append(1, '\0').append(service);
-  {
-    std::lock_guard lock(mu_);
-    if (auto it = keys_.find(id); it != keys_.end()) return it->second;
-  }
-  std::string key = deriveSigningKey(secret, date, region, service);
+  return id;
+}
+
+std::optional<std::string> SigningKeyCache::find(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  auto it = keys_.find(id);
+  if (it == keys_.end()) return std::nullopt;
+  hits_.fetch_add(1, std::memory_order_relaxed);
+  return it->second;
+}
+
+void SigningKeyCache::remember(std::string id, std::string key) {
   std::lock_guard lock(mu_);
   if (keys_.size() >= kMaxKeys) keys_.clear();
-  keys_.emplace(std::move(id), key);
-  return key;
+  keys_.insert_or_assign(std::move(id), std::move(key));
 }
 
 std::size_t SigningKeyCache::size() const {
@@ -356,12 +362,19 @@ Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSourc
   const std::string_view credentialScope = auth.credential.substr(scope[0].size() + 1);  // date/region/service/...
   const std::string stringToSign = std::string(kAlgorithm) + '\n' + amzDate + '\n' + std::string(credentialScope) +
                                    '\n' + sha256Hex(canonicalRequest(req, auth.signedHeaders));
-  const std::string key = keys ? keys->keyFor(*secret, scope[1], scope[2], scope[3])
-                               : deriveSigningKey(*secret, scope[1], scope[2], scope[3]);
-  const std::string expected = hexEncode(hmacSha256(key, stringToSign));
+  std::string cacheId;
+  std::optional<std::string> key;
+  if (keys) {
+    cacheId = SigningKeyCache::idOf(*secret, scope[1], scope[2], scope[3]);
+    key = keys->find(cacheId);
+  }
+  const bool derived = !key;
+  if (derived) key = deriveSigningKey(*secret, scope[1], scope[2], scope[3]);
+  const std::string expected = hexEncode(hmacSha256(*key, stringToSign));
   if (!constantTimeEquals(expected, auth.signature)) {
     return denied(kInvalid, std::string(kMismatch));
   }
+  if (keys && derived) keys->remember(std::move(cacheId), std::move(*key));  // it verified a signature
   return SigV4Identity{std::string(scope[0]), std::string(scope[2]), std::string(scope[3])};
 }
 

@@ -3,6 +3,8 @@
 // signature the client sent. Steps and wire facts: ../shared/reference/aws-cli-wire.md, section
 // "SigV4: what a server must verify". Failures are 403 ApiErrors worded as AWS words them.
 #pragma once
+#include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -42,17 +44,24 @@ class CredentialSource {
 
 /// Derived signing keys (the HMAC chain over secret, date, region and service: four HMACs, most
 /// of a verification's cost), kept per secret and scope so a client signing many requests a day
-/// pays for its key once. Thread-safe (one mutex, held for a lookup); bounded.
+/// pays for its key once. Only keys that verified a signature are kept (the scope comes from the
+/// request: unverified ones must not fill it). Thread-safe (one mutex, held for a lookup); bounded.
 class SigningKeyCache {
  public:
-  /// The signing key for the scope, derived now or remembered.
-  std::string keyFor(std::string_view secret, std::string_view date, std::string_view region, std::string_view service);
+  /// What a key is remembered under.
+  static std::string idOf(std::string_view secret, std::string_view date, std::string_view region,
+                          std::string_view service);
+  std::optional<std::string> find(const std::string& id) const;
+  void remember(std::string id, std::string key);
   std::size_t size() const;
+  /// How many lookups found their key.
+  std::uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
 
  private:
   static constexpr std::size_t kMaxKeys = 1024;  // beyond it the cache starts over
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::string> keys_;
+  mutable std::atomic<std::uint64_t> hits_ = 0;
 };
 
 /// Verifies the Authorization header (AWS4-HMAC-SHA256 header form) against the credentials.

@@ -56,6 +56,14 @@ std::string wireBytes(const bhttp::response<bhttp::string_body>& res) {
   return out;
 }
 
+/// Whether the read buffer holds the whole head of a next request (a request line, not stray line
+/// ends, and the blank line that ends the head).
+bool holdsRequestHead(const beast::flat_buffer& buffer) {
+  std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
+  return !data.empty() && data.front() != '\r' && data.front() != '\n' &&
+         data.find("\r\n\r\n") != std::string_view::npos;
+}
+
 std::string runtimeError(std::string_view type, std::string_view message) {
   boost::json::object o;
   o["errorMessage"] = message;
@@ -374,6 +382,10 @@ asio::awaitable<void> ExecutionEnvironment::serve(tcp::socket socket) {
                       runtimeError("RequestEntityTooLarge", "Exceeded maximum allowed payload size (6291556 bytes)."));
       keepAlive = false;
     } else if (ec) {
+      if (!heldAck.empty()) {  // the pipelined request was bad: the result's 202 still goes out
+        auto ack = asio::buffer(heldAck);
+        co_await asio::async_write(socket, ack, asio::redirect_error(asio::use_awaitable, ec));
+      }
       break;
     } else {
       auto& req = parser.get();
@@ -435,12 +447,13 @@ asio::awaitable<void> ExecutionEnvironment::serve(tcp::socket socket) {
       keepAlive = req.keep_alive();
     }
     res.keep_alive(keepAlive);
-    if (res.result() == bhttp::status::accepted && keepAlive && !terminateAfter && buffer.size() > 0 &&
-        heldAck.empty()) {
+    if (res.result() == bhttp::status::accepted && keepAlive && !terminateAfter && heldAck.empty() &&
+        holdsRequestHead(buffer)) {
       // The runtime sent its next request along with this one (pipelined): it reads this 202 only
       // on its way to that request's answer, so the two go out in one write and the runtime wakes
       // once per invocation instead of twice (once more for the 202 alone, on the same CPU as the
-      // caller it would delay).
+      // caller it would delay). Only a whole request head counts: stray or partial bytes might
+      // never be followed by more, and the runtime would wait for its 202 for ever.
       heldAck = wireBytes(res);
       continue;
     }
@@ -449,7 +462,8 @@ asio::awaitable<void> ExecutionEnvironment::serve(tcp::socket socket) {
       heldAck.clear();
       res.prepare_payload();
       out += wireBytes(res);
-      co_await asio::async_write(socket, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+      auto both = asio::buffer(out);
+      co_await asio::async_write(socket, both, asio::redirect_error(asio::use_awaitable, ec));
     } else {
       if (!current_ || current_->outcome != Invocation::Outcome::kPending) {
         // The invocation just ended: let its caller answer first (the runtime's acknowledgement is

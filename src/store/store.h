@@ -51,8 +51,9 @@ class Store {
 
   /// A number that changes once a write to documents of `kind` has ended (committed or rolled
   /// back), for readers that cache what they read: take it before reading, and trust the cache
-  /// only while it stays the same. It may also change for writes of other kinds. Lock-free.
-  /// Counts this process's writes (a store shared by several nodes needs their notifications).
+  /// only while it stays the same. Writes of other kinds leave it alone (a removeScope moves
+  /// every kind's). Cheap: one short lock. Counts this process's writes (a store shared by
+  /// several nodes needs their notifications).
   virtual std::uint64_t generation(std::string_view kind) const = 0;
 };
 

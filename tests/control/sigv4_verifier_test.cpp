@@ -218,19 +218,26 @@ TEST_F(CliCapture, WrongSecretIsRejected) {
 
 TEST_F(CliCapture, RemembersTheSigningKeyPerSecretAndScope) {
   SigningKeyCache keys;
-  for (int i = 0; i < 2; ++i) {
-    auto id = verifySigV4(cliRequest(kCliBody), kCliCreds, clock, &keys);
-    ASSERT_TRUE(id) << id.error().message;
-    EXPECT_EQ(id->service, "apigateway");
-    EXPECT_EQ(keys.size(), 1u) << "derived once, then remembered";
-  }
-  // The same access key with another secret (rotated) is another key: it does not verify.
+  // Keys that verified nothing are not kept: a wrong secret, a tampered signature.
   expectDenied(verifySigV4(cliRequest(kCliBody), MapCredentials{{"test", "not-test"}}, clock, &keys),
                "InvalidSignatureException", kMismatch);
-  EXPECT_EQ(keys.size(), 2u);
   std::string sig(kCliSignature);
   sig[0] = 'b';
   expectDenied(verifySigV4(cliRequest(kCliBody, sig), kCliCreds, clock, &keys), "InvalidSignatureException", kMismatch);
+  EXPECT_EQ(keys.size(), 0u);
+  EXPECT_EQ(keys.hits(), 0u);
+  for (int i = 0; i < 3; ++i) {
+    auto id = verifySigV4(cliRequest(kCliBody), kCliCreds, clock, &keys);
+    ASSERT_TRUE(id) << id.error().message;
+    EXPECT_EQ(id->service, "apigateway");
+  }
+  EXPECT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys.hits(), 2u) << "derived once, then remembered";
+  // A remembered key still checks every signature; a rotated secret is another key.
+  expectDenied(verifySigV4(cliRequest(kCliBody, sig), kCliCreds, clock, &keys), "InvalidSignatureException", kMismatch);
+  expectDenied(verifySigV4(cliRequest(kCliBody), MapCredentials{{"test", "not-test"}}, clock, &keys),
+               "InvalidSignatureException", kMismatch);
+  EXPECT_EQ(keys.size(), 1u);
 }
 
 TEST_F(CliCapture, UnknownAccessKeyIsRejected) {

@@ -229,6 +229,13 @@ class LambdaE2E:
             answers.append(json.loads(body)["ack_alone"])
             time.sleep(0.2)  # time for a 202 sent on its own to arrive alone
         check(answers == [None, False, False], f"202 came with the next event: {answers}")
+        # Bytes after a result that are not yet a whole request hold nothing back.
+        self.aws.silent("create-function", "--function-name", "partial", "--runtime", "provided.al2023",
+                        "--handler", "x", "--role", ROLE, "--zip-file", "fileb://" + zip_path, "--timeout", "2",
+                        "--environment", "Variables={PARTIAL=1}")
+        for _ in range(3):
+            meta, body = self.invoke("partial", {})
+            check("FunctionError" not in meta and json.loads(body) == {"partial": True}, (meta, body))
 
     def step_function_errors(self):
         self.aws.json("update-function-configuration", "--function-name", "node", "--handler", "index.fail")

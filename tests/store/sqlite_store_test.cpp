@@ -101,6 +101,15 @@ TEST_F(SqliteStoreTest, GenerationMovesOnceAWriteHasEnded) {
   }),
                std::runtime_error);
   EXPECT_NE(s->generation("function"), before);
+  // Another kind's writes leave it alone (an Event invocation's queue must not empty a cache of
+  // functions); a removeScope moves every kind's.
+  before = s->generation("function");
+  s->put({"async_invocation", "", "e", "{}"});
+  EXPECT_TRUE(s->remove("async_invocation", "", "e"));
+  EXPECT_EQ(s->generation("function"), before);
+  EXPECT_NE(s->generation("async_invocation"), 0u);
+  s->removeScope("nothing-there");
+  EXPECT_NE(s->generation("function"), before);
   // Reads move nothing.
   before = s->generation("function");
   s->get("function", "", "g");

@@ -373,7 +373,9 @@ async function loadHandler(taskRoot, spec) {
 // libc's setenv, which keeps every value it is ever given: a warm environment would grow by each
 // invocation's trace header until its memory limit. So process.env becomes a view of the real
 // environment that keeps this one variable in JS: reads, writes, `in`, deletes and enumeration
-// (child_process copies it from there) see it like any other.
+// (child_process copies it from there) see it like any other. Not seen through it: worker
+// threads started with the default env (Node copies the native environment for them) and
+// util.inspect(process.env), which shows the real object.
 const TRACE_KEY = '_X_AMZN_TRACE_ID';
 let traceId;
 function installTraceIdView() {
@@ -395,15 +397,16 @@ function installTraceIdView() {
       return true;
     },
     ownKeys: (t) => {
-      const keys = Reflect.ownKeys(t);
+      const keys = Reflect.ownKeys(t).filter((k) => k !== TRACE_KEY); // set natively meanwhile: once
       if (traceId !== undefined) keys.push(TRACE_KEY);
       return keys;
     },
     getOwnPropertyDescriptor: (t, k) =>
       k === TRACE_KEY ? (traceId === undefined ? undefined : descriptor()) : Reflect.getOwnPropertyDescriptor(t, k),
     defineProperty: (t, k, d) => {
-      if (k === TRACE_KEY) traceId = d.value === undefined ? undefined : String(d.value);
-      else Object.defineProperty(t, k, d);
+      if (k !== TRACE_KEY) return Reflect.defineProperty(t, k, d);
+      if (d.configurable === false || d.get || d.set) return false; // the real env refuses these too
+      traceId = d.value === undefined ? undefined : String(d.value);
       return true;
     },
   });
@@ -498,7 +501,9 @@ function runInvocation(handler, res) {
       }
       // The next GET /next goes out in the same write (pipelined): it is waiting at the Runtime
       // API before the next event comes.
-      client.post(path, body, headers, nextRequest).then(resolveInvoke, (err) => {
+      const posted = client.post(path, body, headers, nextRequest);
+      currentRequestId = undefined; // its 202 comes with the next event: logs until then are nobody's
+      posted.then(resolveInvoke, (err) => {
         process.stderr.write(`portico runtime: lost Runtime API connection: ${err.message}\n`);
         process.exit(EXIT_FATAL);
       });

@@ -92,7 +92,8 @@ def _trace_id_setter(environ):
     through libc's setenv, which keeps every value it is ever given: a warm environment would
     grow by each invocation's trace header until its memory limit. So it is kept in os.environ's
     own mapping only (what Python code reads); the C-level variable is removed, so nothing
-    below Python sees a stale one."""
+    below Python sees a stale one (a subprocess started with the default environment does not
+    get it: pass env=os.environ to hand it on)."""
     data = getattr(environ, "_data", None)
     encode_key = getattr(environ, "encodekey", None)
     encode_value = getattr(environ, "encodevalue", None)
@@ -608,17 +609,18 @@ def main():
         except Exception:
             pass
 
+        if error is not None:
+            _log_error(error)
+        _request_id = ""  # its 202 comes with the next event: logs until then are nobody's
         try:
             if error is None:
                 next_sent = api.post(f"/invocation/{request_id}/response", payload, then=next_request)
             else:
-                _log_error(error)
                 next_sent = api.post(f"/invocation/{request_id}/error", _encode_error(error),
                                      {"Lambda-Runtime-Function-Error-Type": error["errorType"]}, then=next_request)
         except Exception as e:
             sys.stderr.write(f"portico runtime: lost Runtime API connection: {e}\n")
             sys.exit(1)
-        _request_id = ""
 
 
 if __name__ == "__main__":

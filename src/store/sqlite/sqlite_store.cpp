@@ -6,10 +6,10 @@
 // enough to run unchanged on PostgreSQL (INSERT ... ON CONFLICT ... DO UPDATE).
 #include <sqlite3.h>
 
-#include <array>
-#include <atomic>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <set>
 #include <unordered_map>
 
 #include "store/store.h"
@@ -95,7 +95,7 @@ class SqliteStore final : public Store {
       Statement st(db_, prepared("INSERT INTO documents (kind, scope, id, seq, body) VALUES (?1, ?2, ?3, ?4, ?5) "
                                  "ON CONFLICT (kind, scope, id) DO UPDATE SET body = excluded.body"));
       st.bind(1, doc.kind).bind(2, doc.scope).bind(3, doc.id).bind(4, seq).bind(5, doc.body).step();
-      changed(bucketBit(bucketOf(doc.kind)));
+      changed(doc.kind);
     });
   }
 
@@ -123,7 +123,7 @@ class SqliteStore final : public Store {
     Statement st(db_, prepared("DELETE FROM documents WHERE kind = ?1 AND scope = ?2 AND id = ?3"));
     st.bind(1, kind).bind(2, scope).bind(3, id).step();
     bool removed = sqlite3_changes(db_) > 0;
-    changed(bucketBit(bucketOf(kind)));
+    changed(kind);
     return removed;
   }
 
@@ -132,7 +132,7 @@ class SqliteStore final : public Store {
     Statement st(db_, prepared("DELETE FROM documents WHERE scope = ?1"));
     st.bind(1, scope).step();
     auto removed = static_cast<std::size_t>(sqlite3_changes(db_));
-    changed(~std::uint32_t{0});  // every kind
+    changed("");  // every kind
     return removed;
   }
 
@@ -142,25 +142,33 @@ class SqliteStore final : public Store {
   }
 
   std::uint64_t generation(std::string_view kind) const override {
-    return generations_[bucketOf(kind)].load(std::memory_order_acquire);
+    std::lock_guard lock(generationMu_);
+    auto it = generations_.find(kind);
+    return allGeneration_ + (it == generations_.end() ? 0 : it->second);
   }
 
  private:
-  static constexpr std::size_t kBuckets = 32;  // kinds share a generation by hash: one bit each below
-
-  static std::uint32_t bucketBit(std::size_t bucket) { return std::uint32_t{1} << bucket; }
-  static std::size_t bucketOf(std::string_view kind) { return std::hash<std::string_view>{}(kind) % kBuckets; }
-  /// Notes written kinds (a bit per bucket); outside a transaction their generations move now,
-  /// inside one when it ends. Called with mu_ held.
-  void changed(std::uint32_t buckets) {
-    touched_ |= buckets;
+  /// Notes a written kind ("" = every kind); outside a transaction its generation moves now,
+  /// inside one when the transaction ends. Called with mu_ held.
+  void changed(std::string_view kind) {
+    if (kind.empty()) {
+      touchedAll_ = true;
+    } else if (touchedKinds_.find(kind) == touchedKinds_.end()) {
+      touchedKinds_.emplace(kind);
+    }
     if (depth_ == 0) publishChanges();
   }
   void publishChanges() {
-    for (std::size_t b = 0; b < kBuckets; ++b) {
-      if (touched_ & bucketBit(b)) generations_[b].fetch_add(1, std::memory_order_release);
+    if (touchedKinds_.empty() && !touchedAll_) return;
+    std::lock_guard lock(generationMu_);
+    for (const auto& kind : touchedKinds_) {
+      auto it = generations_.find(kind);
+      if (it == generations_.end()) it = generations_.emplace(kind, 0).first;
+      ++it->second;
     }
-    touched_ = 0;
+    if (touchedAll_) ++allGeneration_;
+    touchedKinds_.clear();
+    touchedAll_ = false;
   }
 
   /// The statement for sql (a string literal: cached by its address), prepared once. Preparing
@@ -225,8 +233,11 @@ class SqliteStore final : public Store {
   std::unordered_map<const char*, sqlite3_stmt*> prepared_;
   std::recursive_mutex mu_;
   int depth_ = 0;
-  std::uint32_t touched_ = 0;  // buckets written in the open transaction
-  std::array<std::atomic<std::uint64_t>, kBuckets> generations_{};
+  std::set<std::string, std::less<>> touchedKinds_;                // written in the open transaction
+  bool touchedAll_ = false;                                        // a removeScope: every kind
+  mutable std::mutex generationMu_;                                // guards what follows; held for a lookup
+  std::map<std::string, std::uint64_t, std::less<>> generations_;  // per kind
+  std::uint64_t allGeneration_ = 0;                                // moves for every kind
 };
 
 }  // namespace

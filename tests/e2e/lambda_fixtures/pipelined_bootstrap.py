@@ -28,6 +28,19 @@ def read_answer():
 
 s.sendall(NEXT)
 status, headers, _ = read_answer()
+if os.environ.get("PARTIAL"):
+    # Sends the first line of its next request with each result and the rest only once the
+    # result's 202 has come: the 202 must not wait for a request that is not whole yet.
+    first, rest = NEXT.split(b"\r\n", 1)
+    while True:
+        out = b'{"partial": true}'
+        s.sendall(b"POST /2018-06-01/runtime/invocation/%s/response HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s"
+                  % (headers["lambda-runtime-aws-request-id"].encode(), len(out), out) + first + b"\r\n")
+        ack_status, _, _ = read_answer()
+        if ack_status != 202:
+            raise SystemExit(f"expected 202, got {ack_status}")
+        s.sendall(rest)
+        status, headers, _ = read_answer()
 alone = None
 while True:
     out = b'{"ack_alone": %s}' % (b"null" if alone is None else b"true" if alone else b"false")
