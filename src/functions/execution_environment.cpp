@@ -12,6 +12,7 @@
 #include <charconv>
 
 #include "functions/function_logs.h"
+#include "http/message_writer.h"
 
 namespace portico::functions {
 namespace asio = boost::asio;
@@ -35,25 +36,6 @@ bhttp::response<bhttp::string_body> jsonReply(bhttp::status status, std::string 
   res.body() = std::move(body);
   res.prepare_payload();
   return res;
-}
-
-// The response as it goes on the wire (prepared: Content-Length set), for writing it together
-// with another in one write.
-std::string wireBytes(const bhttp::response<bhttp::string_body>& res) {
-  std::string out = "HTTP/1.1 ";
-  out += std::to_string(res.result_int());
-  out += ' ';
-  out += res.reason();
-  out += "\r\n";
-  for (const auto& field : res) {
-    out += field.name_string();
-    out += ": ";
-    out += field.value();
-    out += "\r\n";
-  }
-  out += "\r\n";
-  out += res.body();
-  return out;
 }
 
 /// Whether the read buffer holds the whole head of a next request (a request line, not stray line
@@ -454,14 +436,14 @@ asio::awaitable<void> ExecutionEnvironment::serve(tcp::socket socket) {
       // once per invocation instead of twice (once more for the 202 alone, on the same CPU as the
       // caller it would delay). Only a whole request head counts: stray or partial bytes might
       // never be followed by more, and the runtime would wait for its 202 for ever.
-      heldAck = wireBytes(res);
+      heldAck = http::serializeHead(res) + res.body();
       continue;
     }
     if (!heldAck.empty()) {
       std::string out = std::move(heldAck);
       heldAck.clear();
-      res.prepare_payload();
-      out += wireBytes(res);
+      out += http::serializeHead(res);  // every reply is prepared by jsonReply (Content-Length set)
+      out += res.body();
       auto both = asio::buffer(out);
       co_await asio::async_write(socket, both, asio::redirect_error(asio::use_awaitable, ec));
     } else {

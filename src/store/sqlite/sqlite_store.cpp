@@ -161,11 +161,7 @@ class SqliteStore final : public Store {
   void publishChanges() {
     if (touchedKinds_.empty() && !touchedAll_) return;
     std::lock_guard lock(generationMu_);
-    for (const auto& kind : touchedKinds_) {
-      auto it = generations_.find(kind);
-      if (it == generations_.end()) it = generations_.emplace(kind, 0).first;
-      ++it->second;
-    }
+    for (const auto& kind : touchedKinds_) ++generations_[kind];
     if (touchedAll_) ++allGeneration_;
     touchedKinds_.clear();
     touchedAll_ = false;
@@ -205,28 +201,22 @@ class SqliteStore final : public Store {
       return;
     }
     exec("BEGIN IMMEDIATE");
+    // However it ends (commit, rollback, a failure of either), its writes' generations move: a
+    // reader inside it may have cached what it wrote.
+    struct PublishAtEnd {
+      SqliteStore& store;
+      ~PublishAtEnd() { store.publishChanges(); }
+    } publishAtEnd{*this};
     depth_ = 1;
     try {
       fn();
     } catch (...) {
       depth_ = 0;
-      try {
-        exec("ROLLBACK");
-      } catch (...) {
-        publishChanges();
-        throw;
-      }
-      publishChanges();  // a reader may have cached what the transaction wrote before rolling back
+      exec("ROLLBACK");
       throw;
     }
     depth_ = 0;
-    try {
-      exec("COMMIT");
-    } catch (...) {
-      publishChanges();
-      throw;
-    }
-    publishChanges();
+    exec("COMMIT");
   }
 
   sqlite3* db_ = nullptr;
