@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -31,6 +32,7 @@
 #include "gateway/quota_counters.h"
 #include "gateway/stage_registry.h"
 #include "gateway/token_bucket.h"
+#include "gateway/usage_journal.h"
 #include "gateway/usage_plans.h"
 #include "http/fetch.h"
 #include "http/server.h"
@@ -58,7 +60,11 @@ struct ServeOptions {
   int drainSeconds = 25;
   double asyncRetrySeconds = 60;
   bool noSandbox = false;
-  double accountRateLimit = 10000;  // AWS's default account throttle (requests/s)
+  bool noUsageJournal = false;
+  std::string functionNetwork = "outbound";    // none | outbound
+  std::size_t maxConnections = 10000;          // per listener
+  std::size_t maxConnectionsPerClient = 1000;  // per listener and client address
+  double accountRateLimit = 10000;             // AWS's default account throttle (requests/s)
   double accountBurstLimit = 5000;
   std::string jwksDir;     // Cognito user pool keys (<pool id>.json); default <data dir>/jwks
   std::string consoleDir;  // the built web console; default <directory of the binary>/console
@@ -139,6 +145,9 @@ int serve(const ServeOptions& opt) {
   gateway::StageRegistry registry;
   gateway::UsageRegistry usage;
   gateway::QuotaCounters quotas(*store);
+  // Requests counted against quotas are journaled before they are answered (a crash forgets none).
+  gateway::UsageJournal usageJournal(std::filesystem::path(opt.dataDir) / "usage-journal");
+  if (!opt.noUsageJournal) quotas.attachJournal(usageJournal);
   control::apigateway::ApiGatewayContext apigw{*store, clock, *templates, registry, usage, quotas};
   apigw.region = opt.region;
   control::RouteTable routes;
@@ -156,6 +165,8 @@ int serve(const ServeOptions& opt) {
   functions::SandboxOptions sandboxOptions;
   sandboxOptions.allowBubblewrap = !opt.noSandbox;
   sandboxOptions.etcDir = dataDir / "sandbox-etc";
+  sandboxOptions.network =
+      opt.functionNetwork == "none" ? functions::FunctionNetwork::kNone : functions::FunctionNetwork::kOutbound;
   auto sandbox = functions::makeSandbox(sandboxOptions);
   functions::installBuiltinRuntimes(dataDir / "runtimes");
   boost::asio::io_context functionsLoop(1);
@@ -181,6 +192,9 @@ int serve(const ServeOptions& opt) {
   control::lambda::LambdaContext lambdaCtx{*store, clock, catalog, codeStore, functionRuntime, functionLogs};
   lambdaCtx.codeUrlKey = keyIds.alnum(32);
   lambdaCtx.account = &accountConcurrency;
+  // Code uploads unpack off the serving loops.
+  boost::asio::thread_pool blockingPool(1);
+  lambdaCtx.blockingExecutor = blockingPool.get_executor();
   if (!sandbox->isolated())
     lambdaCtx.sandboxWarning = "Portico runs this function WITHOUT a sandbox: " + sandbox->describe();
   control::lambda::registerLambdaRoutes(routes, lambdaCtx);
@@ -189,6 +203,7 @@ int serve(const ServeOptions& opt) {
 
   unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   control::AdminHandler admin(routes, credentials, clock);
+  admin.setRegion(opt.region);
   control::console::ConsoleSessions consoleSessions(
       credentials, clock, control::console::ConsoleSessions::loadOrCreateKey(dataDir / "console.key"));
   control::console::ConsoleAssets consoleAssets(opt.consoleDir.empty() ? defaultConsoleDir()
@@ -206,6 +221,8 @@ int serve(const ServeOptions& opt) {
   http::RequestLimits adminLimits;
   adminLimits.bodyBytes = 70167211;  // CreateFunction's limit: a 50 MB zip, base64 in JSON
   adminLimits.requestTimeout = std::chrono::seconds(120);
+  adminLimits.maxConnections = opt.maxConnections;
+  adminLimits.maxConnectionsPerClient = opt.maxConnectionsPerClient;
   specs.push_back({"admin", adminHost, adminPort, &admin, adminLimits});
 
   // The data plane handler is built after the server so pools can bind to worker loops.
@@ -221,7 +238,10 @@ int serve(const ServeOptions& opt) {
       return target->handle(req, c);
     }
   } dataForwarder;
-  specs.push_back({"data", dataHost, dataPort, &dataForwarder, {}});
+  http::RequestLimits dataLimits;
+  dataLimits.maxConnections = opt.maxConnections;
+  dataLimits.maxConnectionsPerClient = opt.maxConnectionsPerClient;
+  specs.push_back({"data", dataHost, dataPort, &dataForwarder, dataLimits});
 
   http::Server server(std::move(specs), threads);
   std::vector<http::UpstreamPool*> poolPtrs;
@@ -403,6 +423,29 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serveCmd->add_flag("--no-sandbox", opt.noSandbox, "Run functions as plain processes (no bubblewrap)")
       ->envname("PORTICO_NO_SANDBOX");
+  serveCmd
+      ->add_flag("--no-usage-journal", opt.noUsageJournal,
+                 "Do not journal quota counts before answering (a crash may then forget up to a second of them)")
+      ->envname("PORTICO_NO_USAGE_JOURNAL");
+  serveCmd
+      ->add_option("--max-connections", opt.maxConnections,
+                   "Open connections each listener keeps; beyond, an idle keep-alive one is closed, else the new one")
+      ->envname("PORTICO_MAX_CONNECTIONS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->capture_default_str();
+  serveCmd
+      ->add_option("--max-connections-per-client", opt.maxConnectionsPerClient,
+                   "Open connections one client address may hold on each listener")
+      ->envname("PORTICO_MAX_CONNECTIONS_PER_CLIENT")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->capture_default_str();
+  serveCmd
+      ->add_option("--function-network", opt.functionNetwork,
+                   "Functions' network: 'outbound' (their own namespace, outside addresses through slirp4netns, "
+                   "the host unreachable) or 'none' (loopback only)")
+      ->envname("PORTICO_FUNCTION_NETWORK")
+      ->check(CLI::IsMember({"none", "outbound"}))
+      ->capture_default_str();
 
   auto* versionCmd = app.add_subcommand("version", "Print the version");
 

@@ -78,4 +78,33 @@ std::vector<std::pair<std::string, std::string>> parseQuery(std::string_view que
   return out;
 }
 
+std::optional<std::string> removeDotSegments(std::string_view path) {
+  if (path.find('.') == std::string_view::npos && path.find('%') == std::string_view::npos) return std::string(path);
+  std::vector<std::string_view> kept;
+  bool trailingSlash = false;
+  std::size_t start = path.starts_with('/') ? 1 : 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    std::string_view seg = path.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    std::string decoded = seg.size() <= 6 ? percentDecode(seg) : std::string();
+    const bool last = end == std::string_view::npos;
+    if (decoded == ".") {
+      trailingSlash = last;
+    } else if (decoded == "..") {
+      if (kept.empty()) return std::nullopt;
+      kept.pop_back();
+      trailingSlash = last;
+    } else {
+      kept.push_back(seg);
+      trailingSlash = false;
+    }
+    if (last) break;
+    start = end + 1;
+  }
+  std::string out;
+  for (auto seg : kept) out.append("/").append(seg);
+  if (trailingSlash || out.empty()) out += "/";
+  return out;
+}
+
 }  // namespace portico

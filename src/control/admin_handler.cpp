@@ -39,7 +39,52 @@ ApiError storeFailure(const http::Request& req, std::string_view path, const std
   return ApiError{"ServiceUnavailableException", 503, "Storage is unavailable; try again"};
 }
 
+/// The AWS service a management request is for, as its credential scope must name it: Lambda's
+/// paths start with an API version date, CloudWatch Logs calls name Logs_* in X-Amz-Target.
+std::string_view serviceOf(const bhttp::fields& req, std::string_view path) {
+  if (auto target = req.find("X-Amz-Target"); target != req.end() && target->value().starts_with("Logs_")) {
+    return "logs";
+  }
+  auto isDigit = [&](std::size_t i) { return i < path.size() && path[i] >= '0' && path[i] <= '9'; };
+  if (path.size() > 11 && path[0] == '/' && isDigit(1) && isDigit(2) && isDigit(3) && isDigit(4) && path[5] == '-' &&
+      isDigit(6) && isDigit(7) && path[8] == '-' && isDigit(9) && isDigit(10) && path[11] == '/') {
+    return "lambda";
+  }
+  return "apigateway";
+}
+
+/// Calls whose body carries function code (a 50 MB zip, base64 in JSON): CreateFunction,
+/// UpdateFunctionCode, PublishLayerVersion.
+bool uploadsCode(bhttp::verb method, std::string_view path) {
+  if (method == bhttp::verb::post && (path == "/2015-03-31/functions" || path == "/2015-03-31/functions/")) return true;
+  if (method == bhttp::verb::put && path.starts_with("/2015-03-31/functions/") && path.ends_with("/code")) return true;
+  return method == bhttp::verb::post && path.starts_with("/2018-10-31/layers/") && path.ends_with("/versions");
+}
+
 }  // namespace
+
+http::HeadVerdict AdminHandler::checkHead(const bhttp::request_header<>& head, const http::ConnectionInfo&) {
+  http::HeadVerdict verdict;
+  std::string_view target = head.target();
+  std::string_view path = target.substr(0, target.find('?'));
+  if (!uploadsCode(head.method(), path)) verdict.bodyLimit = kSmallBodyBytes;
+  // Portico's own unsigned paths and the console (cookie sessions) are judged with their body.
+  if (path.starts_with("/_portico/") || (console_ && console::ConsoleHandler::owns(path))) return verdict;
+  if (console_ && head.find(bhttp::field::authorization) == head.end() &&
+      head[bhttp::field::cookie].find("portico_console=") != std::string_view::npos) {
+    return verdict;
+  }
+  SigV4Request sreq;
+  sreq.method = head.method_string();
+  sreq.target = target;
+  for (const auto& f : head) sreq.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  sreq.headOnly = true;
+  sreq.region = region_;
+  sreq.service = serviceOf(head, path);
+  auto identity = verifySigV4(sreq, credentials_, clock_, &signingKeys_);
+  if (!identity) verdict.reject = http::errorResponse(identity.error());
+  return verdict;
+}
 
 std::variant<http::Response, AdminHandler::Prepared> AdminHandler::prepare(const http::Request& req) const {
   std::string_view target = req.target();
@@ -68,6 +113,8 @@ std::variant<http::Response, AdminHandler::Prepared> AdminHandler::prepare(const
     sreq.target = target;
     for (const auto& f : req) sreq.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     sreq.body = req.body();
+    sreq.service = serviceOf(req, path);
+    sreq.region = region_;
     auto identity = verifySigV4(sreq, credentials_, clock_, &signingKeys_);
     if (!identity) return http::errorResponse(identity.error());
   }

@@ -6,6 +6,7 @@
 #pragma once
 #include <functional>
 #include <optional>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -26,6 +27,9 @@ class AdminHandler final : public http::Handler {
   AdminHandler(const RouteTable& routes, const CredentialSource& credentials, const Clock& clock)
       : routes_(routes), credentials_(credentials), clock_(clock) {}
 
+  /// The region a request's credential scope must name (default: any).
+  void setRegion(std::string region) { region_ = std::move(region); }
+
   /// Serves the web console and accepts its session-authenticated calls (borrowed; optional).
   void setConsole(const console::ConsoleHandler* console) { console_ = console; }
 
@@ -33,6 +37,13 @@ class AdminHandler final : public http::Handler {
   void addUnsignedEndpoint(UnsignedEndpoint endpoint) { unsigned_.push_back(std::move(endpoint)); }
 
   boost::asio::awaitable<http::Reply> handle(http::Request& req, const http::ConnectionInfo& conn) override;
+  /// Refuses unsigned and wrongly signed calls from their head (the body is never read), and
+  /// bounds the body of every call but the few that upload code to kSmallBodyBytes.
+  http::HeadVerdict checkHead(const boost::beast::http::request_header<>& head,
+                              const http::ConnectionInfo& conn) override;
+
+  /// The body limit of calls that do not upload function code (API Gateway's imports are 6 MB).
+  static constexpr std::size_t kSmallBodyBytes = 10 * 1024 * 1024;
 
   /// The synchronous core of handle() (asynchronous operations answer 500), for tests.
   http::Response handleSync(const http::Request& req) const;
@@ -48,6 +59,7 @@ class AdminHandler final : public http::Handler {
   mutable SigningKeyCache signingKeys_;  // a cache: not part of the handler's state
   std::vector<UnsignedEndpoint> unsigned_;
   const console::ConsoleHandler* console_ = nullptr;
+  std::string region_;
 };
 
 }  // namespace portico::control

@@ -328,6 +328,13 @@ Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSourc
                                    std::string(scope[4]) + "'. ");
   }
 
+  if (!req.region.empty() && scope[2] != req.region) {
+    return denied(kInvalid, "Credential should be scoped to a valid region, not '" + std::string(scope[2]) + "'. ");
+  }
+  if (!req.service.empty() && scope[3] != req.service) {
+    return denied(kInvalid, "Credential should be scoped to correct service: '" + std::string(req.service) + "'. ");
+  }
+
   const std::string_view rawDate = trim(*dateHeader);
   const std::optional<sys_seconds> when = parseRequestDate(rawDate);
   if (!when) {
@@ -355,7 +362,11 @@ Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSourc
                                 formatIsoBasic(now + kMaxSkew) + " (" + formatIsoBasic(now) + " + 15 min.)");
   }
   // A signed x-amz-content-sha256 stands in for the body in the canonical request: it must be the body's.
-  if (auto declared = declaredPayloadHash(req, auth.signedHeaders); declared && *declared != sha256Hex(req.body)) {
+  const auto declared = declaredPayloadHash(req, auth.signedHeaders);
+  if (req.headOnly && (!declared || *declared == "UNSIGNED-PAYLOAD")) {
+    return SigV4Identity{std::string(scope[0]), std::string(scope[2]), std::string(scope[3])};
+  }
+  if (!req.headOnly && declared && *declared != sha256Hex(req.body)) {
     return denied(kInvalid, std::string(kMismatch));
   }
 

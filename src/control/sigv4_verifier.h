@@ -25,6 +25,14 @@ struct SigV4Request {
   std::string_view target;  // request target exactly as received: path (still percent-encoded) + optional "?query"
   std::vector<std::pair<std::string, std::string>> headers;  // as received, any case, duplicates allowed
   std::string_view body;
+  /// What the credential scope must name (AWS refuses another with InvalidSignatureException);
+  /// empty: any.
+  std::string_view service;
+  std::string_view region;
+  /// The body has not been read yet: check everything that does not need it (credential,
+  /// scope, date) and the signature itself only when a signed x-amz-content-sha256 stands in
+  /// for the body; the body's hash is then checked again once it is read.
+  bool headOnly = false;
 };
 
 /// Who signed a verified request, taken from its credential scope.

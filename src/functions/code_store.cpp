@@ -3,8 +3,13 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <random>
@@ -60,6 +65,39 @@ struct ArchiveCloser {
   void operator()(archive* a) const { archive_read_free(a); }
 };
 
+struct UniqueFd {
+  int fd = -1;
+  explicit UniqueFd(int f) : fd(f) {}
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+/// Opens the directory `rel` under `root` without following any link on the way (or, with
+/// RESOLVE_BENEATH, ever leaving root). -1 when it cannot.
+int openBeneath(int root, const fs::path& rel) {
+  open_how how{};
+  how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  const std::string path = rel.empty() ? std::string(".") : rel.string();
+  return static_cast<int>(::syscall(SYS_openat2, root, path.c_str(), &how, sizeof how));
+}
+
+/// mkdir -p of `rel` under `root`, one component at a time, never through a link.
+bool makeDirectories(int root, const fs::path& rel) {
+  fs::path done;
+  for (const auto& part : rel) {
+    UniqueFd parent(openBeneath(root, done));
+    if (parent.fd < 0) return false;
+    if (::mkdirat(parent.fd, part.c_str(), 0755) != 0 && errno != EEXIST) return false;
+    done /= part;
+  }
+  UniqueFd last(openBeneath(root, done));
+  return last.fd >= 0;
+}
+
 }  // namespace
 
 bool isSha256Hex(std::string_view s) {
@@ -86,8 +124,13 @@ Status CodeStore::unpack(std::string_view zip, const fs::path& into) const {
   if (archive_read_open_memory(ar.get(), zip.data(), zip.size()) != ARCHIVE_OK) {
     return invalidZip(archive_error_string(ar.get()) ? archive_error_string(ar.get()) : "not a zip file");
   }
+  // Everything is made relative to the root's fd, and no path component is ever followed through
+  // a link (RESOLVE_NO_SYMLINKS): links made by earlier entries cannot carry later ones anywhere.
+  UniqueFd root(::open(into.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (root.fd < 0) return ApiError::lambda("ServiceException", 500, "Cannot store function code: no directory");
   std::uint64_t total = 0, entries = 0;
   std::vector<char> buf(64 * 1024);
+  std::vector<std::string> links;  // checked once all entries exist
   archive_entry* entry = nullptr;
   while (true) {
     int rc = archive_read_next_header(ar.get(), &entry);
@@ -99,52 +142,65 @@ Status CodeStore::unpack(std::string_view zip, const fs::path& into) const {
     const char* name = archive_entry_pathname(entry);
     if (!name) return invalidZip("an entry has no name");
     fs::path rel = fs::path(name).lexically_normal();
-    if (rel == ".") continue;
+    if (!rel.empty() && !rel.has_filename()) rel = rel.parent_path();  // "dir/" names the directory
+    if (rel == "." || rel.empty()) continue;
     if (!safeRelative(rel)) return invalidZip(std::string("entry '") + name + "' escapes the function root");
     if (archive_entry_hardlink(entry)) return invalidZip(std::string("entry '") + name + "' is a hard link");
-    fs::path dest = into / rel;
     auto type = archive_entry_filetype(entry);
     if (type == AE_IFDIR) {
-      fs::create_directories(dest);
+      if (!makeDirectories(root.fd, rel)) {
+        return invalidZip(std::string("entry '") + name + "' is written through a link or over a file");
+      }
       continue;
     }
-    fs::create_directories(dest.parent_path());
+    if (type != AE_IFLNK && type != AE_IFREG && type != 0) {
+      return invalidZip(std::string("entry '") + name + "' is not a regular file");
+    }
+    if (!makeDirectories(root.fd, rel.parent_path())) {
+      return invalidZip(std::string("entry '") + name + "' is written through a link or over a file");
+    }
+    UniqueFd parent(openBeneath(root.fd, rel.parent_path()));
+    if (parent.fd < 0) return invalidZip(std::string("entry '") + name + "' is written through a link");
+    const std::string leaf = rel.filename().string();
     if (type == AE_IFLNK) {
       const char* target = archive_entry_symlink(entry);
       if (!target || !linkStaysInside(rel, target)) {
         return invalidZip(std::string("link '") + name + "' points outside the function root");
       }
-      std::error_code ec;
-      fs::create_symlink(target, dest, ec);
-      if (ec) return invalidZip(std::string("cannot create link '") + name + "': " + ec.message());
+      if (::symlinkat(target, parent.fd, leaf.c_str()) != 0) {
+        return invalidZip(std::string("cannot create link '") + name + "': " + std::strerror(errno));
+      }
+      links.push_back(rel.string());
       continue;
     }
-    if (type != AE_IFREG && type != 0) return invalidZip(std::string("entry '") + name + "' is not a regular file");
-    // Parent components might be links created by earlier entries: refuse to follow any.
-    for (fs::path p = dest.parent_path(); p != into && p.has_relative_path(); p = p.parent_path()) {
-      if (fs::is_symlink(p)) return invalidZip(std::string("entry '") + name + "' is written through a link");
-    }
     mode_t mode = (archive_entry_perm(entry) & 0755) | 0644;
-    int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-    if (fd < 0) return invalidZip(std::string("cannot write '") + name + "' (duplicate entry?)");
+    UniqueFd out(::openat(parent.fd, leaf.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
+    if (out.fd < 0) return invalidZip(std::string("cannot write '") + name + "' (duplicate entry?)");
     while (true) {
       la_ssize_t n = archive_read_data(ar.get(), buf.data(), buf.size());
-      if (n < 0) {
-        ::close(fd);
-        return invalidZip(archive_error_string(ar.get()) ? archive_error_string(ar.get()) : "corrupt entry");
-      }
+      if (n < 0) return invalidZip(archive_error_string(ar.get()) ? archive_error_string(ar.get()) : "corrupt entry");
       if (n == 0) break;
       total += static_cast<std::uint64_t>(n);
       if (total > limits_.maxUnpackedBytes) {
-        ::close(fd);
         return invalidZip("unzipped size must be smaller than " + std::to_string(limits_.maxUnpackedBytes) + " bytes");
       }
-      if (::write(fd, buf.data(), static_cast<std::size_t>(n)) != n) {
-        ::close(fd);
+      if (::write(out.fd, buf.data(), static_cast<std::size_t>(n)) != n) {
         return ApiError::lambda("ServiceException", 500, "Cannot store function code: disk write failed");
       }
     }
-    ::close(fd);
+  }
+  // Each link, followed through the links it meets, must still resolve inside the root
+  // (RESOLVE_BENEATH refuses every step out): a chain such as a -> ., b -> a/.. is refused.
+  for (const auto& link : links) {
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_BENEATH;
+    int fd = static_cast<int>(::syscall(SYS_openat2, root.fd, link.c_str(), &how, sizeof how));
+    if (fd >= 0) {
+      ::close(fd);
+    } else if (errno != ENOENT) {  // a dangling link inside the root is harmless
+      return invalidZip("link '" + link + "' points outside the function root");
+    }
   }
   return Ok{};
 }

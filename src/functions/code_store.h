@@ -5,8 +5,10 @@
 //
 // Unpacking is where untrusted archives meet the file system, so it refuses entries
 // that would escape the root (absolute paths, "..", links pointing outside, hard
-// links, device files) and archives that unpack to more than AWS's 250 MB. A refused
-// archive leaves nothing behind.
+// links, device files) and archives that unpack to more than AWS's 250 MB. Nothing is
+// ever written through a link (openat2 with RESOLVE_NO_SYMLINKS from the root's fd),
+// and once all entries exist every link must still resolve inside the root
+// (RESOLVE_BENEATH). A refused archive leaves nothing behind.
 #pragma once
 #include <cstdint>
 #include <filesystem>

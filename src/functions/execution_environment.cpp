@@ -106,13 +106,18 @@ ExecutionEnvironment::~ExecutionEnvironment() {
 }
 
 Status ExecutionEnvironment::start() {
-  boost::system::error_code ec;
-  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
-  acceptor_.open(ep.protocol(), ec);
-  if (!ec) acceptor_.bind(ep, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return ApiError::lambda("ServiceException", 500, "cannot open the Runtime API port: " + ec.message());
-  unsigned short port = acceptor_.local_endpoint().port();
+  // The Runtime API: inside the environment's own network namespace when the sandbox makes one
+  // (only this runtime can reach it), else on a port of the host's loopback.
+  std::string runtimeApi = std::string(kRuntimeApiHost) + ":" + std::to_string(kRuntimeApiPort);
+  if (!sandbox_.runtimeApiInside()) {
+    boost::system::error_code ec;
+    tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
+    acceptor_.open(ep.protocol(), ec);
+    if (!ec) acceptor_.bind(ep, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return ApiError::lambda("ServiceException", 500, "cannot open the Runtime API port: " + ec.message());
+    runtimeApi = "127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
+  }
 
   // Lambda's environment. User variables first; the reserved ones win.
   // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
@@ -123,7 +128,7 @@ Status ExecutionEnvironment::start() {
   gmtime_r(&t, &tm);
   char day[16];
   std::strftime(day, sizeof day, "%Y/%m/%d", &tm);
-  env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:" + std::to_string(port);
+  env["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
   env["_HANDLER"] = spec_.handler;
   env["LAMBDA_TASK_ROOT"] = "/var/task";
   env["LAMBDA_RUNTIME_DIR"] = "/var/runtime";
@@ -160,6 +165,14 @@ Status ExecutionEnvironment::start() {
   }
   stdout_.assign(process_.stdoutFd);
   stderr_.assign(process_.stderrFd);
+  if (process_.runtimeApiFd >= 0) {
+    boost::system::error_code ec;
+    acceptor_.assign(tcp::v4(), std::exchange(process_.runtimeApiFd, -1), ec);
+    if (ec) {
+      terminate();
+      return ApiError::lambda("ServiceException", 500, "cannot take the Runtime API socket: " + ec.message());
+    }
+  }
   openPipes_ = 2;
   auto self = shared_from_this();
   asio::co_spawn(

@@ -1,11 +1,13 @@
 // Sandbox: starts an execution environment's process, isolated as far as the host allows.
 //
-// With bubblewrap: new PID/IPC/UTS namespaces, only system directories mounted
-// read-only, the function code read-only at /var/task, Portico's runtime scripts at
-// /var/runtime, a private /tmp, no view of Portico's data dir or other functions, and
-// the process dies with Portico. Memory is capped at MemorySize with a cgroup (v2 when
-// the host delegates the memory controller, else v1), else with RLIMIT_DATA. What could
-// not be had is reported by describe() so Portico can say it loudly at start.
+// With bubblewrap: new PID/IPC/UTS namespaces and a network namespace of its own (see
+// environment_network.h: the Runtime API listens inside it, outbound traffic goes through
+// slirp4netns, the host is unreachable), only system directories mounted read-only, the function
+// code read-only at /var/task, Portico's runtime scripts at /var/runtime, a private /tmp, no view
+// of Portico's data dir or other functions, a seccomp filter (seccomp_filter.h), and the process
+// dies with Portico. Memory is capped at MemorySize and processes at 1,024 with cgroups
+// (cgroup_set.h), open files at 1,024 (RLIMIT_NOFILE), as on Lambda. What could not be had is
+// reported by describe() so Portico can say it loudly at start.
 //
 // Entering a cgroup costs an RCU grace period (5-15 ms here) unless another move happened just
 // before, so a sandboxed launch normally takes a launcher started ahead of need that has already
@@ -20,6 +22,8 @@
 #include <vector>
 
 #include "common/result.h"
+#include "functions/cgroup_set.h"
+#include "functions/environment_network.h"
 
 namespace portico::functions {
 
@@ -36,7 +40,15 @@ struct LaunchedProcess {
   pid_t pid = -1;  // also the process group id
   int stdoutFd = -1;
   int stderrFd = -1;
-  std::string cgroup;  // the environment's cgroup directory, empty without one
+  std::string cgroup;          // the environment's memory cgroup directory, empty without one
+  EnvironmentCgroups cgroups;  // every cgroup directory it is in
+  /// The Runtime API's listening socket, made inside the environment's network namespace (the
+  /// caller takes it), or -1 when the Runtime API must be opened on the host's loopback.
+  int runtimeApiFd = -1;
+  EnvironmentNetwork network;  // what release() ends
+  /// The read end of bwrap's --info-fd, kept open until release(): bwrap writes the sandboxed
+  /// pid first and the rest later, and a closed pipe would kill it with SIGPIPE mid-setup.
+  int infoFd = -1;
 };
 
 /// Thread-safe: environments are launched from every loop that starts one. Launch only from
@@ -56,13 +68,18 @@ class Sandbox {
   virtual std::string describe() const = 0;
   /// False when functions run without namespaces (said loudly at start and in function state).
   virtual bool isolated() const = 0;
+  /// True when launch() makes the Runtime API inside the environment's own network namespace
+  /// (LaunchedProcess::runtimeApiFd, at kRuntimeApiHost:kRuntimeApiPort).
+  virtual bool runtimeApiInside() const = 0;
 };
 
 struct SandboxOptions {
   bool allowBubblewrap = true;
   std::string bwrapPath = "/usr/bin/bwrap";
-  std::filesystem::path cgroupV1Root = "/sys/fs/cgroup/memory";
-  std::filesystem::path cgroupV2Root = "/sys/fs/cgroup";
+  CgroupRoots cgroupRoots;
+  /// Functions' network: their own namespace with outbound traffic (default) or none at all.
+  FunctionNetwork network = FunctionNetwork::kOutbound;
+  std::string slirpPath = "/usr/bin/slirp4netns";
   /// Where Portico keeps the sandbox's /etc (filled with copies of what functions need from the
   /// host's at start, and bound as one directory). Empty: the host's files are bound one by one.
   std::filesystem::path etcDir;

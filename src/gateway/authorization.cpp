@@ -190,6 +190,8 @@ StageResult Authorization::iam(RequestContext& ctx) const {
   req.target = ctx.request.target();
   for (const auto& field : ctx.request) req.headers.emplace_back(field.name_string(), field.value());
   req.body = ctx.request.body();
+  req.service = "execute-api";
+  req.region = options_.region;
   auto identity = control::verifySigV4(req, credentials_, clock_, &signingKeys_);
   if (!identity) {
     const ApiError& e = identity.error();

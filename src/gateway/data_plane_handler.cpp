@@ -1,5 +1,6 @@
 #include "gateway/data_plane_handler.h"
 
+#include "common/uri_encoding.h"
 #include "gateway/gateway_responses.h"
 #include "gateway/method_request.h"
 #include "gateway/router.h"
@@ -86,6 +87,13 @@ boost::asio::awaitable<http::Reply> DataPlaneHandler::handle(http::Request& req,
   const GatewayError missingToken{"MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token"};
 
   auto address = parseAddress(req[boost::beast::http::field::host], req.target());
+  if (address) {
+    // Dot segments ("..", "%2e%2e") are resolved before routing, so a {proxy+} value never
+    // carries them to a backend that would resolve them outside the integration's prefix.
+    auto normal = removeDotSegments(address->path);
+    if (!normal) co_return gatewayErrorResponse(missingToken, requestId, apigwId);
+    address->path = std::move(*normal);
+  }
   std::shared_ptr<const StageSnapshot> stage;
   if (address) stage = registry_.find(address->apiId, address->stage);
   if (!stage) co_return gatewayErrorResponse(missingToken, requestId, apigwId);

@@ -6,6 +6,7 @@
 #include "gateway/binary_media.h"
 #include "gateway/parameter_mapping.h"
 #include "gateway/template_context.h"
+#include "http/error_responses.h"
 
 namespace portico::gateway {
 namespace {
@@ -84,7 +85,7 @@ http::Response gatewayErrorResponse(const GatewayError& error, const std::string
   if (!info) info = &kUnknown;
   auto res = baseResponse(statusOf(error, *info), requestId, apigwId, *info);
   res.body() = defaultBody(error);
-  res.prepare_payload();
+  http::preparePayload(res);
   return res;
 }
 
@@ -121,7 +122,7 @@ http::Response gatewayErrorResponse(const GatewayError& error, const RequestCont
     res.body() = rendered ? std::move(rendered).value() : defaultBody(error);
     res.set(boost::beast::http::field::content_type, tmpl->first);
   }
-  res.prepare_payload();
+  http::preparePayload(res);
   return res;
 }
 

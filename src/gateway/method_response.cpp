@@ -4,6 +4,8 @@
 #include <charconv>
 #include <span>
 
+#include "http/error_responses.h"
+
 namespace portico::gateway {
 namespace {
 
@@ -52,7 +54,7 @@ http::Reply runMethodResponse(RequestContext& ctx) {
   }
   res.set("x-amzn-RequestId", ctx.requestId);
   res.set("x-amz-apigw-id", ctx.apigwId);
-  res.prepare_payload();
+  http::preparePayload(res);
   if (ctx.request.method() == boost::beast::http::verb::head && !headLength.empty() && res.body().empty() &&
       headLength.find_first_not_of("0123456789") == std::string_view::npos) {
     res.set(boost::beast::http::field::content_length, headLength);

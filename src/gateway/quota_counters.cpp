@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/json_util.h"
+#include "gateway/usage_journal.h"
 
 namespace portico::gateway {
 namespace bj = boost::json;
@@ -86,6 +87,7 @@ bool QuotaCounters::tryConsume(const std::string& planId, const std::string& key
   if (used >= quota.limit) return false;
   ++usage.days[today];
   usage.dirty = true;
+  if (journal_) journal_->append(planId, keyId, today);  // before the request is answered
   return true;
 }
 
@@ -94,8 +96,10 @@ void QuotaCounters::count(const std::string& planId, const std::string& keyId,
   PairUsage& usage = pair(planId, keyId);
   std::lock_guard lock(usage.mu);
   load(planId, keyId, usage);
-  ++usage.days[dayOf(now)];
+  std::string today = dayOf(now);
+  ++usage.days[today];
   usage.dirty = true;
+  if (journal_) journal_->append(planId, keyId, today);
 }
 
 std::map<std::string, std::int64_t> QuotaCounters::daily(const std::string& planId, const std::string& keyId) {
@@ -106,11 +110,14 @@ std::map<std::string, std::int64_t> QuotaCounters::daily(const std::string& plan
 }
 
 void QuotaCounters::flush() {
+  // Files up to `complete` hold only counts that the snapshot below includes.
+  const std::uint64_t complete = journal_ ? journal_->rotate() : 0;
   std::vector<std::pair<std::string, PairUsage*>> all;
   {
     std::lock_guard lock(mapMu_);
     for (auto& [k, v] : pairs_) all.emplace_back(k, v.get());
   }
+  std::vector<store::Document> docs;
   for (auto& [k, usage] : all) {
     bj::object days;
     {
@@ -120,9 +127,38 @@ void QuotaCounters::flush() {
       for (const auto& [day, n] : usage->days) days[day] = n;
     }
     auto bar = k.find('|');
-    store_.put(store::Document{std::string(kUsageKind), k.substr(0, bar), k.substr(bar + 1),
-                               bj::serialize(bj::object{{"days", std::move(days)}}), 0});
+    docs.push_back(store::Document{std::string(kUsageKind), k.substr(0, bar), k.substr(bar + 1),
+                                   bj::serialize(bj::object{{"days", std::move(days)}}), 0});
   }
+  if (docs.empty() && !journal_) return;
+  store_.transaction([&] {
+    for (const auto& d : docs) store_.put(d);
+    if (journal_) {
+      store_.put(store::Document{std::string(kUsageJournalKind), "", "state",
+                                 bj::serialize(bj::object{{"generation", complete}}), 0});
+    }
+  });
+  if (journal_) journal_->discardUpTo(complete);
+}
+
+void QuotaCounters::attachJournal(UsageJournal& journal) {
+  std::uint64_t stored = 0;
+  if (auto doc = store_.get(kUsageJournalKind, "", "state")) {
+    if (auto parsed = json::parseObject(doc->body)) {
+      if (auto* g = parsed->if_contains("generation"); g && g->is_uint64()) stored = g->get_uint64();
+      if (auto* g = parsed->if_contains("generation"); g && g->is_int64())
+        stored = static_cast<std::uint64_t>(g->get_int64());
+    }
+  }
+  journal.replay(stored, [&](std::string_view plan, std::string_view key, std::string_view day) {
+    PairUsage& usage = pair(std::string(plan), std::string(key));
+    std::lock_guard lock(usage.mu);
+    load(std::string(plan), std::string(key), usage);
+    ++usage.days[std::string(day)];
+    usage.dirty = true;
+  });
+  journal_ = &journal;
+  flush();
 }
 
 }  // namespace portico::gateway

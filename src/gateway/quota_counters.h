@@ -3,7 +3,8 @@
 // own mutex, so N concurrent requests against a remaining quota of N admit exactly N.
 // Counts are kept in memory and written to the store by flush() (every second from the
 // server, and at shutdown); a pair's counts are read back from the store the first
-// time it is used, so quotas hold across restarts.
+// time it is used, so quotas hold across restarts. With a UsageJournal attached, each
+// counted request is journaled before it is answered, so a crash forgets none of them.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -19,6 +20,10 @@
 namespace portico::gateway {
 
 inline constexpr std::string_view kUsageKind = "usage";  // ("usage", planId, keyId) → {"days": {day: n}}
+/// ("usage-journal", "", "state") → {"generation": n}: the journal files the stored counts include.
+inline constexpr std::string_view kUsageJournalKind = "usage-journal";
+
+class UsageJournal;
 
 class QuotaCounters {
  public:
@@ -34,6 +39,9 @@ class QuotaCounters {
   std::map<std::string, std::int64_t> daily(const std::string& planId, const std::string& keyId);
   /// Writes changed counts to the store.
   void flush();
+  /// Journals every count from now on (borrowed; must outlive this), after adding what the
+  /// journal holds beyond the stored counts (requests counted before a crash) and flushing.
+  void attachJournal(UsageJournal& journal);
 
   /// The first day ("YYYY-MM-DD") of the quota period holding `day`.
   static std::string periodStart(const Quota& quota, const std::string& day);
@@ -50,6 +58,7 @@ class QuotaCounters {
   void load(const std::string& planId, const std::string& keyId, PairUsage& usage);
 
   store::Store& store_;
+  UsageJournal* journal_ = nullptr;
   std::mutex mapMu_;  // guards the map only (entries are never removed, so references stay valid)
   std::unordered_map<std::string, std::unique_ptr<PairUsage>> pairs_;  // "plan|key"
 };

@@ -4,6 +4,12 @@
 
 namespace portico::http {
 
+void preparePayload(Response& res) {
+  const unsigned status = res.result_int();
+  if (status < 200 || status == 204 || status == 304) res.body().clear();
+  res.prepare_payload();
+}
+
 Response jsonResponse(int status, std::string body) {
   Response res{static_cast<boost::beast::http::status>(status), 11};
   res.set(boost::beast::http::field::content_type, "application/json");

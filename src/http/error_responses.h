@@ -11,6 +11,9 @@ namespace portico::http {
 /// status + `x-amzn-ErrorType: type` + `{"message":"..."}`.
 Response errorResponse(int status, std::string_view type, std::string_view message);
 Response errorResponse(const ApiError& error);
+/// prepare_payload(), but a status that carries no body (1xx, 204, 304) loses the one it has
+/// (Beast throws on it): a template or integration may well have written one.
+void preparePayload(Response& res);
 /// A JSON reply with the given status and already-serialized body.
 Response jsonResponse(int status, std::string body);
 

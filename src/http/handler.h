@@ -8,6 +8,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/body_stream.h"
@@ -32,9 +33,21 @@ struct ConnectionInfo {
   unsigned workerIndex = 0;  // the event loop this connection lives on (0..threads-1)
 };
 
+/// What a handler says of a request from its head alone, before the server reads the body.
+struct HeadVerdict {
+  std::optional<Response> reject;        // answer this now (the body is never read; the connection closes)
+  std::optional<std::size_t> bodyLimit;  // a smaller body limit than the listener's for this request
+};
+
 class Handler {
  public:
   virtual ~Handler() = default;
+  /// Called once a request's head has arrived, before any of its body is read: a handler that
+  /// can refuse a request from its head (no credentials, a bad signature) or bound its body
+  /// more tightly does it here, so an unauthenticated client never makes the server hold a body.
+  virtual HeadVerdict checkHead(const boost::beast::http::request_header<>& /*head*/, const ConnectionInfo& /*conn*/) {
+    return {};
+  }
   /// Produces the response for req. Runs on the connection's event loop; must not block for long.
   /// Exceptions are caught by the server and become a 500.
   virtual boost::asio::awaitable<Reply> handle(Request& req, const ConnectionInfo& conn) = 0;

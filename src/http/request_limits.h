@@ -12,6 +12,9 @@ struct RequestLimits {
   std::chrono::milliseconds requestTimeout{30000};  // to read one whole request once it started
   std::chrono::milliseconds idleTimeout{60000};     // keep-alive wait for the next request
   std::chrono::milliseconds writeTimeout{30000};    // to write one response
+  std::size_t maxConnections = 10000;               // open connections on the listener
+  std::size_t maxConnectionsPerClient = 1000;       // from one client address
+  std::size_t maxBufferedBodyBytes = 512ull << 20;  // request bodies held at once (reserved from the head) → 503
 };
 
 }  // namespace portico::http

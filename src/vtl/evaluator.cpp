@@ -15,6 +15,20 @@ namespace {
 
 constexpr std::int64_t kMaxRange = 100'000;
 
+/// What keeping a value costs, roughly: its strings (nested ones too, a few levels down) plus a
+/// word per element.
+std::size_t approximateBytes(const Value& v, int depth = 0) {
+  if (v.isString()) return v.asString().size();
+  if (depth >= 3) return 8;
+  std::size_t n = 8;
+  if (v.isList()) {
+    for (const auto& item : v.asList().items) n += approximateBytes(item, depth + 1);
+  } else if (v.isMap()) {
+    for (const auto& [key, item] : v.asMap().entries()) n += key.size() + approximateBytes(item, depth + 1);
+  }
+  return n;
+}
+
 /// The value of `#define($name)`: renders its block wherever it is referenced.
 class DefinedBlock final : public HostObject {
  public:
@@ -70,6 +84,7 @@ Value mapOf(const std::map<std::string, std::string>* source) {
 }  // namespace
 
 Result<std::string> Evaluator::render(const ast::Block& root) {
+  deadline_ = std::chrono::steady_clock::now() + limits_.maxRenderTime;
   std::string out;
   renderBlock(root, out);
   if (error_) return *error_;
@@ -88,7 +103,23 @@ bool Evaluator::step() {
     fail(ApiError::internal("Mapping template exceeded the evaluation budget"));
     return false;
   }
+  if ((steps_ & 63) == 0 && !checkTime()) return false;
   return !error_;
+}
+
+bool Evaluator::checkTime() {
+  if (std::chrono::steady_clock::now() <= deadline_) return true;
+  fail(ApiError::internal("Mapping template exceeded its time budget of " +
+                          std::to_string(limits_.maxRenderTime.count()) + " ms"));
+  return false;
+}
+
+bool Evaluator::charge(std::size_t bytes) {
+  allocated_ += bytes;
+  if (allocated_ <= limits_.maxAllocatedBytes) return true;
+  fail(ApiError::internal("Mapping template exceeded its memory budget of " +
+                          std::to_string(limits_.maxAllocatedBytes) + " bytes"));
+  return false;
 }
 
 void Evaluator::fail(ApiError error) {
@@ -254,13 +285,23 @@ Value Evaluator::resolve(const ast::Reference& ref, std::size_t suffixCount) {
         args.reserve(suffix.args.size());
         for (const auto& arg : suffix.args) args.push_back(evaluate(*arg));
         if (error_) return {};
+        // What the call stores (add, put, set, addAll, putAll keep their arguments) is charged
+        // before it runs: a list of copies of a big string costs each copy.
+        if (current.isList() || current.isMap()) {
+          std::size_t stored = 0;
+          for (const auto& a : args) stored += approximateBytes(a);
+          if (stored > 0 && !charge(stored)) return {};
+        }
         auto result = callMethod(current, suffix.name, args, regexes_);
         if (!result) {
           fail(result.takeError());
           return {};
         }
         current = std::move(result).value();
-        if (current.isString() && !checkSize(current.asString().size())) return {};
+        if (current.isString() && (!checkSize(current.asString().size()) || !charge(current.asString().size()))) {
+          return {};
+        }
+        if (!checkTime()) return {};
         break;
       }
     }
@@ -276,6 +317,7 @@ Value Evaluator::evaluate(const ast::Expr& expr) {
     case ast::ExprKind::kInterpolated: {
       std::string text;
       renderBlock(*expr.parts, text);
+      if (!charge(text.size())) return {};
       return Value::string(std::move(text));
     }
     case ast::ExprKind::kList: {

@@ -2,9 +2,11 @@
 // One Evaluator per render; it owns the template's variables ($x set by #set) and
 // the lazily built built-ins ($input, $util, $context, $stageVariables). Rendering
 // is bounded: #foreach stops after maxLoopIterations (API Gateway's 1000), and
-// nesting depth, work steps and output size are capped; exceeding a cap, or a
-// failing method, is an error (the gateway answers 500).
+// nesting depth, work steps, output size, time and bytes allocated are capped (a step
+// is not a unit of cost: one `replace` on a 5 MiB string is one step); exceeding a cap,
+// or a failing method, is an error (the gateway answers 500).
 #pragma once
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -23,6 +25,11 @@ struct RenderLimits {
   int maxDepth = 200;
   std::size_t maxSteps = 1'000'000;
   std::size_t maxOutputBytes = 10 * 1024 * 1024;
+  /// Wall time of one render (checked every few steps and after each method call).
+  std::chrono::milliseconds maxRenderTime{1000};
+  /// Bytes one render may make: strings that methods and interpolation produce, values stored
+  /// into lists and maps (a list of copies is charged per copy). Cumulative, never given back.
+  std::size_t maxAllocatedBytes = 128 * 1024 * 1024;
 };
 
 class Evaluator {
@@ -49,6 +56,9 @@ class Evaluator {
   bool step();
   void fail(ApiError error);
   bool checkSize(std::size_t bytes);
+  /// Counts bytes made against maxAllocatedBytes; false (and failed) beyond it.
+  bool charge(std::size_t bytes);
+  bool checkTime();
 
   const TemplateInput& input_;
   RenderLimits limits_;
@@ -59,6 +69,8 @@ class Evaluator {
   bool break_ = false;
   int depth_ = 0;
   std::size_t steps_ = 0;
+  std::size_t allocated_ = 0;
+  std::chrono::steady_clock::time_point deadline_;
 };
 
 }  // namespace portico::vtl

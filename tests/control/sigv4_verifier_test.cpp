@@ -383,3 +383,24 @@ TEST(SigV4Canonical, HeaderValuesAreTrimmedAndCollapsed) {
 
 }  // namespace
 }  // namespace portico::control
+
+namespace portico::control {
+namespace {
+
+// The credential scope must name the service being called and the region Portico serves.
+TEST_F(CliCapture, ScopeMustNameTheCalledServiceAndRegion) {
+  SigV4Request req = cliRequest(kCliBody);
+  req.service = "apigateway";
+  req.region = "us-east-1";
+  EXPECT_TRUE(verifySigV4(req, kCliCreds, clock));
+  req.service = "lambda";
+  expectDenied(verifySigV4(req, kCliCreds, clock), "InvalidSignatureException",
+               "Credential should be scoped to correct service: 'lambda'. ");
+  req.service = "apigateway";
+  req.region = "eu-west-1";
+  expectDenied(verifySigV4(req, kCliCreds, clock), "InvalidSignatureException",
+               "Credential should be scoped to a valid region, not 'us-east-1'. ");
+}
+
+}  // namespace
+}  // namespace portico::control

@@ -24,6 +24,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from support.peer_host import PeerHost  # noqa: E402
 from support.portico import AwsCli, E2EFailure, PorticoServer, check, make_zip, read, run_steps  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lambda_fixtures")
@@ -31,11 +32,15 @@ ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 
 
 class Recorder(http.server.ThreadingHTTPServer):
-    """Records POSTed bodies; answers 500 while `failing`, else 200."""
+    """Records POSTed bodies; answers 500 while `failing`, else 200. Serves on `sock` (listening
+    in a peer host: functions cannot reach the host's loopback)."""
 
-    def __init__(self):
+    def __init__(self, sock):
         self.bodies, self.failing = [], True
-        super().__init__(("127.0.0.1", 0), RecorderHandler)
+        super().__init__(sock.getsockname(), RecorderHandler, bind_and_activate=False)
+        self.socket.close()
+        self.socket = sock
+        self.server_address = sock.getsockname()
 
 
 class RecorderHandler(http.server.BaseHTTPRequestHandler):
@@ -395,9 +400,10 @@ class LambdaE2E:
               f"functions run as uid 993 with no capabilities: {out}")
 
     def step_event_survives_restart(self):
-        recorder = Recorder()
+        peer = PeerHost()  # a host outside: functions reach outside addresses, never the host's
+        recorder = Recorder(peer.listen())
         threading.Thread(target=recorder.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{recorder.server_address[1]}/hook"
+        url = f"http://{peer.address}:{recorder.server_address[1]}/hook"
         self.aws.json("create-function", "--function-name", "reporter", "--runtime", "python3.12", "--handler",
                       "app.report", "--role", ROLE, "--zip-file", "fileb://" + self.py_zip)
         meta = self.aws.json("invoke", "--function-name", "reporter", "--invocation-type", "Event",
@@ -420,6 +426,7 @@ class LambdaE2E:
         check(len(recorder.bodies) > attempts_before, "the queued retry must run after the restart")
         check(recorder.bodies[-1][1]["tag"] == "e1", recorder.bodies[-1])
         recorder.shutdown()
+        peer.close()
 
     def step_policy_alias_delete(self):
         st = self.aws.json("add-permission", "--function-name", "py", "--statement-id", "apigw", "--action",

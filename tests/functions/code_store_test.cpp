@@ -130,3 +130,41 @@ TEST_F(CodeStoreTest, RefusesGarbage) {
 
 }  // namespace
 }  // namespace portico::functions
+
+namespace portico::functions {
+namespace {
+
+// The chain from the hardening issue: each link passes a lexical check on its own (a -> .,
+// b -> a/.., c -> b/.., e -> c/..), but followed together they climb out of the root, and a
+// directory entry written through them used to be created two levels above the data dir.
+TEST_F(CodeStoreTest, RefusesDirectoriesMadeThroughChainedLinks) {
+  fs::create_directories(root_);
+  const fs::path sandboxRoot = root_ / "store";
+  CodeStore store(sandboxRoot);
+  const std::string marker = "portico-escape-" + std::to_string(::getpid());
+  auto out = store.put(makeZip({{"a", "", AE_IFLNK, "."},
+                                {"b", "", AE_IFLNK, "a/.."},
+                                {"c", "", AE_IFLNK, "b/.."},
+                                {"e", "", AE_IFLNK, "c/.."},
+                                {"e/" + marker + "/", "", AE_IFDIR},
+                                {"e/" + marker + "/f.py", "x"}}));
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().status, 400);
+  for (fs::path p = sandboxRoot; p.has_relative_path(); p = p.parent_path()) {
+    EXPECT_FALSE(fs::exists(p.parent_path() / marker)) << p.parent_path();
+  }
+  for (auto& e : fs::directory_iterator(sandboxRoot)) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+  }
+  // The links alone (no entry written through them) still climb out when followed: refused too.
+  auto links = store.put(makeZip({{"a", "", AE_IFLNK, "."}, {"b", "", AE_IFLNK, "a/.."}}));
+  ASSERT_FALSE(links);
+  EXPECT_NE(links.error().message.find("points outside"), std::string::npos) << links.error().message;
+  // Links that stay inside, through directories, still work (node_modules/.bin style).
+  auto fine =
+      store.put(makeZip({{"pkg/bin/tool.js", "1"}, {"node_modules/.bin/tool", "", AE_IFLNK, "../../pkg/bin/tool.js"}}));
+  EXPECT_TRUE(fine) << fine.error().message;
+}
+
+}  // namespace
+}  // namespace portico::functions

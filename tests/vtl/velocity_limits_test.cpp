@@ -3,6 +3,8 @@
 // work caps, Java exceptions as render errors).
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "vtl/template_engine.h"
 
 namespace portico::vtl {
@@ -106,6 +108,41 @@ TEST(VtlRenderTest, CompiledTemplateRendersManyTimesIndependently) {
   auto compiled = makeVelocityTemplateEngine()->compile("#set($l = [])#set($ok = $l.add(1))$l.size()");
   ASSERT_TRUE(compiled.ok());
   for (int i = 0; i < 3; ++i) EXPECT_EQ(*(*compiled)->render(TemplateInput{}), "1");
+}
+
+}  // namespace
+}  // namespace portico::vtl
+
+namespace portico::vtl {
+namespace {
+
+// Steps do not measure cost: one replace on a 5 MiB string is one step. A render is bounded by
+// time (the case took 36.8 s within the step budget) and by the bytes it makes (a list of
+// copies of a big string reached 2.56 GB).
+TEST(VtlRenderLimitsTest, CostlyMethodCallsHitTheTimeBudget) {
+  std::string body = "{\"s\": \"" + std::string(5 * 1024 * 1024, 'a') + "\"}";
+  auto t0 = std::chrono::steady_clock::now();
+  auto out = render(
+      "#set($s = $input.path('$.s'))#foreach($i in [1..1000])#set($t = $s.replace('a', 'b'))#end"
+      "#foreach($i in [1..1000])#set($t = $s.replace('a', 'b'))#end",
+      body);
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().status, 500);
+  EXPECT_NE(out.error().message.find("budget"), std::string::npos) << out.error().message;
+  EXPECT_LT(seconds, 5.0);
+}
+
+TEST(VtlRenderLimitsTest, ListsOfCopiesHitTheMemoryBudget) {
+  std::string body = "{\"s\": \"" + std::string(1300 * 1024, 'a') + "\"}";
+  auto out = render(
+      "#set($l = [])#set($s = $input.path('$.s'))#foreach($i in [1..1000])#set($ok = $l.add($s))#end$l.size()", body);
+  ASSERT_FALSE(out);
+  EXPECT_NE(out.error().message.find("memory budget"), std::string::npos) << out.error().message;
+  // What ordinary templates do stays well inside both budgets.
+  auto fine = render("#set($m = {})#foreach($i in [1..1000])#set($ok = $m.put(\"k$i\", \"v$i\"))#end$m.size()");
+  ASSERT_TRUE(fine) << fine.error().message;
+  EXPECT_EQ(*fine, "1000");
 }
 
 }  // namespace

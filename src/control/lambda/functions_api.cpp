@@ -2,6 +2,8 @@
 // ListFunctions, UpdateFunctionCode, UpdateFunctionConfiguration, DeleteFunction,
 // and reserved concurrency (Put/Get/DeleteFunctionConcurrency).
 // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <charconv>
 
@@ -29,7 +31,6 @@ Result<AdminReply> createFunction(LambdaContext& ctx, const AdminCall& call) {
   if (json::strOr(*body, "PackageType", "Zip") != "Zip") {
     return invalidParameter("Container image functions are not supported by Portico");
   }
-  std::lock_guard lock(ctx.mu);
   if (ctx.store.get(functions::kFunctionKind, "", ref->name)) {
     return resourceConflict("Function already exist: " + ref->name);
   }
@@ -48,8 +49,12 @@ Result<AdminReply> createFunction(LambdaContext& ctx, const AdminCall& call) {
   if (auto st = applyConfiguration(config, *body, true); !st) return st.takeError();
   const bj::object* code = json::obj(*body, "Code");
   if (!code) return invalidParameter("Please provide a source for function code.");
-  auto hex = storeZip(ctx, config, *code);
+  auto hex = storeZip(ctx, config, *code);  // before the lock: unpacking a big zip takes seconds
   if (!hex) return hex.takeError();
+  std::lock_guard lock(ctx.mu);
+  if (ctx.store.get(functions::kFunctionKind, "", ref->name)) {
+    return resourceConflict("Function already exist: " + ref->name);
+  }
   touch(ctx, config);
   bj::object doc{{"config", config}, {"codeHex", *hex}, {"nextVersion", 1}};
   if (auto* tags = json::obj(*body, "Tags")) doc["tags"] = *tags;
@@ -144,11 +149,21 @@ bj::object& markUpdateInProgress(bj::object& out) {
 }
 
 Result<AdminReply> updateCode(LambdaContext& ctx, const AdminCall& call) {
+  // The zip is stored (and unpacked: seconds for a big one) before the function's lock is taken,
+  // so other management calls never wait on it; the store is content-addressed.
+  auto ref = refFrom(ctx, call);
+  if (!ref) return ref.takeError();
+  if (auto exists = loadFunction(ctx, *ref); !exists) return exists.takeError();
+  auto body = call.json();
+  if (!body) return body.takeError();
+  bj::object stored;
+  auto hex = storeZip(ctx, stored, *body);
+  if (!hex) return hex.takeError();
   auto u = beginFunctionUpdate(ctx, call);
   if (!u) return u.takeError();
   bj::object& config = u->config();
-  auto hex = storeZip(ctx, config, u->body);
-  if (!hex) return hex.takeError();
+  config["CodeSha256"] = stored["CodeSha256"];
+  config["CodeSize"] = stored["CodeSize"];
   if (auto* dry = u->body.if_contains("DryRun"); dry && dry->is_bool() && dry->get_bool()) {
     return jsonReply(200, publicConfiguration(ctx, config));
   }
@@ -260,10 +275,24 @@ Result<AdminReply> putConcurrency(LambdaContext& ctx, const AdminCall& call) {
   return jsonReply(200, bj::object{{"ReservedConcurrentExecutions", n->get_int64()}});
 }
 
+/// An operation that unpacks code, run on the blocking executor so that a big zip never stalls a
+/// serving loop; the caller's coroutine resumes on its own loop.
+AsyncAdminOperation offloaded(LambdaContext& ctx, AdminOperation op) {
+  return [&ctx, op = std::move(op)](const AdminCall& call) -> boost::asio::awaitable<Result<AdminReply>> {
+    if (!ctx.blockingExecutor) co_return op(call);
+    std::optional<Result<AdminReply>> done = co_await boost::asio::co_spawn(
+        *ctx.blockingExecutor,
+        [&op, &call]() -> boost::asio::awaitable<std::optional<Result<AdminReply>>> { co_return op(call); },
+        boost::asio::use_awaitable);
+    co_return std::move(*done);
+  };
+}
+
 }  // namespace
 
 void registerFunctionRoutes(RouteTable& routes, LambdaContext& ctx) {
-  routes.add(verb::post, "2015-03-31/functions", [&ctx](const AdminCall& c) { return createFunction(ctx, c); });
+  routes.addAsync(verb::post, "2015-03-31/functions",
+                  offloaded(ctx, [&ctx](const AdminCall& c) { return createFunction(ctx, c); }));
   routes.add(verb::get, "2015-03-31/functions", [&ctx](const AdminCall& c) { return listFunctions(ctx, c); });
   routes.add(verb::get, "2015-03-31/functions/{}", [&ctx](const AdminCall& c) { return getFunction(ctx, c, false); });
   routes.add(verb::delete_, "2015-03-31/functions/{}", [&ctx](const AdminCall& c) { return deleteFunction(ctx, c); });
@@ -271,7 +300,8 @@ void registerFunctionRoutes(RouteTable& routes, LambdaContext& ctx) {
              [&ctx](const AdminCall& c) { return getFunction(ctx, c, true); });
   routes.add(verb::put, "2015-03-31/functions/{}/configuration",
              [&ctx](const AdminCall& c) { return updateConfiguration(ctx, c); });
-  routes.add(verb::put, "2015-03-31/functions/{}/code", [&ctx](const AdminCall& c) { return updateCode(ctx, c); });
+  routes.addAsync(verb::put, "2015-03-31/functions/{}/code",
+                  offloaded(ctx, [&ctx](const AdminCall& c) { return updateCode(ctx, c); }));
   routes.add(verb::put, "2017-10-31/functions/{}/concurrency",
              [&ctx](const AdminCall& c) { return putConcurrency(ctx, c); });
   routes.add(verb::get, "2019-09-30/functions/{}/concurrency", [&ctx](const AdminCall& c) -> Result<AdminReply> {

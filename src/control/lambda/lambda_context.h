@@ -3,6 +3,7 @@
 // One mutex serializes mutations, as in the apigateway operations.
 // https://docs.aws.amazon.com/lambda/latest/api/API_Operations.html
 #pragma once
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/json/object.hpp>
 #include <mutex>
 #include <optional>
@@ -32,6 +33,9 @@ struct LambdaContext {
   std::string codeUrlBase;                           // "http://host:port" of the management listener, set once bound
   std::string codeUrlKey;                            // HMAC key for pre-signed code download URLs
   functions::AccountConcurrency* account = nullptr;  // the account's limit and reservations (borrowed)
+  /// Where calls that unpack code run (a 100,000-entry zip takes seconds): off the serving loops.
+  /// Unset: on the caller's loop (tests).
+  std::optional<boost::asio::any_io_executor> blockingExecutor;
   IdGenerator ids;
   std::mutex mu;
 
