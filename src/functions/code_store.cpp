@@ -17,6 +17,7 @@
 
 #include "common/base64.h"
 #include "common/digest.h"
+#include "common/unique_fd.h"
 
 namespace portico::functions {
 namespace fs = std::filesystem;
@@ -63,16 +64,6 @@ bool linkStaysInside(const fs::path& entry, const fs::path& target) {
 
 struct ArchiveCloser {
   void operator()(archive* a) const { archive_read_free(a); }
-};
-
-struct UniqueFd {
-  int fd = -1;
-  explicit UniqueFd(int f) : fd(f) {}
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() {
-    if (fd >= 0) ::close(fd);
-  }
 };
 
 /// Opens the directory `rel` under `root` without following any link on the way (or, with

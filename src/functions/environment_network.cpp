@@ -22,6 +22,9 @@
 #include <cstring>
 #include <vector>
 
+#include "common/unique_fd.h"
+#include "functions/child_attributes.h"
+
 namespace portico::functions {
 namespace {
 
@@ -37,17 +40,7 @@ std::string errnoText(const char* call) {
   return std::string(call) + ": " + std::strerror(errno);
 }
 
-/// A file descriptor closed when it goes out of scope.
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  int release() { return std::exchange(fd, -1); }
-};
+using Fd = UniqueFd;
 
 /// The IPv4 addresses the host holds, but for loopback (which the namespace has its own of).
 std::vector<in_addr> hostAddresses() {
@@ -138,15 +131,7 @@ Result<EnvironmentNetwork> startSlirp(const std::string& slirpPath, const std::s
   posix_spawn_file_actions_adddup2(&fa, exitHigh.fd, 4);
   posix_spawn_file_actions_addclosefrom_np(&fa, 5);  // none of Portico's descriptors (Asio's lack CLOEXEC)
   posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  for (int s : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&defaults, s);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+  initChildAttributes(attr);
   std::vector<std::string> argv = {
       slirpPath,     "--configure", "--mtu=65520", "--disable-host-loopback", "--netns-type=path", "--ready-fd=3",
       "--exit-fd=4", netnsPath,     "tap0"};

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 
+#include "functions/child_attributes.h"
 #include "functions/seccomp_filter.h"
 
 namespace portico::functions {
@@ -61,15 +62,7 @@ Result<LaunchedProcess> spawnWithPipes(const std::vector<std::string>& argv, con
   posix_spawn_file_actions_addclosefrom_np(&fa, 7);
   if (chdirTo) posix_spawn_file_actions_addchdir_np(&fa, chdirTo->c_str());
   posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  for (int s : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&defaults, s);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+  initChildAttributes(attr);
 
   std::vector<char*> args, envp;
   for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
