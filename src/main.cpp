@@ -62,6 +62,7 @@ struct ServeOptions {
   bool noSandbox = false;
   bool noUsageJournal = false;
   std::string functionNetwork = "outbound";    // none | outbound
+  std::string functionFreeze = "on";           // on | off
   std::size_t maxConnections = 10000;          // per listener
   std::size_t maxConnectionsPerClient = 1000;  // per listener and client address
   double accountRateLimit = 10000;             // AWS's default account throttle (requests/s)
@@ -165,8 +166,10 @@ int serve(const ServeOptions& opt) {
   functions::SandboxOptions sandboxOptions;
   sandboxOptions.allowBubblewrap = !opt.noSandbox;
   sandboxOptions.etcDir = dataDir / "sandbox-etc";
+  sandboxOptions.viewsDir = dataDir / "sandbox-views";
   sandboxOptions.network =
       opt.functionNetwork == "none" ? functions::FunctionNetwork::kNone : functions::FunctionNetwork::kOutbound;
+  sandboxOptions.freezeIdle = opt.functionFreeze == "on";
   auto sandbox = functions::makeSandbox(sandboxOptions);
   functions::installBuiltinRuntimes(dataDir / "runtimes");
   boost::asio::io_context functionsLoop(1);
@@ -195,6 +198,8 @@ int serve(const ServeOptions& opt) {
   // Code uploads unpack off the serving loops.
   boost::asio::thread_pool blockingPool(1);
   lambdaCtx.blockingExecutor = blockingPool.get_executor();
+  // Mapping templates that outrun their slice on a serving loop finish here (Pipeline).
+  boost::asio::thread_pool renderPool(1);
   if (!sandbox->isolated())
     lambdaCtx.sandboxWarning = "Portico runs this function WITHOUT a sandbox: " + sandbox->describe();
   control::lambda::registerLambdaRoutes(routes, lambdaCtx);
@@ -255,7 +260,8 @@ int serve(const ServeOptions& opt) {
   data.lambda = integrations::makeLambdaIntegration(functionRuntime);
   data.pipeline = std::make_unique<gateway::Pipeline>(
       methodRequest,
-      gateway::Integrations{data.mock.get(), data.http.get(), data.lambdaProxy.get(), data.lambda.get()});
+      gateway::Integrations{data.mock.get(), data.http.get(), data.lambdaProxy.get(), data.lambda.get()},
+      renderPool.get_executor());
   data.handler = std::make_unique<gateway::DataPlaneHandler>(registry, *data.pipeline, threads);
   apigw.pipeline = data.pipeline.get();
   dataForwarder.target = data.handler.get();
@@ -445,6 +451,13 @@ int main(int argc, char** argv) {
                    "the host unreachable) or 'none' (loopback only)")
       ->envname("PORTICO_FUNCTION_NETWORK")
       ->check(CLI::IsMember({"none", "outbound"}))
+      ->capture_default_str();
+  serveCmd
+      ->add_option("--function-freeze", opt.functionFreeze,
+                   "'on': idle execution environments are frozen between invocations, as on Lambda; 'off' lets "
+                   "their background work run on (unlike Lambda; e.g. to attach a debugger)")
+      ->envname("PORTICO_FUNCTION_FREEZE")
+      ->check(CLI::IsMember({"on", "off"}))
       ->capture_default_str();
 
   auto* versionCmd = app.add_subcommand("version", "Print the version");

@@ -28,12 +28,14 @@ std::string readFile(const fs::path& p) {
 }
 
 /// Kills what is still in a cgroup directory, then removes it (retrying while the kernel
-/// finishes the kills).
+/// finishes the kills). A frozen cgroup is thawed after the kill, or its processes never die.
 bool removeKillingProcesses(const fs::path& dir) {
   std::error_code ec;
   for (int attempt = 0; attempt < 50; ++attempt) {
     std::istringstream procs(readFile(dir / "cgroup.procs"));
     for (pid_t pid; procs >> pid;) ::kill(pid, SIGKILL);
+    if (fs::exists(dir / "freezer.state")) writeFile(dir / "freezer.state", "THAWED");
+    if (fs::exists(dir / "cgroup.freeze")) writeFile(dir / "cgroup.freeze", "0");
     if (fs::remove(dir, ec) || !fs::exists(dir)) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -90,6 +92,8 @@ CgroupSet::CgroupSet(const CgroupRoots& roots) {
     }
   }
   if (fs::exists(roots.v1Memory / "memory.limit_in_bytes")) {
+    // The freezer first: processes left frozen by a dead run die only once thawed.
+    if (fs::exists(roots.v1Freezer / "cgroup.procs")) clean(roots.v1Freezer);
     clean(roots.v1Memory);
     fs::path parent = roots.v1Memory / name;
     if ((fs::create_directory(parent, ec) || fs::exists(parent)) && access(parent.c_str(), W_OK) == 0) {
@@ -107,6 +111,12 @@ CgroupSet::CgroupSet(const CgroupRoots& roots) {
         pidsLimited_ = true;
       }
     }
+    if (fs::exists(roots.v1Freezer / "cgroup.procs")) {
+      fs::path freezer = roots.v1Freezer / name;
+      if ((fs::create_directory(freezer, ec) || fs::exists(freezer)) && access(freezer.c_str(), W_OK) == 0) {
+        freezerParent_ = freezer;
+      }
+    }
   }
 }
 
@@ -114,6 +124,7 @@ CgroupSet::~CgroupSet() {
   std::error_code ec;
   if (!memoryParent_.empty()) fs::remove(memoryParent_, ec);
   if (!pidsParent_.empty()) fs::remove(pidsParent_, ec);
+  if (!freezerParent_.empty()) fs::remove(freezerParent_, ec);
 }
 
 EnvironmentCgroups CgroupSet::make(const std::string& name, int memoryMb) const {
@@ -134,6 +145,16 @@ EnvironmentCgroups CgroupSet::make(const std::string& name, int memoryMb) const 
     fs::create_directory(pids, ec);
     if (!ec) out.all.push_back(pids.string());
     ok = !ec && writeFile(pids / "pids.max", std::to_string(kMaxEnvironmentProcesses));
+  }
+  if (kind_ == Kind::kV2) out.freezer = out.memory;
+  if (ok && kind_ == Kind::kV1 && !freezerParent_.empty()) {
+    fs::path freezer = freezerParent_ / name;
+    fs::create_directory(freezer, ec);
+    ok = !ec;
+    if (ok) {
+      out.all.push_back(freezer.string());
+      out.freezer = freezer.string();
+    }
   }
   if (!ok) {
     remove(out);
@@ -156,6 +177,12 @@ void CgroupSet::remove(const EnvironmentCgroups& cgroups) const {
 fs::path CgroupSet::peakMemoryFile(const EnvironmentCgroups& cgroups) const {
   if (cgroups.memory.empty()) return {};
   return fs::path(cgroups.memory) / (kind_ == Kind::kV1 ? "memory.max_usage_in_bytes" : "memory.peak");
+}
+
+FreezeControl CgroupSet::freezeControl(const EnvironmentCgroups& cgroups) const {
+  if (cgroups.freezer.empty()) return {};
+  if (kind_ == Kind::kV2) return {fs::path(cgroups.freezer) / "cgroup.freeze", "1", "0"};
+  return {fs::path(cgroups.freezer) / "freezer.state", "FROZEN", "THAWED"};
 }
 
 }  // namespace portico::functions

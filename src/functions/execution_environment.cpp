@@ -96,8 +96,7 @@ ExecutionEnvironment::ExecutionEnvironment(asio::io_context& loop, Sandbox& sand
 ExecutionEnvironment::~ExecutionEnvironment() {
   if (peakMemoryFd_ >= 0) ::close(peakMemoryFd_);
   if (process_.pid > 0 && !exitStatus_) {
-    ::kill(-process_.pid, SIGKILL);
-    ::kill(process_.pid, SIGKILL);
+    kill();
     int status = 0;
     while (waitpid(process_.pid, &status, 0) < 0 && errno == EINTR) {
     }
@@ -163,6 +162,7 @@ Status ExecutionEnvironment::start() {
   if (auto file = sandbox_.peakMemoryFile(process_); !file.empty()) {
     peakMemoryFd_ = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   }
+  freezer_ = EnvironmentFreezer(sandbox_.freezeControl(process_));
   stdout_.assign(process_.stdoutFd);
   stderr_.assign(process_.stderrFd);
   if (process_.runtimeApiFd >= 0) {
@@ -210,6 +210,7 @@ asio::awaitable<void> ExecutionEnvironment::run(std::shared_ptr<Invocation> invo
   }
   current_ = invocation;
   delivered_ = false;
+  freezer_.thaw();
   nextWaiter_.cancel();  // a runtime parked on /next takes it now
   armDeadline();
   while (invocation->outcome == Invocation::Outcome::kPending) {
@@ -259,11 +260,18 @@ void ExecutionEnvironment::finish(Invocation::Outcome outcome, std::string respo
   doneWaiter_.cancel();
 }
 
+bool ExecutionEnvironment::idle() const {
+  return !current_ || current_->outcome != Invocation::Outcome::kPending;
+}
+
+void ExecutionEnvironment::kill() {
+  ::kill(-process_.pid, SIGKILL);
+  ::kill(process_.pid, SIGKILL);
+  freezer_.thaw();
+}
+
 void ExecutionEnvironment::terminate() {
-  if (process_.pid > 0 && !exitStatus_) {
-    ::kill(-process_.pid, SIGKILL);
-    ::kill(process_.pid, SIGKILL);
-  }
+  if (process_.pid > 0 && !exitStatus_) kill();
   dead_ = true;
   boost::system::error_code ec;
   acceptor_.close(ec);
@@ -277,8 +285,7 @@ void ExecutionEnvironment::reap() {
   pid_t r = waitpid(process_.pid, &status, WNOHANG);
   if (r == 0) {
     // Both pipes closed but the process lives on: it has no business running unobserved.
-    ::kill(-process_.pid, SIGKILL);
-    ::kill(process_.pid, SIGKILL);
+    kill();
     while (waitpid(process_.pid, &status, 0) < 0 && errno == EINTR) {
     }
   }
@@ -390,6 +397,12 @@ asio::awaitable<void> ExecutionEnvironment::serve(tcp::socket socket) {
         // The newest GET /next is the runtime's: an older one still parked belongs to a connection
         // the runtime gave up (it asked again on a new one), and never takes an event.
         const std::uint64_t ticket = ++nextTicket_;
+        // Nothing to run: the environment stops until there is (once it has served an invocation;
+        // a fresh one about to be handed its first is never frozen).
+        if (servedOne_ && freezer_.available() && idle()) {
+          co_await asio::post(loop_, asio::use_awaitable);  // the last invocation's caller answers first
+          if (idle() && ticket == nextTicket_ && !dead_) freezer_.freeze();
+        }
         while (!dead_ && (!current_ || delivered_) && ticket == nextTicket_) {
           nextWaiter_.expires_at(asio::steady_timer::time_point::max());
           co_await nextWaiter_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -400,6 +413,7 @@ asio::awaitable<void> ExecutionEnvironment::serve(tcp::socket socket) {
               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - spawnedAt_).count();
         }
         delivered_ = true;
+        servedOne_ = true;
         res = jsonReply(bhttp::status::ok, current_->payload);
         res.set("Lambda-Runtime-Aws-Request-Id", current_->requestId);
         res.set("Lambda-Runtime-Deadline-Ms", std::to_string(epochMs(current_->deadline)));

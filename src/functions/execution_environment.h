@@ -3,7 +3,8 @@
 //
 // Lives entirely on the loop it was made with (one thread): no locks; only alive() may be
 // read from other threads. The owner assigns one invocation at a time with run(); the
-// runtime fetches it with GET .../next and answers with .../response or .../error. An
+// runtime fetches it with GET .../next and answers with .../response or .../error; while it
+// waits on .../next for work that has not come, its processes are frozen. An
 // environment that times out, crashes or fails its init is dead and never reused.
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
 #pragma once
@@ -19,6 +20,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "functions/environment_freezer.h"
 #include "functions/function_spec.h"
 #include "functions/sandbox.h"
 
@@ -83,6 +85,10 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   void armDeadline();
   void onDeadline(std::uint64_t generation, const boost::system::error_code& ec);
   void reap();
+  /// No invocation waits for this environment's answer.
+  bool idle() const;
+  /// SIGKILL to the process group and the process, thawed so that it takes effect.
+  void kill();
 
   boost::asio::io_context& loop_;
   Sandbox& sandbox_;
@@ -112,6 +118,10 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   std::uint64_t deadlineGeneration_ = 0;  // of the wait in flight; older completions are stale
   bool deadlinePending_ = false;
   int peakMemoryFd_ = -1;                  // the sandbox's peak memory file, opened once
+  // Frozen while the runtime waits on /next with nothing to run (after its first invocation, as
+  // Lambda does), thawed to hand it the next one or to let a kill take effect.
+  EnvironmentFreezer freezer_;
+  bool servedOne_ = false;
   std::string initErrorType_, initError_;  // from /runtime/init/error
   std::chrono::steady_clock::time_point spawnedAt_;
   std::optional<double> initDurationMs_;

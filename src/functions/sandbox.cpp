@@ -19,6 +19,7 @@
 #include <optional>
 
 #include "functions/child_attributes.h"
+#include "functions/sandbox_views.h"
 #include "functions/seccomp_filter.h"
 
 namespace portico::functions {
@@ -200,12 +201,44 @@ class HostSandbox final : public Sandbox {
         slirpMissing_ = true;
       }
     }
-    if (bwrap_ && !o.etcDir.empty()) etcReady_ = prepareEtc();
+    if (bwrap_ && !o.viewsDir.empty()) {
+      views_ = std::make_unique<SandboxViews>(o.viewsDir);
+      if (!views_->ready()) {
+        views_.reset();
+      } else if (!o.etcDir.empty()) {
+        options_.etcDir = views_->dir() / "etc";
+      }
+    }
+    if (bwrap_ && !options_.etcDir.empty()) etcReady_ = prepareEtc();
     if (bwrap_ && cgroups_.kind() != CgroupSet::Kind::kNone) replenishSpare();
   }
   ~HostSandbox() override { discardSpare(); }
 
-  Result<LaunchedProcess> launch(const LaunchSpec& spec) override {
+  Result<LaunchedProcess> launch(const LaunchSpec& original) override {
+    // Sandboxed, the code and runtime scripts are mounted from their copies on Portico's tmpfs.
+    LaunchSpec spec = original;
+    std::vector<fs::path> views;
+    if (bwrap_ && views_) {
+      for (fs::path* dir : {&spec.codeDir, &spec.runtimeDir}) {
+        auto view = views_->acquire(*dir);
+        if (!view) {
+          for (const auto& v : views) views_->release(v);
+          return view.takeError();
+        }
+        views.push_back(*view);
+        *dir = *view;
+      }
+    }
+    auto launched = launchWith(spec);
+    if (!launched) {
+      for (const auto& v : views) views_->release(v);
+      return launched;
+    }
+    launched->views = std::move(views);
+    return launched;
+  }
+
+  Result<LaunchedProcess> launchWith(const LaunchSpec& spec) {
     std::vector<std::string> argv;
     std::vector<std::string> env = spec.environment;
     const fs::path* chdirTo = nullptr;
@@ -269,9 +302,15 @@ class HostSandbox final : public Sandbox {
     EnvironmentNetwork network = p.network;
     tearDownNetwork(network);
     cgroups_.remove(p.cgroups);
+    if (views_) {
+      for (const auto& v : p.views) views_->release(v);
+    }
   }
 
   fs::path peakMemoryFile(const LaunchedProcess& p) const override { return cgroups_.peakMemoryFile(p.cgroups); }
+  FreezeControl freezeControl(const LaunchedProcess& p) const override {
+    return options_.freezeIdle ? cgroups_.freezeControl(p.cgroups) : FreezeControl{};
+  }
 
   std::string describe() const override {
     if (!bwrap_) return "NO SANDBOX: bubblewrap is unavailable, functions run as plain processes" + limitsText();
@@ -288,6 +327,7 @@ class HostSandbox final : public Sandbox {
                          : ", own network namespace without outbound network";
     }
     s += seccompProgram_.empty() ? ", NO seccomp filter" : ", seccomp filter";
+    s += views_ ? "" : ", mount table shows host paths (no tmpfs of Portico's: needs root)";
     return s + ")" + limitsText();
   }
 
@@ -296,17 +336,24 @@ class HostSandbox final : public Sandbox {
 
  private:
   std::string limitsText() const {
+    const char* frozen = !options_.freezeIdle     ? ", NOT frozen between invocations (--function-freeze off)"
+                         : cgroups_.freezes() ? ", frozen between invocations"
+                                              : ", NOT frozen between invocations";
     switch (cgroups_.kind()) {
       case CgroupSet::Kind::kV1:
         return std::string("; memory capped by cgroup v1") +
-               (cgroups_.limitsProcesses() ? ", 1,024 processes" : ", processes NOT capped (no pids cgroup)");
+               (cgroups_.limitsProcesses() ? ", 1,024 processes" : ", processes NOT capped (no pids cgroup)") +
+               (cgroups_.freezes() || !options_.freezeIdle ? frozen
+                                                           : ", NOT frozen between invocations (no freezer cgroup)");
       case CgroupSet::Kind::kV2:
         return std::string("; memory capped by cgroup v2") +
-               (cgroups_.limitsProcesses() ? ", 1,024 processes" : ", processes NOT capped (no pids controller)");
+               (cgroups_.limitsProcesses() ? ", 1,024 processes" : ", processes NOT capped (no pids controller)") +
+               frozen;
       case CgroupSet::Kind::kNone:
         break;
     }
-    return "; memory and processes NOT capped (no writable cgroup memory controller)";
+    return "; memory and processes NOT capped, NOT frozen between invocations (no writable cgroup memory "
+           "controller)";
   }
 
   /// After bwrap has made the namespaces and waits on its block fd: the network, then go.
@@ -668,6 +715,7 @@ class HostSandbox final : public Sandbox {
   EnvironmentNetworkOptions network_;
   std::string unsharePath_ = "/usr/bin/unshare";
   bool etcReady_ = false;  // options_.etcDir holds the sandbox's /etc
+  std::unique_ptr<SandboxViews> views_;  // null: host directories are bound as they are
   std::mutex spareMu_;     // guards spare_
   std::optional<Spare> spare_;
   std::atomic<unsigned long> spareCount_ = 0;

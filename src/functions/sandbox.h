@@ -6,7 +6,8 @@
 // code read-only at /var/task, Portico's runtime scripts at /var/runtime, a private /tmp, no view
 // of Portico's data dir or other functions, a seccomp filter (seccomp_filter.h), and the process
 // dies with Portico. Memory is capped at MemorySize and processes at 1,024 with cgroups
-// (cgroup_set.h), open files at 1,024 (RLIMIT_NOFILE), as on Lambda. What could not be had is
+// (cgroup_set.h), open files at 1,024 (RLIMIT_NOFILE), as on Lambda; the cgroup freezer stops an
+// idle environment (environment_freezer.h). What could not be had is
 // reported by describe() so Portico can say it loudly at start.
 //
 // Entering a cgroup costs an RCU grace period (5-15 ms here) unless another move happened just
@@ -49,6 +50,8 @@ struct LaunchedProcess {
   /// The read end of bwrap's --info-fd, kept open until release(): bwrap writes the sandboxed
   /// pid first and the rest later, and a closed pipe would kill it with SIGPIPE mid-setup.
   int infoFd = -1;
+  /// The copies of code and runtime scripts it mounts (SandboxViews), released by release().
+  std::vector<std::filesystem::path> views;
 };
 
 /// Thread-safe: environments are launched from every loop that starts one. Launch only from
@@ -64,6 +67,8 @@ class Sandbox {
   /// The file that holds the process's peak memory in bytes (read from offset 0 again for the
   /// current value), or empty when the host cannot tell.
   virtual std::filesystem::path peakMemoryFile(const LaunchedProcess& process) const = 0;
+  /// How to freeze and thaw the process and everything it started (empty when the host cannot).
+  virtual FreezeControl freezeControl(const LaunchedProcess& process) const = 0;
   /// One line on the isolation in force, e.g. "bubblewrap, memory capped by cgroup v1".
   virtual std::string describe() const = 0;
   /// False when functions run without namespaces (said loudly at start and in function state).
@@ -83,6 +88,11 @@ struct SandboxOptions {
   /// Where Portico keeps the sandbox's /etc (filled with copies of what functions need from the
   /// host's at start, and bound as one directory). Empty: the host's files are bound one by one.
   std::filesystem::path etcDir;
+  /// Where Portico mounts the tmpfs that holds what sandboxes mount (sandbox_views.h), so their
+  /// mount tables name no host path; etcDir then lives there too. Empty: host paths are bound.
+  std::filesystem::path viewsDir;
+  /// Freeze idle environments between invocations (Lambda's behaviour) where the host can.
+  bool freezeIdle = true;
 };
 
 /// Probes the host (bubblewrap usable? which cgroup?) and returns the best sandbox it can make.

@@ -75,7 +75,7 @@ StageResult mapBody(RequestContext& ctx, const CompiledIntegration& integration,
   auto input = templateInput(ctx, body, context);
   if (usesContext) input.contextOut = &after;
   auto rendered = it->second->render(input);
-  if (!rendered) return GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
+  if (!rendered) return renderFailure(rendered.error());
   ctx.integrationRequest.body = std::move(rendered).value();
   if (auto* o = after.if_contains("requestOverride"); o && o->is_object()) overrides = std::move(o->get_object());
   return std::nullopt;
@@ -100,6 +100,7 @@ std::vector<std::pair<std::string, std::string>> overridesOf(const bj::object& o
 StageResult runIntegrationRequest(RequestContext& ctx) {
   const CompiledIntegration& integration = *ctx.match.method->integration;
   IntegrationRequest& out = ctx.integrationRequest;
+  out = IntegrationRequest{};  // the stage's own output, made afresh (it may run twice: Pipeline)
   const bool proxy = integration.type == IntegrationType::kHttpProxy;
   if (integration.type == IntegrationType::kAwsProxy) {  // the proxy event is built from the request itself
     out.url = expandUri(integration.uri, ctx.stage->stageVariables);

@@ -72,6 +72,7 @@ StageResult runIntegrationResponse(RequestContext& ctx) {
   if (ctx.integrationResult.proxy) return std::nullopt;
   const CompiledIntegration& integration = *ctx.match.method->integration;
   const auto& result = ctx.integrationResult;
+  ctx.responseHeaders.clear();  // the stage's own output, made afresh (it may run twice: Pipeline)
   const CompiledIntegrationResponse* chosen =
       select(integration, result.selectionSubject ? *result.selectionSubject : std::to_string(result.status));
   if (!chosen) return GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
@@ -100,7 +101,7 @@ StageResult runIntegrationResponse(RequestContext& ctx) {
   auto input = templateInput(ctx, ctx.integrationResult.body, context);
   if (usesContext) input.contextOut = &after;
   auto rendered = tmpl->second->render(input);
-  if (!rendered) return GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
+  if (!rendered) return renderFailure(rendered.error());
   ctx.responseBody = std::move(rendered).value();
   applyResponseOverride(ctx, after);
   return std::nullopt;

@@ -1,5 +1,7 @@
 #include "gateway/pipeline.h"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 
 #include "gateway/execution_log.h"
@@ -68,6 +70,20 @@ void logFailure(const GatewayError& e, const http::Response& res, ExecutionLog& 
 
 }  // namespace
 
+boost::asio::awaitable<StageResult> Pipeline::runMapping(RequestContext& ctx,
+                                                         StageResult (*stage)(RequestContext&)) const {
+  if (!renderExecutor_) co_return stage(ctx);
+  ctx.renderTimeSlice = kInlineRenderSlice;
+  StageResult result = stage(ctx);
+  ctx.renderTimeSlice = {};
+  if (!result || !result->timeSliceSpent) co_return result;
+  // Start over where a long render holds nobody up: the stage makes its output afresh and nothing
+  // else touches ctx while this coroutine waits.
+  co_return co_await boost::asio::co_spawn(
+      renderExecutor_, [&ctx, stage]() -> boost::asio::awaitable<StageResult> { co_return stage(ctx); },
+      boost::asio::use_awaitable);
+}
+
 boost::asio::awaitable<http::Reply> Pipeline::run(RequestContext& ctx) const {
   auto fail = [&](const GatewayError& e) {
     http::Response res = gatewayErrorResponse(e, ctx);
@@ -98,7 +114,7 @@ boost::asio::awaitable<http::Reply> Pipeline::run(RequestContext& ctx) const {
   }
   if (!backend) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});
 
-  if (auto e = runIntegrationRequest(ctx)) co_return fail(*e);
+  if (auto e = co_await runMapping(ctx, &runIntegrationRequest)) co_return fail(*e);
   std::chrono::steady_clock::time_point started;
   if (ctx.log) {
     logEndpointRequest(ctx, *integration, *ctx.log);
@@ -106,7 +122,7 @@ boost::asio::awaitable<http::Reply> Pipeline::run(RequestContext& ctx) const {
   }
   if (auto e = co_await backend->invoke(ctx)) co_return fail(*e);
   if (ctx.log) logEndpointResponse(ctx, *integration, std::chrono::steady_clock::now() - started, *ctx.log);
-  if (auto e = runIntegrationResponse(ctx)) co_return fail(*e);
+  if (auto e = co_await runMapping(ctx, &runIntegrationResponse)) co_return fail(*e);
   http::Reply reply = runMethodResponse(ctx);
   if (ctx.log) logMethodResponse(reply.response, *ctx.log);
   co_return reply;

@@ -2,7 +2,9 @@
 // Method Request → Integration Request → Integration → Integration Response →
 // Method Response. The data plane (and later test-invoke) run requests through it.
 #pragma once
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <memory>
 
 #include "gateway/method_request.h"
@@ -19,17 +21,28 @@ struct Integrations {
   integrations::Integration* lambda = nullptr;       // AWS (Lambda)
 };
 
+/// Mapping templates render on the serving loop for up to this long; one that needs more is
+/// started over on the render executor (with the template's full budget, 1 s), so an expensive
+/// template delays its own request and never the loop's other connections.
+inline constexpr std::chrono::microseconds kInlineRenderSlice{2000};
+
 class Pipeline {
  public:
-  /// Both borrowed.
-  Pipeline(const MethodRequest& methodRequest, Integrations integrations)
-      : methodRequest_(methodRequest), integrations_(integrations) {}
+  /// Both borrowed. `renderExecutor`: where long renders run (a thread pool of their own); without
+  /// one, every render runs where the request does.
+  Pipeline(const MethodRequest& methodRequest, Integrations integrations,
+           boost::asio::any_io_executor renderExecutor = {})
+      : methodRequest_(methodRequest), integrations_(integrations), renderExecutor_(std::move(renderExecutor)) {}
   /// Runs a routed request (ctx.match.method set) to its final response.
   boost::asio::awaitable<http::Reply> run(RequestContext& ctx) const;
 
  private:
+  /// Runs a mapping stage inline within kInlineRenderSlice, or again on the render executor.
+  boost::asio::awaitable<StageResult> runMapping(RequestContext& ctx, StageResult (*stage)(RequestContext&)) const;
+
   const MethodRequest& methodRequest_;
   Integrations integrations_;
+  boost::asio::any_io_executor renderExecutor_;
 };
 
 }  // namespace portico::gateway

@@ -3,6 +3,7 @@
 // Created by the data-plane handler, passed by reference to each stage in order
 // (pipeline.cpp), never shared between requests.
 #pragma once
+#include <chrono>
 #include <boost/json/object.hpp>
 #include <map>
 #include <memory>
@@ -73,6 +74,10 @@ struct RequestContext {
   /// stage's step is written to `log`. Both unset for data-plane requests.
   bool testInvoke = false;
   ExecutionLog* log = nullptr;
+
+  /// How long a mapping template may render before it is stopped to be started over off the
+  /// serving loop (Pipeline); 0: the full budget, where it is.
+  std::chrono::microseconds renderTimeSlice{0};
 };
 
 /// A stage's early answer: a gateway response type (aws-behaviour.md §6) and its message.
@@ -81,6 +86,7 @@ struct GatewayError {
   std::string message;
   int status = 0;  // 0: the response type's default status; else what AWS answers in this case (e.g. 502)
   std::string validationError = {};  // $context.error.validationErrorString (request validation failures)
+  bool timeSliceSpent = false;       // a template outran ctx.renderTimeSlice: run the stage again off the loop
 };
 
 /// nullopt: continue to the next stage.

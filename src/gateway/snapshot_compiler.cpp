@@ -269,12 +269,14 @@ Result<std::shared_ptr<const StageSnapshot>> compileStage(const bj::object& depl
     for (const auto& [key, value] : *settings) {
       if (!value.is_object()) continue;
       const auto& v = value.get_object();
+      // A negative limit (AWS's -1) is "not set": the account's limit applies.
       auto number = [&](const char* name) -> std::optional<double> {
         auto* n = v.if_contains(name);
-        if (!n) return std::nullopt;
-        if (n->is_number()) return n->to_number<double>();
-        if (n->is_string()) return std::atof(std::string(n->get_string()).c_str());
-        return std::nullopt;
+        std::optional<double> out;
+        if (n && n->is_number()) out = n->to_number<double>();
+        if (n && n->is_string()) out = std::atof(std::string(n->get_string()).c_str());
+        if (out && !(*out >= 0)) out.reset();
+        return out;
       };
       auto rate = number("throttlingRateLimit");
       auto burst = number("throttlingBurstLimit");

@@ -59,7 +59,14 @@ vtl::TemplateInput templateInput(const RequestContext& ctx, std::string_view bod
   input.headers = &ctx.headersLast;
   input.stageVariables = &ctx.stage->stageVariables;
   input.context = &context;
+  input.timeSlice = ctx.renderTimeSlice;
   return input;
+}
+
+GatewayError renderFailure(const ApiError& error) {
+  GatewayError out{"API_CONFIGURATION_ERROR", "Internal server error"};
+  out.timeSliceSpent = error.type == vtl::kTimeSliceSpent;
+  return out;
 }
 
 TemplateMap::const_iterator selectResponseTemplate(const TemplateMap& templates, std::string_view accept) {

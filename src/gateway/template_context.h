@@ -22,4 +22,8 @@ TemplateMap::const_iterator selectResponseTemplate(const TemplateMap& templates,
 /// A TemplateInput over ctx with `body` as $input.body; `context` must outlive the render.
 vtl::TemplateInput templateInput(const RequestContext& ctx, std::string_view body, const boost::json::object& context);
 
+/// A failed render as the stage's answer: AWS's 500 (API_CONFIGURATION_ERROR), marked
+/// timeSliceSpent when the render only ran out of ctx.renderTimeSlice.
+GatewayError renderFailure(const ApiError& error);
+
 }  // namespace portico::gateway

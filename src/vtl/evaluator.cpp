@@ -84,7 +84,10 @@ Value mapOf(const std::map<std::string, std::string>* source) {
 }  // namespace
 
 Result<std::string> Evaluator::render(const ast::Block& root) {
-  deadline_ = std::chrono::steady_clock::now() + limits_.maxRenderTime;
+  const auto now = std::chrono::steady_clock::now();
+  sliced_ = input_.timeSlice.count() > 0 && input_.timeSlice < limits_.maxRenderTime;
+  deadline_ = now + (sliced_ ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(input_.timeSlice)
+                             : std::chrono::duration_cast<std::chrono::steady_clock::duration>(limits_.maxRenderTime));
   std::string out;
   renderBlock(root, out);
   if (error_) return *error_;
@@ -109,6 +112,10 @@ bool Evaluator::step() {
 
 bool Evaluator::checkTime() {
   if (std::chrono::steady_clock::now() <= deadline_) return true;
+  if (sliced_) {
+    fail(ApiError{std::string(kTimeSliceSpent), 500, "Mapping template needs more than its time slice"});
+    return false;
+  }
   fail(ApiError::internal("Mapping template exceeded its time budget of " +
                           std::to_string(limits_.maxRenderTime.count()) + " ms"));
   return false;

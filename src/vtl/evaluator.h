@@ -71,6 +71,7 @@ class Evaluator {
   std::size_t steps_ = 0;
   std::size_t allocated_ = 0;
   std::chrono::steady_clock::time_point deadline_;
+  bool sliced_ = false;  // deadline_ is the input's time slice, not the render's budget
 };
 
 }  // namespace portico::vtl

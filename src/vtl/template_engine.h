@@ -5,6 +5,7 @@
 // implements API Gateway's VTL; the literal engine renders a template as its own text.
 #pragma once
 #include <boost/json/object.hpp>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,7 +27,14 @@ struct TemplateInput {
   /// When set and the template used $context, receives $context as the template left it, so the
   /// gateway can apply $context.requestOverride.* and $context.responseOverride.*.
   boost::json::object* contextOut = nullptr;
+  /// When set (and below the engine's own time budget): the render stops once it has run this
+  /// long, with an error of type kTimeSliceSpent, so a caller on a serving loop can start it over
+  /// elsewhere with the full budget. Rendering has no side effects until it succeeds.
+  std::chrono::microseconds timeSlice{0};
 };
+
+/// The error type of a render stopped by TemplateInput::timeSlice (not a template failure).
+inline constexpr std::string_view kTimeSliceSpent = "Portico.TimeSliceSpent";
 
 class CompiledTemplate {
  public:

@@ -207,9 +207,15 @@ class LambdaE2E:
                                    ["count"])
         check(seen == {"x": [2, 3, 4], "y": [2, 3, 4]}, f"each worker's own environment: {seen}")
 
-    def step_runtime_asks_again_on_a_new_connection(self):
-        # A runtime that gives up on a parked GET /next and asks again on a new connection gets
-        # the next event there (the newest GET /next is the runtime's), not on the abandoned one.
+    def step_runtimes_that_run_on_while_idle(self):
+        # Where idle environments are not frozen (hosts without a freezer, or --function-freeze
+        # off; on Lambda, and by default, a frozen runtime does nothing until its next event):
+        # 1. A runtime that gives up on a parked GET /next and asks again on a new connection gets
+        #    the next event there (the newest GET /next is the runtime's), not on the abandoned one.
+        # 2. An environment whose process exits while idle is not handed the next invocation.
+        self.server.stop()
+        self.server.extra_args += ["--function-freeze", "off"]
+        self.server.start()
         zip_path = make_zip(os.path.join(self.workdir, "two-gets.zip"),
                             {"bootstrap": (read(os.path.join(FIXTURES, "two_gets_bootstrap.py")), 0o755)})
         self.aws.silent("create-function", "--function-name", "two-gets", "--runtime", "provided.al2023",
@@ -219,6 +225,16 @@ class LambdaE2E:
         time.sleep(0.6)  # both GET /next are parked by now
         meta, body = self.invoke("two-gets", {})
         check("FunctionError" not in meta and json.loads(body) == {"served_on": "second"}, (meta, body))
+        self.aws.silent("create-function", "--function-name", "exit-later", "--runtime", "python3.12", "--handler",
+                        "app.exit_later", "--role", ROLE, "--zip-file", "fileb://" + self.py_zip)
+        for _ in range(2):
+            meta, body = self.invoke("exit-later", {})
+            check(meta["StatusCode"] == 200 and "FunctionError" not in meta and json.loads(body) == {"count": 1},
+                  (meta, body))
+            time.sleep(0.6)
+        self.server.stop()
+        self.server.extra_args = self.server.extra_args[:-2]
+        self.server.start()
 
     def step_pipelined_runtime_wakes_once(self):
         # A runtime that sends its result and the next GET /next in one write gets the result's 202
@@ -303,14 +319,6 @@ class LambdaE2E:
         check(err["errorType"] == "Runtime.ExitError" and "exit status 3" in err["errorMessage"], err)
         meta, body = self.invoke("crash", {})
         check(json.loads(body)["errorType"] == "Runtime.ExitError", "a fresh environment runs the next invoke")
-        # An environment whose process exits while idle is not handed the next invocation.
-        self.aws.silent("create-function", "--function-name", "exit-later", "--runtime", "python3.12", "--handler",
-                        "app.exit_later", "--role", ROLE, "--zip-file", "fileb://" + self.py_zip)
-        for _ in range(2):
-            meta, body = self.invoke("exit-later", {})
-            check(meta["StatusCode"] == 200 and "FunctionError" not in meta and json.loads(body) == {"count": 1},
-                  (meta, body))
-            time.sleep(0.6)
 
     def step_concurrency(self):
         out = self.aws.json("put-function-concurrency", "--function-name", "sleepy",

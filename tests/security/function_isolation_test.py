@@ -5,7 +5,9 @@
 
 The function tries to reach Portico's management API (host loopback, slirp's gateway, the host's
 own address), reads the socket table for neighbours' Runtime APIs, makes namespaces, mounts,
-ptraces, uses the keyring, starts more than 1,024 threads, and reads PID 1's environment. Outbound
+ptraces, uses the keyring, starts more than 1,024 threads, reads PID 1's environment and its own
+mount table (which must name no host path of Portico's); background
+work it leaves running must stay frozen until its next invocation. Outbound
 traffic to a non-local address must work: a peer "host" in a network namespace of the test's own
 (support/peer_host.py) serves HTTP. Then Portico restarts with
 --function-network none and the same peer must be unreachable. Needs root (network namespaces,
@@ -16,12 +18,14 @@ import os
 import socket
 import sys
 import threading
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 from support.peer_host import PeerHost  # noqa: E402
 from support.portico import PorticoServer, check, make_zip, read, run_steps, say  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
 ROLE = "arn:aws:iam::000000000000:role/x"
 
 
@@ -94,7 +98,7 @@ class FunctionIsolation:
         # hostile one looks around.
         self.invoke("neighbour", {})
         out = self.invoke("hostile", self.event())
-        say(json.dumps({k: v for k, v in out.items() if k != "pid1_environ"}))
+        say(json.dumps({k: v for k, v in out.items() if k not in ("pid1_environ", "mountinfo")}))
         check(out["runtime_api"] == "127.0.0.1:9001", out["runtime_api"])
         check(out["connect_admin_loopback"].startswith("refused:"), out)
         check(out["connect_admin_gateway"].startswith("refused:"), out)
@@ -107,6 +111,11 @@ class FunctionIsolation:
         check(out["threads"] is not None and out["threads"] < 1024, f"threads started: {out['threads']}")
         check(out["pid1_environ"] in ("", "PWD=/\x00"), f"PID 1's environment: {out['pid1_environ']!r}")
         check(self.workdir not in out["pid1_cmdline"], out["pid1_cmdline"])
+        # The mount table names no host path of Portico's: not its data dir (the code, the
+        # sandbox's /etc) and not where its runtime scripts are installed.
+        for host_path in (self.workdir, REPO):
+            check(host_path not in out["mountinfo"], f"mountinfo names {host_path}:\n{out['mountinfo']}")
+        check(" /var/task " in out["mountinfo"], out["mountinfo"])
         # No descriptor of Portico's leaks in: every socket the runtime holds is its own
         # connection to its Runtime API (a listener of Portico's would let it take Portico's traffic).
         for fd, name in out["socket_names"].items():
@@ -121,6 +130,23 @@ class FunctionIsolation:
         check(out["connect_other"].startswith("refused:") and out["connect_admin"].startswith("refused:"), out)
         # And the neighbour still works.
         self.invoke("neighbour", {})
+
+    def step_idle_environment_is_frozen(self):
+        # Between invocations Lambda freezes the environment: background work started by one
+        # invocation makes no progress until the next. Unfrozen, a 10 ms ticker advances ~150
+        # times in 1.5 s.
+        started = self.invoke("hostile", {"tickers": "start"})
+        check(started["thread"] > 5 and started["child"] > 5, f"the tickers run during the invocation: {started}")
+        time.sleep(1.5)
+        idle = self.invoke("hostile", {"tickers": "read"})
+        say(f"ticks at the end of the invocation {started}, after 1.5 s idle {idle}")
+        for kind in ("thread", "child"):
+            check(idle[kind] - started[kind] < 30,
+                  f"the {kind} ran while the environment was idle: {started[kind]} -> {idle[kind]}")
+        # Thawed, they run again while an invocation is in flight.
+        self.invoke("hostile", {"sleep": 0.3})
+        later = self.invoke("hostile", {"tickers": "read"})
+        check(later["thread"] > idle["thread"] and later["child"] > idle["child"], f"thawed: {idle} -> {later}")
 
     def step_no_network_mode(self):
         self.server.stop()

@@ -1,10 +1,13 @@
 """A hostile function: everything it tries is something the sandbox must refuse (or, for outbound
-traffic, allow). It reports what happened; the test decides."""
+traffic, allow). It reports what happened; the test decides. With {"tickers": "start"} it leaves
+background work running (a thread and a child process counting) and {"tickers": "read"} reports the
+counts, for the freezer test."""
 import ctypes
 import errno
 import os
 import resource
 import socket
+import subprocess
 import threading
 import time
 
@@ -57,7 +60,40 @@ def thread_limit(cap):
     return len(started)
 
 
+TICKS = {"thread": 0}
+
+
+def tick_forever():
+    while True:
+        TICKS["thread"] += 1
+        time.sleep(0.01)
+
+
+def start_tickers():
+    """Background work that outlives the invocation: a thread, and a child process appending to a file."""
+    threading.Thread(target=tick_forever, daemon=True).start()
+    subprocess.Popen(["/bin/sh", "-c", "while :; do echo x >> /tmp/ticks; sleep 0.01; done"])
+
+
+def ticks():
+    try:
+        with open("/tmp/ticks") as f:
+            child = len(f.read().splitlines())
+    except OSError:
+        child = 0
+    return {"thread": TICKS["thread"], "child": child}
+
+
 def handler(event, context):
+    if event.get("tickers") == "start":
+        start_tickers()
+        time.sleep(0.3)
+        return ticks()
+    if event.get("tickers") == "read":
+        return ticks()
+    if "sleep" in event:
+        time.sleep(event["sleep"])
+        return {}
     out = {}
     for key, (host, port) in event.get("connect", {}).items():
         out["connect_" + key] = try_connect(host, port)
@@ -71,6 +107,8 @@ def handler(event, context):
     out["keyctl"] = libc_call("syscall", 250, 0, 0, 0)  # keyctl(KEYCTL_GET_KEYRING_ID)
     with open("/proc/1/environ", "rb") as f:
         out["pid1_environ"] = f.read().decode("latin-1")
+    with open("/proc/self/mountinfo") as f:
+        out["mountinfo"] = f.read()
     with open("/proc/1/cmdline", "rb") as f:
         out["pid1_cmdline"] = f.read().decode("latin-1")
     out["threads"] = thread_limit(event.get("threads", 0)) if event.get("threads") else None

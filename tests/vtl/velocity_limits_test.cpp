@@ -145,5 +145,32 @@ TEST(VtlRenderLimitsTest, ListsOfCopiesHitTheMemoryBudget) {
   EXPECT_EQ(*fine, "1000");
 }
 
+// A time slice stops a render early with its own error type (the caller starts it over with the
+// full budget elsewhere); a render that fits in the slice is unaffected.
+TEST(VtlRenderLimitsTest, ATimeSliceStopsTheRenderWithItsOwnErrorType) {
+  auto compiled = makeVelocityTemplateEngine()->compile(
+      "#set($s = 'a')#foreach($i in [1..10])#set($s = \"$s$s\")#end"
+      "#foreach($a in [1..100])#foreach($b in [1..100])#set($n = $s.indexOf('b'))#end#end$n");
+  ASSERT_TRUE(compiled) << compiled.error().message;
+  TemplateInput input;
+  input.timeSlice = std::chrono::milliseconds(2);
+  auto t0 = std::chrono::steady_clock::now();
+  auto sliced = (*compiled)->render(input);
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_FALSE(sliced);
+  EXPECT_EQ(sliced.error().type, kTimeSliceSpent);
+  EXPECT_LT(ms, 200.0);
+  input.timeSlice = {};  // the full budget: it finishes
+  auto whole = (*compiled)->render(input);
+  ASSERT_TRUE(whole) << whole.error().message;
+  EXPECT_EQ(*whole, "-1");
+  input.timeSlice = std::chrono::milliseconds(2);
+  auto small = makeVelocityTemplateEngine()->compile("#set($x = 1)$x");
+  ASSERT_TRUE(small);
+  auto quick = (*small)->render(input);
+  ASSERT_TRUE(quick);
+  EXPECT_EQ(*quick, "1");
+}
+
 }  // namespace
 }  // namespace portico::vtl

@@ -7,6 +7,7 @@
 
 #include "common/json_util.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/input_limits.h"
 #include "control/patch_operations.h"
 
 namespace portico::control::apigateway {
@@ -56,6 +57,7 @@ Result<bj::object> newKey(ApiGatewayContext& ctx, const bj::object& body) {
     if (auto s = json::str(body, field)) key[field] = *s;
   }
   if (auto* tags = json::obj(body, "tags")) key["tags"] = *tags;
+  if (auto st = checkNameAndDescription(key, "API Key"); !st) return st.takeError();
   if (auto* stages = body.if_contains("stageKeys"); stages && stages->is_array()) {
     auto& out = key["stageKeys"].as_array();
     for (const auto& sk : stages->get_array()) {
@@ -190,6 +192,7 @@ void registerApiKeyRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
     if (!key) return key.takeError();
     bj::object updated = *key;
     if (auto st = applyPatch(updated, *body, kApiKeyFields); !st) return st.takeError();
+    if (auto st = checkNameAndDescription(updated, "API Key"); !st) return st.takeError();
     updated["lastUpdatedDate"] = ctx.nowEpochSeconds();
     saveDoc(ctx, kApiKey, "", call.params[0], updated);
     publishUsage(ctx);

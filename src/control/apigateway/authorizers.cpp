@@ -10,6 +10,7 @@
 #include "common/json_util.h"
 #include "common/string_list.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/input_limits.h"
 #include "control/patch_operations.h"
 
 namespace portico::control::apigateway {
@@ -40,6 +41,7 @@ Status validateAuthorizer(const bj::object& a) {
         "Invalid authorizer type specified. Valid options are TOKEN,REQUEST,COGNITO_USER_POOLS");
   }
   if (json::strOr(a, "name", "").empty()) return ApiError::badRequest("Invalid authorizer name specified");
+  if (auto st = checkNameAndDescription(a, "authorizer"); !st) return st;
   if (type == "COGNITO_USER_POOLS") {
     auto* arns = a.if_contains("providerARNs");
     if (!arns || !arns->is_array() || arns->get_array().empty()) {

@@ -6,6 +6,7 @@
 
 #include "common/json_util.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/input_limits.h"
 #include "control/patch_operations.h"
 
 namespace portico::control::apigateway {
@@ -55,6 +56,10 @@ Result<AdminReply> createDeployment(ApiGatewayContext& ctx, const AdminCall& cal
   deployment["id"] = id;
   if (auto d = json::str(*body, "description")) deployment["description"] = *d;
   deployment["createdDate"] = ctx.nowEpochSeconds();
+  if (auto st = checkNameAndDescription(deployment, "deployment"); !st) return st.takeError();
+  if (auto d = json::str(*body, "stageDescription")) {
+    if (auto st = checkNameAndDescription(bj::object{{"description", *d}}, "stage"); !st) return st.takeError();
+  }
   deployment["apiSummary"] = std::move(summary).value();
 
   bj::object snapshot = deploymentSnapshot(ctx, *api, std::move(resources));
@@ -140,6 +145,7 @@ void registerDeploymentRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
     auto d = loadDeployment(ctx, call.params[0], call.params[1]);
     if (!d) return d.takeError();
     if (auto st = applyPatch(*d, *body, kFields); !st) return st.takeError();
+    if (auto st = checkNameAndDescription(*d, "deployment"); !st) return st.takeError();
     saveDoc(ctx, kDeployment, call.params[0], call.params[1], *d);
     return reply(200, std::move(d).value());
   });

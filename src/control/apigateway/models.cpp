@@ -6,6 +6,7 @@
 
 #include "common/json_util.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/input_limits.h"
 #include "control/apigateway/method_access.h"
 #include "control/patch_operations.h"
 #include "gateway/json_schema.h"
@@ -93,6 +94,7 @@ Result<AdminReply> createModel(ApiGatewayContext& ctx, const AdminCall& call) {
   if (json::strOr(model, "contentType", "").empty()) {
     return ApiError::badRequest("Invalid content type specified: content type must not be empty");
   }
+  if (auto st = checkNameAndDescription(model, "model"); !st) return st.takeError();
   if (auto st = checkSchema(ctx, apiId, model); !st) return st.takeError();
   saveDoc(ctx, kModel, apiId, name, model);
   return reply(201, std::move(model));
@@ -133,6 +135,7 @@ void registerModelRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
     if (!model) return model.takeError();
     bj::object updated = *model;
     if (auto st = applyPatch(updated, *body, kModelFields); !st) return st.takeError();
+    if (auto st = checkNameAndDescription(updated, "model"); !st) return st.takeError();
     if (auto st = checkSchema(ctx, call.params[0], updated); !st) return st.takeError();
     saveDoc(ctx, kModel, call.params[0], call.params[1], updated);
     return reply(200, std::move(updated));

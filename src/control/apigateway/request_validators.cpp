@@ -5,6 +5,7 @@
 
 #include "common/json_util.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/input_limits.h"
 #include "control/patch_operations.h"
 
 namespace portico::control::apigateway {
@@ -52,6 +53,7 @@ void registerRequestValidatorRoutes(RouteTable& routes, ApiGatewayContext& ctx) 
     for (auto key : {"validateRequestBody", "validateRequestParameters"}) {
       if (auto* b = body->if_contains(key); b && b->is_bool()) v[key] = *b;
     }
+    if (auto st = checkNameAndDescription(v, "request validator"); !st) return st.takeError();
     saveDoc(ctx, kRequestValidator, call.params[0], json::strOr(v, "id", ""), v);
     return reply(201, std::move(v));
   });
@@ -74,6 +76,7 @@ void registerRequestValidatorRoutes(RouteTable& routes, ApiGatewayContext& ctx) 
     if (!v) return v.takeError();
     bj::object updated = *v;
     if (auto st = applyPatch(updated, *body, kValidatorFields); !st) return st.takeError();
+    if (auto st = checkNameAndDescription(updated, "request validator"); !st) return st.takeError();
     saveDoc(ctx, kRequestValidator, call.params[0], call.params[1], updated);
     return reply(200, std::move(updated));
   });

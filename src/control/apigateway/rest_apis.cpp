@@ -4,6 +4,7 @@
 
 #include "common/json_util.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/input_limits.h"
 #include "control/patch_operations.h"
 
 namespace portico::control::apigateway {
@@ -30,7 +31,8 @@ Status validateApi(const bj::object& api) {
   if (auto name = json::str(api, "name"); !name || name->empty()) {
     return ApiError::badRequest("Invalid REST API name specified");
   }
-  return Ok{};
+  if (auto st = checkNameAndDescription(api, "REST API"); !st) return st;
+  return checkResourcePolicy(api);
 }
 
 Result<AdminReply> createRestApi(ApiGatewayContext& ctx, const AdminCall& call) {

@@ -4,9 +4,12 @@
 #include <re2/re2.h>
 
 #include <boost/json.hpp>
+#include <cmath>
+#include <stdexcept>
 
 #include "common/json_util.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/input_limits.h"
 #include "control/patch_operations.h"
 
 namespace portico::control::apigateway {
@@ -76,17 +79,35 @@ Result<bj::object> applyMethodSettings(bj::object& doc, const bj::object& body) 
       if (value != "true" && value != "false") return ApiError::badRequest("Invalid boolean value: " + value);
       settings[match->key] = value == "true";
     } else if (match->kind == FieldKind::kInt) {
+      std::int64_t n = 0;
       try {
-        settings[match->key] = std::stoll(value);
+        std::size_t used = 0;
+        n = std::stoll(value, &used);
+        if (used != value.size()) throw std::invalid_argument(value);
       } catch (const std::exception&) {
         return ApiError::badRequest("Invalid integer value: " + value);
       }
+      // Throttling's -1 means "not set" (the account's limit applies), as AWS and Terraform use it.
+      if (match->key == "throttlingBurstLimit" && n < -1) {
+        return ApiError::badRequest("Invalid throttling burst limit: " + value + ". Use -1 (not set) or 0 and above.");
+      }
+      if (match->key == "cacheTtlInSeconds" && (n < 0 || n > 3600)) {
+        return ApiError::badRequest("Invalid cache TTL: " + value + ". It must be between 0 and 3600 seconds.");
+      }
+      settings[match->key] = n;
     } else if (match->key == "throttlingRateLimit") {
+      double rate = 0;
       try {
-        settings[match->key] = std::stod(value);
+        std::size_t used = 0;
+        rate = std::stod(value, &used);
+        if (used != value.size()) throw std::invalid_argument(value);
       } catch (const std::exception&) {
         return ApiError::badRequest("Invalid number value: " + value);
       }
+      if (!std::isfinite(rate) || rate < -1) {
+        return ApiError::badRequest("Invalid throttling rate limit: " + value + ". Use -1 (not set) or 0 and above.");
+      }
+      settings[match->key] = rate;
     } else {
       settings[match->key] = value;
     }
@@ -134,6 +155,7 @@ Result<AdminReply> createStage(ApiGatewayContext& ctx, const AdminCall& call) {
   if (auto* tags = json::obj(*body, "tags")) stage["tags"] = *tags;
   stage["createdDate"] = ctx.nowEpochSeconds();
   stage["lastUpdatedDate"] = ctx.nowEpochSeconds();
+  if (auto st = checkNameAndDescription(stage, "stage"); !st) return st.takeError();
   saveDoc(ctx, kStage, apiId, name, stage);
   if (auto st = publishStage(ctx, apiId, stage); !st) return st.takeError();
   return reply(201, std::move(stage));
@@ -149,6 +171,7 @@ Result<AdminReply> updateStage(ApiGatewayContext& ctx, const AdminCall& call) {
   auto rest = applyMethodSettings(*stage, *body);
   if (!rest) return rest.takeError();
   if (auto st = applyPatch(*stage, *rest, kStageFields); !st) return st.takeError();
+  if (auto st = checkNameAndDescription(*stage, "stage"); !st) return st.takeError();
   std::string deploymentId = json::strOr(*stage, "deploymentId", "");
   if (!loadDoc(ctx, kDeployment, apiId, deploymentId)) {
     return ApiError::badRequest("Invalid deployment identifier specified");

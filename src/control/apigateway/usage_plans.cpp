@@ -9,6 +9,7 @@
 
 #include "common/json_util.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/input_limits.h"
 #include "control/patch_operations.h"
 
 namespace portico::control::apigateway {
@@ -23,6 +24,7 @@ Result<bj::object> loadPlan(ApiGatewayContext& ctx, const std::string& id) {
 }
 
 Status validatePlan(ApiGatewayContext& ctx, const bj::object& plan) {
+  if (auto st = checkNameAndDescription(plan, "usage plan"); !st) return st;
   if (auto* q = json::obj(plan, "quota")) {
     std::string period = json::strOr(*q, "period", "");
     if (period != "DAY" && period != "WEEK" && period != "MONTH") {

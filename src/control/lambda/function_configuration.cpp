@@ -1,5 +1,6 @@
 #include "control/lambda/function_configuration.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <set>
 
@@ -86,6 +87,11 @@ Status applyConfiguration(bj::object& config, const bj::object& body, bool creat
       return validationError(
           "1 validation error detected: Value at 'handler' failed to satisfy constraint: Member "
           "must have length less than or equal to 128");
+    }
+    if (std::ranges::any_of(*handler, [](unsigned char c) { return std::isspace(c) != 0 || c < 0x20; })) {
+      return validationError("1 validation error detected: Value '" + *handler +
+                             "' at 'handler' failed to satisfy constraint: Member must satisfy regular expression "
+                             "pattern: [^\\s]+");
     }
     config["Handler"] = *handler;
   }
