@@ -16,7 +16,7 @@
 #include "control/admin_handler.h"
 #include "control/apigateway/apigateway_context.h"
 #include "control/console/console_handler.h"
-#include "control/credentials.h"
+#include "auth/credentials.h"
 #include "control/lambda/lambda_context.h"
 #include "control/logs/logs_api.h"
 #include "functions/builtin_runtimes.h"
@@ -37,7 +37,7 @@
 #include "http/fetch.h"
 #include "http/server.h"
 #include "http/upstream_pool.h"
-#include "integrations/integration.h"
+#include "integrations/integrations.h"
 #include "store/store.h"
 #include "vtl/template_engine.h"
 
@@ -136,7 +136,7 @@ int serve(const ServeOptions& opt) {
   std::filesystem::create_directories(opt.dataDir);
   auto store = store::makeSqliteStore(std::filesystem::path(opt.dataDir) / "portico.db");
 
-  control::StaticCredentials credentials;
+  auth::StaticCredentials credentials;
   if (!opt.noDevCredentials) credentials.add("test", "test");
   if (!opt.credentialsFile.empty()) credentials.loadFile(opt.credentialsFile);
   if (credentials.empty()) throw std::runtime_error("no credentials: pass --credentials-file or allow the dev default");

@@ -74,14 +74,14 @@ http::HeadVerdict AdminHandler::checkHead(const bhttp::request_header<>& head, c
       head[bhttp::field::cookie].find("portico_console=") != std::string_view::npos) {
     return verdict;
   }
-  SigV4Request sreq;
+  auth::SigV4Request sreq;
   sreq.method = head.method_string();
   sreq.target = target;
   for (const auto& f : head) sreq.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   sreq.headOnly = true;
   sreq.region = region_;
   sreq.service = serviceOf(head, path);
-  auto identity = verifySigV4(sreq, credentials_, clock_, &signingKeys_);
+  auto identity = auth::verifySigV4(sreq, credentials_, clock_, &signingKeys_);
   if (!identity) verdict.reject = http::errorResponse(identity.error());
   return verdict;
 }
@@ -108,14 +108,14 @@ std::variant<http::Response, AdminHandler::Prepared> AdminHandler::prepare(const
   if (consoleUser) {
     if (!*consoleUser) return http::errorResponse(consoleUser->error());
   } else {
-    SigV4Request sreq;
+    auth::SigV4Request sreq;
     sreq.method = req.method_string();
     sreq.target = target;
     for (const auto& f : req) sreq.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     sreq.body = req.body();
     sreq.service = serviceOf(req, path);
     sreq.region = region_;
-    auto identity = verifySigV4(sreq, credentials_, clock_, &signingKeys_);
+    auto identity = auth::verifySigV4(sreq, credentials_, clock_, &signingKeys_);
     if (!identity) return http::errorResponse(identity.error());
   }
 

@@ -13,7 +13,7 @@
 #include "common/clock.h"
 #include "control/console/console_handler.h"
 #include "control/route_table.h"
-#include "control/sigv4_verifier.h"
+#include "auth/sigv4_verifier.h"
 #include "http/handler.h"
 
 namespace portico::control {
@@ -24,7 +24,7 @@ using UnsignedEndpoint = std::function<std::optional<http::Response>(std::string
 class AdminHandler final : public http::Handler {
  public:
   /// All borrowed; they must outlive the handler.
-  AdminHandler(const RouteTable& routes, const CredentialSource& credentials, const Clock& clock)
+  AdminHandler(const RouteTable& routes, const auth::CredentialSource& credentials, const Clock& clock)
       : routes_(routes), credentials_(credentials), clock_(clock) {}
 
   /// The region a request's credential scope must name (default: any).
@@ -54,9 +54,9 @@ class AdminHandler final : public http::Handler {
   std::variant<http::Response, Prepared> prepare(const http::Request& req) const;
 
   const RouteTable& routes_;
-  const CredentialSource& credentials_;
+  const auth::CredentialSource& credentials_;
   const Clock& clock_;
-  mutable SigningKeyCache signingKeys_;  // a cache: not part of the handler's state
+  mutable auth::SigningKeyCache signingKeys_;  // a cache: not part of the handler's state
   std::vector<UnsignedEndpoint> unsigned_;
   const console::ConsoleHandler* console_ = nullptr;
   std::string region_;

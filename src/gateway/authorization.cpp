@@ -9,8 +9,8 @@
 #include "common/json_util.h"
 #include "gateway/integration_request.h"
 #include "gateway/parameter_mapping.h"
-#include "integrations/lambda_invocation.h"
-#include "integrations/lambda_proxy_event.h"
+#include "gateway/lambda_invocation.h"
+#include "gateway/lambda_proxy_event.h"
 
 namespace portico::gateway {
 namespace bj = boost::json;
@@ -100,13 +100,13 @@ boost::asio::awaitable<StageResult> Authorization::lambda(RequestContext& ctx,
     co_return verdict;
   }
 
-  auto function = integrations::functionFromUri(expandUri(authorizer.functionUri, ctx.stage->stageVariables));
+  auto function = functionFromUri(expandUri(authorizer.functionUri, ctx.stage->stageVariables));
   if (!function) co_return kConfigError;
   bj::object event;
   if (authorizer.type == "TOKEN") {
     event = bj::object{{"type", "TOKEN"}, {"authorizationToken", token}, {"methodArn", methodArn(ctx)}};
   } else {
-    event = bj::parse(integrations::buildProxyEvent(ctx)).as_object();
+    event = bj::parse(buildProxyEvent(ctx)).as_object();
     event.erase("body");
     event.erase("isBase64Encoded");
     event["type"] = "REQUEST";
@@ -185,14 +185,14 @@ StageResult Authorization::cognito(RequestContext& ctx, const CompiledAuthorizer
 }
 
 StageResult Authorization::iam(RequestContext& ctx) const {
-  control::SigV4Request req;
+  auth::SigV4Request req;
   req.method = ctx.request.method_string();
   req.target = ctx.request.target();
   for (const auto& field : ctx.request) req.headers.emplace_back(field.name_string(), field.value());
   req.body = ctx.request.body();
   req.service = "execute-api";
   req.region = options_.region;
-  auto identity = control::verifySigV4(req, credentials_, clock_, &signingKeys_);
+  auto identity = auth::verifySigV4(req, credentials_, clock_, &signingKeys_);
   if (!identity) {
     const ApiError& e = identity.error();
     if (e.type == "MissingAuthenticationTokenException") {

@@ -21,7 +21,7 @@
 #include "auth/user_pool_keys.h"
 #include "common/clock.h"
 #include "common/result.h"
-#include "control/sigv4_verifier.h"
+#include "auth/sigv4_verifier.h"
 #include "functions/invoker.h"
 #include "gateway/request_context.h"
 
@@ -37,7 +37,7 @@ struct AuthorizationOptions {
 class Authorization {
  public:
   /// All borrowed; they must outlive the stage.
-  Authorization(functions::Invoker& invoker, const control::CredentialSource& credentials, const Clock& clock,
+  Authorization(functions::Invoker& invoker, const auth::CredentialSource& credentials, const Clock& clock,
                 AuthorizationOptions options)
       : invoker_(invoker),
         credentials_(credentials),
@@ -67,9 +67,9 @@ class Authorization {
   StageResult apply(RequestContext& ctx, const auth::Authorization& result) const;
 
   functions::Invoker& invoker_;
-  const control::CredentialSource& credentials_;
+  const auth::CredentialSource& credentials_;
   const Clock& clock_;
-  mutable control::SigningKeyCache signingKeys_;  // a cache: not part of the stage's state
+  mutable auth::SigningKeyCache signingKeys_;  // a cache: not part of the stage's state
   AuthorizationOptions options_;
   mutable auth::AuthorizerCache cache_;
   auth::UserPoolKeys userPools_;

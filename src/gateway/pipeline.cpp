@@ -96,7 +96,7 @@ boost::asio::awaitable<http::Reply> Pipeline::run(RequestContext& ctx) const {
 
   const CompiledIntegration* integration = ctx.match.method->integration.get();
   if (!integration) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});
-  integrations::Integration* backend = nullptr;
+  Integration* backend = nullptr;
   switch (integration->type) {
     case IntegrationType::kMock:
       backend = integrations_.mock;

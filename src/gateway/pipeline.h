@@ -9,16 +9,16 @@
 
 #include "gateway/method_request.h"
 #include "gateway/request_context.h"
-#include "integrations/integration.h"
+#include "gateway/integration.h"
 
 namespace portico::gateway {
 
 /// The integrations the pipeline dispatches to, by type (borrowed).
 struct Integrations {
-  integrations::Integration* mock = nullptr;
-  integrations::Integration* http = nullptr;
-  integrations::Integration* lambdaProxy = nullptr;  // AWS_PROXY
-  integrations::Integration* lambda = nullptr;       // AWS (Lambda)
+  Integration* mock = nullptr;
+  Integration* http = nullptr;
+  Integration* lambdaProxy = nullptr;  // AWS_PROXY
+  Integration* lambda = nullptr;       // AWS (Lambda)
 };
 
 /// Mapping templates render on the serving loop for up to this long; one that needs more is

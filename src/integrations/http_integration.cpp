@@ -11,7 +11,7 @@
 
 #include "http/http_url.h"
 #include "http/upstream_pool.h"
-#include "integrations/integration.h"
+#include "integrations/integrations.h"
 
 namespace portico::integrations {
 namespace bhttp = boost::beast::http;

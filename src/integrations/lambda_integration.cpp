@@ -5,8 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include "common/json_util.h"
-#include "integrations/integration.h"
-#include "integrations/lambda_invocation.h"
+#include "integrations/integrations.h"
+#include "gateway/lambda_invocation.h"
 
 namespace portico::integrations {
 namespace {
@@ -25,7 +25,7 @@ class LambdaIntegration final : public Integration {
 
   boost::asio::awaitable<gateway::StageResult> invoke(gateway::RequestContext& ctx) override {
     std::string payload = ctx.integrationRequest.body.empty() ? "{}" : ctx.integrationRequest.body;
-    auto outcome = co_await invokeFunction(invoker_, ctx, std::move(payload));
+    auto outcome = co_await gateway::invokeFunction(invoker_, ctx, std::move(payload));
     if (auto* err = std::get_if<gateway::GatewayError>(&outcome)) co_return *err;
     auto& result = std::get<functions::InvokeResult>(outcome);
     auto& out = ctx.integrationResult;

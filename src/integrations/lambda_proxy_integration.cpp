@@ -7,9 +7,9 @@
 #include <boost/beast/core/string.hpp>
 
 #include "gateway/binary_media.h"
-#include "integrations/integration.h"
-#include "integrations/lambda_invocation.h"
-#include "integrations/lambda_proxy_event.h"
+#include "integrations/integrations.h"
+#include "gateway/lambda_invocation.h"
+#include "gateway/lambda_proxy_event.h"
 
 namespace portico::integrations {
 namespace {
@@ -24,7 +24,7 @@ class LambdaProxyIntegration final : public Integration {
       spdlog::info("request {}: AWS_PROXY integrations invoke Lambda with POST only", ctx.requestId);
       co_return internal;
     }
-    auto outcome = co_await invokeFunction(invoker_, ctx, buildProxyEvent(ctx));
+    auto outcome = co_await gateway::invokeFunction(invoker_, ctx, gateway::buildProxyEvent(ctx));
     if (auto* err = std::get_if<gateway::GatewayError>(&outcome)) co_return *err;
     auto& result = std::get<functions::InvokeResult>(outcome);
     gateway::GatewayError badGateway{"API_CONFIGURATION_ERROR", "Internal server error", 502};
@@ -34,7 +34,7 @@ class LambdaProxyIntegration final : public Integration {
     }
     bool binaryAccept =
         gateway::acceptsBinary(ctx.stage->binaryMediaTypes, ctx.request[boost::beast::http::field::accept]);
-    auto response = parseProxyResponse(result.payload, binaryAccept);
+    auto response = gateway::parseProxyResponse(result.payload, binaryAccept);
     if (!response) {
       spdlog::info("request {}: Execution failed due to configuration error: Malformed Lambda proxy response",
                    ctx.requestId);

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "common/json_util.h"
-#include "integrations/integration.h"
+#include "integrations/integrations.h"
 
 namespace portico::integrations {
 namespace {

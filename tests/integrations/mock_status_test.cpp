@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "integrations/integration.h"
+#include "integrations/integrations.h"
 
 namespace portico::integrations {
 namespace {

@@ -8,7 +8,7 @@
 #include "common/json_util.h"
 #include "common/uri_encoding.h"
 #include "control/apigateway/apigateway_context.h"
-#include "integrations/lambda_invocation.h"
+#include "gateway/lambda_invocation.h"
 
 namespace portico::control::apigateway {
 namespace bj = boost::json;
@@ -112,7 +112,7 @@ void registerTestInvokeAuthorizerRoutes(RouteTable& routes, ApiGatewayContext& c
         bj::object event = buildEvent(ctx, call.params[0], *authorizer, *body, token);
         if (type == "COGNITO_USER_POOLS") co_return testCognito(ctx, *authorizer, token);
         if (!ctx.invoker) co_return ApiError::internal("functions are not available");
-        auto function = integrations::functionFromUri(json::strOr(*authorizer, "authorizerUri", ""));
+        auto function = gateway::functionFromUri(json::strOr(*authorizer, "authorizerUri", ""));
         if (!function) co_return ApiError::badRequest("Invalid Authorizer URI specified");
         bj::object out{{"log", ""}, {"latency", 0}, {"authorization", bj::object()}, {"claims", bj::object()}};
         if (type == "TOKEN" && token.empty()) {

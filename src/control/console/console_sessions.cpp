@@ -43,7 +43,7 @@ std::vector<std::string_view> splitDots(std::string_view s) {
 
 }  // namespace
 
-ConsoleSessions::ConsoleSessions(const CredentialSource& credentials, const Clock& clock, std::string signingKey)
+ConsoleSessions::ConsoleSessions(const auth::CredentialSource& credentials, const Clock& clock, std::string signingKey)
     : credentials_(credentials), clock_(clock), key_(std::move(signingKey)) {
   if (key_.size() < 32) throw std::invalid_argument("console signing key too short");
 }

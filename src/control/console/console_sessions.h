@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "common/clock.h"
-#include "control/sigv4_verifier.h"
+#include "auth/sigv4_verifier.h"
 
 namespace portico::control::console {
 
@@ -30,7 +30,7 @@ class ConsoleSessions {
   static constexpr std::string_view kCookie = "portico_console";
 
   /// Borrowed credentials and clock; `signingKey` at least 32 bytes.
-  ConsoleSessions(const CredentialSource& credentials, const Clock& clock, std::string signingKey);
+  ConsoleSessions(const auth::CredentialSource& credentials, const Clock& clock, std::string signingKey);
 
   /// The signing key stored at `file` (0600), made on first use.
   static std::string loadOrCreateKey(const std::filesystem::path& file);
@@ -45,7 +45,7 @@ class ConsoleSessions {
   std::string mac(std::string_view purpose, std::string_view data) const;
   Session make(std::string accessKeyId, std::chrono::system_clock::time_point expires, std::string nonce) const;
 
-  const CredentialSource& credentials_;
+  const auth::CredentialSource& credentials_;
   const Clock& clock_;
   std::string key_;
   mutable std::mutex mu_;

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "control/credentials.h"
+#include "auth/credentials.h"
 
 namespace portico::control::console {
 namespace {
@@ -17,7 +17,7 @@ class ConsoleSessionsTest : public ::testing::Test {
     creds_.add("alice", "alice-secret");
     creds_.add("bob", "bob-secret");
   }
-  StaticCredentials creds_;
+  auth::StaticCredentials creds_;
   FixedClock clock_;
   ConsoleSessions sessions_{creds_, clock_, std::string(32, 'k')};
 };
@@ -73,7 +73,7 @@ TEST_F(ConsoleSessionsTest, ExpiryRevocationAndRemovedKeys) {
   clock_.set(clock_.now() + 1s);
   EXPECT_FALSE(sessions_.verify(b->token));
 
-  StaticCredentials fewer;
+  auth::StaticCredentials fewer;
   fewer.add("bob", "bob-secret");
   ConsoleSessions later(fewer, clock_, std::string(32, 'k'));
   auto fresh = sessions_.login("alice", "alice-secret");

@@ -6,9 +6,9 @@
 #include <optional>
 #include <string>
 
-#include "control/sigv4_verifier.h"
+#include "auth/sigv4_verifier.h"
 
-namespace portico::control {
+namespace portico::auth {
 
 class StaticCredentials final : public CredentialSource {
  public:
@@ -22,4 +22,4 @@ class StaticCredentials final : public CredentialSource {
   std::map<std::string, std::string, std::less<>> keys_;
 };
 
-}  // namespace portico::control
+}  // namespace portico::auth

@@ -1,6 +1,6 @@
 // SigV4 (AWS4-HMAC-SHA256, header form) verification: canonical request, string to sign, signing
 // key derivation and a constant-time comparison, with AWS's 403 error types and messages.
-#include "control/sigv4_verifier.h"
+#include "auth/sigv4_verifier.h"
 
 #include <openssl/evp.h>
 
@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-namespace portico::control {
+namespace portico::auth {
 namespace {
 
 using std::chrono::sys_seconds;
@@ -389,4 +389,4 @@ Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSourc
   return SigV4Identity{std::string(scope[0]), std::string(scope[2]), std::string(scope[3])};
 }
 
-}  // namespace portico::control
+}  // namespace portico::auth

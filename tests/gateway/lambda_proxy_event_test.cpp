@@ -1,4 +1,4 @@
-#include "integrations/lambda_proxy_event.h"
+#include "gateway/lambda_proxy_event.h"
 
 #include <gtest/gtest.h>
 
@@ -7,9 +7,9 @@
 
 #include <boost/json.hpp>
 
-#include "integrations/lambda_invocation.h"
+#include "gateway/lambda_invocation.h"
 
-namespace portico::integrations {
+namespace portico::gateway {
 namespace {
 namespace bj = boost::json;
 
@@ -128,4 +128,4 @@ TEST(LambdaInvocation, FunctionFromUri) {
 }
 
 }  // namespace
-}  // namespace portico::integrations
+}  // namespace portico::gateway

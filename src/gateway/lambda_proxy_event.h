@@ -8,17 +8,17 @@
 
 #include "gateway/request_context.h"
 
-namespace portico::integrations {
+namespace portico::gateway {
 
 /// The proxy event for a routed request: resource, path, httpMethod, headers, multiValueHeaders,
 /// queryStringParameters, multiValueQueryStringParameters, pathParameters, stageVariables,
 /// requestContext, body, isBase64Encoded (true, and the body base64, when its Content-Type is one
 /// of the API's binaryMediaTypes).
-std::string buildProxyEvent(const gateway::RequestContext& ctx);
+std::string buildProxyEvent(const RequestContext& ctx);
 
 struct ProxyResponse {
   int status = 200;
-  gateway::HeaderList headers;
+  HeaderList headers;
   std::string body;
 };
 
@@ -29,4 +29,4 @@ struct ProxyResponse {
 /// type is binary); otherwise the base64 text is the body.
 std::optional<ProxyResponse> parseProxyResponse(std::string_view payload, bool decodeBinary);
 
-}  // namespace portico::integrations
+}  // namespace portico::gateway

@@ -1,13 +1,13 @@
 // Tests for the SigV4 verifier: AWS's published test-suite vectors, the AWS CLI capture from
 // aws-cli-wire.md, canonicalisation details, and every 403 the verifier can answer.
-#include "control/sigv4_verifier.h"
+#include "auth/sigv4_verifier.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <map>
 
-namespace portico::control {
+namespace portico::auth {
 namespace {
 
 class MapCredentials final : public CredentialSource {
@@ -382,9 +382,9 @@ TEST(SigV4Canonical, HeaderValuesAreTrimmedAndCollapsed) {
 }
 
 }  // namespace
-}  // namespace portico::control
+}  // namespace portico::auth
 
-namespace portico::control {
+namespace portico::auth {
 namespace {
 
 // The credential scope must name the service being called and the region Portico serves.
@@ -403,4 +403,4 @@ TEST_F(CliCapture, ScopeMustNameTheCalledServiceAndRegion) {
 }
 
 }  // namespace
-}  // namespace portico::control
+}  // namespace portico::auth

@@ -11,7 +11,7 @@
 #include "functions/invoker.h"
 #include "gateway/request_context.h"
 
-namespace portico::integrations {
+namespace portico::gateway {
 
 /// The function ARN (with any qualifier) in
 /// "arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations";
@@ -21,7 +21,7 @@ std::optional<std::string> functionFromUri(std::string_view uri);
 /// Invokes the function of ctx's integration (URI already expanded in ctx.integrationRequest.url)
 /// with `payload`. Past timeoutInMillis: INTEGRATION_TIMEOUT 504 (the invocation runs on, as on
 /// AWS). An invoke error (function missing, throttled, ...) is 500 when access is denied, else 502.
-boost::asio::awaitable<std::variant<functions::InvokeResult, gateway::GatewayError>> invokeFunction(
-    functions::Invoker& invoker, gateway::RequestContext& ctx, std::string payload);
+boost::asio::awaitable<std::variant<functions::InvokeResult, GatewayError>> invokeFunction(
+    functions::Invoker& invoker, RequestContext& ctx, std::string payload);
 
-}  // namespace portico::integrations
+}  // namespace portico::gateway

@@ -17,7 +17,7 @@
 #include "common/digest.h"
 #include "common/result.h"
 
-namespace portico::control {
+namespace portico::auth {
 
 /// The parts of an HTTP request that SigV4 covers. The views must outlive the call that uses them.
 struct SigV4Request {
@@ -87,4 +87,4 @@ Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSourc
 /// from the Authorization header; only those headers are included.
 std::string canonicalRequest(const SigV4Request& req, std::string_view signedHeaders);
 
-}  // namespace portico::control
+}  // namespace portico::auth

@@ -1,9 +1,9 @@
-#include "control/credentials.h"
+#include "auth/credentials.h"
 
 #include <fstream>
 #include <stdexcept>
 
-namespace portico::control {
+namespace portico::auth {
 
 void StaticCredentials::loadFile(const std::filesystem::path& file) {
   std::ifstream in(file);
@@ -27,4 +27,4 @@ std::optional<std::string> StaticCredentials::secretFor(std::string_view accessK
   return it->second;
 }
 
-}  // namespace portico::control
+}  // namespace portico::auth

@@ -1,12 +1,11 @@
-// Integration: one backend kind (MOCK, HTTP/HTTP_PROXY, AWS_PROXY and AWS with Lambda).
-// Reads ctx.integrationRequest, fills ctx.integrationResult, or answers a gateway error.
+// The integrations Portico has, made for the pipeline (gateway/integration.h is what they
+// implement): MOCK, HTTP and HTTP_PROXY, AWS_PROXY and AWS to Lambda.
 #pragma once
-#include <boost/asio/awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <vector>
 
-#include "gateway/request_context.h"
+#include "gateway/integration.h"
 
 namespace portico::http {
 class UpstreamPool;
@@ -17,11 +16,7 @@ class Invoker;
 
 namespace portico::integrations {
 
-class Integration {
- public:
-  virtual ~Integration() = default;
-  virtual boost::asio::awaitable<gateway::StageResult> invoke(gateway::RequestContext& ctx) = 0;
-};
+using gateway::Integration;
 
 /// MOCK: the status code comes from the rendered request template's "statusCode".
 std::unique_ptr<Integration> makeMockIntegration();

@@ -1,4 +1,4 @@
-#include "integrations/lambda_invocation.h"
+#include "gateway/lambda_invocation.h"
 
 #include <spdlog/spdlog.h>
 
@@ -8,7 +8,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-namespace portico::integrations {
+namespace portico::gateway {
 namespace asio = boost::asio;
 using functions::InvokeResult;
 
@@ -35,14 +35,14 @@ struct Pending {
 
 }  // namespace
 
-asio::awaitable<std::variant<InvokeResult, gateway::GatewayError>> invokeFunction(functions::Invoker& invoker,
-                                                                                  gateway::RequestContext& ctx,
+asio::awaitable<std::variant<InvokeResult, GatewayError>> invokeFunction(functions::Invoker& invoker,
+                                                                                  RequestContext& ctx,
                                                                                   std::string payload) {
-  using Outcome = std::variant<InvokeResult, gateway::GatewayError>;
+  using Outcome = std::variant<InvokeResult, GatewayError>;
   auto function = functionFromUri(ctx.integrationRequest.url);
   if (!function) {
     spdlog::warn("request {}: not a Lambda invocation URI: {}", ctx.requestId, ctx.integrationRequest.url);
-    co_return Outcome{gateway::GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"}};
+    co_return Outcome{GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"}};
   }
   functions::InvokeRequest request;
   request.function = *function;
@@ -69,16 +69,16 @@ asio::awaitable<std::variant<InvokeResult, gateway::GatewayError>> invokeFunctio
   if (!pending->result) {
     spdlog::info("request {}: function {} did not answer within {} ms", ctx.requestId, *function,
                  ctx.match.method->integration->timeoutMs);
-    co_return Outcome{gateway::GatewayError{"INTEGRATION_TIMEOUT", "Endpoint request timed out"}};
+    co_return Outcome{GatewayError{"INTEGRATION_TIMEOUT", "Endpoint request timed out"}};
   }
   Result<InvokeResult>& result = *pending->result;
   if (!result) {
     const ApiError& err = result.error();
     spdlog::info("request {}: invoking {} failed: {} {}", ctx.requestId, *function, err.type, err.message);
     int status = err.status == 403 ? 500 : 502;
-    co_return Outcome{gateway::GatewayError{"API_CONFIGURATION_ERROR", "Internal server error", status}};
+    co_return Outcome{GatewayError{"API_CONFIGURATION_ERROR", "Internal server error", status}};
   }
   co_return Outcome{std::move(result).value()};
 }
 
-}  // namespace portico::integrations
+}  // namespace portico::gateway

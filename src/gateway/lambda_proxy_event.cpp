@@ -1,4 +1,4 @@
-#include "integrations/lambda_proxy_event.h"
+#include "gateway/lambda_proxy_event.h"
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
@@ -9,7 +9,7 @@
 #include "gateway/binary_media.h"
 #include "gateway/template_context.h"
 
-namespace portico::integrations {
+namespace portico::gateway {
 namespace bj = boost::json;
 namespace {
 
@@ -24,8 +24,8 @@ bj::value orNull(bj::object o) {
   return o;
 }
 
-bj::object requestContext(const gateway::RequestContext& ctx) {
-  bj::object rc = gateway::buildTemplateContext(ctx);
+bj::object requestContext(const RequestContext& ctx) {
+  bj::object rc = buildTemplateContext(ctx);
   rc["deploymentId"] = ctx.stage->deploymentId;
   rc.erase("requestOverride");
   rc.erase("responseOverride");
@@ -40,7 +40,7 @@ bj::object requestContext(const gateway::RequestContext& ctx) {
 
 }  // namespace
 
-std::string buildProxyEvent(const gateway::RequestContext& ctx) {
+std::string buildProxyEvent(const RequestContext& ctx) {
   bj::object headers, multiHeaders;
   for (const auto& field : ctx.request) {
     std::string name(field.name_string());
@@ -64,7 +64,7 @@ std::string buildProxyEvent(const gateway::RequestContext& ctx) {
 
   const std::string& raw = ctx.request.body();
   bool binary =
-      gateway::isBinaryMediaType(ctx.stage->binaryMediaTypes, ctx.request[boost::beast::http::field::content_type]);
+      isBinaryMediaType(ctx.stage->binaryMediaTypes, ctx.request[boost::beast::http::field::content_type]);
   bj::value body = nullptr;
   if (!raw.empty()) body = binary ? bj::value(base64Encode(raw)) : bj::value(raw);
 
@@ -197,4 +197,4 @@ std::optional<ProxyResponse> parseProxyResponse(std::string_view payload, bool d
   return out;
 }
 
-}  // namespace portico::integrations
+}  // namespace portico::gateway
