@@ -70,13 +70,15 @@ void logFailure(const GatewayError& e, const http::Response& res, ExecutionLog& 
 
 }  // namespace
 
-boost::asio::awaitable<StageResult> Pipeline::runMapping(RequestContext& ctx,
-                                                         StageResult (*stage)(RequestContext&)) const {
-  if (!renderExecutor_) co_return stage(ctx);
-  ctx.renderTimeSlice = kInlineRenderSlice;
+StageResult Pipeline::runMappingInline(RequestContext& ctx, StageResult (*stage)(RequestContext&)) const {
+  ctx.renderTimeSlice = renderExecutor_ ? kInlineRenderSlice : std::chrono::microseconds{0};
   StageResult result = stage(ctx);
   ctx.renderTimeSlice = {};
-  if (!result || !result->timeSliceSpent) co_return result;
+  return result;
+}
+
+boost::asio::awaitable<StageResult> Pipeline::runMappingElsewhere(RequestContext& ctx,
+                                                                  StageResult (*stage)(RequestContext&)) const {
   // Start over where a long render holds nobody up: the stage makes its output afresh and nothing
   // else touches ctx while this coroutine waits.
   co_return co_await boost::asio::co_spawn(
@@ -114,7 +116,11 @@ boost::asio::awaitable<http::Reply> Pipeline::run(RequestContext& ctx) const {
   }
   if (!backend) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});
 
-  if (auto e = co_await runMapping(ctx, &runIntegrationRequest)) co_return fail(*e);
+  // Mapping stages run inline (no coroutine frame on the common path); a render that outran its
+  // slice is run again off the loop.
+  StageResult mapped = runMappingInline(ctx, &runIntegrationRequest);
+  if (mapped && mapped->timeSliceSpent) mapped = co_await runMappingElsewhere(ctx, &runIntegrationRequest);
+  if (mapped) co_return fail(*mapped);
   std::chrono::steady_clock::time_point started;
   if (ctx.log) {
     logEndpointRequest(ctx, *integration, *ctx.log);
@@ -122,7 +128,9 @@ boost::asio::awaitable<http::Reply> Pipeline::run(RequestContext& ctx) const {
   }
   if (auto e = co_await backend->invoke(ctx)) co_return fail(*e);
   if (ctx.log) logEndpointResponse(ctx, *integration, std::chrono::steady_clock::now() - started, *ctx.log);
-  if (auto e = co_await runMapping(ctx, &runIntegrationResponse)) co_return fail(*e);
+  mapped = runMappingInline(ctx, &runIntegrationResponse);
+  if (mapped && mapped->timeSliceSpent) mapped = co_await runMappingElsewhere(ctx, &runIntegrationResponse);
+  if (mapped) co_return fail(*mapped);
   http::Reply reply = runMethodResponse(ctx);
   if (ctx.log) logMethodResponse(reply.response, *ctx.log);
   co_return reply;

@@ -37,8 +37,12 @@ class Pipeline {
   boost::asio::awaitable<http::Reply> run(RequestContext& ctx) const;
 
  private:
-  /// Runs a mapping stage inline within kInlineRenderSlice, or again on the render executor.
-  boost::asio::awaitable<StageResult> runMapping(RequestContext& ctx, StageResult (*stage)(RequestContext&)) const;
+  /// Runs a mapping stage here, its renders bounded to kInlineRenderSlice when there is a render
+  /// executor to finish longer ones (the result is then marked timeSliceSpent).
+  StageResult runMappingInline(RequestContext& ctx, StageResult (*stage)(RequestContext&)) const;
+  /// Runs it again on the render executor with the full budget.
+  boost::asio::awaitable<StageResult> runMappingElsewhere(RequestContext& ctx,
+                                                          StageResult (*stage)(RequestContext&)) const;
 
   const MethodRequest& methodRequest_;
   Integrations integrations_;
