@@ -16,15 +16,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from support.portico import PorticoServer, check, run_steps, say  # noqa: E402
+from support.portico import PorticoServer, check, rss_mb, run_steps, say  # noqa: E402
 
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0
 
 
 def first_line(out):

@@ -16,20 +16,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from support.portico import PorticoServer, check, http, run_steps, say  # noqa: E402
+from support.portico import PorticoServer, check, http, rss_mb, run_steps, say  # noqa: E402
 
 MEGABYTE = '#set($s = "a")#foreach($i in [1..20])#set($s = "$s$s")#end'
 SLOW = MEGABYTE + ('#foreach($a in [1..100])#foreach($b in [1..100])#foreach($c in [1..100])'
                    '#set($n = $s.indexOf("b"))#end#end#end{"done": true}')
 HUNGRY = MEGABYTE + '#set($l = [])#foreach($i in [1..1000])#set($d = $l.add($s))#end{"size": $l.size()}'
 
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0
 
 
 class TemplateCost:

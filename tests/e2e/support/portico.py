@@ -399,6 +399,15 @@ def run_steps(make_test, label, description):
     return 0
 
 
+def rss_mb(pid):
+    """Resident memory of a process, in MB (from /proc)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0
+
+
 def make_zip(path, files):
     """Writes a function zip. files: {archive name: bytes or (bytes, mode)}"""
     with zipfile.ZipFile(path, "w") as z:

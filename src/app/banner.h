@@ -1,0 +1,24 @@
+// The banner `portico serve` prints once it listens: where everything is and what to try.
+#pragma once
+#include <cstddef>
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace portico::app {
+
+struct BannerFacts {
+  unsigned threads = 0;
+  std::string adminAddress, dataAddress;  // HOST:PORT as bound
+  std::string dataDir;                    // absolute
+  bool devCredentials = false;
+  bool consoleBuilt = false;
+  std::string consoleDir;    // where index.html was looked for
+  std::string functions;     // the sandbox's description
+  std::optional<std::string> demoApiId;
+  std::size_t stages = 0;    // deployed stages being served
+};
+
+void printBanner(std::ostream& out, const BannerFacts& facts);
+
+}  // namespace portico::app

@@ -1,0 +1,133 @@
+#include "app/serve_options.h"
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <exception>
+
+namespace portico::app {
+
+void addServeOptions(CLI::App& serve, ServeOptions& opt) {
+  serve.set_config("--config", "", "Read options from a TOML/INI config file");
+  serve.add_option("--data-dir", opt.dataDir, "Where state is kept (SQLite)")
+      ->envname("PORTICO_DATA_DIR")
+      ->capture_default_str();
+  serve.add_option("--admin-listen", opt.adminListen, "HOST:PORT of the management API (port 0 = any)")
+      ->envname("PORTICO_ADMIN_LISTEN")
+      ->capture_default_str();
+  serve.add_option("--listen", opt.listen, "HOST:PORT of the data plane (port 0 = any)")
+      ->envname("PORTICO_LISTEN")
+      ->capture_default_str();
+  serve.add_option("--threads", opt.threads, "Worker threads (default: one per core)")->envname("PORTICO_THREADS");
+  serve.add_option("--ready-file", opt.readyFile, "Write {admin,data,pid} JSON here once listening");
+  serve
+      .add_option("--credentials-file", opt.credentialsFile,
+                   "Access keys the management API accepts: 'KEY_ID SECRET' per line")
+      ->envname("PORTICO_CREDENTIALS_FILE");
+  serve.add_flag("--no-dev-credentials", opt.noDevCredentials, "Refuse the dev default test/test")
+      ->envname("PORTICO_NO_DEV_CREDENTIALS");
+  serve.add_flag("--demo", opt.demo, "Create and deploy a small example API on start");
+  serve.add_option("--region", opt.region, "AWS region Portico reports")
+      ->envname("PORTICO_REGION")
+      ->capture_default_str();
+  serve.add_option("--log-level", opt.logLevel, "trace, debug, info, warn, error")
+      ->envname("PORTICO_LOG_LEVEL")
+      ->capture_default_str();
+
+  serve
+      .add_option("--account-rate-limit", opt.accountRateLimit,
+                   "Account-level throttle: requests per second across every stage")
+      ->envname("PORTICO_ACCOUNT_RATE_LIMIT")
+      ->capture_default_str();
+  serve.add_option("--account-burst-limit", opt.accountBurstLimit, "Account-level throttle: burst size")
+      ->envname("PORTICO_ACCOUNT_BURST_LIMIT")
+      ->capture_default_str();
+  serve
+      .add_option(
+          "--jwks-dir", opt.jwksDir,
+          "Cognito user pool keys for COGNITO_USER_POOLS authorizers: <pool id>.json (default <data-dir>/jwks)")
+      ->envname("PORTICO_JWKS_DIR");
+  serve
+      .add_option("--console-dir", opt.consoleDir,
+                   "The built web console (index.html, assets/); default: 'console' beside the binary")
+      ->envname("PORTICO_CONSOLE_DIR");
+  serve
+      .add_option("--function-concurrency", opt.functionConcurrency,
+                   "Account-wide limit of concurrent function executions")
+      ->envname("PORTICO_FUNCTION_CONCURRENCY")
+      ->capture_default_str();
+  serve
+      .add_option("--function-unreserved-minimum", opt.unreservedMinimum,
+                   "Concurrency that reserved concurrency must leave to the other functions (Lambda: 100)")
+      ->envname("PORTICO_FUNCTION_UNRESERVED_MINIMUM")
+      ->capture_default_str();
+  serve
+      .add_option("--function-idle-seconds", opt.functionIdleSeconds,
+                   "Seconds an idle warm execution environment is kept")
+      ->envname("PORTICO_FUNCTION_IDLE_SECONDS")
+      ->capture_default_str();
+  serve
+      .add_option("--async-retry-seconds", opt.asyncRetrySeconds,
+                   "Delay before retrying a failed Event invocation (the second retry waits twice as long)")
+      ->envname("PORTICO_ASYNC_RETRY_SECONDS")
+      ->capture_default_str();
+  serve
+      .add_option("--drain-seconds", opt.drainSeconds,
+                   "On SIGTERM/SIGINT, how long in-flight requests may take to finish before Portico stops")
+      ->envname("PORTICO_DRAIN_SECONDS")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
+  serve.add_flag("--no-sandbox", opt.noSandbox, "Run functions as plain processes (no bubblewrap)")
+      ->envname("PORTICO_NO_SANDBOX");
+  serve
+      .add_flag("--no-usage-journal", opt.noUsageJournal,
+                 "Do not journal quota counts before answering (a crash may then forget up to a second of them)")
+      ->envname("PORTICO_NO_USAGE_JOURNAL");
+  serve
+      .add_option("--max-connections", opt.maxConnections,
+                   "Open connections each listener keeps; beyond, an idle keep-alive one is closed, else the new one")
+      ->envname("PORTICO_MAX_CONNECTIONS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->capture_default_str();
+  serve
+      .add_option("--max-connections-per-client", opt.maxConnectionsPerClient,
+                   "Open connections one client address may hold on each listener")
+      ->envname("PORTICO_MAX_CONNECTIONS_PER_CLIENT")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->capture_default_str();
+  serve
+      .add_option("--function-network", opt.functionNetwork,
+                   "Functions' network: 'outbound' (their own namespace, outside addresses through slirp4netns, "
+                   "the host unreachable) or 'none' (loopback only)")
+      ->envname("PORTICO_FUNCTION_NETWORK")
+      ->check(CLI::IsMember({"none", "outbound"}))
+      ->capture_default_str();
+  serve
+      .add_option("--function-freeze", opt.functionFreeze,
+                   "'on': idle execution environments are frozen between invocations, as on Lambda; 'off' lets "
+                   "their background work run on (unlike Lambda; e.g. to attach a debugger)")
+      ->envname("PORTICO_FUNCTION_FREEZE")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
+
+}
+
+HostPort parseHostPort(const std::string& text, const char* flag) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) throw CLI::ValidationError(flag, "expected HOST:PORT, got '" + text + "'");
+  int port = -1;
+  const std::string digits = text.substr(colon + 1);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty()) port = -1;
+  if (port < 0 || port > 65535) throw CLI::ValidationError(flag, "bad port in '" + text + "'");
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return {host, static_cast<unsigned short>(port)};
+}
+
+std::filesystem::path defaultConsoleDir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path("console") : exe.parent_path() / "console";
+}
+
+}  // namespace portico::app
