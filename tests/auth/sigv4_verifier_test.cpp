@@ -7,6 +7,8 @@
 #include <chrono>
 #include <map>
 
+#include "support/fixed_clock.h"
+
 namespace portico::auth {
 namespace {
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "auth/credentials.h"
+#include "support/fixed_clock.h"
 
 namespace portico::control::console {
 namespace {
