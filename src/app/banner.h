@@ -13,10 +13,10 @@ struct BannerFacts {
   std::string dataDir;                    // absolute
   bool devCredentials = false;
   bool consoleBuilt = false;
-  std::string consoleDir;    // where index.html was looked for
-  std::string functions;     // the sandbox's description
+  std::string consoleDir;  // where index.html was looked for
+  std::string functions;   // the sandbox's description
   std::optional<std::string> demoApiId;
-  std::size_t stages = 0;    // deployed stages being served
+  std::size_t stages = 0;  // deployed stages being served
 };
 
 void printBanner(std::ostream& out, const BannerFacts& facts);

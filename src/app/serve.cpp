@@ -206,8 +206,7 @@ int serve(const ServeOptions& opt) {
   data.lambdaProxy = integrations::makeLambdaProxyIntegration(functionRuntime);
   data.lambda = integrations::makeLambdaIntegration(functionRuntime);
   data.pipeline = std::make_unique<gateway::Pipeline>(
-      methodRequest,
-      gateway::Integrations{data.mock.get(), data.http.get(), data.lambdaProxy.get(), data.lambda.get()},
+      methodRequest, gateway::Integrations{data.mock.get(), data.http.get(), data.lambdaProxy.get(), data.lambda.get()},
       renderPool.get_executor());
   data.handler = std::make_unique<gateway::DataPlaneHandler>(registry, *data.pipeline, threads);
   apigw.pipeline = data.pipeline.get();

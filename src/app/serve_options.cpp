@@ -21,7 +21,7 @@ void addServeOptions(CLI::App& serve, ServeOptions& opt) {
   serve.add_option("--ready-file", opt.readyFile, "Write {admin,data,pid} JSON here once listening");
   serve
       .add_option("--credentials-file", opt.credentialsFile,
-                   "Access keys the management API accepts: 'KEY_ID SECRET' per line")
+                  "Access keys the management API accepts: 'KEY_ID SECRET' per line")
       ->envname("PORTICO_CREDENTIALS_FILE");
   serve.add_flag("--no-dev-credentials", opt.noDevCredentials, "Refuse the dev default test/test")
       ->envname("PORTICO_NO_DEV_CREDENTIALS");
@@ -35,44 +35,43 @@ void addServeOptions(CLI::App& serve, ServeOptions& opt) {
 
   serve
       .add_option("--account-rate-limit", opt.accountRateLimit,
-                   "Account-level throttle: requests per second across every stage")
+                  "Account-level throttle: requests per second across every stage")
       ->envname("PORTICO_ACCOUNT_RATE_LIMIT")
       ->capture_default_str();
   serve.add_option("--account-burst-limit", opt.accountBurstLimit, "Account-level throttle: burst size")
       ->envname("PORTICO_ACCOUNT_BURST_LIMIT")
       ->capture_default_str();
   serve
-      .add_option(
-          "--jwks-dir", opt.jwksDir,
-          "Cognito user pool keys for COGNITO_USER_POOLS authorizers: <pool id>.json (default <data-dir>/jwks)")
+      .add_option("--jwks-dir", opt.jwksDir,
+                  "Cognito user pool keys for COGNITO_USER_POOLS authorizers: <pool id>.json (default <data-dir>/jwks)")
       ->envname("PORTICO_JWKS_DIR");
   serve
       .add_option("--console-dir", opt.consoleDir,
-                   "The built web console (index.html, assets/); default: 'console' beside the binary")
+                  "The built web console (index.html, assets/); default: 'console' beside the binary")
       ->envname("PORTICO_CONSOLE_DIR");
   serve
       .add_option("--function-concurrency", opt.functionConcurrency,
-                   "Account-wide limit of concurrent function executions")
+                  "Account-wide limit of concurrent function executions")
       ->envname("PORTICO_FUNCTION_CONCURRENCY")
       ->capture_default_str();
   serve
       .add_option("--function-unreserved-minimum", opt.unreservedMinimum,
-                   "Concurrency that reserved concurrency must leave to the other functions (Lambda: 100)")
+                  "Concurrency that reserved concurrency must leave to the other functions (Lambda: 100)")
       ->envname("PORTICO_FUNCTION_UNRESERVED_MINIMUM")
       ->capture_default_str();
   serve
       .add_option("--function-idle-seconds", opt.functionIdleSeconds,
-                   "Seconds an idle warm execution environment is kept")
+                  "Seconds an idle warm execution environment is kept")
       ->envname("PORTICO_FUNCTION_IDLE_SECONDS")
       ->capture_default_str();
   serve
       .add_option("--async-retry-seconds", opt.asyncRetrySeconds,
-                   "Delay before retrying a failed Event invocation (the second retry waits twice as long)")
+                  "Delay before retrying a failed Event invocation (the second retry waits twice as long)")
       ->envname("PORTICO_ASYNC_RETRY_SECONDS")
       ->capture_default_str();
   serve
       .add_option("--drain-seconds", opt.drainSeconds,
-                   "On SIGTERM/SIGINT, how long in-flight requests may take to finish before Portico stops")
+                  "On SIGTERM/SIGINT, how long in-flight requests may take to finish before Portico stops")
       ->envname("PORTICO_DRAIN_SECONDS")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
@@ -80,35 +79,34 @@ void addServeOptions(CLI::App& serve, ServeOptions& opt) {
       ->envname("PORTICO_NO_SANDBOX");
   serve
       .add_flag("--no-usage-journal", opt.noUsageJournal,
-                 "Do not journal quota counts before answering (a crash may then forget up to a second of them)")
+                "Do not journal quota counts before answering (a crash may then forget up to a second of them)")
       ->envname("PORTICO_NO_USAGE_JOURNAL");
   serve
       .add_option("--max-connections", opt.maxConnections,
-                   "Open connections each listener keeps; beyond, an idle keep-alive one is closed, else the new one")
+                  "Open connections each listener keeps; beyond, an idle keep-alive one is closed, else the new one")
       ->envname("PORTICO_MAX_CONNECTIONS")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
       ->capture_default_str();
   serve
       .add_option("--max-connections-per-client", opt.maxConnectionsPerClient,
-                   "Open connections one client address may hold on each listener")
+                  "Open connections one client address may hold on each listener")
       ->envname("PORTICO_MAX_CONNECTIONS_PER_CLIENT")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
       ->capture_default_str();
   serve
       .add_option("--function-network", opt.functionNetwork,
-                   "Functions' network: 'outbound' (their own namespace, outside addresses through slirp4netns, "
-                   "the host unreachable) or 'none' (loopback only)")
+                  "Functions' network: 'outbound' (their own namespace, outside addresses through slirp4netns, "
+                  "the host unreachable) or 'none' (loopback only)")
       ->envname("PORTICO_FUNCTION_NETWORK")
       ->check(CLI::IsMember({"none", "outbound"}))
       ->capture_default_str();
   serve
       .add_option("--function-freeze", opt.functionFreeze,
-                   "'on': idle execution environments are frozen between invocations, as on Lambda; 'off' lets "
-                   "their background work run on (unlike Lambda; e.g. to attach a debugger)")
+                  "'on': idle execution environments are frozen between invocations, as on Lambda; 'off' lets "
+                  "their background work run on (unlike Lambda; e.g. to attach a debugger)")
       ->envname("PORTICO_FUNCTION_FREEZE")
       ->check(CLI::IsMember({"on", "off"}))
       ->capture_default_str();
-
 }
 
 HostPort parseHostPort(const std::string& text, const char* flag) {

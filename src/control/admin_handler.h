@@ -10,10 +10,10 @@
 #include <variant>
 #include <vector>
 
+#include "auth/sigv4_verifier.h"
 #include "common/clock.h"
 #include "control/console/console_handler.h"
 #include "control/route_table.h"
-#include "auth/sigv4_verifier.h"
 #include "http/handler.h"
 
 namespace portico::control {

@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/clock.h"
 #include "auth/sigv4_verifier.h"
+#include "common/clock.h"
 
 namespace portico::control::console {
 
