@@ -129,7 +129,8 @@ int serve(const ServeOptions& opt) {
   runtimeOptions.idleTimeout = std::chrono::seconds(opt.functionIdleSeconds);
   runtimeOptions.firstRetryDelay = std::chrono::milliseconds(static_cast<long>(opt.asyncRetrySeconds * 1000));
   runtimeOptions.secondRetryDelay = 2 * runtimeOptions.firstRetryDelay;
-  functions::FunctionRuntime functionRuntime(functionsLoop, catalog, codeStore, *sandbox, functionLogs, runtimeOptions);
+  functions::FunctionRuntime functionRuntime(functionsLoop, catalog, codeStore, *sandbox, functionLogs, clock,
+                                             runtimeOptions);
   apigw.invoker = &functionRuntime;
   gateway::AuthorizationOptions authOptions;
   authOptions.region = opt.region;

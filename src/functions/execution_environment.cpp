@@ -7,60 +7,20 @@
 #include <unistd.h>
 
 #include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <charconv>
 
+#include "common/clock.h"
 #include "functions/function_logs.h"
-#include "http/message_writer.h"
 
 namespace portico::functions {
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-using asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t kMaxResponseBytes = 6291556;  // what the Runtime API accepts
 constexpr std::size_t kMaxInvocationLog = 64 * 1024;
-constexpr std::string_view kPrefix = "/2018-06-01/runtime/";
 
 std::int64_t epochMs(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-bhttp::response<bhttp::string_body> jsonReply(bhttp::status status, std::string body) {
-  bhttp::response<bhttp::string_body> res{status, 11};
-  res.set(bhttp::field::content_type, "application/json");
-  res.body() = std::move(body);
-  res.prepare_payload();
-  return res;
-}
-
-/// Whether the read buffer holds the whole head of a next request (a request line, not stray line
-/// ends, and the blank line that ends the head).
-bool holdsRequestHead(const beast::flat_buffer& buffer) {
-  std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
-  return !data.empty() && data.front() != '\r' && data.front() != '\n' &&
-         data.find("\r\n\r\n") != std::string_view::npos;
-}
-
-std::string runtimeError(std::string_view type, std::string_view message) {
-  boost::json::object o;
-  o["errorMessage"] = message;
-  o["errorType"] = type;
-  return boost::json::serialize(o);
-}
-
-/// The errorType of an error body, when the runtime did not send the header.
-std::string errorTypeOf(std::string_view body) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(body, ec);
-  if (!ec && v.is_object()) {
-    if (auto* t = v.get_object().if_contains("errorType"); t && t->is_string()) return std::string(t->get_string());
-  }
-  return "Unhandled";
 }
 
 std::string exitDescription(int status) {
@@ -77,16 +37,17 @@ std::string exitDescription(int status) {
 }  // namespace
 
 ExecutionEnvironment::ExecutionEnvironment(asio::io_context& loop, Sandbox& sandbox, FunctionLogs& logs,
-                                           FunctionSpec spec, EnvironmentPaths paths, std::string id,
-                                           std::string region)
+                                           const Clock& clock, FunctionSpec spec, EnvironmentPaths paths,
+                                           std::string id, std::string region)
     : loop_(loop),
       sandbox_(sandbox),
       logs_(logs),
+      clock_(clock),
       spec_(std::move(spec)),
       paths_(std::move(paths)),
       id_(std::move(id)),
       region_(std::move(region)),
-      acceptor_(loop),
+      runtimeApi_(loop, *this),
       stdout_(loop),
       stderr_(loop),
       nextWaiter_(loop),
@@ -104,25 +65,11 @@ ExecutionEnvironment::~ExecutionEnvironment() {
   }
 }
 
-Status ExecutionEnvironment::start() {
-  // The Runtime API: inside the environment's own network namespace when the sandbox makes one
-  // (only this runtime can reach it), else on a port of the host's loopback.
-  std::string runtimeApi = std::string(kRuntimeApiHost) + ":" + std::to_string(kRuntimeApiPort);
-  if (!sandbox_.runtimeApiInside()) {
-    boost::system::error_code ec;
-    tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
-    acceptor_.open(ep.protocol(), ec);
-    if (!ec) acceptor_.bind(ep, ec);
-    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) return ApiError::lambda("ServiceException", 500, "cannot open the Runtime API port: " + ec.message());
-    runtimeApi = "127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
-  }
-
-  // Lambda's environment. User variables first; the reserved ones win.
+std::map<std::string, std::string> ExecutionEnvironment::lambdaEnvironment(const std::string& runtimeApi) {
+  // User variables first; the reserved ones win.
   // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
   std::map<std::string, std::string> env = spec_.environment;
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::time_t t = std::chrono::system_clock::to_time_t(clock_.now());
   std::tm tm{};
   gmtime_r(&t, &tm);
   char day[16];
@@ -148,8 +95,20 @@ Status ExecutionEnvironment::start() {
   env["NODE_PATH"] = "/opt/nodejs/node_modules:/var/runtime/node_modules:/var/task/node_modules";
   env["PYTHONUNBUFFERED"] = "1";
   env["PYTHONDONTWRITEBYTECODE"] = "1";
+  return env;
+}
+
+Status ExecutionEnvironment::start() {
+  // The Runtime API: inside the environment's own network namespace when the sandbox makes one
+  // (only this runtime can reach it), else on a port of the host's loopback.
+  std::string runtimeApi = std::string(kRuntimeApiHost) + ":" + std::to_string(kRuntimeApiPort);
+  if (!sandbox_.runtimeApiInside()) {
+    auto listening = runtimeApi_.listenOnLoopback();
+    if (!listening) return listening.takeError();
+    runtimeApi = std::move(listening).value();
+  }
   std::vector<std::string> envList;
-  for (auto& [k, v] : env) envList.push_back(k + "=" + v);
+  for (auto& [k, v] : lambdaEnvironment(runtimeApi)) envList.push_back(k + "=" + v);
 
   LaunchSpec launch{id_, paths_.codeDir, paths_.runtimeDir, paths_.command, std::move(envList), spec_.memoryMb};
   spawnedAt_ = std::chrono::steady_clock::now();
@@ -166,11 +125,9 @@ Status ExecutionEnvironment::start() {
   stdout_.assign(process_.stdoutFd);
   stderr_.assign(process_.stderrFd);
   if (process_.runtimeApiFd >= 0) {
-    boost::system::error_code ec;
-    acceptor_.assign(tcp::v4(), std::exchange(process_.runtimeApiFd, -1), ec);
-    if (ec) {
+    if (auto st = runtimeApi_.adopt(std::exchange(process_.runtimeApiFd, -1)); !st) {
       terminate();
-      return ApiError::lambda("ServiceException", 500, "cannot take the Runtime API socket: " + ec.message());
+      return st.takeError();
     }
   }
   openPipes_ = 2;
@@ -179,8 +136,7 @@ Status ExecutionEnvironment::start() {
       loop_, [self]() { return self->readOutput(self->stdout_); }, asio::detached);
   asio::co_spawn(
       loop_, [self]() { return self->readOutput(self->stderr_); }, asio::detached);
-  asio::co_spawn(
-      loop_, [self]() { return self->acceptLoop(); }, asio::detached);
+  runtimeApi_.start(self);
   return Ok{};
 }
 
@@ -204,8 +160,9 @@ asio::awaitable<void> ExecutionEnvironment::run(std::shared_ptr<Invocation> invo
   if (dead_) {
     invocation->outcome = Invocation::Outcome::kExited;
     invocation->errorType = "Runtime.ExitError";
-    invocation->response = runtimeError("Runtime.ExitError", "RequestId: " + invocation->requestId +
-                                                                 " Error: Runtime exited without providing a reason");
+    invocation->response =
+        runtimeErrorBody("Runtime.ExitError",
+                         "RequestId: " + invocation->requestId + " Error: Runtime exited without providing a reason");
     co_return;
   }
   current_ = invocation;
@@ -222,7 +179,7 @@ asio::awaitable<void> ExecutionEnvironment::run(std::shared_ptr<Invocation> invo
 }
 
 void ExecutionEnvironment::armDeadline() {
-  auto remaining = current_->deadline - std::chrono::system_clock::now();
+  auto remaining = current_->deadline - clock_.now();
   auto at =
       std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(remaining);
   if (deadlinePending_ && deadlineTimer_.expiry() <= at) return;  // fires in time; onDeadline looks again
@@ -238,7 +195,7 @@ void ExecutionEnvironment::onDeadline(std::uint64_t generation, const boost::sys
   if (generation != deadlineGeneration_) return;  // superseded by a later arm
   deadlinePending_ = false;
   if (ec || dead_ || !current_ || current_->outcome != Invocation::Outcome::kPending) return;
-  if (std::chrono::system_clock::now() < current_->deadline) {  // armed for an earlier invocation
+  if (clock_.now() < current_->deadline) {  // armed for an earlier invocation
     armDeadline();
     return;
   }
@@ -246,8 +203,8 @@ void ExecutionEnvironment::onDeadline(std::uint64_t generation, const boost::sys
   char text[32];
   std::snprintf(text, sizeof text, "%.2f", static_cast<double>(spec_.timeoutSeconds));
   finish(Invocation::Outcome::kTimeout,
-         runtimeError("Sandbox.Timedout",
-                      "RequestId: " + current_->requestId + " Error: Task timed out after " + text + " seconds"),
+         runtimeErrorBody("Sandbox.Timedout",
+                          "RequestId: " + current_->requestId + " Error: Task timed out after " + text + " seconds"),
          "Sandbox.Timedout");
   terminate();
 }
@@ -273,8 +230,7 @@ void ExecutionEnvironment::kill() {
 void ExecutionEnvironment::terminate() {
   if (process_.pid > 0 && !exitStatus_) kill();
   dead_ = true;
-  boost::system::error_code ec;
-  acceptor_.close(ec);
+  runtimeApi_.close();
   nextWaiter_.cancel();
   deadlineTimer_.cancel();
 }
@@ -304,8 +260,8 @@ void ExecutionEnvironment::onPipeClosed() {
       finish(Invocation::Outcome::kInitError, initError_, initErrorType_);
     } else {
       finish(Invocation::Outcome::kExited,
-             runtimeError("Runtime.ExitError",
-                          "RequestId: " + current_->requestId + " Error: Runtime exited with error: " + reason),
+             runtimeErrorBody("Runtime.ExitError",
+                              "RequestId: " + current_->requestId + " Error: Runtime exited with error: " + reason),
              "Runtime.ExitError");
     }
   }
@@ -313,8 +269,7 @@ void ExecutionEnvironment::onPipeClosed() {
 }
 
 void ExecutionEnvironment::onOutputLine(std::string_view line) {
-  auto now = std::chrono::system_clock::now();
-  logs_.append(spec_.name, logStream_, epochMs(now), std::string(line));
+  logs_.append(spec_.name, logStream_, epochMs(clock_.now()), std::string(line));
   if (current_) {
     auto& log = current_->log;
     log.append(line);
@@ -351,141 +306,52 @@ asio::awaitable<void> ExecutionEnvironment::readOutput(asio::posix::stream_descr
   onPipeClosed();
 }
 
-asio::awaitable<void> ExecutionEnvironment::acceptLoop() {
+asio::awaitable<std::optional<RuntimeEvent>> ExecutionEnvironment::next() {
   auto self = shared_from_this();
-  while (!dead_) {
-    boost::system::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) break;
-    socket.set_option(tcp::no_delay(true), ec);
-    asio::co_spawn(loop_, serve(std::move(socket)), asio::detached);
+  // The newest GET /next is the runtime's: an older one still parked belongs to a connection the
+  // runtime gave up (it asked again on a new one), and never takes an event.
+  const std::uint64_t ticket = ++nextTicket_;
+  // Nothing to run: the environment stops until there is (once it has served an invocation; a
+  // fresh one about to be handed its first is never frozen).
+  if (servedOne_ && freezer_.available() && idle()) {
+    co_await asio::post(loop_, asio::use_awaitable);  // the last invocation's caller answers first
+    if (idle() && ticket == nextTicket_ && !dead_) freezer_.freeze();
   }
+  while (!dead_ && (!current_ || delivered_) && ticket == nextTicket_) {
+    boost::system::error_code ec;
+    nextWaiter_.expires_at(asio::steady_timer::time_point::max());
+    co_await nextWaiter_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  if (dead_ || ticket != nextTicket_) co_return std::nullopt;
+  if (!initDurationMs_) {
+    initDurationMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - spawnedAt_).count();
+  }
+  delivered_ = true;
+  servedOne_ = true;
+  co_return RuntimeEvent{current_->payload,    current_->requestId, epochMs(current_->deadline),
+                         current_->invokedArn, current_->traceId,   current_->clientContext};
 }
 
-asio::awaitable<void> ExecutionEnvironment::serve(tcp::socket socket) {
-  auto self = shared_from_this();
-  beast::flat_buffer buffer;
-  std::string heldAck;  // a 202 whose write waits for the answer to the request pipelined after it
-  while (!dead_) {
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.body_limit(kMaxResponseBytes);
-    boost::system::error_code ec;
-    co_await bhttp::async_read(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    bhttp::response<bhttp::string_body> res;
-    bool keepAlive = true, terminateAfter = false;
-    if (ec == bhttp::error::body_limit) {
-      // Response too large: the invocation fails with Function.ResponseSizeTooLarge.
-      // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html#runtimes-api-response
-      finish(Invocation::Outcome::kResponseTooLarge,
-             runtimeError("Function.ResponseSizeTooLarge",
+RuntimeApiBackend::Answer ExecutionEnvironment::answer(std::string_view requestId, bool isError, std::string errorType,
+                                                       std::string body) {
+  if (!current_ || !delivered_ || current_->requestId != requestId) return Answer::kUnknownRequest;
+  if (current_->outcome != Invocation::Outcome::kPending) return Answer::kAlreadyAnswered;
+  finish(isError ? Invocation::Outcome::kFunctionError : Invocation::Outcome::kSuccess, std::move(body),
+         std::move(errorType));
+  return Answer::kAccepted;
+}
+
+void ExecutionEnvironment::initFailed(std::string errorType, std::string body) {
+  initErrorType_ = std::move(errorType);
+  initError_ = std::move(body);
+  if (current_) finish(Invocation::Outcome::kInitError, initError_, initErrorType_);
+}
+
+void ExecutionEnvironment::resultTooLarge() {
+  finish(Invocation::Outcome::kResponseTooLarge,
+         runtimeErrorBody("Function.ResponseSizeTooLarge",
                           "Response payload size exceeded maximum allowed payload size (6291556 bytes)."),
-             "Function.ResponseSizeTooLarge");
-      res = jsonReply(bhttp::status::payload_too_large,
-                      runtimeError("RequestEntityTooLarge", "Exceeded maximum allowed payload size (6291556 bytes)."));
-      keepAlive = false;
-    } else if (ec) {
-      if (!heldAck.empty()) {  // the pipelined request was bad: the result's 202 still goes out
-        auto ack = asio::buffer(heldAck);
-        co_await asio::async_write(socket, ack, asio::redirect_error(asio::use_awaitable, ec));
-      }
-      break;
-    } else {
-      auto& req = parser.get();
-      std::string_view target = req.target();
-      std::string_view rest = target.starts_with(kPrefix) ? target.substr(kPrefix.size()) : std::string_view();
-      if (req.method() == bhttp::verb::get && rest == "invocation/next") {
-        // The newest GET /next is the runtime's: an older one still parked belongs to a connection
-        // the runtime gave up (it asked again on a new one), and never takes an event.
-        const std::uint64_t ticket = ++nextTicket_;
-        // Nothing to run: the environment stops until there is (once it has served an invocation;
-        // a fresh one about to be handed its first is never frozen).
-        if (servedOne_ && freezer_.available() && idle()) {
-          co_await asio::post(loop_, asio::use_awaitable);  // the last invocation's caller answers first
-          if (idle() && ticket == nextTicket_ && !dead_) freezer_.freeze();
-        }
-        while (!dead_ && (!current_ || delivered_) && ticket == nextTicket_) {
-          nextWaiter_.expires_at(asio::steady_timer::time_point::max());
-          co_await nextWaiter_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        }
-        if (dead_ || ticket != nextTicket_) break;
-        if (!initDurationMs_) {
-          initDurationMs_ =
-              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - spawnedAt_).count();
-        }
-        delivered_ = true;
-        servedOne_ = true;
-        res = jsonReply(bhttp::status::ok, current_->payload);
-        res.set("Lambda-Runtime-Aws-Request-Id", current_->requestId);
-        res.set("Lambda-Runtime-Deadline-Ms", std::to_string(epochMs(current_->deadline)));
-        res.set("Lambda-Runtime-Invoked-Function-Arn", current_->invokedArn);
-        res.set("Lambda-Runtime-Trace-Id", current_->traceId);
-        if (!current_->clientContext.empty()) res.set("Lambda-Runtime-Client-Context", current_->clientContext);
-      } else if (req.method() == bhttp::verb::post && rest.starts_with("invocation/")) {
-        std::string_view tail = rest.substr(11);
-        auto slash = tail.find('/');
-        std::string_view id = tail.substr(0, slash);
-        std::string_view action = slash == std::string_view::npos ? std::string_view() : tail.substr(slash + 1);
-        if (action != "response" && action != "error") {
-          res = jsonReply(bhttp::status::not_found, runtimeError("InvalidRequest", "Unknown Runtime API path"));
-        } else if (!current_ || !delivered_ || current_->requestId != id) {
-          res = jsonReply(bhttp::status::bad_request, runtimeError("InvalidRequestID", "Invalid request ID"));
-        } else if (current_->outcome != Invocation::Outcome::kPending) {
-          res = jsonReply(bhttp::status::forbidden,
-                          runtimeError("InvalidStateTransition", "Invocation already has a result"));
-        } else {
-          if (action == "response") {
-            finish(Invocation::Outcome::kSuccess, std::move(req.body()), "");
-          } else {
-            std::string type(req["Lambda-Runtime-Function-Error-Type"]);
-            if (type.empty()) type = errorTypeOf(req.body());
-            finish(Invocation::Outcome::kFunctionError, std::move(req.body()), type);
-          }
-          res = jsonReply(bhttp::status::accepted, R"({"status":"OK"})");
-        }
-      } else if (req.method() == bhttp::verb::post && rest == "init/error") {
-        initErrorType_ = std::string(req["Lambda-Runtime-Function-Error-Type"]);
-        if (initErrorType_.empty()) initErrorType_ = errorTypeOf(req.body());
-        initError_ = req.body();
-        if (initError_.empty()) initError_ = runtimeError(initErrorType_, "Init error");
-        if (current_) finish(Invocation::Outcome::kInitError, initError_, initErrorType_);
-        res = jsonReply(bhttp::status::accepted, R"({"status":"OK"})");
-        terminateAfter = true;  // a failed init is never handed another invocation
-      } else {
-        res = jsonReply(bhttp::status::not_found, runtimeError("InvalidRequest", "Unknown Runtime API path"));
-      }
-      keepAlive = req.keep_alive();
-    }
-    res.keep_alive(keepAlive);
-    if (res.result() == bhttp::status::accepted && keepAlive && !terminateAfter && heldAck.empty() &&
-        holdsRequestHead(buffer)) {
-      // The runtime sent its next request along with this one (pipelined): it reads this 202 only
-      // on its way to that request's answer, so the two go out in one write and the runtime wakes
-      // once per invocation instead of twice (once more for the 202 alone, on the same CPU as the
-      // caller it would delay). Only a whole request head counts: stray or partial bytes might
-      // never be followed by more, and the runtime would wait for its 202 for ever.
-      heldAck = http::serializeHead(res) + res.body();
-      continue;
-    }
-    if (!heldAck.empty()) {
-      std::string out = std::move(heldAck);
-      heldAck.clear();
-      out += http::serializeHead(res);  // every reply is prepared by jsonReply (Content-Length set)
-      out += res.body();
-      auto both = asio::buffer(out);
-      co_await asio::async_write(socket, both, asio::redirect_error(asio::use_awaitable, ec));
-    } else {
-      if (!current_ || current_->outcome != Invocation::Outcome::kPending) {
-        // The invocation just ended: let its caller answer first (the runtime's acknowledgement is
-        // not on anybody's critical path; the client's response is).
-        co_await asio::post(loop_, asio::use_awaitable);
-      }
-      co_await bhttp::async_write(socket, res, asio::redirect_error(asio::use_awaitable, ec));
-    }
-    if (terminateAfter) terminate();
-    if (ec || !keepAlive) break;
-  }
-  boost::system::error_code ignored;
-  socket.shutdown(tcp::socket::shutdown_both, ignored);
+         "Function.ResponseSizeTooLarge");
 }
 
 }  // namespace portico::functions

@@ -1,5 +1,5 @@
-// ExecutionEnvironment: one sandboxed runtime process and the Lambda Runtime API
-// (2018-06-01) it talks to, on a loopback port of its own.
+// ExecutionEnvironment: one sandboxed runtime process, the invocation it is running, and the
+// Runtime API server it talks to (runtime_api_server.h: this class is its backend).
 //
 // Lives entirely on the loop it was made with (one thread): no locks; only alive() may be
 // read from other threads. The owner assigns one invocation at a time with run(); the
@@ -11,10 +11,10 @@
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,7 +22,12 @@
 #include "common/result.h"
 #include "functions/environment_freezer.h"
 #include "functions/function_spec.h"
+#include "functions/runtime_api_server.h"
 #include "functions/sandbox.h"
+
+namespace portico {
+class Clock;
+}
 
 namespace portico::functions {
 
@@ -51,18 +56,18 @@ struct EnvironmentPaths {
   std::vector<std::string> command;  // argv inside the sandbox
 };
 
-class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnvironment> {
+class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnvironment>, private RuntimeApiBackend {
  public:
-  ExecutionEnvironment(boost::asio::io_context& loop, Sandbox& sandbox, FunctionLogs& logs, FunctionSpec spec,
-                       EnvironmentPaths paths, std::string id, std::string region);
-  ~ExecutionEnvironment();
+  ExecutionEnvironment(boost::asio::io_context& loop, Sandbox& sandbox, FunctionLogs& logs, const Clock& clock,
+                       FunctionSpec spec, EnvironmentPaths paths, std::string id, std::string region);
+  ~ExecutionEnvironment() override;
 
   /// Binds the Runtime API port and starts the process. Call once.
   Status start();
   /// Runs one invocation to its end (response, error, timeout, crash). Call when idle.
   boost::asio::awaitable<void> run(std::shared_ptr<Invocation> invocation);
   /// Kills the process (if alive) and stops serving.
-  void terminate();
+  void terminate() override;
 
   /// Safe to read from any thread (the pool checks it before handing the environment out).
   bool alive() const { return !dead_.load(std::memory_order_relaxed); }
@@ -76,8 +81,15 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   std::uint64_t peakMemoryMb() const;
 
  private:
-  boost::asio::awaitable<void> acceptLoop();
-  boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
+  // RuntimeApiBackend: what the runtime's requests do to the invocation in flight.
+  boost::asio::awaitable<std::optional<RuntimeEvent>> next() override;
+  Answer answer(std::string_view requestId, bool isError, std::string errorType, std::string body) override;
+  void initFailed(std::string errorType, std::string body) override;
+  void resultTooLarge() override;
+  bool invocationPending() const override { return !idle(); }
+  bool stopped() const override { return dead_; }
+
+  std::map<std::string, std::string> lambdaEnvironment(const std::string& runtimeApi);
   boost::asio::awaitable<void> readOutput(boost::asio::posix::stream_descriptor& pipe);
   void onOutputLine(std::string_view line);
   void onPipeClosed();
@@ -93,13 +105,14 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   boost::asio::io_context& loop_;
   Sandbox& sandbox_;
   FunctionLogs& logs_;
+  const Clock& clock_;
   FunctionSpec spec_;
   EnvironmentPaths paths_;
   std::string id_;
   std::string region_;
   std::string logStream_;
 
-  boost::asio::ip::tcp::acceptor acceptor_;
+  RuntimeApiServer runtimeApi_;
   boost::asio::posix::stream_descriptor stdout_, stderr_;
   LaunchedProcess process_;
   int openPipes_ = 0;
@@ -117,7 +130,7 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   boost::asio::steady_timer deadlineTimer_;
   std::uint64_t deadlineGeneration_ = 0;  // of the wait in flight; older completions are stale
   bool deadlinePending_ = false;
-  int peakMemoryFd_ = -1;                  // the sandbox's peak memory file, opened once
+  int peakMemoryFd_ = -1;  // the sandbox's peak memory file, opened once
   // Frozen while the runtime waits on /next with nothing to run (after its first invocation, as
   // Lambda does), thawed to hand it the next one or to let a kill take effect.
   EnvironmentFreezer freezer_;

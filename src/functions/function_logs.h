@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,11 +19,34 @@ struct LogEvent {
   std::string message;
 };
 
+/// What the REPORT line of an invocation says.
+struct InvocationReport {
+  std::string requestId;
+  std::string version;
+  double durationMs = 0;
+  int memorySizeMb = 0;
+  std::uint64_t maxMemoryUsedMb = 0;
+  std::optional<double> initDurationMs;  // on the first invocation of an environment
+};
+
+/// The lines Lambda frames an invocation's log with.
+/// https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
+struct InvocationFrame {
+  std::string start;   // START RequestId: <id> Version: <v>
+  std::string end;     // END RequestId: <id>
+  std::string report;  // REPORT RequestId: <id>\tDuration: ... (tab-separated, as Lambda writes it)
+};
+InvocationFrame frameInvocation(const InvocationReport& report);
+
 class FunctionLogs {
  public:
   explicit FunctionLogs(std::size_t maxBytesPerFunction = 1 << 20) : maxBytes_(maxBytesPerFunction) {}
 
   void append(const std::string& function, const std::string& stream, std::int64_t timestampMs, std::string message);
+  /// An invocation's frame around what its environment logged meanwhile: START at its start,
+  /// the platform's verdict (a timeout, a crash) if any, END and REPORT at its end.
+  void appendFrame(const std::string& function, const std::string& stream, std::int64_t startMs, std::int64_t endMs,
+                   const InvocationFrame& frame, const std::string& platformVerdict);
   /// Events at or after sinceMs, oldest first, at most limit.
   std::vector<LogEvent> read(const std::string& function, std::int64_t sinceMs = 0, std::size_t limit = 10000) const;
   void forget(const std::string& function);

@@ -1,16 +1,14 @@
 // FunctionRuntime: Portico's Invoker. Resolves a function, finds a warm execution
-// environment (or starts one within the concurrency limits), runs the invocation,
-// frames its log with START/END/REPORT, and queues Event invocations durably.
+// environment in the WarmPool (or starts one within the concurrency limits), runs the
+// invocation, frames its log (function_logs.h), and hands Event invocations to the
+// AsyncInvokeQueue.
 //
 // An invocation is served on the caller's loop (a server worker, for the Lambda API and the
 // gateway): a new environment lives on the loop that started it, and a warm one on the
 // caller's own loop is preferred, so a warm invoke normally crosses no thread. An idle
 // environment on another loop is used there (one hand-off each way) rather than starting a
-// new one. The pools and concurrency counts are shared under one mutex, held for
-// bookkeeping only. Warm environments are pooled per immutable configuration
-// (FunctionSpec::poolKey), reaped after an idle time, and dropped at once when their
-// function's code or configuration changes. Event invocations and the reaper run on the
-// functions loop.
+// new one. Idle environments are reaped after an idle time. Event invocations and the
+// reaper run on the functions loop.
 #pragma once
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -20,6 +18,10 @@
 
 #include "functions/account_concurrency.h"
 #include "functions/invoker.h"
+
+namespace portico {
+class Clock;
+}
 
 namespace portico::functions {
 
@@ -41,7 +43,7 @@ class FunctionRuntime final : public Invoker {
  public:
   /// All borrowed; they must outlive the runtime.
   FunctionRuntime(boost::asio::io_context& loop, FunctionCatalog& catalog, CodeStore& code, Sandbox& sandbox,
-                  FunctionLogs& logs, RuntimeOptions options);
+                  FunctionLogs& logs, const Clock& clock, RuntimeOptions options);
   ~FunctionRuntime() override;
 
   /// Starts the idle reaper and resumes Event invocations queued before a restart.
