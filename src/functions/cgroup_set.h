@@ -4,8 +4,9 @@
 // memory and pids), else cgroup v1 (a directory in the memory hierarchy and, where the host has
 // them, one in the pids and one in the freezer hierarchy). Each environment gets Lambda's limits:
 // memory = MemorySize, 1,024 processes and threads; and it can be frozen between invocations
-// (v2's cgroup.freeze, v1's freezer.state), as Lambda freezes an idle environment. Portico's own parent cgroups are named portico-<pid>; those of
-// earlier runs that died without removing theirs (kill -9) are removed when a set is made.
+// (v2's cgroup.freeze, v1's freezer.state), as Lambda freezes an idle environment. Portico's own
+// parent cgroups are named portico-<pid>; those of earlier runs that died without removing theirs
+// (kill -9) are removed when a set is made.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -24,8 +25,6 @@ struct CgroupRoots {
   std::filesystem::path v2 = "/sys/fs/cgroup";
 };
 
-/// One environment's cgroups: `memory` holds the memory controller (and, on v2, all of them);
-/// `all` lists every directory the process must enter (memory first).
 /// How to freeze and thaw an environment: what to write to which file. Empty when the host cannot.
 struct FreezeControl {
   std::filesystem::path file;
@@ -34,6 +33,8 @@ struct FreezeControl {
   bool empty() const { return file.empty(); }
 };
 
+/// One environment's cgroups: `memory` holds the memory controller (and, on v2, all of them);
+/// `all` lists every directory the process must enter (memory first).
 struct EnvironmentCgroups {
   std::string memory;
   std::string freezer;  // the directory whose freeze file stops them all; empty when none

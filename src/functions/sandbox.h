@@ -12,7 +12,7 @@
 //
 // Entering a cgroup costs an RCU grace period (5-15 ms here) unless another move happened just
 // before, so a sandboxed launch normally takes a launcher started ahead of need that has already
-// entered its cgroup and waits for its command (see HostSandbox's spare in sandbox.cpp).
+// entered its cgroup and waits for its command (spare_launcher.h).
 #pragma once
 #include <sys/types.h>
 

@@ -22,8 +22,7 @@ bool isMountPoint(const fs::path& dir) {
 
 }  // namespace
 
-SandboxViews::SandboxViews(fs::path dir, std::chrono::seconds keepIdle)
-    : dir_(std::move(dir)), keepIdle_(keepIdle) {
+SandboxViews::SandboxViews(fs::path dir, std::chrono::seconds keepIdle) : dir_(std::move(dir)), keepIdle_(keepIdle) {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   dir_ = fs::absolute(dir_, ec);
@@ -47,29 +46,66 @@ SandboxViews::~SandboxViews() {
 }
 
 Result<fs::path> SandboxViews::acquire(const fs::path& source) {
-  std::lock_guard lock(mu_);
+  // The copy (up to 250 MB of code) is made outside mu_, so that launches of other functions,
+  // and every release(), do not wait for it. The entry is published first, marked `copying`, with
+  // its copier as its one user (the sweep leaves it alone): a second caller for the same source
+  // waits for that copy instead of making its own, so a burst of cold starts still copies once,
+  // and never finds a view that is not whole. If the copy fails, its entry is erased and a waiter
+  // tries again itself, as each caller did in turn when the copy was made under the lock.
+  std::unique_lock lock(mu_);
   auto now = std::chrono::steady_clock::now();
-  sweep(now);
-  auto it = entries_.find(source);
-  if (it == entries_.end()) {
-    // Named by the source's last component (a code version's digest, a runtime's name) and a
-    // counter: nothing of the host's path.
-    fs::path view = dir_ / (std::to_string(++made_) + "-" + source.filename().string());
-    fs::path partial = view.string() + ".partial";
-    std::error_code ec;
-    fs::remove_all(partial, ec);
-    fs::copy(source, partial, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
-    if (!ec) fs::permissions(partial, fs::status(source).permissions(), ec);
-    if (!ec) fs::rename(partial, view, ec);
-    if (ec) {
-      fs::remove_all(partial, ec);
-      return ApiError::lambda("ServiceException", 500,
-                              "cannot prepare the function's code for its sandbox: " + ec.message());
+  for (;;) {
+    sweep(now);
+    auto it = entries_.find(source);
+    if (it == entries_.end()) break;
+    if (!it->second.copying) {
+      ++it->second.users;
+      return it->second.view;
     }
-    it = entries_.emplace(source, Entry{view, 0, now}).first;
+    copied_.wait(lock);  // the entry may be gone when woken (a failed copy): look again
+    now = std::chrono::steady_clock::now();
   }
-  ++it->second.users;
-  return it->second.view;
+  // Named by the source's last component (a code version's digest, a runtime's name) and a
+  // counter: nothing of the host's path. The counter is taken under mu_: names never collide.
+  fs::path view = dir_ / (std::to_string(++made_) + "-" + source.filename().string());
+  entries_.emplace(source, Entry{view, 1, now, true});
+  // Ends the reservation, published or not (also when the copy throws), and wakes the waiters.
+  auto finish = [&](bool published) {
+    if (!lock.owns_lock()) lock.lock();
+    auto mine = entries_.find(source);
+    if (published) {
+      mine->second.copying = false;
+    } else {
+      entries_.erase(mine);
+    }
+    copied_.notify_all();
+  };
+  lock.unlock();
+  Result<fs::path> made = [&]() -> Result<fs::path> {
+    try {
+      return copy(source, view);
+    } catch (...) {
+      finish(false);
+      throw;
+    }
+  }();
+  finish(static_cast<bool>(made));
+  return made;
+}
+
+Result<fs::path> SandboxViews::copy(const fs::path& source, const fs::path& view) {
+  fs::path partial = view.string() + ".partial";
+  std::error_code ec;
+  fs::remove_all(partial, ec);
+  fs::copy(source, partial, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+  if (!ec) fs::permissions(partial, fs::status(source).permissions(), ec);
+  if (!ec) fs::rename(partial, view, ec);
+  if (ec) {
+    fs::remove_all(partial, ec);
+    return ApiError::lambda("ServiceException", 500,
+                            "cannot prepare the function's code for its sandbox: " + ec.message());
+  }
+  return view;
 }
 
 void SandboxViews::release(const fs::path& view) {

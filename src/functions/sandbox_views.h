@@ -12,6 +12,8 @@
 // each), charged to Portico.
 #pragma once
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -35,21 +37,26 @@ class SandboxViews {
   /// The copy of `source` (a directory), made on first use; every acquire() needs a release().
   Result<std::filesystem::path> acquire(const std::filesystem::path& source);
   void release(const std::filesystem::path& view);
-  /// How many copies exist now (for tests).
+  /// How many copies exist now, counting those being made (for tests).
   std::size_t size() const;
 
  private:
   struct Entry {
     std::filesystem::path view;
-    int users = 0;
+    int users = 0;  // while `copying`, the one caller making the copy
     std::chrono::steady_clock::time_point idleSince;
+    bool copying = false;  // the copy is being made, outside mu_; `view` does not exist yet
   };
   void sweep(std::chrono::steady_clock::time_point now);  // under mu_
+  /// Copies `source` to `view` (through `<view>.partial`, renamed when whole); without mu_.
+  static Result<std::filesystem::path> copy(const std::filesystem::path& source, const std::filesystem::path& view);
 
   std::filesystem::path dir_;
   std::chrono::seconds keepIdle_;
   bool mounted_ = false;
   mutable std::mutex mu_;
+  /// Notified when an entry stops `copying` (made, or erased when the copy failed).
+  std::condition_variable copied_;
   std::map<std::filesystem::path, Entry> entries_;  // by source
   std::uint64_t made_ = 0;
 };
