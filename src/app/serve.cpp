@@ -38,7 +38,7 @@
 #include "gateway/token_bucket.h"
 #include "gateway/usage_journal.h"
 #include "gateway/usage_plans.h"
-#include "http/fetch.h"
+#include "http/fetch_document.h"
 #include "http/server.h"
 #include "http/upstream_pool.h"
 #include "integrations/integrations.h"
@@ -136,7 +136,11 @@ int serve(const ServeOptions& opt) {
   authOptions.region = opt.region;
   authOptions.accountId = apigw.accountId;
   authOptions.jwksDir = opt.jwksDir.empty() ? dataDir / "jwks" : std::filesystem::path(opt.jwksDir);
-  authOptions.fetchJwks = [](const std::string& url) { return http::fetchUrl(url, std::chrono::seconds(3)); };
+  // JWKS fetches go through the upstream pool of the worker loop that asks (filled in below).
+  std::vector<http::UpstreamPool*> jwksPools;
+  authOptions.fetchJwks = [&jwksPools](const std::string& url, auth::UserPoolKeys::FetchDone done) {
+    http::startFetch(jwksPools, url, std::chrono::seconds(3), 1024 * 1024, std::move(done));
+  };
   gateway::Authorization authorization(functionRuntime, credentials, clock, authOptions);
   gateway::MethodRequest methodRequest(authorization, usage, quotas, accountThrottle);
   apigw.authorization = &authorization;
@@ -202,6 +206,7 @@ int serve(const ServeOptions& opt) {
     data.pools.push_back(std::make_unique<http::UpstreamPool>(server.workerContext(i)));
     poolPtrs.push_back(data.pools.back().get());
   }
+  jwksPools = poolPtrs;
   data.mock = integrations::makeMockIntegration();
   data.http = integrations::makeHttpIntegration(poolPtrs);
   data.lambdaProxy = integrations::makeLambdaProxyIntegration(functionRuntime);

@@ -8,9 +8,9 @@
 #include "auth/jwt.h"
 #include "common/json_util.h"
 #include "gateway/integration_request.h"
-#include "gateway/parameter_mapping.h"
 #include "gateway/lambda_invocation.h"
 #include "gateway/lambda_proxy_event.h"
+#include "gateway/parameter_mapping.h"
 
 namespace portico::gateway {
 namespace bj = boost::json;
@@ -57,7 +57,10 @@ boost::asio::awaitable<StageResult> Authorization::run(RequestContext& ctx) cons
   const CompiledMethod& method = *ctx.match.method;
   if (method.authorizationType == "AWS_IAM") co_return iam(ctx);
   if (!method.authorizer) co_return std::nullopt;
-  if (method.authorizer->type == "COGNITO_USER_POOLS") co_return cognito(ctx, *method.authorizer);
+  if (method.authorizer->type == "COGNITO_USER_POOLS") {
+    StageResult verdict = co_await cognito(ctx, *method.authorizer);
+    co_return verdict;
+  }
   co_return co_await lambda(ctx, *method.authorizer);
 }
 
@@ -141,8 +144,9 @@ boost::asio::awaitable<StageResult> Authorization::lambda(RequestContext& ctx,
   co_return verdict;
 }
 
-Result<bj::object> Authorization::cognitoClaims(const std::vector<std::string>& providerArns, std::string_view token,
-                                                const std::vector<std::string>& scopes) const {
+boost::asio::awaitable<Result<bj::object>> Authorization::cognitoClaims(const std::vector<std::string>& providerArns,
+                                                                        std::string_view token,
+                                                                        const std::vector<std::string>& scopes) const {
   std::string reasons;
   for (const auto& arn : providerArns) {
     // arn:aws:cognito-idp:{region}:{account}:userpool/{poolId}
@@ -150,7 +154,8 @@ Result<bj::object> Authorization::cognitoClaims(const std::vector<std::string>& 
     if (slash == std::string::npos) continue;
     std::string poolId = arn.substr(slash + 9);
     std::string region = poolId.substr(0, poolId.find('_'));
-    auto pool = userPools_.pool(poolId);
+    const auto now = std::chrono::steady_clock::now();
+    std::shared_ptr<const auth::UserPool> pool = co_await userPools_.pool(poolId, now);
     if (!pool) {
       reasons += (reasons.empty() ? "" : "; ") + poolId + ": no usable keys";
       continue;
@@ -164,24 +169,27 @@ Result<bj::object> Authorization::cognitoClaims(const std::vector<std::string>& 
     if (claims) {
       bj::object stringClaims;
       for (const auto& [k, v] : *claims) stringClaims[k] = stringify(v);
-      return stringClaims;
+      co_return stringClaims;
     }
     reasons += (reasons.empty() ? "" : "; ") + poolId + ": " + claims.error().message;
   }
-  return ApiError{"UnauthorizedException", 401, reasons.empty() ? "no user pool" : reasons};
+  co_return ApiError{"UnauthorizedException", 401, reasons.empty() ? "no user pool" : reasons};
 }
 
-StageResult Authorization::cognito(RequestContext& ctx, const CompiledAuthorizer& authorizer) const {
+boost::asio::awaitable<StageResult> Authorization::cognito(RequestContext& ctx,
+                                                           const CompiledAuthorizer& authorizer) const {
   std::string token;
   if (!authorizer.identitySource.empty()) token = requestSourceValue(ctx, authorizer.identitySource[0]).value_or("");
-  if (token.empty()) return kUnauthorized;
-  auto claims = cognitoClaims(authorizer.providerArns, token, ctx.match.method->authorizationScopes);
+  if (token.empty()) co_return kUnauthorized;
+  const std::string_view tokenView = token;
+  Result<bj::object> claims =
+      co_await cognitoClaims(authorizer.providerArns, tokenView, ctx.match.method->authorizationScopes);
   if (!claims) {
     spdlog::info("request {}: token refused: {}", ctx.requestId, claims.error().message);
-    return kUnauthorized;
+    co_return kUnauthorized;
   }
   ctx.authorizer["claims"] = std::move(claims).value();
-  return std::nullopt;
+  co_return std::nullopt;
 }
 
 StageResult Authorization::iam(RequestContext& ctx) const {

@@ -18,10 +18,10 @@
 #include <vector>
 
 #include "auth/authorizer_cache.h"
+#include "auth/sigv4_verifier.h"
 #include "auth/user_pool_keys.h"
 #include "common/clock.h"
 #include "common/result.h"
-#include "auth/sigv4_verifier.h"
 #include "functions/invoker.h"
 #include "gateway/request_context.h"
 
@@ -31,7 +31,7 @@ struct AuthorizationOptions {
   std::string region = "us-east-1";
   std::string accountId = "000000000000";
   std::filesystem::path jwksDir;        // Cognito user pools: <pool id>.json (auth/user_pool_keys.h)
-  auth::UserPoolKeys::Fetch fetchJwks;  // GETs a pool's jwksUrl
+  auth::UserPoolKeys::Fetch fetchJwks;  // starts a GET of a pool's jwksUrl (asynchronous)
 };
 
 class Authorization {
@@ -53,16 +53,18 @@ class Authorization {
 
   /// A Cognito token's claims (as strings) when it verifies against one of the user pools (its
   /// keys and client ids, the pool's issuer; an id token, or an access token holding one of
-  /// `scopes` when there are any); else UnauthorizedException with the reasons, for logs.
-  Result<boost::json::object> cognitoClaims(const std::vector<std::string>& providerArns, std::string_view token,
-                                            const std::vector<std::string>& scopes) const;
+  /// `scopes` when there are any); else UnauthorizedException with the reasons, for logs. Waits
+  /// (asynchronously) only for a pool's first keys. The arguments must outlive the call.
+  boost::asio::awaitable<Result<boost::json::object>> cognitoClaims(const std::vector<std::string>& providerArns,
+                                                                    std::string_view token,
+                                                                    const std::vector<std::string>& scopes) const;
 
   /// The method ARN a policy is evaluated against (and Lambda authorizers receive).
   std::string methodArn(const RequestContext& ctx) const;
 
  private:
   boost::asio::awaitable<StageResult> lambda(RequestContext& ctx, const CompiledAuthorizer& authorizer) const;
-  StageResult cognito(RequestContext& ctx, const CompiledAuthorizer& authorizer) const;
+  boost::asio::awaitable<StageResult> cognito(RequestContext& ctx, const CompiledAuthorizer& authorizer) const;
   StageResult iam(RequestContext& ctx) const;
   StageResult apply(RequestContext& ctx, const auth::Authorization& result) const;
 

@@ -10,10 +10,9 @@
 #include <charconv>
 #include <cstdio>
 
+#include "http/asio_names.h"
+
 namespace portico::http {
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = beast::http;
 namespace {
 
 /// Whether a field can go on the wire: no CR, LF or NUL (a value mapped from a decoded query

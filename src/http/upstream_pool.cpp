@@ -1,20 +1,19 @@
 #include "http/upstream_pool.h"
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <charconv>
 #include <deque>
 #include <optional>
 #include <unordered_map>
 
+#include "http/asio_names.h"
 #include "http/message_writer.h"
+#include "http/response_codec.h"
 
 namespace portico::http {
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = beast::http;
 using asio::ip::tcp;
 
 namespace {
@@ -43,72 +42,11 @@ asio::awaitable<beast::error_code> readSome(Connection& conn, beast::flat_buffer
   co_return ec;
 }
 
-/// A string body whose reader appends what arrives without reserving the announced length: a
-/// relayed body may be far larger than what is ever held at once.
-struct AppendBody {
-  using value_type = std::string;
-  class reader {
-   public:
-    template <bool isRequest, class Fields>
-    reader(bhttp::header<isRequest, Fields>&, value_type& body) : body_(body) {}
-    void init(const boost::optional<std::uint64_t>&, beast::error_code& ec) { ec = {}; }
-    template <class Buffers>
-    std::size_t put(const Buffers& buffers, beast::error_code& ec) {
-      const std::size_t n = asio::buffer_size(buffers);
-      const std::size_t at = body_.size();
-      body_.resize(at + n);
-      asio::buffer_copy(asio::buffer(body_.data() + at, n), buffers);
-      ec = {};
-      return n;
-    }
-    void finish(beast::error_code& ec) { ec = {}; }
-
-   private:
-    value_type& body_;
-  };
-};
-using Parser = bhttp::response_parser<AppendBody>;
-
-/// Feeds what is buffered to the parser. Returns the error, if any (need_more is not one).
-beast::error_code parseBuffered(beast::flat_buffer& buf, Parser& parser) {
-  beast::error_code ec;
-  while (buf.size() > 0 && !parser.is_done()) {
-    std::size_t used = parser.put(buf.data(), ec);
-    buf.consume(used);
-    if (ec == bhttp::error::need_more) return {};
-    if (ec) return ec;
-    if (used == 0) break;
-  }
-  return ec;
-}
-
-/// The Content-Length the response declared (the parser has validated it), if any. Read from the
-/// field rather than through the parser's boost::optional accessors, which GCC 12 warns about.
-std::optional<std::uint64_t> announcedLength(const Parser& parser) {
-  const auto& head = parser.get();
-  auto it = head.find(bhttp::field::content_length);
-  if (it == head.end() || parser.chunked()) return std::nullopt;
-  std::uint64_t value = 0;
-  std::string_view text = it->value();
-  if (std::from_chars(text.data(), text.data() + text.size(), value).ec != std::errc()) return std::nullopt;
-  return value;
-}
-
-/// Whether a response whose head is in but whose body is not complete is handed back now, the rest
-/// relayed (see RelayMode). Bodies that will not take more than a small buffer are read whole.
-bool relayNow(const Parser& parser, RelayMode relay) {
-  constexpr std::uint64_t kSmall = 64 * 1024;
-  if (relay == RelayMode::kNone || !parser.is_header_done() || parser.is_done()) return false;
-  if (relay == RelayMode::kAny) return true;
-  auto length = announcedLength(parser);  // kSized: only a declared length
-  return length && *length > parser.get().body().size() + kSmall;
-}
-
 /// Reads one response into `parser`, parsing as bytes arrive (no Beast composed read), until it is
 /// complete or relayNow() says its head and what came of its body go back now. Returns the error
 /// (end_of_stream when the peer closed before sending anything) and the bytes read.
 asio::awaitable<std::pair<beast::error_code, std::size_t>> readResponse(Connection& conn, beast::flat_buffer& buf,
-                                                                        Parser& parser, RelayMode relay) {
+                                                                        ResponseParser& parser, RelayMode relay) {
   beast::error_code ec;
   std::size_t total = 0;
   for (;;) {
@@ -128,8 +66,9 @@ asio::awaitable<std::pair<beast::error_code, std::size_t>> readResponse(Connecti
 
 /// Writes the request and reads the response on an open connection. `relayed`: the response's body
 /// is not complete; parser and buf hold the state its relay continues from.
-asio::awaitable<UpstreamOutcome> exchange(Connection& conn, Request& req, Parser& parser, beast::flat_buffer& buf,
-                                          RelayMode relay, bool& keepAlive, bool& sentNothing, bool& relayed) {
+asio::awaitable<UpstreamOutcome> exchange(Connection& conn, Request& req, ResponseParser& parser,
+                                          beast::flat_buffer& buf, RelayMode relay, bool& keepAlive, bool& sentNothing,
+                                          bool& relayed) {
   UpstreamOutcome out;
   sentNothing = true;
   beast::error_code wec;
@@ -190,8 +129,8 @@ struct IdleConnections {
 /// The rest of a relayed response body, read from the connection as the client takes it.
 class RelayedBody final : public BodyStream {
  public:
-  RelayedBody(std::weak_ptr<IdleConnections> idle, std::string key, Connection conn, std::unique_ptr<Parser> parser,
-              beast::flat_buffer buf, std::chrono::milliseconds timeout)
+  RelayedBody(std::weak_ptr<IdleConnections> idle, std::string key, Connection conn,
+              std::unique_ptr<ResponseParser> parser, beast::flat_buffer buf, std::chrono::milliseconds timeout)
       : idle_(std::move(idle)),
         key_(std::move(key)),
         conn_(std::move(conn)),
@@ -242,7 +181,7 @@ class RelayedBody final : public BodyStream {
   std::weak_ptr<IdleConnections> idle_;
   std::string key_;
   Connection conn_;
-  std::unique_ptr<Parser> parser_;
+  std::unique_ptr<ResponseParser> parser_;
   beast::flat_buffer buf_;
   std::chrono::milliseconds timeout_;
   std::optional<std::uint64_t> declared_;
@@ -334,8 +273,14 @@ UpstreamPool::UpstreamPool(asio::io_context& ioc, std::size_t maxIdlePerHost, st
 
 UpstreamPool::~UpstreamPool() = default;
 
+asio::io_context::executor_type UpstreamPool::executor() const {
+  return impl_->ioc.get_executor();
+}
+
 asio::awaitable<UpstreamOutcome> UpstreamPool::send(const UpstreamTarget& target, Request& req,
-                                                    std::chrono::milliseconds timeout, RelayMode relay) {
+                                                    std::chrono::milliseconds timeout, RelayMode relay,
+                                                    std::size_t maxResponseBytes) {
+  const std::size_t maxBody = maxResponseBytes ? std::min(maxResponseBytes, impl_->maxBody) : impl_->maxBody;
   const std::string key = (target.tls ? "https://" : "http://") + target.host + ":" + std::to_string(target.port);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   req.keep_alive(true);
@@ -357,14 +302,7 @@ asio::awaitable<UpstreamOutcome> UpstreamPool::send(const UpstreamTarget& target
     }
     conn.lowest().expires_at(deadline);
     bool keepAlive = false, sentNothing = false, relayed = false;
-    auto parser = std::make_unique<Parser>();
-    if (relay == RelayMode::kAny) {
-      parser->body_limit(boost::none);
-    } else {
-      parser->body_limit(impl_->maxBody);
-    }
-    parser->header_limit(64 * 1024);
-    if (req.method() == bhttp::verb::head) parser->skip(true);
+    auto parser = makeResponseParser(req.method() == bhttp::verb::head, relay, maxBody);
     beast::flat_buffer buf;
     UpstreamOutcome out = co_await exchange(conn, req, *parser, buf, relay, keepAlive, sentNothing, relayed);
     if (!out.ok && reused && sentNothing && out.error == UpstreamErrorKind::kConnect) {

@@ -5,7 +5,8 @@
 // per host:port and reused; a reused connection that turns out to be closed by the
 // peer is retried once on a fresh connection. A response whose body is still arriving once its
 // head is in may be handed back with the rest as a BodyStream (RelayMode), which keeps the
-// connection until the body ends and then returns it to the pool.
+// connection until the body ends and then returns it to the pool. Responses are parsed by
+// response_codec.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -17,6 +18,7 @@
 
 #include "http/body_stream.h"
 #include "http/handler.h"
+#include "http/response_codec.h"  // RelayMode
 
 namespace portico::http {
 
@@ -27,14 +29,6 @@ struct UpstreamTarget {
 };
 
 enum class UpstreamErrorKind { kTimeout, kConnect, kProtocol, kTooLarge };
-
-/// Which responses may come back before their body is complete (the body read so far in
-/// `response`, the rest in `rest`). Bodies complete within the first reads always come whole.
-enum class RelayMode {
-  kNone,   // always read whole (up to the pool's size limit)
-  kSized,  // a body with a Content-Length within the size limit may be relayed; others are read whole
-  kAny,    // any body may be relayed, with no size limit
-};
 
 struct UpstreamOutcome {
   bool ok = false;
@@ -54,9 +48,13 @@ class UpstreamPool {
 
   /// Sends req (its target, headers and body as given; Host is set by the caller) to target and
   /// reads the response within timeout: whole, or its head and the rest as a stream (see RelayMode),
-  /// whose every read then gets `timeout` again.
+  /// whose every read then gets `timeout` again. maxResponseBytes: a tighter bound than the pool's
+  /// on a body read whole for this request (0: the pool's); a larger body is kTooLarge.
   boost::asio::awaitable<UpstreamOutcome> send(const UpstreamTarget& target, Request& req,
-                                               std::chrono::milliseconds timeout, RelayMode relay = RelayMode::kNone);
+                                               std::chrono::milliseconds timeout, RelayMode relay = RelayMode::kNone,
+                                               std::size_t maxResponseBytes = 0);
+  /// The loop the pool belongs to (the only one it may be used from).
+  boost::asio::io_context::executor_type executor() const;
 
  private:
   struct Impl;

@@ -64,13 +64,14 @@ bj::object buildEvent(ApiGatewayContext& ctx, const std::string& apiId, const bj
 }
 
 /// A Cognito authorizer's verdict on the token the test sent: its claims, or 401 with the reason.
-Result<AdminReply> testCognito(ApiGatewayContext& ctx, const bj::object& authorizer, const std::string& token) {
-  if (!ctx.authorization) return ApiError::internal("authorizers are not available");
+boost::asio::awaitable<Result<AdminReply>> testCognito(ApiGatewayContext& ctx, const bj::object& authorizer,
+                                                       const std::string& token) {
+  if (!ctx.authorization) co_return ApiError::internal("authorizers are not available");
   bj::object out{{"log", ""}, {"latency", 0}, {"authorization", bj::object()}, {"claims", bj::object()}};
   if (token.empty()) {
     out["clientStatus"] = 401;
     out["log"] = "Unauthorized: the identity source is missing";
-    return AdminReply{200, bj::value(std::move(out))};
+    co_return AdminReply{200, bj::value(std::move(out))};
   }
   std::vector<std::string> arns;
   if (auto* list = authorizer.if_contains("providerARNs"); list && list->is_array()) {
@@ -79,7 +80,9 @@ Result<AdminReply> testCognito(ApiGatewayContext& ctx, const bj::object& authori
     }
   }
   auto started = std::chrono::steady_clock::now();
-  auto claims = ctx.authorization->cognitoClaims(arns, token, {});
+  const std::vector<std::string> noScopes;
+  const std::string_view tokenView = token;
+  Result<bj::object> claims = co_await ctx.authorization->cognitoClaims(arns, tokenView, noScopes);
   out["latency"] =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   if (!claims) {
@@ -89,7 +92,7 @@ Result<AdminReply> testCognito(ApiGatewayContext& ctx, const bj::object& authori
     out["clientStatus"] = 200;
     out["claims"] = std::move(claims).value();
   }
-  return AdminReply{200, bj::value(std::move(out))};
+  co_return AdminReply{200, bj::value(std::move(out))};
 }
 
 }  // namespace
@@ -110,7 +113,10 @@ void registerTestInvokeAuthorizerRoutes(RouteTable& routes, ApiGatewayContext& c
         std::string type = json::strOr(*authorizer, "type", "");
         std::string token;
         bj::object event = buildEvent(ctx, call.params[0], *authorizer, *body, token);
-        if (type == "COGNITO_USER_POOLS") co_return testCognito(ctx, *authorizer, token);
+        if (type == "COGNITO_USER_POOLS") {
+          Result<AdminReply> reply = co_await testCognito(ctx, *authorizer, token);
+          co_return reply;
+        }
         if (!ctx.invoker) co_return ApiError::internal("functions are not available");
         auto function = gateway::functionFromUri(json::strOr(*authorizer, "authorizerUri", ""));
         if (!function) co_return ApiError::badRequest("Invalid Authorizer URI specified");
