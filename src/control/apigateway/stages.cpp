@@ -4,10 +4,9 @@
 #include <re2/re2.h>
 
 #include <boost/json.hpp>
-#include <cmath>
-#include <stdexcept>
 
 #include "common/json_util.h"
+#include "common/parse_number.h"
 #include "control/apigateway/apigateway_context.h"
 #include "control/apigateway/child_resource.h"
 #include "control/apigateway/input_limits.h"
@@ -80,14 +79,9 @@ Result<bj::object> applyMethodSettings(bj::object& doc, const bj::object& body) 
       if (value != "true" && value != "false") return ApiError::badRequest("Invalid boolean value: " + value);
       settings[match->key] = value == "true";
     } else if (match->kind == FieldKind::kInt) {
-      std::int64_t n = 0;
-      try {
-        std::size_t used = 0;
-        n = std::stoll(value, &used);
-        if (used != value.size()) throw std::invalid_argument(value);
-      } catch (const std::exception&) {
-        return ApiError::badRequest("Invalid integer value: " + value);
-      }
+      auto parsed = parseNumber<std::int64_t>(value);
+      if (!parsed) return ApiError::badRequest("Invalid integer value: " + value);
+      std::int64_t n = *parsed;
       // Throttling's -1 means "not set" (the account's limit applies), as AWS and Terraform use it.
       if (match->key == "throttlingBurstLimit" && n < -1) {
         return ApiError::badRequest("Invalid throttling burst limit: " + value + ". Use -1 (not set) or 0 and above.");
@@ -97,15 +91,10 @@ Result<bj::object> applyMethodSettings(bj::object& doc, const bj::object& body) 
       }
       settings[match->key] = n;
     } else if (match->key == "throttlingRateLimit") {
-      double rate = 0;
-      try {
-        std::size_t used = 0;
-        rate = std::stod(value, &used);
-        if (used != value.size()) throw std::invalid_argument(value);
-      } catch (const std::exception&) {
-        return ApiError::badRequest("Invalid number value: " + value);
-      }
-      if (!std::isfinite(rate) || rate < -1) {
+      auto parsed = parseNumber<double>(value);  // finite: "inf" and "nan" are not numbers here
+      if (!parsed) return ApiError::badRequest("Invalid number value: " + value);
+      double rate = *parsed;
+      if (rate < -1) {
         return ApiError::badRequest("Invalid throttling rate limit: " + value + ". Use -1 (not set) or 0 and above.");
       }
       settings[match->key] = rate;
