@@ -1,8 +1,9 @@
 #include "app/serve_options.h"
 
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <exception>
+
+#include "common/parse_number.h"
 
 namespace portico::app {
 
@@ -112,10 +113,7 @@ void addServeOptions(CLI::App& serve, ServeOptions& opt) {
 HostPort parseHostPort(const std::string& text, const char* flag) {
   auto colon = text.rfind(':');
   if (colon == std::string::npos) throw CLI::ValidationError(flag, "expected HOST:PORT, got '" + text + "'");
-  int port = -1;
-  const std::string digits = text.substr(colon + 1);
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-  if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty()) port = -1;
+  int port = parseNumber<int>(std::string_view(text).substr(colon + 1)).value_or(-1);
   if (port < 0 || port > 65535) throw CLI::ValidationError(flag, "bad port in '" + text + "'");
   std::string host = text.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);

@@ -1,9 +1,9 @@
 #include "control/patch_operations.h"
 
 #include <boost/json.hpp>
-#include <charconv>
 
 #include "common/json_util.h"
+#include "common/parse_number.h"
 
 namespace portico::control {
 namespace bj = boost::json;
@@ -65,12 +65,9 @@ Status applyOne(bj::object& doc, std::string_view op, std::string_view path, con
           break;
         }
         case FieldKind::kInt: {
-          std::int64_t n = 0;
-          auto [p, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
-          if (ec != std::errc() || p != value->data() + value->size()) {
-            return ApiError::badRequest("Invalid integer value: " + *value);
-          }
-          doc[f.key] = n;
+          auto n = parseNumber<std::int64_t>(*value);
+          if (!n) return ApiError::badRequest("Invalid integer value: " + *value);
+          doc[f.key] = *n;
           break;
         }
         default:

@@ -8,6 +8,7 @@
 #include "auth/jwt.h"
 #include "common/json_util.h"
 #include "gateway/integration_request.h"
+#include "gateway/lambda_authorizer.h"
 #include "gateway/lambda_invocation.h"
 #include "gateway/lambda_proxy_event.h"
 #include "gateway/parameter_mapping.h"
@@ -21,30 +22,6 @@ const GatewayError kConfigError{"AUTHORIZER_CONFIGURATION_ERROR", ""};
 const GatewayError kExplicitDeny{"ACCESS_DENIED",
                                  "User is not authorized to access this resource with an explicit deny"};
 const GatewayError kImplicitDeny{"ACCESS_DENIED", "User is not authorized to access this resource"};
-
-std::string stringify(const bj::value& v) {
-  return v.is_string() ? std::string(v.get_string()) : bj::serialize(v);
-}
-
-/// The authorizer's answer: principalId, policyDocument, optional context and usageIdentifierKey.
-Result<std::shared_ptr<const auth::Authorization>> parseAnswer(std::string_view payload) {
-  auto answer = json::parseObject(payload);
-  if (!answer) return ApiError::internal("authorizer response is not a JSON object");
-  auto* policy = answer->if_contains("policyDocument");
-  auto principal = json::str(*answer, "principalId");
-  if (!policy || !principal) return ApiError::internal("authorizer response lacks principalId or policyDocument");
-  auto parsed = auth::IamPolicy::parse(*policy);
-  if (!parsed) return parsed.takeError();
-  auto out = std::make_shared<auth::Authorization>(auth::Authorization{std::move(parsed).value(), *principal, {}, {}});
-  if (auto* context = json::obj(*answer, "context")) {
-    for (const auto& [k, v] : *context) {
-      if (v.is_object() || v.is_array()) return ApiError::internal("authorizer context values must be scalars");
-      out->context[k] = v;
-    }
-  }
-  if (auto key = json::str(*answer, "usageIdentifierKey")) out->usageIdentifierKey = *key;
-  return std::shared_ptr<const auth::Authorization>(std::move(out));
-}
 
 }  // namespace
 
@@ -74,30 +51,17 @@ StageResult Authorization::apply(RequestContext& ctx, const auth::Authorization&
       break;
   }
   ctx.authorizer["principalId"] = result.principalId;
-  for (const auto& [k, v] : result.context) ctx.authorizer[k] = stringify(v);
+  for (const auto& [k, v] : result.context) ctx.authorizer[k] = authorizerValueText(v);
   ctx.usageIdentifierKey = result.usageIdentifierKey;
   return std::nullopt;
 }
 
 boost::asio::awaitable<StageResult> Authorization::lambda(RequestContext& ctx,
                                                           const CompiledAuthorizer& authorizer) const {
-  // The identity: the token (TOKEN) or every identity source (REQUEST).
-  std::string cacheKey = authorizer.id;
-  std::string token;
-  bool complete = true;
-  for (const auto& source : authorizer.identitySource) {
-    auto value = requestSourceValue(ctx, source);
-    if (!value || value->empty()) complete = false;
-    cacheKey += '\n' + value.value_or("");
-    if (token.empty() && value) token = *value;
-  }
-  if (authorizer.type == "TOKEN") {
-    if (token.empty()) co_return kUnauthorized;
-    if (authorizer.validation && !re2::RE2::FullMatch(token, *authorizer.validation)) co_return kUnauthorized;
-  } else if (!complete && authorizer.ttlSeconds > 0) {
-    co_return kUnauthorized;  // with caching on, every identity source is required
-  }
-  if (auto cached = cache_.find(cacheKey)) {
+  auto identity =
+      authorizerIdentity(authorizer, [&ctx](std::string_view source) { return requestSourceValue(ctx, source); });
+  if (identityRefusal(authorizer, identity)) co_return kUnauthorized;
+  if (auto cached = cache_.find(identity.cacheKey)) {
     auto verdict = apply(ctx, *cached);
     if (!verdict) ctx.authorizer["integrationLatency"] = 0;  // as AWS reports a cached result
     co_return verdict;
@@ -105,42 +69,21 @@ boost::asio::awaitable<StageResult> Authorization::lambda(RequestContext& ctx,
 
   auto function = functionFromUri(expandUri(authorizer.functionUri, ctx.stage->stageVariables));
   if (!function) co_return kConfigError;
-  bj::object event;
-  if (authorizer.type == "TOKEN") {
-    event = bj::object{{"type", "TOKEN"}, {"authorizationToken", token}, {"methodArn", methodArn(ctx)}};
-  } else {
-    event = bj::parse(buildProxyEvent(ctx)).as_object();
-    event.erase("body");
-    event.erase("isBase64Encoded");
-    event["type"] = "REQUEST";
-    event["methodArn"] = methodArn(ctx);
-  }
+  bj::object event = authorizer.type == "TOKEN"
+                         ? tokenEvent(identity.token, methodArn(ctx))
+                         : requestEvent(bj::parse(buildProxyEvent(ctx)).as_object(), methodArn(ctx));
   functions::InvokeRequest request;
   request.function = *function;
   request.payload = bj::serialize(event);
-  auto started = std::chrono::steady_clock::now();
-  auto invoked = co_await invoker_.invoke(std::move(request));
-  auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  if (!invoked) {
-    spdlog::info("request {}: authorizer {} could not be invoked: {}", ctx.requestId, authorizer.name,
-                 invoked.error().message);
+  AuthorizerVerdict answered = co_await invokeAuthorizer(invoker_, std::move(request));
+  if (answered.outcome == AuthorizerOutcome::kUnauthorized) co_return kUnauthorized;
+  if (answered.outcome == AuthorizerOutcome::kConfigError) {
+    spdlog::info("request {}: authorizer {} {}", ctx.requestId, authorizer.name, answered.reason);
     co_return kConfigError;
   }
-  if (!invoked->functionError.empty()) {
-    auto error = json::parseObject(invoked->payload);
-    if (error && json::strOr(*error, "errorMessage", "") == "Unauthorized") co_return kUnauthorized;
-    spdlog::info("request {}: authorizer {} failed: {}", ctx.requestId, authorizer.name, invoked->payload);
-    co_return kConfigError;
-  }
-  auto answer = parseAnswer(invoked->payload);
-  if (!answer) {
-    spdlog::info("request {}: authorizer {} answered badly: {}", ctx.requestId, authorizer.name,
-                 answer.error().message);
-    co_return kConfigError;
-  }
-  cache_.put(cacheKey, *answer, std::chrono::seconds(authorizer.ttlSeconds));
-  auto verdict = apply(ctx, **answer);
-  if (!verdict) ctx.authorizer["integrationLatency"] = latency.count();
+  cache_.put(identity.cacheKey, answered.answer, std::chrono::seconds(authorizer.ttlSeconds));
+  auto verdict = apply(ctx, *answered.answer);
+  if (!verdict) ctx.authorizer["integrationLatency"] = answered.latency.count();
   co_return verdict;
 }
 
@@ -168,7 +111,7 @@ boost::asio::awaitable<Result<bj::object>> Authorization::cognitoClaims(const st
     auto claims = auth::verifyJwt(token, *pool->keys, requirements, clock_.now());
     if (claims) {
       bj::object stringClaims;
-      for (const auto& [k, v] : *claims) stringClaims[k] = stringify(v);
+      for (const auto& [k, v] : *claims) stringClaims[k] = authorizerValueText(v);
       co_return stringClaims;
     }
     reasons += (reasons.empty() ? "" : "; ") + poolId + ": " + claims.error().message;

@@ -1,9 +1,9 @@
 #include "gateway/integration_response.h"
 
 #include <boost/json.hpp>
-#include <charconv>
 
 #include "common/base64.h"
+#include "common/parse_number.h"
 #include "gateway/binary_media.h"
 #include "gateway/parameter_mapping.h"
 #include "gateway/template_context.h"
@@ -50,9 +50,8 @@ void applyResponseOverride(RequestContext& ctx, const bj::object& context) {
   const bj::object& override = o->get_object();
   if (auto* s = override.if_contains("status"); s && !s->is_null()) {
     std::string text = s->is_string() ? std::string(s->get_string()) : bj::serialize(*s);
-    int status = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), status);
-    if (ec == std::errc() && p == text.data() + text.size() && status >= 100 && status <= 599) {
+    auto status = parseNumber<int>(text);
+    if (status && *status >= 100 && *status <= 599) {
       ctx.selectedStatus = text;
     }
   }

@@ -2,10 +2,10 @@
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
-#include <charconv>
 
 #include "common/base64.h"
 #include "common/json_util.h"
+#include "common/parse_number.h"
 #include "gateway/binary_media.h"
 #include "gateway/template_context.h"
 
@@ -63,8 +63,7 @@ std::string buildProxyEvent(const RequestContext& ctx) {
   for (const auto& [k, v] : ctx.stage->stageVariables) stageVars[k] = v;
 
   const std::string& raw = ctx.request.body();
-  bool binary =
-      isBinaryMediaType(ctx.stage->binaryMediaTypes, ctx.request[boost::beast::http::field::content_type]);
+  bool binary = isBinaryMediaType(ctx.stage->binaryMediaTypes, ctx.request[boost::beast::http::field::content_type]);
   bj::value body = nullptr;
   if (!raw.empty()) body = binary ? bj::value(base64Encode(raw)) : bj::value(raw);
 
@@ -101,9 +100,9 @@ std::optional<int> statusOf(const bj::value& v) {
   } else if (v.is_uint64()) {
     n = static_cast<std::int64_t>(v.get_uint64());
   } else if (v.is_string()) {
-    std::string_view s = v.get_string();
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    auto parsed = parseNumber<std::int64_t>(v.get_string());
+    if (!parsed) return std::nullopt;
+    n = *parsed;
   } else {
     return std::nullopt;
   }

@@ -1,9 +1,9 @@
 #include "gateway/method_response.h"
 
 #include <boost/beast/core/string.hpp>
-#include <charconv>
 #include <span>
 
+#include "common/parse_number.h"
 #include "http/error_responses.h"
 
 namespace portico::gateway {
@@ -43,8 +43,7 @@ http::Reply runMethodResponse(RequestContext& ctx) {
     }
     res.body() = std::move(ctx.integrationResult.body);
   } else {
-    int status = 200;
-    std::from_chars(ctx.selectedStatus.data(), ctx.selectedStatus.data() + ctx.selectedStatus.size(), status);
+    int status = parseNumber<int>(ctx.selectedStatus).value_or(200);
     if (status < 100 || status > 599) status = 500;
     res.result(static_cast<unsigned>(status));
     res.set(boost::beast::http::field::content_type,

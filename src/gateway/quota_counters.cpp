@@ -5,17 +5,20 @@
 #include <vector>
 
 #include "common/json_util.h"
+#include "common/parse_number.h"
 #include "gateway/usage_journal.h"
 
 namespace portico::gateway {
 namespace bj = boost::json;
 namespace {
 
-std::tm parseDay(const std::string& day) {
+/// "YYYY-MM-DD" (as dayOf writes it) at noon; a field that is not a number reads as 0.
+std::tm parseDay(std::string_view day) {
+  auto field = [&](std::size_t at, std::size_t size) { return parseNumber<int>(day.substr(at, size)).value_or(0); };
   std::tm tm{};
-  tm.tm_year = std::atoi(day.substr(0, 4).c_str()) - 1900;
-  tm.tm_mon = std::atoi(day.substr(5, 2).c_str()) - 1;
-  tm.tm_mday = std::atoi(day.substr(8, 2).c_str());
+  tm.tm_year = field(0, 4) - 1900;
+  tm.tm_mon = field(5, 2) - 1;
+  tm.tm_mday = field(8, 2);
   tm.tm_hour = 12;
   return tm;
 }

@@ -1,11 +1,10 @@
 #include "gateway/snapshot_compiler.h"
 
-#include <functional>
-#include <unordered_map>
-
 #include "common/json_util.h"
+#include "common/parse_number.h"
 #include "common/string_list.h"
 #include "gateway/json_schema.h"
+#include "gateway/route_tree.h"
 
 namespace portico::gateway {
 namespace bj = boost::json;
@@ -36,6 +35,26 @@ std::map<std::string, bool> boolMap(const bj::object* o) {
   std::map<std::string, bool> out;
   if (!o) return out;
   for (auto& [k, v] : *o) out.emplace(std::string(k), v.is_bool() && v.get_bool());
+  return out;
+}
+
+/// The strings of the array at o[key] (other values skipped), appended to out.
+void appendStrings(const bj::object& o, std::string_view key, std::vector<std::string>& out) {
+  auto* list = o.if_contains(key);
+  if (!list || !list->is_array()) return;
+  for (const auto& v : list->get_array()) {
+    if (v.is_string()) out.emplace_back(v.get_string());
+  }
+}
+
+/// The objects of the array at o[key] (other values skipped).
+std::vector<const bj::object*> objects(const bj::object& o, std::string_view key) {
+  std::vector<const bj::object*> out;
+  auto* list = o.if_contains(key);
+  if (!list || !list->is_array()) return out;
+  for (const auto& v : list->get_array()) {
+    if (v.is_object()) out.push_back(&v.get_object());
+  }
   return out;
 }
 
@@ -96,45 +115,139 @@ Status compileValidation(const bj::object& m, CompiledMethod& out, ApiDefinition
   return Ok{};
 }
 
-Result<std::unique_ptr<CompiledMethod>> compileMethod(const bj::object& m, const std::string& resourceId,
-                                                      const std::string& resourcePath, ApiDefinitions& defs) {
-  const vtl::TemplateEngine& engine = defs.engine;
-  auto out = std::make_unique<CompiledMethod>();
-  out->httpMethod = json::strOr(m, "httpMethod", "");
-  out->resourceId = resourceId;
-  out->resourcePath = resourcePath;
-  out->authorizationType = json::strOr(m, "authorizationType", "NONE");
-  if (out->authorizationType == "CUSTOM" || out->authorizationType == "COGNITO_USER_POOLS") {
+/// Who may call the method: authorizationType, its authorizer, scopes, apiKeyRequired.
+Status compileAccess(const bj::object& m, CompiledMethod& out, const ApiDefinitions& defs) {
+  out.authorizationType = json::strOr(m, "authorizationType", "NONE");
+  if (out.authorizationType == "CUSTOM" || out.authorizationType == "COGNITO_USER_POOLS") {
     auto a = defs.authorizers->find(json::strOr(m, "authorizerId", ""));
     if (a == defs.authorizers->end()) return ApiError::badRequest("Invalid authorizer ID specified for a method");
-    out->authorizer = &a->second;
+    out.authorizer = &a->second;
   }
-  if (auto* scopes = m.if_contains("authorizationScopes"); scopes && scopes->is_array()) {
-    for (const auto& scope : scopes->get_array()) {
-      if (scope.is_string()) out->authorizationScopes.emplace_back(scope.get_string());
-    }
+  appendStrings(m, "authorizationScopes", out.authorizationScopes);
+  if (auto* v = m.if_contains("apiKeyRequired"); v && v->is_bool()) out.apiKeyRequired = v->get_bool();
+  return Ok{};
+}
+
+/// The stage's method settings for the method ("/pets/GET"), else for every method ("*/*").
+std::shared_ptr<const TokenBucket> methodThrottle(const CompiledMethod& method, const ApiDefinitions& defs) {
+  auto throttle = defs.stageThrottles.find(method.resourcePath + "/" + method.httpMethod);
+  if (throttle == defs.stageThrottles.end()) throttle = defs.stageThrottles.find("*/*");
+  if (throttle == defs.stageThrottles.end()) return nullptr;
+  return std::make_shared<const TokenBucket>(throttle->second.first, throttle->second.second);
+}
+
+std::map<std::string, CompiledMethodResponse> compileMethodResponses(const bj::object* responses) {
+  std::map<std::string, CompiledMethodResponse> out;
+  if (!responses) return out;
+  for (auto& [code, r] : *responses) {
+    CompiledMethodResponse mr;
+    if (r.is_object()) mr.responseParameters = boolMap(json::obj(r.get_object(), "responseParameters"));
+    out.emplace(std::string(code), std::move(mr));
   }
-  if (auto* v = m.if_contains("apiKeyRequired"); v && v->is_bool()) out->apiKeyRequired = v->get_bool();
+  return out;
+}
+
+Result<std::unique_ptr<CompiledMethod>> compileMethod(const bj::object& m, const RouteNode& node,
+                                                      ApiDefinitions& defs) {
+  auto out = std::make_unique<CompiledMethod>();
+  out->httpMethod = json::strOr(m, "httpMethod", "");
+  out->resourceId = node.resourceId;
+  out->resourcePath = node.resourcePath;
+  if (auto st = compileAccess(m, *out, defs); !st) return st.takeError();
   out->requestParameters = boolMap(json::obj(m, "requestParameters"));
   if (auto st = compileValidation(m, *out, defs); !st) return st.takeError();
-  auto throttle = defs.stageThrottles.find(resourcePath + "/" + out->httpMethod);
-  if (throttle == defs.stageThrottles.end()) throttle = defs.stageThrottles.find("*/*");
-  if (throttle != defs.stageThrottles.end()) {
-    out->throttle = std::make_shared<const TokenBucket>(throttle->second.first, throttle->second.second);
-  }
-  if (auto* responses = json::obj(m, "methodResponses")) {
-    for (auto& [code, r] : *responses) {
-      CompiledMethodResponse mr;
-      if (r.is_object()) mr.responseParameters = boolMap(json::obj(r.get_object(), "responseParameters"));
-      out->methodResponses.emplace(std::string(code), std::move(mr));
-    }
-  }
+  out->throttle = methodThrottle(*out, defs);
+  out->methodResponses = compileMethodResponses(json::obj(m, "methodResponses"));
   if (auto* integration = json::obj(m, "methodIntegration")) {
-    auto compiled = compileIntegration(*integration, engine);
+    auto compiled = compileIntegration(*integration, defs.engine);
     if (!compiled) return compiled.takeError();
     out->integration = std::move(compiled).value();
   }
   return out;
+}
+
+Result<CompiledIntegrationResponse> compileIntegrationResponse(std::string_view code, const bj::object& r,
+                                                               const vtl::TemplateEngine& engine) {
+  CompiledIntegrationResponse out;
+  out.statusCode = std::string(code);
+  out.selectionPattern = json::strOr(r, "selectionPattern", "");
+  if (!out.selectionPattern.empty()) {
+    RE2::Options opts;
+    opts.set_log_errors(false);
+    opts.set_dot_nl(false);
+    auto re = std::make_shared<RE2>(out.selectionPattern, opts);
+    if (!re->ok()) return ApiError::badRequest("Invalid selection pattern specified: " + out.selectionPattern);
+    out.pattern = std::move(re);
+  }
+  out.responseParameters = stringMap(json::obj(r, "responseParameters"));
+  auto templates = compileTemplates(json::obj(r, "responseTemplates"), engine);
+  if (!templates) return templates.takeError();
+  out.responseTemplates = std::move(templates).value();
+  out.contentHandling = json::strOr(r, "contentHandling", "");
+  return out;
+}
+
+/// The stage's own settings: names, variables, the API's binary media types and key source.
+void compileStageInfo(const bj::object& api, const bj::object& stage, StageSnapshot& snap) {
+  snap.apiId = json::strOr(api, "id", "");
+  snap.apiName = json::strOr(api, "name", "");
+  snap.stageName = json::strOr(stage, "stageName", "");
+  snap.deploymentId = json::strOr(stage, "deploymentId", "");
+  snap.stageVariables = stringMap(json::obj(stage, "variables"));
+  appendStrings(api, "binaryMediaTypes", snap.binaryMediaTypes);
+  snap.apiKeySource = json::strOr(api, "apiKeySource", "HEADER");
+}
+
+Result<CompiledGatewayResponse> compileGatewayResponse(const bj::object& r, const vtl::TemplateEngine& engine) {
+  CompiledGatewayResponse out;
+  // Checked ([1-5]\d\d) when it was put; anything else keeps the type's default status.
+  std::string status = json::strOr(r, "statusCode", "");
+  if (!status.empty()) out.status = parseNumber<int>(status).value_or(0);
+  for (auto& [target, source] : stringMap(json::obj(r, "responseParameters"))) {
+    constexpr std::string_view kHeader = "gatewayresponse.header.";
+    if (std::string_view(target).starts_with(kHeader)) out.headers[target.substr(kHeader.size())] = source;
+  }
+  auto templates = compileTemplates(json::obj(r, "responseTemplates"), engine);
+  if (!templates) return templates.takeError();
+  out.templates = std::move(templates).value();
+  return out;
+}
+
+/// A method setting's throttling limit; a negative one (AWS's -1) is "not set": the account's
+/// limit applies.
+std::optional<double> throttlingLimit(const bj::object& settings, const char* name) {
+  auto* n = settings.if_contains(name);
+  std::optional<double> out;
+  if (n && n->is_number()) out = n->to_number<double>();
+  if (n && n->is_string()) out = parseNumber<double>(n->get_string());
+  if (out && !(*out >= 0)) out.reset();
+  return out;
+}
+
+/// Stage throttling (methodSettings "~1pets/GET" or "*/*": throttlingRateLimit, throttlingBurstLimit),
+/// by "/pets/GET" or "*/*".
+std::map<std::string, std::pair<double, double>> compileStageThrottles(const bj::object& stage) {
+  std::map<std::string, std::pair<double, double>> out;
+  auto* settings = json::obj(stage, "methodSettings");
+  if (!settings) return out;
+  for (const auto& [key, value] : *settings) {
+    if (!value.is_object()) continue;
+    auto rate = throttlingLimit(value.get_object(), "throttlingRateLimit");
+    auto burst = throttlingLimit(value.get_object(), "throttlingBurstLimit");
+    if (!rate && !burst) continue;
+    std::string path(key);
+    for (std::size_t at; (at = path.find("~1")) != std::string::npos;) path.replace(at, 2, "/");
+    out[path] = {rate.value_or(10000), burst.value_or(5000)};
+  }
+  return out;
+}
+
+/// The deployment's request validators (by id) and model schemas (by name), for compileMethod.
+void collectDefinitions(const bj::object& deployment, ApiDefinitions& defs) {
+  for (const bj::object* v : objects(deployment, "requestValidators")) defs.validators[json::strOr(*v, "id", "")] = v;
+  for (const bj::object* model : objects(deployment, "models")) {
+    if (auto text = json::str(*model, "schema")) defs.modelSchemas[json::strOr(*model, "name", "")] = *text;
+  }
 }
 
 }  // namespace
@@ -158,26 +271,9 @@ Result<std::unique_ptr<CompiledIntegration>> compileIntegration(const bj::object
   if (auto* responses = json::obj(in, "integrationResponses")) {
     for (auto& [code, r] : *responses) {
       if (!r.is_object()) continue;
-      const auto& ro = r.get_object();
-      CompiledIntegrationResponse cr;
-      cr.statusCode = std::string(code);
-      cr.selectionPattern = json::strOr(ro, "selectionPattern", "");
-      if (!cr.selectionPattern.empty()) {
-        RE2::Options opts;
-        opts.set_log_errors(false);
-        opts.set_dot_nl(false);
-        auto re = std::make_shared<RE2>(cr.selectionPattern, opts);
-        if (!re->ok()) {
-          return ApiError::badRequest("Invalid selection pattern specified: " + cr.selectionPattern);
-        }
-        cr.pattern = std::move(re);
-      }
-      cr.responseParameters = stringMap(json::obj(ro, "responseParameters"));
-      auto rt = compileTemplates(json::obj(ro, "responseTemplates"), engine);
-      if (!rt) return rt.takeError();
-      cr.responseTemplates = std::move(rt).value();
-      cr.contentHandling = json::strOr(ro, "contentHandling", "");
-      out->responses.push_back(std::move(cr));
+      auto compiled = compileIntegrationResponse(code, r.get_object(), engine);
+      if (!compiled) return compiled.takeError();
+      out->responses.push_back(std::move(compiled).value());
     }
   }
   for (auto& r : out->responses) {
@@ -186,155 +282,49 @@ Result<std::unique_ptr<CompiledIntegration>> compileIntegration(const bj::object
   return out;
 }
 
+CompiledAuthorizer compileAuthorizer(const bj::object& a) {
+  CompiledAuthorizer out;
+  out.id = json::strOr(a, "id", "");
+  out.name = json::strOr(a, "name", "");
+  out.type = json::strOr(a, "type", "");
+  out.functionUri = json::strOr(a, "authorizerUri", "");
+  for (auto& one : splitList(json::strOr(a, "identitySource", ""))) {
+    if (!one.empty()) out.identitySource.push_back(std::move(one));
+  }
+  if (auto expr = json::str(a, "identityValidationExpression"); expr && !expr->empty()) {
+    out.validation = std::make_shared<const re2::RE2>(*expr, re2::RE2::Quiet);
+  }
+  if (auto* ttl = a.if_contains("authorizerResultTtlInSeconds"); ttl && ttl->is_int64()) {
+    out.ttlSeconds = static_cast<int>(ttl->get_int64());
+  }
+  appendStrings(a, "providerARNs", out.providerArns);
+  return out;
+}
+
 Result<std::shared_ptr<const StageSnapshot>> compileStage(const bj::object& deployment, const bj::object& stage,
                                                           const vtl::TemplateEngine& engine) {
   auto snap = std::make_shared<StageSnapshot>();
   const bj::object empty;
   const bj::object* api = json::obj(deployment, "api");
-  if (!api) api = &empty;
-  snap->apiId = json::strOr(*api, "id", "");
-  snap->apiName = json::strOr(*api, "name", "");
-  snap->stageName = json::strOr(stage, "stageName", "");
-  snap->deploymentId = json::strOr(stage, "deploymentId", "");
-  snap->stageVariables = stringMap(json::obj(stage, "variables"));
-  if (auto* types = api->if_contains("binaryMediaTypes"); types && types->is_array()) {
-    for (auto& t : types->get_array()) {
-      if (t.is_string()) snap->binaryMediaTypes.emplace_back(t.get_string());
-    }
+  compileStageInfo(api ? *api : empty, stage, *snap);
+  for (const bj::object* r : objects(deployment, "gatewayResponses")) {
+    auto compiled = compileGatewayResponse(*r, engine);
+    if (!compiled) return compiled.takeError();
+    snap->gatewayResponses.emplace(json::strOr(*r, "responseType", ""), std::move(compiled).value());
   }
+  for (const bj::object* a : objects(deployment, "authorizers")) {
+    CompiledAuthorizer compiled = compileAuthorizer(*a);
+    snap->authorizers.emplace(compiled.id, std::move(compiled));
+  }
+  ApiDefinitions defs{engine, {}, {}, {}, compileStageThrottles(stage), &snap->authorizers};
+  collectDefinitions(deployment, defs);
 
-  if (auto* responses = deployment.if_contains("gatewayResponses"); responses && responses->is_array()) {
-    for (auto& r : responses->get_array()) {
-      if (!r.is_object()) continue;
-      const auto& ro = r.get_object();
-      CompiledGatewayResponse compiled;
-      std::string status = json::strOr(ro, "statusCode", "");
-      if (!status.empty()) compiled.status = std::atoi(status.c_str());
-      for (auto& [target, source] : stringMap(json::obj(ro, "responseParameters"))) {
-        constexpr std::string_view kHeader = "gatewayresponse.header.";
-        if (std::string_view(target).starts_with(kHeader)) compiled.headers[target.substr(kHeader.size())] = source;
-      }
-      auto templates = compileTemplates(json::obj(ro, "responseTemplates"), engine);
-      if (!templates) return templates.takeError();
-      compiled.templates = std::move(templates).value();
-      snap->gatewayResponses.emplace(json::strOr(ro, "responseType", ""), std::move(compiled));
-    }
-  }
-
-  snap->apiKeySource = json::strOr(*api, "apiKeySource", "HEADER");
-  if (auto* authorizers = deployment.if_contains("authorizers"); authorizers && authorizers->is_array()) {
-    for (const auto& a : authorizers->get_array()) {
-      if (!a.is_object()) continue;
-      const auto& ao = a.get_object();
-      CompiledAuthorizer c;
-      c.id = json::strOr(ao, "id", "");
-      c.name = json::strOr(ao, "name", "");
-      c.type = json::strOr(ao, "type", "");
-      c.functionUri = json::strOr(ao, "authorizerUri", "");
-      for (auto& one : splitList(json::strOr(ao, "identitySource", ""))) {
-        if (!one.empty()) c.identitySource.push_back(std::move(one));
-      }
-      if (auto expr = json::str(ao, "identityValidationExpression"); expr && !expr->empty()) {
-        c.validation = std::make_shared<const re2::RE2>(*expr, re2::RE2::Quiet);
-      }
-      if (auto* ttl = ao.if_contains("authorizerResultTtlInSeconds"); ttl && ttl->is_int64()) {
-        c.ttlSeconds = static_cast<int>(ttl->get_int64());
-      }
-      if (auto* arns = ao.if_contains("providerARNs"); arns && arns->is_array()) {
-        for (const auto& arn : arns->get_array()) {
-          if (arn.is_string()) c.providerArns.emplace_back(arn.get_string());
-        }
-      }
-      snap->authorizers.emplace(c.id, std::move(c));
-    }
-  }
-  ApiDefinitions defs{engine, {}, {}, {}};
-  defs.authorizers = &snap->authorizers;
-  if (auto* validators = deployment.if_contains("requestValidators"); validators && validators->is_array()) {
-    for (auto& v : validators->get_array()) {
-      if (v.is_object()) defs.validators[json::strOr(v.get_object(), "id", "")] = &v.get_object();
-    }
-  }
-  if (auto* models = deployment.if_contains("models"); models && models->is_array()) {
-    for (auto& model : models->get_array()) {
-      if (!model.is_object()) continue;
-      if (auto text = json::str(model.get_object(), "schema")) {
-        defs.modelSchemas[json::strOr(model.get_object(), "name", "")] = *text;
-      }
-    }
-  }
-
-  // Stage throttling (methodSettings "~1pets/GET" or "*/*": throttlingRateLimit, throttlingBurstLimit).
-  if (auto* settings = json::obj(stage, "methodSettings")) {
-    for (const auto& [key, value] : *settings) {
-      if (!value.is_object()) continue;
-      const auto& v = value.get_object();
-      // A negative limit (AWS's -1) is "not set": the account's limit applies.
-      auto number = [&](const char* name) -> std::optional<double> {
-        auto* n = v.if_contains(name);
-        std::optional<double> out;
-        if (n && n->is_number()) out = n->to_number<double>();
-        if (n && n->is_string()) out = std::atof(std::string(n->get_string()).c_str());
-        if (out && !(*out >= 0)) out.reset();
-        return out;
-      };
-      auto rate = number("throttlingRateLimit");
-      auto burst = number("throttlingBurstLimit");
-      if (!rate && !burst) continue;
-      std::string path(key);
-      for (std::size_t at; (at = path.find("~1")) != std::string::npos;) path.replace(at, 2, "/");
-      defs.stageThrottles[path] = {rate.value_or(10000), burst.value_or(5000)};
-    }
-  }
-
-  // Index resources by parent, then build the tree from the root down.
-  std::unordered_map<std::string, std::vector<const bj::object*>> children;
-  const bj::object* rootDoc = nullptr;
-  if (auto* resources = deployment.if_contains("resources"); resources && resources->is_array()) {
-    for (auto& r : resources->get_array()) {
-      if (!r.is_object()) continue;
-      const auto& ro = r.get_object();
-      auto parent = json::str(ro, "parentId");
-      if (!parent) {
-        rootDoc = &ro;
-      } else {
-        children[*parent].push_back(&ro);
-      }
-    }
-  }
-  if (!rootDoc) return ApiError::internal("deployment has no root resource");
-
-  std::function<Status(RouteNode&, const bj::object&)> build = [&](RouteNode& node, const bj::object& doc) -> Status {
-    node.resourceId = json::strOr(doc, "id", "");
-    node.resourcePath = json::strOr(doc, "path", "/");
-    if (auto* methods = json::obj(doc, "resourceMethods")) {
-      for (auto& [verb, m] : *methods) {
-        if (!m.is_object()) continue;
-        auto compiled = compileMethod(m.get_object(), node.resourceId, node.resourcePath, defs);
-        if (!compiled) return compiled.takeError();
-        node.methods.emplace(std::string(verb), std::move(compiled).value());
-      }
-    }
-    for (const bj::object* child : children[node.resourceId]) {
-      std::string part = json::strOr(*child, "pathPart", "");
-      auto childNode = std::make_unique<RouteNode>();
-      RouteNode& ref = *childNode;
-      if (part.size() > 3 && part.front() == '{' && part.ends_with("+}")) {
-        node.greedyName = part.substr(1, part.size() - 3);
-        node.greedy = std::move(childNode);
-      } else if (part.size() > 2 && part.front() == '{' && part.back() == '}') {
-        node.variableName = part.substr(1, part.size() - 2);
-        node.variable = std::move(childNode);
-      } else {
-        node.literals.emplace(part, std::move(childNode));
-      }
-      auto st = build(ref, *child);
-      if (!st) return st;
-    }
-    return Ok{};
-  };
-  auto st = build(snap->root, *rootDoc);
-  if (!st) return st.takeError();
+  const bj::array noResources;
+  auto* resources = deployment.if_contains("resources");
+  auto compile = [&defs](const bj::object& method, const RouteNode& node) { return compileMethod(method, node, defs); };
+  auto built =
+      buildRouteTree(resources && resources->is_array() ? resources->get_array() : noResources, snap->root, compile);
+  if (!built) return built.takeError();
   return std::shared_ptr<const StageSnapshot>(std::move(snap));
 }
 

@@ -1,6 +1,6 @@
 // SnapshotCompiler: turns a stored deployment (JSON) and a stage into an immutable
-// StageSnapshot: the routing tree, compiled templates and selection patterns.
-// Everything is parsed here, once per deploy, so the hot path only reads.
+// StageSnapshot: the routing tree (built by route_tree.h), compiled methods, templates and
+// selection patterns. Everything is parsed here, once per deploy, so the hot path only reads.
 #pragma once
 #include <boost/json/object.hpp>
 #include <memory>
@@ -20,5 +20,9 @@ Result<std::shared_ptr<const StageSnapshot>> compileStage(const boost::json::obj
 /// Compiles one integration (also used at put time to validate templates and patterns).
 Result<std::unique_ptr<CompiledIntegration>> compileIntegration(const boost::json::object& integration,
                                                                 const vtl::TemplateEngine& templates);
+
+/// Compiles one stored authorizer (also used by TestInvokeAuthorizer, so that the test runs the
+/// authorizer exactly as a deployment would).
+CompiledAuthorizer compileAuthorizer(const boost::json::object& authorizer);
 
 }  // namespace portico::gateway

@@ -4,11 +4,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <fstream>
 #include <string>
 #include <system_error>
 #include <vector>
+
+#include "common/parse_number.h"
 
 namespace portico::gateway {
 namespace fs = std::filesystem;
@@ -20,11 +21,8 @@ std::uint64_t generationOf(const fs::path& p) {
   std::string name = p.filename().string();
   constexpr std::string_view kPrefix = "usage-", kSuffix = ".journal";
   if (!name.starts_with(kPrefix) || !name.ends_with(kSuffix)) return 0;
-  std::uint64_t n = 0;
-  const char* begin = name.data() + kPrefix.size();
-  const char* end = name.data() + name.size() - kSuffix.size();
-  auto [p2, ec] = std::from_chars(begin, end, n);
-  return ec == std::errc() && p2 == end ? n : 0;
+  std::string_view digits(name.data() + kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size());
+  return parseNumber<std::uint64_t>(digits).value_or(0);
 }
 
 }  // namespace

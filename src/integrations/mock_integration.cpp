@@ -2,18 +2,19 @@
 // rendered JSON selects the status code ({"statusCode": 200}); the body comes from
 // the integration response template.
 #include <boost/json.hpp>
-#include <charconv>
 #include <optional>
 #include <string_view>
 
 #include "common/json_util.h"
+#include "common/parse_number.h"
 #include "integrations/integrations.h"
 
 namespace portico::integrations {
 namespace {
 
 /// The common shape, {"statusCode": 200} (the number possibly quoted), read without a JSON parse:
-/// the key must occur once, at the top level of a flat object. nullopt: parse it properly.
+/// the key must occur once, at the top level of a flat object, and its value be a whole integer
+/// (up to the closing quote, or to the next blank, comma or brace). nullopt: parse it properly.
 std::optional<int> quickStatus(std::string_view body) {
   constexpr std::string_view kKey = "\"statusCode\"";
   auto at = body.find(kKey);
@@ -29,12 +30,12 @@ std::optional<int> quickStatus(std::string_view body) {
   skipSpace();
   bool quoted = i < body.size() && body[i] == '"';
   if (quoted) ++i;
-  int value = 0;
-  auto [end, ec] = std::from_chars(body.data() + i, body.data() + body.size(), value);
-  if (ec != std::errc() || end == body.data() + i) return std::nullopt;
-  i = static_cast<std::size_t>(end - body.data());
-  if (quoted && (i >= body.size() || body[i] != '"')) return std::nullopt;
-  return value;
+  std::size_t end = quoted ? body.find('"', i) : body.find_first_of(" \t\r\n,}", i);
+  if (end == std::string_view::npos) {
+    if (quoted) return std::nullopt;
+    end = body.size();
+  }
+  return parseNumber<int>(body.substr(i, end - i));
 }
 
 class MockIntegration final : public Integration {
@@ -55,7 +56,7 @@ int mockStatusCode(std::string_view renderedTemplate) {
     if (auto* code = doc->if_contains("statusCode")) {
       if (code->is_int64()) status = static_cast<int>(code->get_int64());
       if (code->is_uint64()) status = static_cast<int>(code->get_uint64());
-      if (code->is_string()) status = std::atoi(code->get_string().c_str());
+      if (code->is_string()) status = parseNumber<int>(code->get_string()).value_or(0);  // not a number: 0
     }
   }
   return status;

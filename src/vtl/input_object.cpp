@@ -61,12 +61,40 @@ Result<std::optional<Value>> InputObject::call(std::string_view name, const std:
   return std::optional<Value>();
 }
 
+namespace {
+
+/// Whether copying these values (each with its subtree) makes at most `budget` nodes: counted
+/// with an early stop, so the count costs no more than the budget.
+bool withinCopyBudget(const std::vector<const boost::json::value*>& values, std::size_t budget) {
+  std::vector<const boost::json::value*> pending(values.begin(), values.end());
+  while (!pending.empty()) {
+    const boost::json::value* v = pending.back();
+    pending.pop_back();
+    if (budget-- == 0) return false;
+    if (v->is_object()) {
+      for (const auto& [k, child] : v->get_object()) pending.push_back(&child);
+    } else if (v->is_array()) {
+      for (const auto& child : v->get_array()) pending.push_back(&child);
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<std::optional<Value>> InputObject::select(const std::string& pathText, bool asJsonText) const {
   auto path = JsonPath::parse(pathText);
   if (!path) return ApiError::internal(path.error().message);
   auto root = parsedBody();
   if (!root) return root.takeError();
-  JsonPath::Match match = path->select(**root);
+  // A body's own size always fits (a whole-document copy makes no more nodes than it has bytes).
+  const std::size_t budget = JsonPath::kSelectBudget + body().size();
+  JsonPath::Match match = path->select(**root, budget);
+  if (match.overBudget || !withinCopyBudget(match.values, budget)) {
+    // What the selection would make is out of all proportion to the body: refused, as a
+    // template that overruns its render budget is.
+    return ApiError::internal("Invalid JSONPath '" + pathText + "': the selection is too large");
+  }
   if (match.definite) {
     if (match.values.empty()) return std::optional(asJsonText ? Value::string("") : Value());
     const boost::json::value& v = *match.values.front();

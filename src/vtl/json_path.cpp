@@ -12,17 +12,24 @@ bool isNameChar(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-void collectDeep(const boost::json::value& v, const std::string* key, std::vector<const boost::json::value*>& out) {
+/// Every descendant of v (named `key`, when given), parents before children; each node visited
+/// spends one of `budget`, and the walk stops when it is spent.
+void collectDeep(const boost::json::value& v, const std::string* key, std::vector<const boost::json::value*>& out,
+                 std::size_t& budget) {
   if (v.is_object()) {
     for (const auto& [k, child] : v.get_object()) {
+      if (budget == 0) return;
+      --budget;
       if (!key || k == *key) out.push_back(&child);
     }
-    for (const auto& [k, child] : v.get_object()) collectDeep(child, key, out);
+    for (const auto& [k, child] : v.get_object()) collectDeep(child, key, out, budget);
   } else if (v.is_array()) {
     for (const auto& child : v.get_array()) {
+      if (budget == 0) return;
+      --budget;
       if (!key) out.push_back(&child);
     }
-    for (const auto& child : v.get_array()) collectDeep(child, key, out);
+    for (const auto& child : v.get_array()) collectDeep(child, key, out, budget);
   }
 }
 
@@ -103,12 +110,14 @@ Result<JsonPath> JsonPath::parse(std::string_view text) {
   return path;
 }
 
-JsonPath::Match JsonPath::select(const boost::json::value& root) const {
+JsonPath::Match JsonPath::select(const boost::json::value& root, std::size_t budget) const {
   Match match;
   std::vector<const boost::json::value*> current{&root};
   for (const Step& step : steps_) {
     std::vector<const boost::json::value*> next;
     for (const auto* v : current) {
+      if (budget == 0) break;
+      --budget;
       switch (step.kind) {
         case StepKind::kKey:
           if (v->is_object()) {
@@ -130,19 +139,21 @@ JsonPath::Match JsonPath::select(const boost::json::value& root) const {
           } else if (v->is_array()) {
             for (const auto& child : v->get_array()) next.push_back(&child);
           }
+          budget -= std::min(budget, next.size());
           break;
         case StepKind::kDeepKey:
           match.definite = false;
-          collectDeep(*v, &step.key, next);
+          collectDeep(*v, &step.key, next, budget);
           break;
         case StepKind::kDeepWildcard:
           match.definite = false;
-          collectDeep(*v, nullptr, next);
+          collectDeep(*v, nullptr, next, budget);
           break;
       }
     }
     current = std::move(next);
   }
+  match.overBudget = budget == 0;
   match.values = std::move(current);
   return match;
 }

@@ -174,3 +174,33 @@ TEST(VtlRenderLimitsTest, ATimeSliceStopsTheRenderWithItsOwnErrorType) {
 
 }  // namespace
 }  // namespace portico::vtl
+
+namespace portico::vtl {
+namespace {
+
+/// n arrays, each the only element of the one before: [[[...]]].
+std::string nestedArrays(int n) {
+  return std::string(static_cast<std::size_t>(n), '[') + std::string(static_cast<std::size_t>(n), ']');
+}
+
+TEST(VtlRenderLimitsTest, DeepScansAfterDeepScansAreBoundedNotCombinatorial) {
+  // `$..*..*` over 250 nested arrays selects ~31,000 values, each copied with its subtree
+  // (millions of nodes from a 500-byte body): refused within the selection budget, quickly.
+  auto started = std::chrono::steady_clock::now();
+  auto out = render("$input.path('$..*..*..*')", nestedArrays(250));
+  EXPECT_FALSE(out);
+  if (!out) EXPECT_NE(out.error().message.find("the selection is too large"), std::string::npos) << out.error().message;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+TEST(VtlRenderLimitsTest, OneDeepScanOverAFlatBodyStillSelectsEverything) {
+  std::string body = "[";
+  for (int i = 0; i < 20000; ++i) body += (i ? ",{\"a\":" : "{\"a\":") + std::to_string(i) + "}";
+  body += "]";
+  auto out = render("$input.path('$..a').size()", body);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(*out, "20000");
+}
+
+}  // namespace
+}  // namespace portico::vtl

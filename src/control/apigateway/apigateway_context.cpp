@@ -3,9 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
-#include <charconv>
 
 #include "common/json_util.h"
+#include "common/parse_number.h"
+#include "control/apigateway/child_resource.h"
 #include "gateway/snapshot_compiler.h"
 
 namespace portico::control::apigateway {
@@ -38,24 +39,23 @@ Result<bj::object> loadApi(ApiGatewayContext& ctx, const std::string& apiId) {
 }
 
 Result<bj::object> loadResource(ApiGatewayContext& ctx, const std::string& apiId, const std::string& id) {
-  auto api = loadApi(ctx, apiId);
-  if (!api) return api.takeError();
-  auto doc = loadDoc(ctx, kResource, apiId, id);
-  if (!doc) return ApiError::notFound("Invalid Resource identifier specified");
-  return std::move(*doc);
+  static constexpr ChildKind kResources{kResource, "Invalid Resource identifier specified"};
+  return loadChild(ctx, kResources, apiId, id);
 }
 
 Result<AdminReply> pagedList(const AdminCall& call, std::vector<bj::object> items) {
   std::size_t limit = 25, position = 0;
   if (auto l = call.queryParam("limit")) {
-    auto [p, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
-    if (ec != std::errc() || limit < 1 || limit > 500) {
+    auto parsed = parseNumber<std::size_t>(*l);
+    if (!parsed || *parsed < 1 || *parsed > 500) {
       return ApiError::badRequest("Invalid limit specified. Must be between 1 and 500");
     }
+    limit = *parsed;
   }
   if (auto pos = call.queryParam("position"); pos && !pos->empty()) {
-    auto [p, ec] = std::from_chars(pos->data(), pos->data() + pos->size(), position);
-    if (ec != std::errc()) return ApiError::badRequest("Invalid position specified");
+    auto parsed = parseNumber<std::size_t>(*pos);
+    if (!parsed) return ApiError::badRequest("Invalid position specified");
+    position = *parsed;
   }
   bj::array page;
   for (std::size_t i = position; i < items.size() && page.size() < limit; ++i) page.emplace_back(std::move(items[i]));
@@ -93,6 +93,16 @@ std::size_t publishAllStages(ApiGatewayContext& ctx) {
     }
   }
   return n;
+}
+
+void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
+  for (RegisterRoutes* family :
+       {registerRestApiRoutes, registerResourceRoutes, registerMethodRoutes, registerIntegrationRoutes,
+        registerDeploymentRoutes, registerStageRoutes, registerGatewayResponseRoutes, registerModelRoutes,
+        registerApiKeyRoutes, registerAuthorizerRoutes, registerTestInvokeAuthorizerRoutes,
+        registerTestInvokeMethodRoutes, registerUsagePlanRoutes, registerRequestValidatorRoutes}) {
+    family(routes, ctx);
+  }
 }
 
 }  // namespace portico::control::apigateway

@@ -85,41 +85,17 @@ Status publishStage(ApiGatewayContext& ctx, const std::string& apiId, const boos
 /// Installs every stored stage of every API (at start-up). Returns how many.
 std::size_t publishAllStages(ApiGatewayContext& ctx);
 
-/// Registers every apigateway management operation (one function per resource family).
-void registerRestApiRoutes(RouteTable& routes, ApiGatewayContext& ctx);
-void registerResourceRoutes(RouteTable& routes, ApiGatewayContext& ctx);
-void registerMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx);
-void registerIntegrationRoutes(RouteTable& routes, ApiGatewayContext& ctx);
-void registerDeploymentRoutes(RouteTable& routes, ApiGatewayContext& ctx);
-void registerStageRoutes(RouteTable& routes, ApiGatewayContext& ctx);
-void registerGatewayResponseRoutes(RouteTable& routes, ApiGatewayContext& ctx);
-void registerModelRoutes(RouteTable& routes, ApiGatewayContext& ctx);
-void registerApiKeyRoutes(RouteTable& routes, ApiGatewayContext& ctx);
-void registerAuthorizerRoutes(RouteTable& routes, ApiGatewayContext& ctx);
-void registerTestInvokeAuthorizerRoutes(RouteTable& routes, ApiGatewayContext& ctx);
-void registerTestInvokeMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx);
-void registerUsagePlanRoutes(RouteTable& routes, ApiGatewayContext& ctx);
+/// Registers the management operations of one resource family (each family has its own file).
+using RegisterRoutes = void(RouteTable& routes, ApiGatewayContext& ctx);
+RegisterRoutes registerRestApiRoutes, registerResourceRoutes, registerMethodRoutes, registerIntegrationRoutes,
+    registerDeploymentRoutes, registerStageRoutes, registerGatewayResponseRoutes, registerModelRoutes,
+    registerApiKeyRoutes, registerAuthorizerRoutes, registerTestInvokeAuthorizerRoutes, registerTestInvokeMethodRoutes,
+    registerUsagePlanRoutes, registerRequestValidatorRoutes;
+/// Registers every apigateway management operation: every family above.
+void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 /// Recompiles API keys and usage plans from the store into the data plane's usage snapshot.
 void publishUsage(ApiGatewayContext& ctx);
-void registerRequestValidatorRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 /// The two models every new API starts with (Empty and Error), stored for apiId.
 void createDefaultModels(ApiGatewayContext& ctx, const std::string& apiId);
-
-inline void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
-  registerRestApiRoutes(routes, ctx);
-  registerResourceRoutes(routes, ctx);
-  registerMethodRoutes(routes, ctx);
-  registerIntegrationRoutes(routes, ctx);
-  registerDeploymentRoutes(routes, ctx);
-  registerStageRoutes(routes, ctx);
-  registerGatewayResponseRoutes(routes, ctx);
-  registerModelRoutes(routes, ctx);
-  registerApiKeyRoutes(routes, ctx);
-  registerAuthorizerRoutes(routes, ctx);
-  registerTestInvokeAuthorizerRoutes(routes, ctx);
-  registerTestInvokeMethodRoutes(routes, ctx);
-  registerUsagePlanRoutes(routes, ctx);
-  registerRequestValidatorRoutes(routes, ctx);
-}
 
 }  // namespace portico::control::apigateway

@@ -10,6 +10,7 @@
 #include "common/json_util.h"
 #include "common/string_list.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/child_resource.h"
 #include "control/apigateway/input_limits.h"
 #include "control/patch_operations.h"
 
@@ -70,22 +71,28 @@ Status validateAuthorizer(const bj::object& a) {
   return Ok{};
 }
 
-Result<bj::object> loadAuthorizer(ApiGatewayContext& ctx, const std::string& apiId, const std::string& id) {
-  auto api = loadApi(ctx, apiId);
-  if (!api) return api.takeError();
-  auto doc = loadDoc(ctx, kAuthorizer, apiId, id);
-  if (!doc) return ApiError::notFound("Invalid authorizer identifier specified");
-  return std::move(*doc);
+constexpr ChildKind kAuthorizers{kAuthorizer, "Invalid authorizer identifier specified"};
+
+/// ConflictException while a method names the authorizer.
+Status notInUse(ApiGatewayContext& ctx, const AdminCall& call, const bj::object& authorizer) {
+  for (auto& resource : listDocs(ctx, kResource, call.params[0])) {
+    if (auto* methods = json::obj(resource, "resourceMethods")) {
+      for (auto& [verbName, m] : *methods) {
+        if (m.is_object() && json::strOr(m.get_object(), "authorizerId", "") == call.params[1]) {
+          return ApiError::conflict("Cannot delete authorizer '" + json::strOr(authorizer, "name", "") +
+                                    "', is referenced in method: " + std::string(verbName) + ":" +
+                                    json::strOr(resource, "path", "/"));
+        }
+      }
+    }
+  }
+  return Ok{};
 }
 
-}  // namespace
-
-void registerAuthorizerRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
-  routes.add(verb::post, "restapis/{}/authorizers", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    auto body = call.json();
-    if (!body) return body.takeError();
-    std::lock_guard lock(ctx.mu);
-    if (auto api = loadApi(ctx, call.params[0]); !api) return api.takeError();
+Result<AdminReply> createAuthorizer(ApiGatewayContext& ctx, const AdminCall& call) {
+  auto body = call.json();
+  if (!body) return body.takeError();
+  return withApi(ctx, call.params[0], [&](const bj::object&) -> Result<AdminReply> {
     bj::object a{{"id", ctx.ids.alnum(6)}, {"authorizerResultTtlInSeconds", 300}};
     for (auto key : {"name", "type", "authorizerUri", "authorizerCredentials", "identitySource",
                      "identityValidationExpression", "authType"}) {
@@ -97,47 +104,18 @@ void registerAuthorizerRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
     saveDoc(ctx, kAuthorizer, call.params[0], json::strOr(a, "id", ""), a);
     return reply(201, std::move(a));
   });
-  routes.add(verb::get, "restapis/{}/authorizers", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    if (auto api = loadApi(ctx, call.params[0]); !api) return api.takeError();
-    return pagedList(call, listDocs(ctx, kAuthorizer, call.params[0]));
-  });
-  routes.add(verb::get, "restapis/{}/authorizers/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    auto a = loadAuthorizer(ctx, call.params[0], call.params[1]);
-    if (!a) return a.takeError();
-    return reply(200, std::move(a).value());
-  });
-  routes.add(verb::patch, "restapis/{}/authorizers/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    auto body = call.json();
-    if (!body) return body.takeError();
-    std::lock_guard lock(ctx.mu);
-    auto a = loadAuthorizer(ctx, call.params[0], call.params[1]);
-    if (!a) return a.takeError();
-    bj::object updated = *a;
-    if (auto st = applyPatch(updated, *body, kAuthorizerFields); !st) return st.takeError();
-    if (auto st = validateAuthorizer(updated); !st) return st.takeError();
-    saveDoc(ctx, kAuthorizer, call.params[0], call.params[1], updated);
-    return reply(200, std::move(updated));
-  });
-  routes.add(verb::delete_, "restapis/{}/authorizers/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    auto a = loadAuthorizer(ctx, call.params[0], call.params[1]);
-    if (!a) return a.takeError();
-    for (auto& resource : listDocs(ctx, kResource, call.params[0])) {
-      if (auto* methods = json::obj(resource, "resourceMethods")) {
-        for (auto& [verbName, m] : *methods) {
-          if (m.is_object() && json::strOr(m.get_object(), "authorizerId", "") == call.params[1]) {
-            return ApiError::conflict("Cannot delete authorizer '" + json::strOr(*a, "name", "") +
-                                      "', is referenced in method: " + std::string(verbName) + ":" +
-                                      json::strOr(resource, "path", "/"));
-          }
-        }
-      }
-    }
-    ctx.store.remove(kAuthorizer, call.params[0], call.params[1]);
-    return AdminReply{202, std::nullopt};
-  });
+}
+
+}  // namespace
+
+void registerAuthorizerRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
+  routes.add(verb::post, "restapis/{}/authorizers",
+             [&ctx](const AdminCall& call) { return createAuthorizer(ctx, call); });
+  addChildRoutes(routes, ctx, "authorizers", kAuthorizers,
+                 {kAuthorizerFields,
+                  [](const AdminCall&, const bj::object& a) { return validateAuthorizer(a); },
+                  [&ctx](const AdminCall& call, const bj::object& a) { return notInUse(ctx, call, a); },
+                  {}});
 }
 
 }  // namespace portico::control::apigateway

@@ -6,6 +6,7 @@
 
 #include "common/json_util.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/child_resource.h"
 #include "control/apigateway/input_limits.h"
 #include "control/patch_operations.h"
 
@@ -40,13 +41,9 @@ Result<bj::object> summarize(const std::vector<bj::object>& resources) {
   return summary;
 }
 
-Result<AdminReply> createDeployment(ApiGatewayContext& ctx, const AdminCall& call) {
-  auto body = call.json();
-  if (!body) return body.takeError();
-  std::lock_guard lock(ctx.mu);
-  const std::string& apiId = call.params[0];
-  auto api = loadApi(ctx, apiId);
-  if (!api) return api.takeError();
+/// CreateDeployment once the API is loaded: the deployment, its snapshot and the stage it names.
+Result<AdminReply> deploy(ApiGatewayContext& ctx, const std::string& apiId, const bj::object& api,
+                          const bj::object& body) {
   auto resources = listDocs(ctx, kResource, apiId);
   auto summary = summarize(resources);
   if (!summary) return summary.takeError();
@@ -54,18 +51,18 @@ Result<AdminReply> createDeployment(ApiGatewayContext& ctx, const AdminCall& cal
   std::string id = ctx.ids.alnum(6);
   bj::object deployment;
   deployment["id"] = id;
-  if (auto d = json::str(*body, "description")) deployment["description"] = *d;
+  if (auto d = json::str(body, "description")) deployment["description"] = *d;
   deployment["createdDate"] = ctx.nowEpochSeconds();
   if (auto st = checkNameAndDescription(deployment, "deployment"); !st) return st.takeError();
-  if (auto d = json::str(*body, "stageDescription")) {
+  if (auto d = json::str(body, "stageDescription")) {
     if (auto st = checkNameAndDescription(bj::object{{"description", *d}}, "stage"); !st) return st.takeError();
   }
   deployment["apiSummary"] = std::move(summary).value();
 
-  bj::object snapshot = deploymentSnapshot(ctx, *api, std::move(resources));
+  bj::object snapshot = deploymentSnapshot(ctx, api, std::move(resources));
 
   std::optional<bj::object> stage;
-  if (auto stageName = json::str(*body, "stageName"); stageName && !stageName->empty()) {
+  if (auto stageName = json::str(body, "stageName"); stageName && !stageName->empty()) {
     stage = loadDoc(ctx, kStage, apiId, *stageName);
     if (!stage) {
       stage = bj::object();
@@ -75,11 +72,11 @@ Result<AdminReply> createDeployment(ApiGatewayContext& ctx, const AdminCall& cal
       (*stage)["cacheClusterStatus"] = "NOT_AVAILABLE";
       (*stage)["tracingEnabled"] = false;
       (*stage)["methodSettings"] = bj::object();
-      if (auto d = json::str(*body, "stageDescription")) (*stage)["description"] = *d;
+      if (auto d = json::str(body, "stageDescription")) (*stage)["description"] = *d;
     }
     (*stage)["deploymentId"] = id;
     (*stage)["lastUpdatedDate"] = ctx.nowEpochSeconds();
-    if (auto* vars = json::obj(*body, "variables")) {
+    if (auto* vars = json::obj(body, "variables")) {
       auto& target = json::objAt(*stage, "variables");
       for (auto& [k, v] : *vars) target[k] = v;
     }
@@ -95,12 +92,23 @@ Result<AdminReply> createDeployment(ApiGatewayContext& ctx, const AdminCall& cal
   return reply(201, std::move(deployment));
 }
 
-Result<bj::object> loadDeployment(ApiGatewayContext& ctx, const std::string& apiId, const std::string& id) {
-  auto api = loadApi(ctx, apiId);
-  if (!api) return api.takeError();
-  auto d = loadDoc(ctx, kDeployment, apiId, id);
-  if (!d) return ApiError::notFound("Invalid Deployment identifier specified");
-  return std::move(*d);
+Result<AdminReply> createDeployment(ApiGatewayContext& ctx, const AdminCall& call) {
+  auto body = call.json();
+  if (!body) return body.takeError();
+  return withApi(ctx, call.params[0], [&](const bj::object& api) { return deploy(ctx, call.params[0], api, *body); });
+}
+
+constexpr ChildKind kDeployments{kDeployment, "Invalid Deployment identifier specified"};
+constexpr PatchField kDeploymentFields[] = {{"/description", FieldKind::kString, "description"}};
+
+/// BadRequestException while a stage serves the deployment.
+Status noStageOn(ApiGatewayContext& ctx, const AdminCall& call) {
+  for (auto& stage : listDocs(ctx, kStage, call.params[0])) {
+    if (json::strOr(stage, "deploymentId", "") == call.params[1]) {
+      return ApiError::badRequest("Active stages pointing to this deployment must be moved or deleted");
+    }
+  }
+  return Ok{};
 }
 
 }  // namespace
@@ -125,45 +133,17 @@ bj::object deploymentSnapshot(ApiGatewayContext& ctx, const bj::object& api, std
 void registerDeploymentRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
   routes.add(verb::post, "restapis/{}/deployments",
              [&ctx](const AdminCall& call) { return createDeployment(ctx, call); });
-  routes.add(verb::get, "restapis/{}/deployments", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    auto api = loadApi(ctx, call.params[0]);
-    if (!api) return api.takeError();
-    return pagedList(call, listDocs(ctx, kDeployment, call.params[0]));
-  });
-  routes.add(verb::get, "restapis/{}/deployments/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    auto d = loadDeployment(ctx, call.params[0], call.params[1]);
-    if (!d) return d.takeError();
-    return reply(200, std::move(d).value());
-  });
-  routes.add(verb::patch, "restapis/{}/deployments/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    static constexpr PatchField kFields[] = {{"/description", FieldKind::kString, "description"}};
-    auto body = call.json();
-    if (!body) return body.takeError();
-    std::lock_guard lock(ctx.mu);
-    auto d = loadDeployment(ctx, call.params[0], call.params[1]);
-    if (!d) return d.takeError();
-    if (auto st = applyPatch(*d, *body, kFields); !st) return st.takeError();
-    if (auto st = checkNameAndDescription(*d, "deployment"); !st) return st.takeError();
-    saveDoc(ctx, kDeployment, call.params[0], call.params[1], *d);
-    return reply(200, std::move(d).value());
-  });
-  routes.add(verb::delete_, "restapis/{}/deployments/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    auto d = loadDeployment(ctx, call.params[0], call.params[1]);
-    if (!d) return d.takeError();
-    for (auto& stage : listDocs(ctx, kStage, call.params[0])) {
-      if (json::strOr(stage, "deploymentId", "") == call.params[1]) {
-        return ApiError::badRequest("Active stages pointing to this deployment must be moved or deleted");
-      }
-    }
+  auto removeWithSnapshot = [&ctx](const AdminCall& call) {
     ctx.store.transaction([&] {
       ctx.store.remove(kDeployment, call.params[0], call.params[1]);
       ctx.store.remove(kSnapshot, call.params[0], call.params[1]);
     });
-    return AdminReply{202, std::nullopt};
-  });
+  };
+  addChildRoutes(
+      routes, ctx, "deployments", kDeployments,
+      {kDeploymentFields,
+       [](const AdminCall&, const bj::object& d) { return checkNameAndDescription(d, "deployment"); },
+       [&ctx](const AdminCall& call, const bj::object&) { return noStageOn(ctx, call); }, removeWithSnapshot});
 }
 
 }  // namespace portico::control::apigateway

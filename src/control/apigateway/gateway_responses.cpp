@@ -10,6 +10,7 @@
 
 #include "common/json_util.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/child_resource.h"
 #include "control/patch_operations.h"
 
 namespace portico::control::apigateway {
@@ -72,67 +73,70 @@ Status validate(ApiGatewayContext& ctx, const bj::object& doc) {
   return Ok{};
 }
 
+/// Runs op(type) with ctx.mu held once the type (call.params[1]) is known and the API loaded.
+template <class Op>
+Result<AdminReply> withType(ApiGatewayContext& ctx, const AdminCall& call, Op&& op) {
+  auto info = responseType(call.params[1]);
+  if (!info) return info.takeError();
+  return withApi(ctx, call.params[0], [&](const bj::object&) { return op(**info); });
+}
+
 Result<AdminReply> putResponse(ApiGatewayContext& ctx, const AdminCall& call) {
   auto body = call.json();
   if (!body) return body.takeError();
-  auto info = responseType(call.params[1]);
-  if (!info) return info.takeError();
-  std::lock_guard lock(ctx.mu);
-  if (auto api = loadApi(ctx, call.params[0]); !api) return api.takeError();
-  bj::object doc{{"responseType", (*info)->type}, {"defaultResponse", false}};
-  if (auto s = json::str(*body, "statusCode")) doc["statusCode"] = *s;
-  doc["responseParameters"] =
-      json::obj(*body, "responseParameters") ? *json::obj(*body, "responseParameters") : bj::object();
-  doc["responseTemplates"] =
-      json::obj(*body, "responseTemplates") ? *json::obj(*body, "responseTemplates") : bj::object();
-  if (auto st = validate(ctx, doc); !st) return st.takeError();
-  saveDoc(ctx, kGatewayResponse, call.params[0], (*info)->type, doc);
-  return reply(201, std::move(doc));
+  return withType(ctx, call, [&](const gateway::ResponseTypeInfo& info) -> Result<AdminReply> {
+    bj::object doc{{"responseType", info.type}, {"defaultResponse", false}};
+    if (auto s = json::str(*body, "statusCode")) doc["statusCode"] = *s;
+    auto* parameters = json::obj(*body, "responseParameters");
+    doc["responseParameters"] = parameters ? *parameters : bj::object();
+    auto* templates = json::obj(*body, "responseTemplates");
+    doc["responseTemplates"] = templates ? *templates : bj::object();
+    if (auto st = validate(ctx, doc); !st) return st.takeError();
+    saveDoc(ctx, kGatewayResponse, call.params[0], info.type, doc);
+    return reply(201, std::move(doc));
+  });
+}
+
+Result<AdminReply> patchResponse(ApiGatewayContext& ctx, const AdminCall& call) {
+  auto body = call.json();
+  if (!body) return body.takeError();
+  return withType(ctx, call, [&](const gateway::ResponseTypeInfo& info) -> Result<AdminReply> {
+    bj::object doc = describe(ctx, call.params[0], info);
+    if (auto st = applyPatch(doc, *body, kGatewayResponseFields); !st) return st.takeError();
+    doc["defaultResponse"] = false;
+    if (auto st = validate(ctx, doc); !st) return st.takeError();
+    saveDoc(ctx, kGatewayResponse, call.params[0], info.type, doc);
+    return reply(200, std::move(doc));
+  });
 }
 
 }  // namespace
 
 void registerGatewayResponseRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
-  routes.add(verb::get, "restapis/{}/gatewayresponses", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    if (auto api = loadApi(ctx, call.params[0]); !api) return api.takeError();
-    std::vector<bj::object> items;
-    for (const auto& info : gateway::responseTypes()) items.push_back(describe(ctx, call.params[0], info));
-    return pagedList(call, std::move(items));
+  routes.add(verb::get, "restapis/{}/gatewayresponses", [&ctx](const AdminCall& call) {
+    return withApi(ctx, call.params[0], [&](const bj::object&) {
+      std::vector<bj::object> items;
+      for (const auto& info : gateway::responseTypes()) items.push_back(describe(ctx, call.params[0], info));
+      return pagedList(call, std::move(items));
+    });
   });
   routes.add(verb::put, "restapis/{}/gatewayresponses/{}",
              [&ctx](const AdminCall& call) { return putResponse(ctx, call); });
-  routes.add(verb::get, "restapis/{}/gatewayresponses/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    auto info = responseType(call.params[1]);
-    if (!info) return info.takeError();
-    std::lock_guard lock(ctx.mu);
-    if (auto api = loadApi(ctx, call.params[0]); !api) return api.takeError();
-    return reply(200, describe(ctx, call.params[0], **info));
+  routes.add(verb::get, "restapis/{}/gatewayresponses/{}", [&ctx](const AdminCall& call) {
+    return withType(ctx, call, [&](const gateway::ResponseTypeInfo& info) -> Result<AdminReply> {
+      return reply(200, describe(ctx, call.params[0], info));
+    });
   });
-  routes.add(verb::patch, "restapis/{}/gatewayresponses/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    auto body = call.json();
-    if (!body) return body.takeError();
-    auto info = responseType(call.params[1]);
-    if (!info) return info.takeError();
-    std::lock_guard lock(ctx.mu);
-    if (auto api = loadApi(ctx, call.params[0]); !api) return api.takeError();
-    bj::object doc = describe(ctx, call.params[0], **info);
-    if (auto st = applyPatch(doc, *body, kGatewayResponseFields); !st) return st.takeError();
-    doc["defaultResponse"] = false;
-    if (auto st = validate(ctx, doc); !st) return st.takeError();
-    saveDoc(ctx, kGatewayResponse, call.params[0], (*info)->type, doc);
-    return reply(200, std::move(doc));
-  });
-  routes.add(verb::delete_, "restapis/{}/gatewayresponses/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    auto info = responseType(call.params[1]);
-    if (!info) return info.takeError();
-    std::lock_guard lock(ctx.mu);
-    if (auto api = loadApi(ctx, call.params[0]); !api) return api.takeError();
-    if (!loadDoc(ctx, kGatewayResponse, call.params[0], (*info)->type)) {
-      return ApiError::notFound("Invalid Gateway Response specified");
-    }
-    ctx.store.remove(kGatewayResponse, call.params[0], (*info)->type);
-    return AdminReply{202, std::nullopt};
+  routes.add(verb::patch, "restapis/{}/gatewayresponses/{}",
+             [&ctx](const AdminCall& call) { return patchResponse(ctx, call); });
+  routes.add(verb::delete_, "restapis/{}/gatewayresponses/{}", [&ctx](const AdminCall& call) {
+    return withType(ctx, call, [&](const gateway::ResponseTypeInfo& info) -> Result<AdminReply> {
+      if (!loadDoc(ctx, kGatewayResponse, call.params[0], info.type)) {
+        return ApiError::notFound("Invalid Gateway Response specified");
+      }
+      ctx.store.remove(kGatewayResponse, call.params[0], info.type);
+      return AdminReply{202, std::nullopt};
+    });
   });
 }
 

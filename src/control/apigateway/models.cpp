@@ -6,6 +6,7 @@
 
 #include "common/json_util.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/child_resource.h"
 #include "control/apigateway/input_limits.h"
 #include "control/apigateway/method_access.h"
 #include "control/patch_operations.h"
@@ -35,13 +36,7 @@ bool alphanumeric(std::string_view name) {
   return true;
 }
 
-Result<bj::object> loadModel(ApiGatewayContext& ctx, const std::string& apiId, const std::string& name) {
-  auto api = loadApi(ctx, apiId);
-  if (!api) return api.takeError();
-  auto doc = loadDoc(ctx, kModel, apiId, name);
-  if (!doc) return ApiError::notFound("Invalid model name specified: " + name);
-  return std::move(*doc);
-}
+constexpr ChildKind kModels{kModel, "Invalid model name specified: ", true};
 
 /// Compiles the model's schema; references resolve to the API's models, `self` to this one.
 Status checkSchema(ApiGatewayContext& ctx, const std::string& apiId, const bj::object& model) {
@@ -84,20 +79,27 @@ Result<AdminReply> createModel(ApiGatewayContext& ctx, const AdminCall& call) {
   if (!body) return body.takeError();
   std::string name = json::strOr(*body, "name", "");
   if (!alphanumeric(name)) return ApiError::badRequest("Model name must be alphanumeric: " + name);
-  std::lock_guard lock(ctx.mu);
   const std::string& apiId = call.params[0];
-  if (auto api = loadApi(ctx, apiId); !api) return api.takeError();
-  if (loadDoc(ctx, kModel, apiId, name)) return ApiError::conflict("Model name already exists for this REST API");
-  bj::object model{{"id", ctx.ids.alnum(6)}, {"name", name}, {"contentType", json::strOr(*body, "contentType", "")}};
-  if (auto d = json::str(*body, "description")) model["description"] = *d;
-  if (auto s = json::str(*body, "schema")) model["schema"] = *s;
-  if (json::strOr(model, "contentType", "").empty()) {
-    return ApiError::badRequest("Invalid content type specified: content type must not be empty");
-  }
-  if (auto st = checkNameAndDescription(model, "model"); !st) return st.takeError();
-  if (auto st = checkSchema(ctx, apiId, model); !st) return st.takeError();
-  saveDoc(ctx, kModel, apiId, name, model);
-  return reply(201, std::move(model));
+  return withApi(ctx, apiId, [&](const bj::object&) -> Result<AdminReply> {
+    if (loadDoc(ctx, kModel, apiId, name)) return ApiError::conflict("Model name already exists for this REST API");
+    bj::object model{{"id", ctx.ids.alnum(6)}, {"name", name}, {"contentType", json::strOr(*body, "contentType", "")}};
+    if (auto d = json::str(*body, "description")) model["description"] = *d;
+    if (auto s = json::str(*body, "schema")) model["schema"] = *s;
+    if (json::strOr(model, "contentType", "").empty()) {
+      return ApiError::badRequest("Invalid content type specified: content type must not be empty");
+    }
+    if (auto st = checkNameAndDescription(model, "model"); !st) return st.takeError();
+    if (auto st = checkSchema(ctx, apiId, model); !st) return st.takeError();
+    saveDoc(ctx, kModel, apiId, name, model);
+    return reply(201, std::move(model));
+  });
+}
+
+/// ConflictException while a method request uses the model.
+Status notInUse(ApiGatewayContext& ctx, const AdminCall& call) {
+  auto users = methodsUsing(ctx, call.params[0], call.params[1]);
+  if (users.empty()) return Ok{};
+  return ApiError::conflict("Cannot delete model '" + call.params[1] + "', is referenced in method request: " + users);
 }
 
 }  // namespace
@@ -116,41 +118,15 @@ void createDefaultModels(ApiGatewayContext& ctx, const std::string& apiId) {
 
 void registerModelRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
   routes.add(verb::post, "restapis/{}/models", [&ctx](const AdminCall& call) { return createModel(ctx, call); });
-  routes.add(verb::get, "restapis/{}/models", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    if (auto api = loadApi(ctx, call.params[0]); !api) return api.takeError();
-    return pagedList(call, listDocs(ctx, kModel, call.params[0]));
-  });
-  routes.add(verb::get, "restapis/{}/models/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    auto model = loadModel(ctx, call.params[0], call.params[1]);
-    if (!model) return model.takeError();
-    return reply(200, std::move(model).value());
-  });
-  routes.add(verb::patch, "restapis/{}/models/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    auto body = call.json();
-    if (!body) return body.takeError();
-    std::lock_guard lock(ctx.mu);
-    auto model = loadModel(ctx, call.params[0], call.params[1]);
-    if (!model) return model.takeError();
-    bj::object updated = *model;
-    if (auto st = applyPatch(updated, *body, kModelFields); !st) return st.takeError();
-    if (auto st = checkNameAndDescription(updated, "model"); !st) return st.takeError();
-    if (auto st = checkSchema(ctx, call.params[0], updated); !st) return st.takeError();
-    saveDoc(ctx, kModel, call.params[0], call.params[1], updated);
-    return reply(200, std::move(updated));
-  });
-  routes.add(verb::delete_, "restapis/{}/models/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    auto model = loadModel(ctx, call.params[0], call.params[1]);
-    if (!model) return model.takeError();
-    if (auto users = methodsUsing(ctx, call.params[0], call.params[1]); !users.empty()) {
-      return ApiError::conflict("Cannot delete model '" + call.params[1] +
-                                "', is referenced in method request: " + users);
-    }
-    ctx.store.remove(kModel, call.params[0], call.params[1]);
-    return AdminReply{202, std::nullopt};
-  });
+  auto checkPatched = [&ctx](const AdminCall& call, const bj::object& model) -> Status {
+    if (auto st = checkNameAndDescription(model, "model"); !st) return st;
+    return checkSchema(ctx, call.params[0], model);
+  };
+  addChildRoutes(routes, ctx, "models", kModels,
+                 {kModelFields,
+                  checkPatched,
+                  [&ctx](const AdminCall& call, const bj::object&) { return notInUse(ctx, call); },
+                  {}});
 }
 
 }  // namespace portico::control::apigateway

@@ -5,6 +5,7 @@
 
 #include "common/json_util.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/child_resource.h"
 #include "control/apigateway/input_limits.h"
 #include "control/patch_operations.h"
 
@@ -19,13 +20,7 @@ constexpr PatchField kValidatorFields[] = {
     {"/validateRequestParameters", FieldKind::kBool, "validateRequestParameters"},
 };
 
-Result<bj::object> loadValidator(ApiGatewayContext& ctx, const std::string& apiId, const std::string& id) {
-  auto api = loadApi(ctx, apiId);
-  if (!api) return api.takeError();
-  auto doc = loadDoc(ctx, kRequestValidator, apiId, id);
-  if (!doc) return ApiError::notFound("Invalid Request Validator identifier specified");
-  return std::move(*doc);
-}
+constexpr ChildKind kValidators{kRequestValidator, "Invalid Request Validator identifier specified"};
 
 bool usedByAMethod(ApiGatewayContext& ctx, const std::string& apiId, const std::string& id) {
   for (auto& resource : listDocs(ctx, kResource, apiId)) {
@@ -38,14 +33,17 @@ bool usedByAMethod(ApiGatewayContext& ctx, const std::string& apiId, const std::
   return false;
 }
 
-}  // namespace
+/// ConflictException while a method uses the validator.
+Status notInUse(ApiGatewayContext& ctx, const AdminCall& call) {
+  if (!usedByAMethod(ctx, call.params[0], call.params[1])) return Ok{};
+  return ApiError::conflict("Cannot delete request validator " + call.params[1] +
+                            " because it is referenced by a method");
+}
 
-void registerRequestValidatorRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
-  routes.add(verb::post, "restapis/{}/requestvalidators", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    auto body = call.json();
-    if (!body) return body.takeError();
-    std::lock_guard lock(ctx.mu);
-    if (auto api = loadApi(ctx, call.params[0]); !api) return api.takeError();
+Result<AdminReply> createValidator(ApiGatewayContext& ctx, const AdminCall& call) {
+  auto body = call.json();
+  if (!body) return body.takeError();
+  return withApi(ctx, call.params[0], [&](const bj::object&) -> Result<AdminReply> {
     bj::object v{{"id", ctx.ids.alnum(6)},
                  {"name", json::strOr(*body, "name", "")},
                  {"validateRequestBody", false},
@@ -57,40 +55,18 @@ void registerRequestValidatorRoutes(RouteTable& routes, ApiGatewayContext& ctx) 
     saveDoc(ctx, kRequestValidator, call.params[0], json::strOr(v, "id", ""), v);
     return reply(201, std::move(v));
   });
-  routes.add(verb::get, "restapis/{}/requestvalidators", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    if (auto api = loadApi(ctx, call.params[0]); !api) return api.takeError();
-    return pagedList(call, listDocs(ctx, kRequestValidator, call.params[0]));
-  });
-  routes.add(verb::get, "restapis/{}/requestvalidators/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    auto v = loadValidator(ctx, call.params[0], call.params[1]);
-    if (!v) return v.takeError();
-    return reply(200, std::move(v).value());
-  });
-  routes.add(verb::patch, "restapis/{}/requestvalidators/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    auto body = call.json();
-    if (!body) return body.takeError();
-    std::lock_guard lock(ctx.mu);
-    auto v = loadValidator(ctx, call.params[0], call.params[1]);
-    if (!v) return v.takeError();
-    bj::object updated = *v;
-    if (auto st = applyPatch(updated, *body, kValidatorFields); !st) return st.takeError();
-    if (auto st = checkNameAndDescription(updated, "request validator"); !st) return st.takeError();
-    saveDoc(ctx, kRequestValidator, call.params[0], call.params[1], updated);
-    return reply(200, std::move(updated));
-  });
-  routes.add(verb::delete_, "restapis/{}/requestvalidators/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    auto v = loadValidator(ctx, call.params[0], call.params[1]);
-    if (!v) return v.takeError();
-    if (usedByAMethod(ctx, call.params[0], call.params[1])) {
-      return ApiError::conflict("Cannot delete request validator " + call.params[1] +
-                                " because it is referenced by a method");
-    }
-    ctx.store.remove(kRequestValidator, call.params[0], call.params[1]);
-    return AdminReply{202, std::nullopt};
-  });
+}
+
+}  // namespace
+
+void registerRequestValidatorRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
+  routes.add(verb::post, "restapis/{}/requestvalidators",
+             [&ctx](const AdminCall& call) { return createValidator(ctx, call); });
+  addChildRoutes(routes, ctx, "requestvalidators", kValidators,
+                 {kValidatorFields,
+                  [](const AdminCall&, const bj::object& v) { return checkNameAndDescription(v, "request validator"); },
+                  [&ctx](const AdminCall& call, const bj::object&) { return notInUse(ctx, call); },
+                  {}});
 }
 
 }  // namespace portico::control::apigateway

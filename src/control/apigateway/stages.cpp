@@ -4,11 +4,11 @@
 #include <re2/re2.h>
 
 #include <boost/json.hpp>
-#include <cmath>
-#include <stdexcept>
 
 #include "common/json_util.h"
+#include "common/parse_number.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/child_resource.h"
 #include "control/apigateway/input_limits.h"
 #include "control/patch_operations.h"
 
@@ -79,14 +79,9 @@ Result<bj::object> applyMethodSettings(bj::object& doc, const bj::object& body) 
       if (value != "true" && value != "false") return ApiError::badRequest("Invalid boolean value: " + value);
       settings[match->key] = value == "true";
     } else if (match->kind == FieldKind::kInt) {
-      std::int64_t n = 0;
-      try {
-        std::size_t used = 0;
-        n = std::stoll(value, &used);
-        if (used != value.size()) throw std::invalid_argument(value);
-      } catch (const std::exception&) {
-        return ApiError::badRequest("Invalid integer value: " + value);
-      }
+      auto parsed = parseNumber<std::int64_t>(value);
+      if (!parsed) return ApiError::badRequest("Invalid integer value: " + value);
+      std::int64_t n = *parsed;
       // Throttling's -1 means "not set" (the account's limit applies), as AWS and Terraform use it.
       if (match->key == "throttlingBurstLimit" && n < -1) {
         return ApiError::badRequest("Invalid throttling burst limit: " + value + ". Use -1 (not set) or 0 and above.");
@@ -96,15 +91,10 @@ Result<bj::object> applyMethodSettings(bj::object& doc, const bj::object& body) 
       }
       settings[match->key] = n;
     } else if (match->key == "throttlingRateLimit") {
-      double rate = 0;
-      try {
-        std::size_t used = 0;
-        rate = std::stod(value, &used);
-        if (used != value.size()) throw std::invalid_argument(value);
-      } catch (const std::exception&) {
-        return ApiError::badRequest("Invalid number value: " + value);
-      }
-      if (!std::isfinite(rate) || rate < -1) {
+      auto parsed = parseNumber<double>(value);  // finite: "inf" and "nan" are not numbers here
+      if (!parsed) return ApiError::badRequest("Invalid number value: " + value);
+      double rate = *parsed;
+      if (rate < -1) {
         return ApiError::badRequest("Invalid throttling rate limit: " + value + ". Use -1 (not set) or 0 and above.");
       }
       settings[match->key] = rate;
@@ -116,43 +106,32 @@ Result<bj::object> applyMethodSettings(bj::object& doc, const bj::object& body) 
   return rest;
 }
 
-Result<bj::object> loadStage(ApiGatewayContext& ctx, const std::string& apiId, const std::string& name) {
-  auto api = loadApi(ctx, apiId);
-  if (!api) return api.takeError();
-  auto s = loadDoc(ctx, kStage, apiId, name);
-  if (!s) return ApiError::notFound("Invalid Stage identifier specified");
-  return std::move(*s);
-}
+constexpr ChildKind kStages{kStage, "Invalid Stage identifier specified"};
 
-Result<AdminReply> createStage(ApiGatewayContext& ctx, const AdminCall& call) {
+/// CreateStage once the API is loaded.
+Result<AdminReply> addStage(ApiGatewayContext& ctx, const std::string& apiId, const bj::object& body) {
   static const RE2 kName(R"([a-zA-Z0-9_-]{1,128})");
-  auto body = call.json();
-  if (!body) return body.takeError();
-  std::lock_guard lock(ctx.mu);
-  const std::string& apiId = call.params[0];
-  auto api = loadApi(ctx, apiId);
-  if (!api) return api.takeError();
-  std::string name = json::strOr(*body, "stageName", "");
+  std::string name = json::strOr(body, "stageName", "");
   if (!RE2::FullMatch(name, kName)) {
     return ApiError::badRequest("Stage name only allows a-zA-Z0-9_- and must be between 1 and 128 characters");
   }
   if (loadDoc(ctx, kStage, apiId, name)) return ApiError::conflict("Stage already exists");
-  std::string deploymentId = json::strOr(*body, "deploymentId", "");
+  std::string deploymentId = json::strOr(body, "deploymentId", "");
   if (!loadDoc(ctx, kDeployment, apiId, deploymentId)) {
     return ApiError::badRequest("Invalid deployment identifier specified");
   }
   bj::object stage;
   stage["stageName"] = name;
   stage["deploymentId"] = deploymentId;
-  if (auto d = json::str(*body, "description")) stage["description"] = *d;
+  if (auto d = json::str(body, "description")) stage["description"] = *d;
   stage["cacheClusterEnabled"] = false;
-  if (auto* c = body->if_contains("cacheClusterEnabled"); c && c->is_bool()) stage["cacheClusterEnabled"] = *c;
+  if (auto* c = body.if_contains("cacheClusterEnabled"); c && c->is_bool()) stage["cacheClusterEnabled"] = *c;
   stage["cacheClusterStatus"] = "NOT_AVAILABLE";
   stage["tracingEnabled"] = false;
-  if (auto* t = body->if_contains("tracingEnabled"); t && t->is_bool()) stage["tracingEnabled"] = *t;
+  if (auto* t = body.if_contains("tracingEnabled"); t && t->is_bool()) stage["tracingEnabled"] = *t;
   stage["methodSettings"] = bj::object();
-  if (auto* v = json::obj(*body, "variables")) stage["variables"] = *v;
-  if (auto* tags = json::obj(*body, "tags")) stage["tags"] = *tags;
+  if (auto* v = json::obj(body, "variables")) stage["variables"] = *v;
+  if (auto* tags = json::obj(body, "tags")) stage["tags"] = *tags;
   stage["createdDate"] = ctx.nowEpochSeconds();
   stage["lastUpdatedDate"] = ctx.nowEpochSeconds();
   if (auto st = checkNameAndDescription(stage, "stage"); !st) return st.takeError();
@@ -161,12 +140,18 @@ Result<AdminReply> createStage(ApiGatewayContext& ctx, const AdminCall& call) {
   return reply(201, std::move(stage));
 }
 
+Result<AdminReply> createStage(ApiGatewayContext& ctx, const AdminCall& call) {
+  auto body = call.json();
+  if (!body) return body.takeError();
+  return withApi(ctx, call.params[0], [&](const bj::object&) { return addStage(ctx, call.params[0], *body); });
+}
+
 Result<AdminReply> updateStage(ApiGatewayContext& ctx, const AdminCall& call) {
   auto body = call.json();
   if (!body) return body.takeError();
   std::lock_guard lock(ctx.mu);
   const std::string& apiId = call.params[0];
-  auto stage = loadStage(ctx, apiId, call.params[1]);
+  auto stage = loadChild(ctx, kStages, apiId, call.params[1]);
   if (!stage) return stage.takeError();
   auto rest = applyMethodSettings(*stage, *body);
   if (!rest) return rest.takeError();
@@ -186,35 +171,30 @@ Result<AdminReply> updateStage(ApiGatewayContext& ctx, const AdminCall& call) {
 
 void registerStageRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
   routes.add(verb::post, "restapis/{}/stages", [&ctx](const AdminCall& call) { return createStage(ctx, call); });
-  routes.add(verb::get, "restapis/{}/stages", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    auto api = loadApi(ctx, call.params[0]);
-    if (!api) return api.takeError();
-    bj::array items;
-    auto deploymentFilter = call.queryParam("deploymentId");
-    for (auto& s : listDocs(ctx, kStage, call.params[0])) {
-      if (!deploymentFilter || json::strOr(s, "deploymentId", "") == *deploymentFilter)
-        items.emplace_back(std::move(s));
-    }
-    bj::object body;
-    body["item"] = std::move(items);
-    return reply(200, std::move(body));
+  routes.add(verb::get, "restapis/{}/stages", [&ctx](const AdminCall& call) {
+    return withApi(ctx, call.params[0], [&](const bj::object&) -> Result<AdminReply> {
+      bj::array items;
+      auto deploymentFilter = call.queryParam("deploymentId");
+      for (auto& s : listDocs(ctx, kStage, call.params[0])) {
+        if (!deploymentFilter || json::strOr(s, "deploymentId", "") == *deploymentFilter) {
+          items.emplace_back(std::move(s));
+        }
+      }
+      bj::object body;
+      body["item"] = std::move(items);
+      return reply(200, std::move(body));
+    });
   });
-  routes.add(verb::get, "restapis/{}/stages/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    auto s = loadStage(ctx, call.params[0], call.params[1]);
-    if (!s) return s.takeError();
-    return reply(200, std::move(s).value());
-  });
+  routes.add(verb::get, "restapis/{}/stages/{}",
+             [&ctx](const AdminCall& call) { return getChild(ctx, kStages, call); });
   routes.add(verb::patch, "restapis/{}/stages/{}", [&ctx](const AdminCall& call) { return updateStage(ctx, call); });
-  routes.add(verb::delete_, "restapis/{}/stages/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    std::lock_guard lock(ctx.mu);
-    auto s = loadStage(ctx, call.params[0], call.params[1]);
-    if (!s) return s.takeError();
+  ChildOperations deletion;
+  deletion.remove = [&ctx](const AdminCall& call) {
     ctx.store.remove(kStage, call.params[0], call.params[1]);
     ctx.registry.remove(call.params[0], call.params[1]);
-    return AdminReply{202, std::nullopt};
-  });
+  };
+  routes.add(verb::delete_, "restapis/{}/stages/{}",
+             [&ctx, deletion](const AdminCall& call) { return deleteChild(ctx, kStages, call, deletion); });
 }
 
 }  // namespace portico::control::apigateway

@@ -10,6 +10,7 @@
 #include "control/apigateway/apigateway_context.h"
 #include "gateway/execution_log.h"
 #include "gateway/request_context.h"
+#include "gateway/route_tree.h"
 #include "gateway/router.h"
 #include "gateway/snapshot_compiler.h"
 
@@ -17,20 +18,6 @@ namespace portico::control::apigateway {
 namespace bj = boost::json;
 using boost::beast::http::verb;
 namespace {
-
-const gateway::RouteNode* findResource(const gateway::RouteNode& node, const std::string& id) {
-  if (node.resourceId == id) return &node;
-  for (const auto& [_, child] : node.literals) {
-    if (auto* hit = findResource(*child, id)) return hit;
-  }
-  if (node.variable) {
-    if (auto* hit = findResource(*node.variable, id)) return hit;
-  }
-  if (node.greedy) {
-    if (auto* hit = findResource(*node.greedy, id)) return hit;
-  }
-  return nullptr;
-}
 
 /// The request the test describes: target, headers (headers, then multiValueHeaders), body.
 Result<http::Request> testRequest(const bj::object& body, verb method, const std::string& pathWithQuery,
@@ -131,7 +118,7 @@ void registerTestInvokeMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx) 
             routed && routed->resource->resourceId == resourceId && routed->method) {
           match = std::move(*routed);
         } else {
-          match.resource = findResource(stage->root, resourceId);
+          match.resource = gateway::findResource(stage->root, resourceId);
           if (match.resource) {
             auto it = match.resource->methods.find(httpMethod);
             if (it != match.resource->methods.end()) match.method = it->second.get();

@@ -4,10 +4,10 @@
 #include <re2/re2.h>
 
 #include <boost/json.hpp>
-#include <cmath>
 #include <ctime>
 
 #include "common/json_util.h"
+#include "common/parse_number.h"
 #include "control/apigateway/apigateway_context.h"
 #include "control/apigateway/input_limits.h"
 #include "control/patch_operations.h"
@@ -122,16 +122,9 @@ Status patchMethodThrottle(bj::object& plan, const std::string& op, const std::s
     return ApiError::badRequest("Invalid patch operation " + op + " on " + path);
   }
   // The whole value, a finite number ≥ 0 (an integer for burstLimit).
-  double number = -1;
-  std::size_t used = 0;
-  try {
-    number = std::stod(value, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
+  double number = parseNumber<double>(value).value_or(-1);
   bool integral = number == static_cast<double>(static_cast<long long>(number));
-  if (used == 0 || used != value.size() || !std::isfinite(number) || number < 0 ||
-      (field == "burstLimit" && !integral)) {
+  if (number < 0 || (field == "burstLimit" && !integral)) {
     return ApiError::badRequest("Invalid value for " + path + ": " + value);
   }
   auto& target = json::objAt(throttles, methodKey);
@@ -159,15 +152,14 @@ Status patchPlan(bj::object& plan, const bj::object& body) {
         target.erase(key);
         return Ok{};
       }
-      try {
-        if (integer) {
-          target[key] = std::stoll(value);
-        } else {
-          target[key] = std::stod(value);
-        }
-      } catch (const std::exception&) {
-        return ApiError::badRequest("Invalid value for " + path + ": " + value);
+      std::optional<bj::value> n;  // the whole value, a number (an integer where integer)
+      if (integer) {
+        if (auto i = parseNumber<std::int64_t>(value)) n = *i;
+      } else if (auto d = parseNumber<double>(value)) {
+        n = *d;
       }
+      if (!n) return ApiError::badRequest("Invalid value for " + path + ": " + value);
+      target[key] = std::move(*n);
       return Ok{};
     };
     if (path == "/name" || path == "/description" || path == "/productCode") {

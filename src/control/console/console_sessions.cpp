@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/digest.h"
+#include "common/parse_number.h"
 
 namespace portico::control::console {
 namespace {
@@ -102,13 +103,9 @@ std::optional<Session> ConsoleSessions::verify(std::string_view token) const {
   std::string payload(token.substr(0, token.size() - parts[3].size() - 1));
   if (!constantTimeEquals(mac("session", payload), parts[3])) return std::nullopt;
   auto keyId = hexDecode(parts[0]);
-  long long expiry = 0;
-  try {
-    expiry = std::stoll(std::string(parts[1]));
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-  auto expires = std::chrono::system_clock::time_point(std::chrono::seconds(expiry));
+  auto expiry = parseNumber<long long>(parts[1]);
+  if (!expiry) return std::nullopt;
+  auto expires = std::chrono::system_clock::time_point(std::chrono::seconds(*expiry));
   auto now = clock_.now();
   if (!keyId || expires <= now || !credentials_.secretFor(*keyId)) return std::nullopt;
   std::string nonce(parts[2]);

@@ -5,9 +5,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <charconv>
 
 #include "common/json_util.h"
+#include "common/parse_number.h"
 #include "control/lambda/function_configuration.h"
 #include "control/lambda/lambda_context.h"
 #include "control/lambda/versions.h"
@@ -109,16 +109,18 @@ Result<AdminReply> getFunction(LambdaContext& ctx, const AdminCall& call, bool c
 Result<AdminReply> listFunctions(LambdaContext& ctx, const AdminCall& call) {
   std::size_t maxItems = 50, marker = 0;
   if (auto m = call.queryParam("MaxItems")) {
-    auto [p, ec] = std::from_chars(m->data(), m->data() + m->size(), maxItems);
-    if (ec != std::errc() || maxItems < 1 || maxItems > 10000) {
+    auto parsed = parseNumber<std::size_t>(*m);
+    maxItems = parsed.value_or(0);
+    if (maxItems < 1 || maxItems > 10000) {
       return validationError("1 validation error detected: Value '" + *m +
                              "' at 'maxItems' failed to satisfy constraint: Member must have value less than or "
                              "equal to 10000");
     }
   }
   if (auto m = call.queryParam("Marker"); m && !m->empty()) {
-    auto [p, ec] = std::from_chars(m->data(), m->data() + m->size(), marker);
-    if (ec != std::errc()) return invalidParameter("Invalid Marker");
+    auto parsed = parseNumber<std::size_t>(*m);
+    if (!parsed) return invalidParameter("Invalid Marker");
+    marker = *parsed;
   }
   bool all = call.queryParam("FunctionVersion").value_or("") == "ALL";
   std::lock_guard lock(ctx.mu);

@@ -1,11 +1,11 @@
 #include "control/lambda/lambda_context.h"
 
 #include <boost/json.hpp>
-#include <charconv>
 #include <fstream>
 
 #include "common/digest.h"
 #include "common/json_util.h"
+#include "common/parse_number.h"
 #include "common/uri_encoding.h"
 #include "http/error_responses.h"
 
@@ -79,8 +79,8 @@ UnsignedEndpoint makeCodeDownloadEndpoint(LambdaContext& ctx) {
       if (k == "Expires") expires = v;
       if (k == "Signature") signature = v;
     }
-    std::int64_t exp = 0;
-    std::from_chars(expires.data(), expires.data() + expires.size(), exp);
+    // Not a number: 0, long expired (the signature covers the text, so only ours get this far).
+    std::int64_t exp = parseNumber<std::int64_t>(expires).value_or(0);
     if (!functions::isSha256Hex(hex) || signature != hmacHex(ctx.codeUrlKey, hex + ":" + expires) ||
         exp < epochSeconds(ctx.clock)) {
       return http::errorResponse(403, "AccessDenied", "Request has expired or the signature does not match");
