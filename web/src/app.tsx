@@ -8,12 +8,12 @@ import { match, navigate, usePath } from './router';
 import { SessionContext } from './session_context';
 import { ConfirmHost, Link, Modal, Spinner, Toasts } from './ui/widgets';
 import { LoginForm } from './pages/login';
-import { ApisPage } from './pages/apis';
-import { ApiPage } from './pages/api_page';
-import { FunctionsPage } from './pages/functions';
-import { FunctionPage } from './pages/function_page';
-import { ApiKeysPage } from './pages/api_keys';
-import { UsagePlansPage } from './pages/usage_plans';
+import { ApisPage } from './pages/apigateway/apis';
+import { ApiPage } from './pages/apigateway/api_page';
+import { ApiKeysPage } from './pages/apigateway/api_keys';
+import { UsagePlansPage } from './pages/apigateway/usage_plans';
+import { FunctionsPage } from './pages/lambda/functions';
+import { FunctionPage } from './pages/lambda/function_page';
 
 
 function Routes(props: { path: string }) {

@@ -174,6 +174,17 @@ export function ptr(s: string): string {
   return s.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/** add/replace/remove ops turning map `a` into `b` under `base` (values as strings). */
+export function mapDiff(base: string, a: Record<string, unknown>, b: Record<string, unknown>, escape = (s: string) => s): PatchOp[] {
+  const ops: PatchOp[] = [];
+  for (const k of Object.keys(a)) if (!(k in b)) ops.push({ op: 'remove', path: `${base}/${escape(k)}` });
+  for (const [k, v] of Object.entries(b)) {
+    if (!(k in a)) ops.push({ op: 'add', path: `${base}/${escape(k)}`, value: String(v) });
+    else if (String(a[k]) !== String(v)) ops.push({ op: 'replace', path: `${base}/${escape(k)}`, value: String(v) });
+  }
+  return ops;
+}
+
 const api = (id: string) => `/restapis/${seg(id)}`;
 const res = (id: string, rid: string) => `${api(id)}/resources/${seg(rid)}`;
 const meth = (id: string, rid: string, verb: string) => `${res(id, rid)}/methods/${seg(verb)}`;

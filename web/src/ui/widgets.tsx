@@ -347,12 +347,6 @@ export function CopyButton(props: { text: string; label?: string }) {
   );
 }
 
-export function formatDate(epochSeconds: number | undefined): string {
-  if (!epochSeconds) return '';
-  const d = new Date(epochSeconds * 1000);
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
-
 /** Empty-state text for a list. */
 export function Empty(props: { children: ComponentChildren }) {
   return <p class="empty">{props.children}</p>;
