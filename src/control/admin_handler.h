@@ -21,20 +21,23 @@ namespace portico::control {
 /// Answers an unsigned /_portico/... path (path, query), or nullopt when it is not one of its own.
 using UnsignedEndpoint = std::function<std::optional<http::Response>(std::string_view, std::string_view)>;
 
+struct AdminOptions {
+  std::string region;                                // a request's credential scope must name it ("": any)
+  const console::ConsoleHandler* console = nullptr;  // serves /console/ (borrowed; optional)
+  std::vector<UnsignedEndpoint> unsignedEndpoints;   // under /_portico/ (e.g. function code downloads)
+};
+
 class AdminHandler final : public http::Handler {
  public:
   /// All borrowed; they must outlive the handler.
-  AdminHandler(const RouteTable& routes, const auth::CredentialSource& credentials, const Clock& clock)
-      : routes_(routes), credentials_(credentials), clock_(clock) {}
-
-  /// The region a request's credential scope must name (default: any).
-  void setRegion(std::string region) { region_ = std::move(region); }
-
-  /// Serves the web console and accepts its session-authenticated calls (borrowed; optional).
-  void setConsole(const console::ConsoleHandler* console) { console_ = console; }
-
-  /// Adds an unsigned endpoint under /_portico/ (e.g. function code downloads).
-  void addUnsignedEndpoint(UnsignedEndpoint endpoint) { unsigned_.push_back(std::move(endpoint)); }
+  AdminHandler(const RouteTable& routes, const auth::CredentialSource& credentials, const Clock& clock,
+               AdminOptions options = {})
+      : routes_(routes),
+        credentials_(credentials),
+        clock_(clock),
+        unsigned_(std::move(options.unsignedEndpoints)),
+        console_(options.console),
+        region_(std::move(options.region)) {}
 
   boost::asio::awaitable<http::Reply> handle(http::Request& req, const http::ConnectionInfo& conn) override;
   /// Refuses unsigned and wrongly signed calls from their head (the body is never read), and
@@ -57,9 +60,9 @@ class AdminHandler final : public http::Handler {
   const auth::CredentialSource& credentials_;
   const Clock& clock_;
   mutable auth::SigningKeyCache signingKeys_;  // a cache: not part of the handler's state
-  std::vector<UnsignedEndpoint> unsigned_;
-  const console::ConsoleHandler* console_ = nullptr;
-  std::string region_;
+  const std::vector<UnsignedEndpoint> unsigned_;
+  const console::ConsoleHandler* const console_;
+  const std::string region_;
 };
 
 }  // namespace portico::control

@@ -144,6 +144,10 @@ void QuotaCounters::flush() {
   if (journal_) journal_->discardUpTo(complete);
 }
 
+QuotaCounters::QuotaCounters(store::Store& store, UsageJournal* journal) : store_(store) {
+  if (journal) attachJournal(*journal);
+}
+
 void QuotaCounters::attachJournal(UsageJournal& journal) {
   std::uint64_t stored = 0;
   if (auto doc = store_.get(kUsageJournalKind, "", "state")) {

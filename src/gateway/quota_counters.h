@@ -27,7 +27,10 @@ class UsageJournal;
 
 class QuotaCounters {
  public:
-  explicit QuotaCounters(store::Store& store) : store_(store) {}
+  /// With a journal (borrowed; must outlive this), every count is journaled before it counts,
+  /// after what the journal holds beyond the stored counts (requests counted before a crash) is
+  /// added and flushed.
+  explicit QuotaCounters(store::Store& store, UsageJournal* journal = nullptr);
 
   /// Counts one request on `now`'s day if the quota period's total stays within quota.limit;
   /// false (nothing counted) when the quota is used up.
@@ -39,15 +42,12 @@ class QuotaCounters {
   std::map<std::string, std::int64_t> daily(const std::string& planId, const std::string& keyId);
   /// Writes changed counts to the store.
   void flush();
-  /// Journals every count from now on (borrowed; must outlive this), after adding what the
-  /// journal holds beyond the stored counts (requests counted before a crash) and flushing.
-  void attachJournal(UsageJournal& journal);
-
   /// The first day ("YYYY-MM-DD") of the quota period holding `day`.
   static std::string periodStart(const Quota& quota, const std::string& day);
   static std::string dayOf(std::chrono::system_clock::time_point t);
 
  private:
+  void attachJournal(UsageJournal& journal);
   struct PairUsage {
     std::mutex mu;
     bool loaded = false;

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
+#include <stdexcept>
 #include <thread>
 
 #include "http/asio_names.h"
@@ -48,9 +49,12 @@ class RateLimitedLog {
 }  // namespace
 
 struct Server::Impl {
-  std::vector<ListenerSpec> specs;
+  std::vector<ListenerSpec> specs;          // as the listeners, with their handlers
+  std::unique_ptr<WorkerLoops> ownLoops;    // the all-in-one constructor's
+  std::unique_ptr<Listeners> ownListeners;  // ditto, once bound
+  WorkerLoops* loops = nullptr;
+  Listeners* listeners = nullptr;  // null until bound
   std::vector<std::unique_ptr<Worker>> workers;
-  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // on workers[0]
   std::atomic<unsigned> nextWorker{0};
   std::atomic<long> liveSessions{0};
   std::atomic<bool> stopping{false};
@@ -149,9 +153,9 @@ void Server::Impl::shedIdle(ListenerLoad& load) {
 }
 
 void Server::Impl::beginDrain(std::chrono::milliseconds drainTimeout) {
-  for (auto& a : acceptors) {
+  for (std::size_t i = 0; listeners && i < listeners->size(); ++i) {
     beast::error_code ignored;
-    a->close(ignored);
+    listeners->acceptor(i).close(ignored);
   }
   for (auto& w : workers) {
     asio::post(w->ioc, [worker = w.get()] {
@@ -182,9 +186,26 @@ void Server::Impl::stopAll() {
   for (auto& w : workers) w->ioc.stop();
 }
 
+Server::Server(WorkerLoops& loops, Listeners& listeners, std::vector<ListenerRoute> routes)
+    : impl_(std::make_unique<Impl>()) {
+  if (routes.size() != listeners.size()) throw std::invalid_argument("one route per listener");
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    auto ep = listeners.endpoint(i);
+    impl_->specs.push_back(
+        {listeners.name(i), ep.address().to_string(), ep.port(), routes[i].handler, routes[i].limits});
+  }
+  impl_->loops = &loops;
+  impl_->listeners = &listeners;
+  for (unsigned i = 0; i < loops.size(); ++i) impl_->workers.push_back(std::make_unique<Worker>(loops.at(i)));
+}
+
 Server::Server(std::vector<ListenerSpec> listeners, unsigned threads) : impl_(std::make_unique<Impl>()) {
   impl_->specs = std::move(listeners);
-  for (unsigned i = 0; i < std::max(1u, threads); ++i) impl_->workers.push_back(std::make_unique<Worker>());
+  impl_->ownLoops = std::make_unique<WorkerLoops>(threads);
+  impl_->loops = impl_->ownLoops.get();
+  for (unsigned i = 0; i < impl_->loops->size(); ++i) {
+    impl_->workers.push_back(std::make_unique<Worker>(impl_->loops->at(i)));
+  }
 }
 
 Server::~Server() {
@@ -200,28 +221,26 @@ unsigned Server::threads() const {
 }
 
 std::vector<tcp::endpoint> Server::bind() {
-  std::vector<tcp::endpoint> bound;
-  for (auto& spec : impl_->specs) {
-    auto acceptor = std::make_unique<tcp::acceptor>(impl_->workers[0]->ioc);
-    tcp::endpoint ep(asio::ip::make_address(spec.host), spec.port);
-    acceptor->open(ep.protocol());
-    acceptor->set_option(tcp::acceptor::reuse_address(true));
-    acceptor->bind(ep);
-    acceptor->listen(asio::socket_base::max_listen_connections);
-    bound.push_back(acceptor->local_endpoint());
-    impl_->acceptors.push_back(std::move(acceptor));
+  if (!impl_->listeners) {
+    std::vector<ListenAddress> addresses;
+    for (const auto& spec : impl_->specs) addresses.push_back({spec.name, spec.host, spec.port});
+    impl_->ownListeners = std::make_unique<Listeners>(*impl_->loops, addresses);
+    impl_->listeners = impl_->ownListeners.get();
   }
+  std::vector<tcp::endpoint> bound;
+  for (std::size_t i = 0; i < impl_->listeners->size(); ++i) bound.push_back(impl_->listeners->endpoint(i));
   return bound;
 }
 
 void Server::run() {
+  if (!impl_->listeners) bind();
   if (impl_->reserveFd < 0) impl_->reserveFd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   for (std::size_t i = 0; i < impl_->specs.size(); ++i) {
     impl_->loads.push_back(std::make_unique<ListenerLoad>());
   }
   for (std::size_t i = 0; i < impl_->specs.size(); ++i) {
-    asio::co_spawn(impl_->workers[0]->ioc, impl_->acceptLoop(*impl_->acceptors[i], impl_->specs[i], *impl_->loads[i]),
-                   asio::detached);
+    asio::co_spawn(impl_->workers[0]->ioc,
+                   impl_->acceptLoop(impl_->listeners->acceptor(i), impl_->specs[i], *impl_->loads[i]), asio::detached);
   }
   std::vector<std::thread> threads;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;

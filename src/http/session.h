@@ -24,7 +24,8 @@ struct SessionSlot {
 };
 
 struct Worker {
-  boost::asio::io_context ioc{1};
+  explicit Worker(boost::asio::io_context& loop) : ioc(loop) {}
+  boost::asio::io_context& ioc;     // borrowed from the WorkerLoops
   std::list<SessionSlot> sessions;  // touched only on this worker's thread
   bool draining = false;            // ditto
 };

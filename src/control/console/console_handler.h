@@ -29,8 +29,6 @@ class ConsoleHandler {
   /// Both borrowed.
   ConsoleHandler(const ConsoleSessions& sessions, const ConsoleAssets& assets, ConsoleInfo info)
       : sessions_(sessions), assets_(assets), info_(std::move(info)) {}
-  /// Set once the listeners are bound, before serving.
-  void setDataPlaneUrl(std::string url) { info_.dataPlaneUrl = std::move(url); }
 
   /// Whether `path` is the console's ("/console" or below).
   static bool owns(std::string_view path) { return path == "/console" || path.starts_with("/console/"); }

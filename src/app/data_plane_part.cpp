@@ -1,0 +1,50 @@
+#include "app/data_plane_part.h"
+
+#include "http/fetch_document.h"
+#include "integrations/integrations.h"
+
+namespace portico::app {
+namespace {
+
+std::vector<std::unique_ptr<http::UpstreamPool>> poolPerLoop(http::WorkerLoops& loops) {
+  std::vector<std::unique_ptr<http::UpstreamPool>> pools;
+  for (unsigned i = 0; i < loops.size(); ++i) pools.push_back(std::make_unique<http::UpstreamPool>(loops.at(i)));
+  return pools;
+}
+
+std::vector<http::UpstreamPool*> pointers(const std::vector<std::unique_ptr<http::UpstreamPool>>& pools) {
+  std::vector<http::UpstreamPool*> out;
+  for (const auto& p : pools) out.push_back(p.get());
+  return out;
+}
+
+gateway::AuthorizationOptions authorizationOptions(const ServeOptions& opt, const std::string& accountId,
+                                                   const std::vector<http::UpstreamPool*>& pools) {
+  gateway::AuthorizationOptions o;
+  o.region = opt.region;
+  o.accountId = accountId;
+  o.jwksDir = opt.jwksDir.empty() ? std::filesystem::path(opt.dataDir) / "jwks" : std::filesystem::path(opt.jwksDir);
+  // JWKS fetches go through the upstream pool of the worker loop that asks.
+  o.fetchJwks = [&pools](const std::string& url, auth::UserPoolKeys::FetchDone done) {
+    http::startFetch(pools, url, std::chrono::seconds(3), 1024 * 1024, std::move(done));
+  };
+  return o;
+}
+
+}  // namespace
+
+DataPlanePart::DataPlanePart(const ServeOptions& opt, const DataPlaneDeps& deps)
+    : pools_(poolPerLoop(deps.loops)),
+      poolPtrs_(pointers(pools_)),
+      accountThrottle(opt.accountRateLimit, opt.accountBurstLimit),
+      authorization(deps.invoker, deps.credentials, deps.clock, authorizationOptions(opt, deps.accountId, poolPtrs_)),
+      methodRequest(authorization, deps.usage, deps.quotas, accountThrottle),
+      mock_(integrations::makeMockIntegration()),
+      http_(integrations::makeHttpIntegration(poolPtrs_)),
+      lambdaProxy_(integrations::makeLambdaProxyIntegration(deps.invoker)),
+      lambda_(integrations::makeLambdaIntegration(deps.invoker)),
+      pipeline(methodRequest, gateway::Integrations{mock_.get(), http_.get(), lambdaProxy_.get(), lambda_.get()},
+               renderPool_.get_executor()),
+      handler(deps.registry, pipeline, deps.loops.size()) {}
+
+}  // namespace portico::app
