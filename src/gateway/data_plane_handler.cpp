@@ -47,8 +47,9 @@ std::optional<Address> parseAddress(std::string_view host, std::string_view targ
   return out;
 }
 
-DataPlaneHandler::DataPlaneHandler(const StageRegistry& registry, const Pipeline& pipeline, unsigned threads)
-    : registry_(registry), pipeline_(pipeline) {
+DataPlaneHandler::DataPlaneHandler(const StageRegistry& registry, const Pipeline& pipeline, const Clock& clock,
+                                   unsigned threads)
+    : registry_(registry), pipeline_(pipeline), clock_(clock) {
   for (unsigned i = 0; i < threads; ++i) ids_.push_back(std::make_unique<IdGenerator>());
 }
 
@@ -106,6 +107,7 @@ boost::asio::awaitable<http::Reply> DataPlaneHandler::handle(http::Request& req,
                      std::move(address->path),
                      std::move(address->query),
                      match ? std::move(*match) : RouteMatch{}};
+  ctx.receivedAt = clock_.now();
   if (!ctx.match.method) {
     parseRequestParameters(ctx);  // a customised response may map request headers
     co_return gatewayErrorResponse(missingToken, ctx);

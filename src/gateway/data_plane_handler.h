@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/id_generator.h"
 #include "gateway/pipeline.h"
 #include "gateway/stage_registry.h"
@@ -14,13 +15,15 @@ namespace portico::gateway {
 
 class DataPlaneHandler final : public http::Handler {
  public:
-  /// registry and pipeline are borrowed; `threads` is the number of server workers.
-  DataPlaneHandler(const StageRegistry& registry, const Pipeline& pipeline, unsigned threads);
+  /// All borrowed; `threads` is the number of server workers. A request's time ($context.requestTime,
+  /// the quota day) is read once from `clock`, when it is routed.
+  DataPlaneHandler(const StageRegistry& registry, const Pipeline& pipeline, const Clock& clock, unsigned threads);
   boost::asio::awaitable<http::Reply> handle(http::Request& req, const http::ConnectionInfo& conn) override;
 
  private:
   const StageRegistry& registry_;
   const Pipeline& pipeline_;
+  const Clock& clock_;
   std::vector<std::unique_ptr<IdGenerator>> ids_;  // one per worker: no sharing
 };
 

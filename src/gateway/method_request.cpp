@@ -68,7 +68,7 @@ StageResult MethodRequest::limitsAndValidation(RequestContext& ctx) const {
   }
   if (!account_.tryTake()) return kThrottled;
   if (plan) {
-    auto now = std::chrono::system_clock::now();
+    const auto now = ctx.receivedAt;
     if (plan->quota) {
       if (!quotas_.tryConsume(plan->id, ctx.apiKeyId, *plan->quota, now)) return kQuota;
     } else {

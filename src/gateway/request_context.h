@@ -3,8 +3,8 @@
 // Created by the data-plane handler, passed by reference to each stage in order
 // (pipeline.cpp), never shared between requests.
 #pragma once
-#include <chrono>
 #include <boost/json/object.hpp>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -78,6 +78,9 @@ struct RequestContext {
   /// How long a mapping template may render before it is stopped to be started over off the
   /// serving loop (Pipeline); 0: the full budget, where it is.
   std::chrono::microseconds renderTimeSlice{0};
+  /// When the request was routed, from the injected Clock: $context.requestTime(Epoch), the day its
+  /// quota counts on.
+  std::chrono::system_clock::time_point receivedAt{};
 };
 
 /// A stage's early answer: a gateway response type (aws-behaviour.md §6) and its message.

@@ -10,7 +10,7 @@ namespace portico::gateway {
 namespace bj = boost::json;
 
 bj::object buildTemplateContext(const RequestContext& ctx) {
-  auto now = std::chrono::system_clock::now();
+  const auto now = ctx.receivedAt;
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};
   gmtime_r(&t, &tm);

@@ -414,7 +414,7 @@ class LoopbackStage {
         lambdaProxy_(integrations::makeLambdaProxyIntegration(functions_)),
         lambda_(integrations::makeLambdaIntegration(functions_)),
         pipeline_(methodRequest_, gateway::Integrations{mock_.get(), http_.get(), lambdaProxy_.get(), lambda_.get()}),
-        handler_(registry_, pipeline_, 1) {
+        handler_(registry_, pipeline_, clock_, 1) {
     std::filesystem::create_directories(jwksDir());
     apigw_.accountId = std::string(kAccountId);
     apigw_.region = std::string(kRegion);

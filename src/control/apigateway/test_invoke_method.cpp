@@ -126,9 +126,10 @@ void registerTestInvokeMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx) 
         }
         if (!match.method) co_return ApiError::notFound("Invalid Method identifier specified");
 
-        auto started = std::chrono::system_clock::now();
+        auto started = ctx.clock.now();
         gateway::ExecutionLog log(started);
         gateway::RequestContext rctx{*request, *call.conn, stage, requestId, apigwId, path, query, std::move(match)};
+        rctx.receivedAt = started;
         rctx.testInvoke = true;
         rctx.log = &log;
         auto t0 = std::chrono::steady_clock::now();
