@@ -560,8 +560,8 @@ class LoopbackStage {
     options.region = std::string(kRegion);
     options.accountId = std::string(kAccountId);
     options.jwksDir = std::move(jwksDir);
-    options.fetchJwks = [](const std::string& url) -> Result<std::string> {
-      return ApiError::internal("loopback tests fetch nothing: " + url);
+    options.fetchJwks = [](const std::string& url, auth::UserPoolKeys::FetchDone done) {
+      done(ApiError::internal("loopback tests fetch nothing: " + url));
     };
     return options;
   }
