@@ -1,5 +1,7 @@
 #include "gateway/pipeline.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
@@ -87,6 +89,24 @@ boost::asio::awaitable<StageResult> Pipeline::runMappingElsewhere(RequestContext
 }
 
 boost::asio::awaitable<http::Reply> Pipeline::run(RequestContext& ctx) const {
+  // A failure of Portico's own inside a stage (the store unreadable on a cache miss, memory) is API
+  // Gateway's own 500 — `{"message": "Internal server error"}`, x-amzn-ErrorType, the API's
+  // DEFAULT_5XX customisation — never the server's generic reply.
+  std::string failure;
+  try {
+    co_return co_await runStages(ctx);
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  spdlog::error("request {}: {} {}: {}", ctx.requestId, std::string(ctx.request.method_string()),
+                std::string(ctx.request.target().substr(0, 200)), failure);
+  GatewayError internal{"DEFAULT_5XX", "Internal server error", 500};
+  http::Response res = gatewayErrorResponse(internal, ctx);
+  if (ctx.log) logFailure(internal, res, *ctx.log);
+  co_return http::Reply(std::move(res));
+}
+
+boost::asio::awaitable<http::Reply> Pipeline::runStages(RequestContext& ctx) const {
   auto fail = [&](const GatewayError& e) {
     http::Response res = gatewayErrorResponse(e, ctx);
     if (ctx.log) logFailure(e, res, *ctx.log);

@@ -7,9 +7,9 @@
 #include <chrono>
 #include <memory>
 
+#include "gateway/integration.h"
 #include "gateway/method_request.h"
 #include "gateway/request_context.h"
-#include "gateway/integration.h"
 
 namespace portico::gateway {
 
@@ -37,6 +37,8 @@ class Pipeline {
   boost::asio::awaitable<http::Reply> run(RequestContext& ctx) const;
 
  private:
+  /// run() without its guard: the stages in order, each able to stop the cycle.
+  boost::asio::awaitable<http::Reply> runStages(RequestContext& ctx) const;
   /// Runs a mapping stage here, its renders bounded to kInlineRenderSlice when there is a render
   /// executor to finish longer ones (the result is then marked timeSliceSpent).
   StageResult runMappingInline(RequestContext& ctx, StageResult (*stage)(RequestContext&)) const;

@@ -7,6 +7,7 @@
 // outcome cannot depend on how fast the machine runs the requests. Refill over time is tested with
 // injected time points in token_bucket_test.cpp.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "support/loopback_stage.h"
 
@@ -304,6 +305,29 @@ TEST(MethodRequestValidation, ACustomisedBadRequestBodySeesTheValidationError) {
   // Other 400s keep their defaults.
   expectGatewayError(postPet(gw, "/pets", "{}"), 400, R"({"message":"Missing required request parameters: [owner]"})",
                      "BadRequestException");
+}
+
+}  // namespace
+}  // namespace portico::loopback
+
+namespace portico::loopback {
+namespace {
+
+TEST(MethodRequestQuota, AStoreThatFailsOnACacheMissIsApiGatewaysOwn500) {
+  LoopbackStage gw;
+  deployKeyed(gw);
+  gw.addApiKey("k1", kKeyValue);
+  bj::object plan = usagePlan("plan1");
+  plan["quota"] = bj::object{{"limit", 5}, {"period", "DAY"}, {"offset", 0}};
+  gw.addUsagePlan(plan, {"k1"});
+  // The key's count is not loaded yet: the first request reads it from the store, which now fails
+  // (its table gone behind Portico's back).
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((gw.jwksDir().parent_path() / "portico.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE documents", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  expectGatewayError(withKey(gw, "/keyed", kKeyValue), 500, R"({"message":"Internal server error"})",
+                     "InternalServerErrorException");
 }
 
 }  // namespace
