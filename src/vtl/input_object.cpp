@@ -10,14 +10,6 @@
 namespace portico::vtl {
 namespace {
 
-Value mapOf(const std::map<std::string, std::string>* source) {
-  Value out = Value::newMap();
-  if (source) {
-    for (const auto& [key, value] : *source) out.asMap().put(key, Value::string(value));
-  }
-  return out;
-}
-
 const std::string* lookup(const std::map<std::string, std::string>* source, const std::string& name,
                           bool caseInsensitive) {
   if (!source) return nullptr;
@@ -108,9 +100,9 @@ Result<std::optional<Value>> InputObject::select(const std::string& pathText, bo
 
 Value InputObject::params() const {
   Value out = Value::newMap();
-  out.asMap().put("path", mapOf(input_.pathParams));
-  out.asMap().put("querystring", mapOf(input_.queryParams));
-  out.asMap().put("header", mapOf(input_.headers));
+  out.asMap().put("path", Value::mapOfStrings(input_.pathParams));
+  out.asMap().put("querystring", Value::mapOfStrings(input_.queryParams));
+  out.asMap().put("header", Value::mapOfStrings(input_.headers));
   return out;
 }
 

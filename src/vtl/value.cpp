@@ -208,6 +208,14 @@ Value Value::newMap() {
   return Value::map(std::make_shared<Map>());
 }
 
+Value Value::mapOfStrings(const std::map<std::string, std::string>* source) {
+  Value out = newMap();
+  if (source) {
+    for (const auto& [key, value] : *source) out.asMap().put(key, Value::string(value));
+  }
+  return out;
+}
+
 Value Value::fromJson(const boost::json::value& json) {
   return fromJsonIn(json, false);
 }

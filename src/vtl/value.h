@@ -7,6 +7,7 @@
 #include <boost/json/parse_options.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,8 @@ class Value {
   static Value newList(std::vector<Value> items = {});
   static Value map(MapPtr m) { return Value(Storage(std::in_place_index<6>, std::move(m))); }
   static Value newMap();
+  /// A map of strings ($stageVariables, $input.params() parts); empty when source is null.
+  static Value mapOfStrings(const std::map<std::string, std::string>* source);
   static Value object(ObjectPtr o) { return Value(Storage(std::in_place_index<7>, std::move(o))); }
   /// Converts JSON: objects become maps, arrays jsonText lists.
   static Value fromJson(const boost::json::value& json);
