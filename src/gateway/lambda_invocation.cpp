@@ -36,8 +36,7 @@ struct Pending {
 }  // namespace
 
 asio::awaitable<std::variant<InvokeResult, GatewayError>> invokeFunction(functions::Invoker& invoker,
-                                                                                  RequestContext& ctx,
-                                                                                  std::string payload) {
+                                                                         RequestContext& ctx, std::string payload) {
   using Outcome = std::variant<InvokeResult, GatewayError>;
   auto function = functionFromUri(ctx.integrationRequest.url);
   if (!function) {

@@ -12,7 +12,9 @@ QuotaFlusher::QuotaFlusher(boost::asio::io_context& loop, QuotaCounters& counter
   boost::asio::post(loop, [this] { schedule(); });
 }
 
-QuotaFlusher::~QuotaFlusher() { stop(); }
+QuotaFlusher::~QuotaFlusher() {
+  stop();
+}
 
 void QuotaFlusher::stop() {
   stopped_ = true;

@@ -5,8 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include "common/json_util.h"
-#include "integrations/integrations.h"
 #include "gateway/lambda_invocation.h"
+#include "integrations/integrations.h"
 
 namespace portico::integrations {
 namespace {

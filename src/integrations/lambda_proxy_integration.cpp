@@ -7,9 +7,9 @@
 #include <boost/beast/core/string.hpp>
 
 #include "gateway/binary_media.h"
-#include "integrations/integrations.h"
 #include "gateway/lambda_invocation.h"
 #include "gateway/lambda_proxy_event.h"
+#include "integrations/integrations.h"
 
 namespace portico::integrations {
 namespace {

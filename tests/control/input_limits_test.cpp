@@ -40,7 +40,8 @@ TEST(InputLimits, ResourcePoliciesAreIamDocuments) {
   EXPECT_TRUE(checkResourcePolicy(bj::object{{"policy", good}}));
   EXPECT_TRUE(checkResourcePolicy(bj::object{{"policy", ""}}));  // removes it
   EXPECT_TRUE(checkResourcePolicy(bj::object{}));
-  for (const char* bad : {"not json", "{", R"({"Version":"2012-10-17"})", "[]", R"({"Statement":[{"Effect":"Maybe"}]})"}) {
+  for (const char* bad :
+       {"not json", "{", R"({"Version":"2012-10-17"})", "[]", R"({"Statement":[{"Effect":"Maybe"}]})"}) {
     auto st = checkResourcePolicy(bj::object{{"policy", bad}});
     ASSERT_FALSE(st) << bad;
     EXPECT_EQ(st.error().message,

@@ -1,9 +1,9 @@
 // compileStage: a stored deployment and a stage compiled into the snapshot the data plane serves.
-#include "gateway/snapshot_compiler.h"
-
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+
+#include "gateway/snapshot_compiler.h"
 
 namespace portico::gateway {
 namespace {

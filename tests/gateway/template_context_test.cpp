@@ -30,14 +30,17 @@ TEST(TemplateContext, VelocityTemplatesSeeTheRequest) {
 
   auto engine = vtl::makeVelocityTemplateEngine();
   auto tmpl = engine->compile(
-      "$context.requestTime $context.requestTimeEpoch $context.stage $context.requestId $context.apiId $context.resourcePath $context.httpMethod "
+      "$context.requestTime $context.requestTimeEpoch $context.stage $context.requestId $context.apiId "
+      "$context.resourcePath $context.httpMethod "
       "$context.path $context.identity.sourceIp $input.params('id') $input.params('q') "
       "$input.params('X-Trace') $stageVariables.color $input.json('$.name')");
   ASSERT_TRUE(tmpl) << tmpl.error().message;
   auto context = buildTemplateContext(ctx);
   auto out = (*tmpl)->render(templateInput(ctx, R"({"name":"Rex"})", context));
   ASSERT_TRUE(out) << out.error().message;
-  EXPECT_EQ(*out, "01/May/2024:12:00:00 +0000 1714564800345 dev req-1 abc123defg /pets/{id} POST /dev/pets/42 127.0.0.9 42 cat t1 blue \"Rex\"");
+  EXPECT_EQ(*out,
+            "01/May/2024:12:00:00 +0000 1714564800345 dev req-1 abc123defg /pets/{id} POST /dev/pets/42 127.0.0.9 42 "
+            "cat t1 blue \"Rex\"");
 }
 
 }  // namespace
