@@ -10,6 +10,8 @@
 #include <string_view>
 #include <utility>
 
+#include "common/parse_number.h"
+
 namespace portico::functions {
 namespace {
 
@@ -24,7 +26,11 @@ Result<pid_t> readChildPid(int infoFd) {
       while (i < text.size() && text[i] == ' ') ++i;
       std::size_t digits = i;
       while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
-      if (i < text.size() && i > digits) return static_cast<pid_t>(std::stol(text.substr(digits, i - digits)));
+      if (i < text.size() && i > digits) {  // the number ended: the whole of it is read
+        auto pid = parseNumber<pid_t>(std::string_view(text).substr(digits, i - digits));
+        if (!pid || *pid <= 0) return ApiError::lambda("ServiceException", 500, "the sandbox named no process");
+        return *pid;
+      }
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd p{infoFd, POLLIN, 0};

@@ -101,7 +101,8 @@ Result<fs::path> SandboxViews::copy(const fs::path& source, const fs::path& view
   if (!ec) fs::permissions(partial, fs::status(source).permissions(), ec);
   if (!ec) fs::rename(partial, view, ec);
   if (ec) {
-    fs::remove_all(partial, ec);
+    std::error_code ignored;  // the clean-up's own outcome must not replace why the copy failed
+    fs::remove_all(partial, ignored);
     return ApiError::lambda("ServiceException", 500,
                             "cannot prepare the function's code for its sandbox: " + ec.message());
   }
