@@ -89,71 +89,65 @@ boost::asio::awaitable<StageResult> Pipeline::runMappingElsewhere(RequestContext
 }
 
 boost::asio::awaitable<http::Reply> Pipeline::run(RequestContext& ctx) const {
-  // A failure of Portico's own inside a stage (the store unreadable on a cache miss, memory) is API
-  // Gateway's own 500 — `{"message": "Internal server error"}`, x-amzn-ErrorType, the API's
-  // DEFAULT_5XX customisation — never the server's generic reply.
-  std::string failure;
-  try {
-    co_return co_await runStages(ctx);
-  } catch (const std::exception& e) {
-    failure = e.what();
-  }
-  spdlog::error("request {}: {} {}: {}", ctx.requestId, std::string(ctx.request.method_string()),
-                std::string(ctx.request.target().substr(0, 200)), failure);
-  GatewayError internal{"DEFAULT_5XX", "Internal server error", 500};
-  http::Response res = gatewayErrorResponse(internal, ctx);
-  if (ctx.log) logFailure(internal, res, *ctx.log);
-  co_return http::Reply(std::move(res));
-}
-
-boost::asio::awaitable<http::Reply> Pipeline::runStages(RequestContext& ctx) const {
   auto fail = [&](const GatewayError& e) {
     http::Response res = gatewayErrorResponse(e, ctx);
     if (ctx.log) logFailure(e, res, *ctx.log);
     return http::Reply(std::move(res));
   };
-  auto err = co_await methodRequest_.run(ctx);
-  if (ctx.log) logMethodRequest(ctx, *ctx.log);
-  if (err) co_return fail(*err);
+  // A failure of Portico's own inside a stage (the store unreadable on a cache miss, memory) is API
+  // Gateway's own 500 — `{"message": "Internal server error"}`, x-amzn-ErrorType, the API's
+  // DEFAULT_5XX customisation — never the server's generic reply. (One coroutine: a frame of its own
+  // for the guard would cost every request an allocation.)
+  std::string failure;
+  try {
+    auto err = co_await methodRequest_.run(ctx);
+    if (ctx.log) logMethodRequest(ctx, *ctx.log);
+    if (err) co_return fail(*err);
 
-  const CompiledIntegration* integration = ctx.match.method->integration.get();
-  if (!integration) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});
-  Integration* backend = nullptr;
-  switch (integration->type) {
-    case IntegrationType::kMock:
-      backend = integrations_.mock;
-      break;
-    case IntegrationType::kHttp:
-    case IntegrationType::kHttpProxy:
-      backend = integrations_.http;
-      break;
-    case IntegrationType::kAwsProxy:
-      backend = integrations_.lambdaProxy;
-      break;
-    case IntegrationType::kAws:
-      backend = integrations_.lambda;
-      break;
-  }
-  if (!backend) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});
+    const CompiledIntegration* integration = ctx.match.method->integration.get();
+    if (!integration) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});
+    Integration* backend = nullptr;
+    switch (integration->type) {
+      case IntegrationType::kMock:
+        backend = integrations_.mock;
+        break;
+      case IntegrationType::kHttp:
+      case IntegrationType::kHttpProxy:
+        backend = integrations_.http;
+        break;
+      case IntegrationType::kAwsProxy:
+        backend = integrations_.lambdaProxy;
+        break;
+      case IntegrationType::kAws:
+        backend = integrations_.lambda;
+        break;
+    }
+    if (!backend) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});
 
-  // Mapping stages run inline (no coroutine frame on the common path); a render that outran its
-  // slice is run again off the loop.
-  StageResult mapped = runMappingInline(ctx, &runIntegrationRequest);
-  if (mapped && mapped->timeSliceSpent) mapped = co_await runMappingElsewhere(ctx, &runIntegrationRequest);
-  if (mapped) co_return fail(*mapped);
-  std::chrono::steady_clock::time_point started;
-  if (ctx.log) {
-    logEndpointRequest(ctx, *integration, *ctx.log);
-    started = std::chrono::steady_clock::now();
+    // Mapping stages run inline (no coroutine frame on the common path); a render that outran its
+    // slice is run again off the loop.
+    StageResult mapped = runMappingInline(ctx, &runIntegrationRequest);
+    if (mapped && mapped->timeSliceSpent) mapped = co_await runMappingElsewhere(ctx, &runIntegrationRequest);
+    if (mapped) co_return fail(*mapped);
+    std::chrono::steady_clock::time_point started;
+    if (ctx.log) {
+      logEndpointRequest(ctx, *integration, *ctx.log);
+      started = std::chrono::steady_clock::now();
+    }
+    if (auto e = co_await backend->invoke(ctx)) co_return fail(*e);
+    if (ctx.log) logEndpointResponse(ctx, *integration, std::chrono::steady_clock::now() - started, *ctx.log);
+    mapped = runMappingInline(ctx, &runIntegrationResponse);
+    if (mapped && mapped->timeSliceSpent) mapped = co_await runMappingElsewhere(ctx, &runIntegrationResponse);
+    if (mapped) co_return fail(*mapped);
+    http::Reply reply = runMethodResponse(ctx);
+    if (ctx.log) logMethodResponse(reply.response, *ctx.log);
+    co_return reply;
+  } catch (const std::exception& e) {
+    failure = e.what();
   }
-  if (auto e = co_await backend->invoke(ctx)) co_return fail(*e);
-  if (ctx.log) logEndpointResponse(ctx, *integration, std::chrono::steady_clock::now() - started, *ctx.log);
-  mapped = runMappingInline(ctx, &runIntegrationResponse);
-  if (mapped && mapped->timeSliceSpent) mapped = co_await runMappingElsewhere(ctx, &runIntegrationResponse);
-  if (mapped) co_return fail(*mapped);
-  http::Reply reply = runMethodResponse(ctx);
-  if (ctx.log) logMethodResponse(reply.response, *ctx.log);
-  co_return reply;
+  spdlog::error("request {}: {} {}: {}", ctx.requestId, std::string(ctx.request.method_string()),
+                std::string(ctx.request.target().substr(0, 200)), failure);
+  co_return fail(GatewayError{"DEFAULT_5XX", "Internal server error", 500});
 }
 
 }  // namespace portico::gateway

@@ -35,10 +35,6 @@ class Pipeline {
       : methodRequest_(methodRequest), integrations_(integrations), renderExecutor_(std::move(renderExecutor)) {}
   /// Runs a routed request (ctx.match.method set) to its final response.
   boost::asio::awaitable<http::Reply> run(RequestContext& ctx) const;
-
- private:
-  /// run() without its guard: the stages in order, each able to stop the cycle.
-  boost::asio::awaitable<http::Reply> runStages(RequestContext& ctx) const;
   /// Runs a mapping stage here, its renders bounded to kInlineRenderSlice when there is a render
   /// executor to finish longer ones (the result is then marked timeSliceSpent).
   StageResult runMappingInline(RequestContext& ctx, StageResult (*stage)(RequestContext&)) const;
