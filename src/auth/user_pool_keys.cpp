@@ -63,16 +63,14 @@ struct PoolFile {
   std::shared_ptr<const JwkSet> keys;  // null without "keys"
 };
 
-std::optional<PoolFile> readPoolFile(const std::string& poolId, const std::filesystem::path& path) {
+/// The pool's file, or why it cannot serve.
+Result<PoolFile> readPoolFile(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::ostringstream text;
   text << in.rdbuf();
   boost::system::error_code ec;
   bj::value doc = bj::parse(text.str(), ec);
-  if (ec || !doc.is_object()) {
-    spdlog::warn("user pool {}: {} is not a JSON object", poolId, path.string());
-    return std::nullopt;
-  }
+  if (ec || !doc.is_object()) return ApiError::internal(path.string() + " is not a JSON object");
   const auto& obj = doc.get_object();
   PoolFile out;
   if (auto* url = obj.if_contains("jwksUrl"); url && url->is_string()) out.url = url->get_string();
@@ -83,10 +81,7 @@ std::optional<PoolFile> readPoolFile(const std::string& poolId, const std::files
   }
   if (obj.contains("keys")) {
     auto keys = JwkSet::parse(text.str());
-    if (!keys) {
-      spdlog::warn("user pool {}: the JWKS in {} is invalid: {}", poolId, path.string(), keys.error().message);
-      return std::nullopt;
-    }
+    if (!keys) return ApiError::internal("the JWKS in " + path.string() + " is invalid: " + keys.error().message);
     out.keys = std::make_shared<const JwkSet>(std::move(keys).value());
   }
   return out;
@@ -113,8 +108,9 @@ struct UserPoolKeys::State {
       return;
     }
     if (entry.usable && mtime == entry.mtime) return;
-    auto file = readPoolFile(poolId, path);
+    auto file = readPoolFile(path);
     if (!file) {
+      spdlog::warn("user pool {}: {}", poolId, file.error().message);
       entry.forget();  // read again at the next look
       return;
     }

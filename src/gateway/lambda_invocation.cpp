@@ -35,13 +35,12 @@ struct Pending {
 
 }  // namespace
 
-asio::awaitable<std::variant<InvokeResult, GatewayError>> invokeFunction(functions::Invoker& invoker,
-                                                                         RequestContext& ctx, std::string payload) {
-  using Outcome = std::variant<InvokeResult, GatewayError>;
+asio::awaitable<Result<InvokeResult, GatewayError>> invokeFunction(functions::Invoker& invoker, RequestContext& ctx,
+                                                                   std::string payload) {
   auto function = functionFromUri(ctx.integrationRequest.url);
   if (!function) {
     spdlog::warn("request {}: not a Lambda invocation URI: {}", ctx.requestId, ctx.integrationRequest.url);
-    co_return Outcome{GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"}};
+    co_return GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
   }
   functions::InvokeRequest request;
   request.function = *function;
@@ -68,16 +67,16 @@ asio::awaitable<std::variant<InvokeResult, GatewayError>> invokeFunction(functio
   if (!pending->result) {
     spdlog::info("request {}: function {} did not answer within {} ms", ctx.requestId, *function,
                  ctx.match.method->integration->timeoutMs);
-    co_return Outcome{GatewayError{"INTEGRATION_TIMEOUT", "Endpoint request timed out"}};
+    co_return GatewayError{"INTEGRATION_TIMEOUT", "Endpoint request timed out"};
   }
   Result<InvokeResult>& result = *pending->result;
   if (!result) {
     const ApiError& err = result.error();
     spdlog::info("request {}: invoking {} failed: {} {}", ctx.requestId, *function, err.type, err.message);
     int status = err.status == 403 ? 500 : 502;
-    co_return Outcome{GatewayError{"API_CONFIGURATION_ERROR", "Internal server error", status}};
+    co_return GatewayError{"API_CONFIGURATION_ERROR", "Internal server error", status};
   }
-  co_return Outcome{std::move(result).value()};
+  co_return std::move(result).value();
 }
 
 }  // namespace portico::gateway

@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 
+#include "common/result.h"
 #include "functions/invoker.h"
 #include "gateway/request_context.h"
 
@@ -21,8 +21,8 @@ std::optional<std::string> functionFromUri(std::string_view uri);
 /// Invokes the function of ctx's integration (URI already expanded in ctx.integrationRequest.url)
 /// with `payload`. Past timeoutInMillis: INTEGRATION_TIMEOUT 504 (the invocation runs on, as on
 /// AWS). An invoke error (function missing, throttled, ...) is 500 when access is denied, else 502.
-boost::asio::awaitable<std::variant<functions::InvokeResult, GatewayError>> invokeFunction(functions::Invoker& invoker,
-                                                                                           RequestContext& ctx,
-                                                                                           std::string payload);
+boost::asio::awaitable<Result<functions::InvokeResult, GatewayError>> invokeFunction(functions::Invoker& invoker,
+                                                                                     RequestContext& ctx,
+                                                                                     std::string payload);
 
 }  // namespace portico::gateway

@@ -29,19 +29,19 @@ asio::awaitable<Result<std::string>> fetchDocument(UpstreamPool& pool, const std
   req.set(bhttp::field::user_agent, "portico/" PORTICO_VERSION);
   req.set(bhttp::field::accept, "application/json");
   UpstreamOutcome outcome = co_await pool.send(target, req, timeout, RelayMode::kNone, maxBytes);
-  if (!outcome.ok) {
-    if (outcome.error == UpstreamErrorKind::kTimeout) {
+  if (!outcome) {
+    const UpstreamError& err = outcome.error();
+    if (err.kind == UpstreamErrorKind::kTimeout) {
       co_return failure("timed out after " + std::to_string(timeout.count()) + " ms fetching " + url);
     }
-    if (outcome.error == UpstreamErrorKind::kTooLarge) {
+    if (err.kind == UpstreamErrorKind::kTooLarge) {
       co_return failure("the answer from " + url + " is over " + std::to_string(maxBytes) + " bytes");
     }
-    co_return failure("fetching " + url + " failed: " + outcome.detail);
+    co_return failure("fetching " + url + " failed: " + err.detail);
   }
-  if (outcome.response.result() != bhttp::status::ok) {
-    co_return failure(url + " answered " + std::to_string(outcome.response.result_int()));
-  }
-  co_return std::move(outcome.response.body());
+  Response& res = outcome->response;
+  if (res.result() != bhttp::status::ok) co_return failure(url + " answered " + std::to_string(res.result_int()));
+  co_return std::move(res.body());
 }
 
 void startFetch(const std::vector<UpstreamPool*>& pools, std::string url, std::chrono::milliseconds timeout,

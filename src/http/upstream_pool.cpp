@@ -64,12 +64,16 @@ asio::awaitable<std::pair<beast::error_code, std::size_t>> readResponse(Connecti
   }
 }
 
+/// A connection that could not be made or written to: a timeout, or a connect failure.
+UpstreamError failure(const beast::error_code& ec, const std::string& what) {
+  return {ec == beast::error::timeout ? UpstreamErrorKind::kTimeout : UpstreamErrorKind::kConnect, what + ec.message()};
+}
+
 /// Writes the request and reads the response on an open connection. `relayed`: the response's body
 /// is not complete; parser and buf hold the state its relay continues from.
 asio::awaitable<UpstreamOutcome> exchange(Connection& conn, Request& req, ResponseParser& parser,
                                           beast::flat_buffer& buf, RelayMode relay, bool& keepAlive, bool& sentNothing,
                                           bool& relayed) {
-  UpstreamOutcome out;
   sentNothing = true;
   beast::error_code wec;
   if (conn.tls) {
@@ -77,27 +81,22 @@ asio::awaitable<UpstreamOutcome> exchange(Connection& conn, Request& req, Respon
   } else {
     wec = co_await writeMessage(*conn.plain, req);
   }
-  if (wec) {
-    out.error = wec == beast::error::timeout ? UpstreamErrorKind::kTimeout : UpstreamErrorKind::kConnect;
-    out.detail = wec.message();
-    co_return out;
-  }
+  if (wec) co_return failure(wec, "");
   sentNothing = false;
   auto [rec, rn] = co_await readResponse(conn, buf, parser, relay);
   if (rec) {
+    UpstreamError failed{UpstreamErrorKind::kProtocol, rec.message()};
     if (rec == beast::error::timeout) {
-      out.error = UpstreamErrorKind::kTimeout;
+      failed.kind = UpstreamErrorKind::kTimeout;
     } else if (rec == bhttp::error::body_limit) {
-      out.error = UpstreamErrorKind::kTooLarge;
+      failed.kind = UpstreamErrorKind::kTooLarge;
     } else if ((rec == bhttp::error::end_of_stream || rec == asio::error::connection_reset) && rn == 0) {
-      out.error = UpstreamErrorKind::kConnect;
+      failed.kind = UpstreamErrorKind::kConnect;
       sentNothing = true;  // closed before answering: a stale keep-alive connection
-    } else {
-      out.error = UpstreamErrorKind::kProtocol;
     }
-    out.detail = rec.message();
-    co_return out;
+    co_return failed;
   }
+  UpstreamResponse out;
   if (parser.is_done()) {
     auto msg = parser.release();
     out.response = Response(std::move(msg.base()), std::move(msg.body()));
@@ -108,7 +107,6 @@ asio::awaitable<UpstreamOutcome> exchange(Connection& conn, Request& req, Respon
     parser.get().body().clear();
     relayed = true;
   }
-  out.ok = true;
   co_return out;
 }
 
@@ -215,7 +213,7 @@ struct UpstreamPool::Impl {
   }
 
   /// A new connection to target (TLS handshake included), or the failure.
-  asio::awaitable<std::pair<std::optional<Connection>, UpstreamOutcome>> open(
+  asio::awaitable<Result<Connection, UpstreamError>> open(
       const UpstreamTarget& target, std::chrono::steady_clock::time_point deadline) {
     Connection conn;
     if (target.tls) {
@@ -225,7 +223,6 @@ struct UpstreamPool::Impl {
     }
     beast::tcp_stream& stream = conn.lowest();
     stream.expires_at(deadline);
-    UpstreamOutcome fail;
     const std::string where = target.host + ":" + std::to_string(target.port);
     beast::error_code ec;
     auto addr = asio::ip::make_address(target.host, ec);
@@ -237,18 +234,11 @@ struct UpstreamPool::Impl {
       tcp::resolver resolver(ioc);
       auto [rec, results] = co_await resolver.async_resolve(target.host, std::to_string(target.port),
                                                             asio::as_tuple(asio::use_awaitable));
-      if (rec) {
-        fail.detail = "resolve " + target.host + ": " + rec.message();
-        co_return std::pair{std::optional<Connection>(), std::move(fail)};
-      }
+      if (rec) co_return UpstreamError{UpstreamErrorKind::kConnect, "resolve " + target.host + ": " + rec.message()};
       for (auto& r : results) endpoints.push_back(r.endpoint());
     }
     auto [cec, ep] = co_await stream.async_connect(endpoints, asio::as_tuple(asio::use_awaitable));
-    if (cec) {
-      fail.error = cec == beast::error::timeout ? UpstreamErrorKind::kTimeout : UpstreamErrorKind::kConnect;
-      fail.detail = "connect " + where + ": " + cec.message();
-      co_return std::pair{std::optional<Connection>(), std::move(fail)};
-    }
+    if (cec) co_return failure(cec, "connect " + where + ": ");
     beast::error_code ignored;
     stream.socket().set_option(tcp::no_delay(true), ignored);
     if (conn.tls) {
@@ -258,13 +248,9 @@ struct UpstreamPool::Impl {
       });
       auto [hec] =
           co_await conn.tls->async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
-      if (hec) {
-        fail.error = hec == beast::error::timeout ? UpstreamErrorKind::kTimeout : UpstreamErrorKind::kConnect;
-        fail.detail = "TLS handshake with " + where + ": " + hec.message();
-        co_return std::pair{std::optional<Connection>(), std::move(fail)};
-      }
+      if (hec) co_return failure(hec, "TLS handshake with " + where + ": ");
     }
-    co_return std::pair{std::optional<Connection>(std::move(conn)), std::move(fail)};
+    co_return std::move(conn);
   }
 };
 
@@ -296,30 +282,28 @@ asio::awaitable<UpstreamOutcome> UpstreamPool::send(const UpstreamTarget& target
       idleList.pop_back();
       reused = true;
     } else {
-      auto [opened, failure] = co_await impl_->open(target, deadline);
-      if (!opened) co_return std::move(failure);
-      conn = std::move(*opened);
+      auto opened = co_await impl_->open(target, deadline);
+      if (!opened) co_return opened.takeError();
+      conn = std::move(opened).value();
     }
     conn.lowest().expires_at(deadline);
     bool keepAlive = false, sentNothing = false, relayed = false;
     auto parser = makeResponseParser(req.method() == bhttp::verb::head, relay, maxBody);
     beast::flat_buffer buf;
     UpstreamOutcome out = co_await exchange(conn, req, *parser, buf, relay, keepAlive, sentNothing, relayed);
-    if (!out.ok && reused && sentNothing && out.error == UpstreamErrorKind::kConnect) {
+    if (!out && reused && sentNothing && out.error().kind == UpstreamErrorKind::kConnect) {
       idleByKey[key].clear();  // the peer closed one: the others went the same way; retry on a fresh one
       continue;
     }
     if (relayed) {
-      out.rest =
+      out->rest =
           std::make_unique<RelayedBody>(impl_->idle, key, std::move(conn), std::move(parser), std::move(buf), timeout);
-    } else if (out.ok && keepAlive) {
+    } else if (out && keepAlive) {
       impl_->idle->keep(key, std::move(conn));
     }
     co_return out;
   }
-  UpstreamOutcome out;
-  out.detail = "connection closed by upstream";
-  co_return out;
+  co_return UpstreamError{UpstreamErrorKind::kConnect, "connection closed by upstream"};
 }
 
 }  // namespace portico::http

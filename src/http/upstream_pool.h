@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/result.h"
 #include "http/body_stream.h"
 #include "http/handler.h"
 #include "http/response_codec.h"  // RelayMode
@@ -30,13 +31,19 @@ struct UpstreamTarget {
 
 enum class UpstreamErrorKind { kTimeout, kConnect, kProtocol, kTooLarge };
 
-struct UpstreamOutcome {
-  bool ok = false;
-  UpstreamErrorKind error = UpstreamErrorKind::kConnect;
-  std::string detail;                // for logs
-  Response response;                 // valid when ok
+/// Why an exchange failed.
+struct UpstreamError {
+  UpstreamErrorKind kind = UpstreamErrorKind::kConnect;
+  std::string detail;  // for logs
+};
+
+/// What the upstream answered.
+struct UpstreamResponse {
+  Response response;                 // the head, and the body (all of it unless relayed)
   std::unique_ptr<BodyStream> rest;  // the body still to come, when relayed (next() must run on the pool's loop)
 };
+
+using UpstreamOutcome = Result<UpstreamResponse, UpstreamError>;
 
 class UpstreamPool {
  public:

@@ -44,18 +44,20 @@ class HttpIntegration final : public Integration {
     if (proxy && !ctx.log) relay = integration.streamResponse ? http::RelayMode::kAny : http::RelayMode::kSized;
     auto outcome = co_await pools_[ctx.conn.workerIndex]->send(target, req,
                                                                std::chrono::milliseconds(integration.timeoutMs), relay);
-    if (!outcome.ok) {
-      spdlog::info("request {}: integration {} failed: {}", ctx.requestId, ir.url, outcome.detail);
-      if (outcome.error == http::UpstreamErrorKind::kTimeout) {
+    if (!outcome) {
+      const http::UpstreamError& err = outcome.error();
+      spdlog::info("request {}: integration {} failed: {}", ctx.requestId, ir.url, err.detail);
+      if (err.kind == http::UpstreamErrorKind::kTimeout) {
         co_return gateway::GatewayError{"INTEGRATION_TIMEOUT", "Endpoint request timed out"};
       }
       co_return gateway::GatewayError{"INTEGRATION_FAILURE", "Internal server error"};
     }
     auto& result = ctx.integrationResult;
-    result.status = static_cast<int>(outcome.response.result_int());
-    for (const auto& field : outcome.response) result.headers.emplace_back(field.name_string(), field.value());
-    result.body = std::move(outcome.response.body());
-    result.rest = std::move(outcome.rest);
+    http::UpstreamResponse& answer = outcome.value();
+    result.status = static_cast<int>(answer.response.result_int());
+    for (const auto& field : answer.response) result.headers.emplace_back(field.name_string(), field.value());
+    result.body = std::move(answer.response.body());
+    result.rest = std::move(answer.rest);
     result.proxy = proxy;
     co_return std::nullopt;
   }

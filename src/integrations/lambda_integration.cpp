@@ -26,8 +26,8 @@ class LambdaIntegration final : public Integration {
   boost::asio::awaitable<gateway::StageResult> invoke(gateway::RequestContext& ctx) override {
     std::string payload = ctx.integrationRequest.body.empty() ? "{}" : ctx.integrationRequest.body;
     auto outcome = co_await gateway::invokeFunction(invoker_, ctx, std::move(payload));
-    if (auto* err = std::get_if<gateway::GatewayError>(&outcome)) co_return *err;
-    auto& result = std::get<functions::InvokeResult>(outcome);
+    if (!outcome) co_return outcome.takeError();
+    auto& result = outcome.value();
     auto& out = ctx.integrationResult;
     out.status = 200;
     out.selectionSubject = result.functionError.empty() ? std::string() : errorMessageOf(result.payload);

@@ -25,8 +25,8 @@ class LambdaProxyIntegration final : public Integration {
       co_return internal;
     }
     auto outcome = co_await gateway::invokeFunction(invoker_, ctx, gateway::buildProxyEvent(ctx));
-    if (auto* err = std::get_if<gateway::GatewayError>(&outcome)) co_return *err;
-    auto& result = std::get<functions::InvokeResult>(outcome);
+    if (!outcome) co_return outcome.takeError();
+    auto& result = outcome.value();
     gateway::GatewayError badGateway{"API_CONFIGURATION_ERROR", "Internal server error", 502};
     if (!result.functionError.empty()) {
       spdlog::info("request {}: Lambda function error: {}", ctx.requestId, result.payload);
