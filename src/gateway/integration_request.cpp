@@ -40,7 +40,8 @@ std::string encodePathValue(std::string_view v) {
 }
 
 /// Renders the request template or applies the passthrough behaviour and contentHandling.
-/// A template's $context.requestOverride lands in `overrides`.
+/// A template's $context.requestOverride lands in `overrides`, its $context.responseOverride in
+/// ctx.responseOverride (for the Integration Response stage).
 StageResult mapBody(RequestContext& ctx, const CompiledIntegration& integration, bj::object& overrides) {
   std::string_view contentType = ctx.request[boost::beast::http::field::content_type];
   std::string ct = mediaTypeOf(contentType);
@@ -78,6 +79,9 @@ StageResult mapBody(RequestContext& ctx, const CompiledIntegration& integration,
   if (!rendered) return renderFailure(rendered.error());
   ctx.integrationRequest.body = std::move(rendered).value();
   if (auto* o = after.if_contains("requestOverride"); o && o->is_object()) overrides = std::move(o->get_object());
+  if (auto* o = after.if_contains("responseOverride"); o && o->is_object()) {
+    ctx.responseOverride = std::move(o->get_object());
+  }
   return std::nullopt;
 }
 
@@ -101,6 +105,7 @@ StageResult runIntegrationRequest(RequestContext& ctx) {
   const CompiledIntegration& integration = *ctx.match.method->integration;
   IntegrationRequest& out = ctx.integrationRequest;
   out = IntegrationRequest{};  // the stage's own output, made afresh (it may run twice: Pipeline)
+  ctx.responseOverride = {};
   const bool proxy = integration.type == IntegrationType::kHttpProxy;
   if (integration.type == IntegrationType::kAwsProxy) {  // the proxy event is built from the request itself
     out.url = expandUri(integration.uri, ctx.stage->stageVariables);
