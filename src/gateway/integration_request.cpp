@@ -17,6 +17,9 @@ constexpr std::string_view kHopByHop[] = {
     "connection",     "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "host",
     "content-length", "expect"};
 
+/// The header naming the API to an HTTP backend.
+constexpr std::string_view kApiIdHeader = "x-amzn-apigateway-api-id";
+
 bool isHopByHop(std::string_view name) {
   for (auto h : kHopByHop) {
     if (boost::beast::iequals(h, name)) return true;
@@ -195,6 +198,18 @@ StageResult runIntegrationRequest(RequestContext& ctx) {
   }
   if (!proxy && !findHeader(out.headers, "Content-Type") && !out.body.empty()) {
     out.headers.emplace_back("Content-Type", "application/json");
+  }
+  if (integration.type == IntegrationType::kHttp) {
+    // What API Gateway itself sends a non-proxy HTTP backend (the client's headers reach it only
+    // when mapped): its own User-Agent, and Accept: application/json unless a mapping or an
+    // override named them. (Recorded on AWS: localstack tests/aws/services/apigateway/
+    // test_apigateway_http.snapshot.json, test_http_integration_with_lambda[HTTP].)
+    if (!findHeader(out.headers, "User-Agent")) {
+      out.headers.emplace_back("User-Agent", "AmazonAPIGateway_" + ctx.stage->apiId);
+    }
+    if (!findHeader(out.headers, "Accept")) out.headers.emplace_back("Accept", "application/json");
+    std::erase_if(out.headers, [](const auto& h) { return boost::beast::iequals(h.first, kApiIdHeader); });
+    out.headers.emplace_back(kApiIdHeader, ctx.stage->apiId);
   }
   return std::nullopt;
 }
