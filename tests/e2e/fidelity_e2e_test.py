@@ -7,8 +7,9 @@ Every management response carries x-amzn-RequestId, so boto3's ResponseMetadata.
 API Gateway, Lambda and CloudWatch Logs calls, their errors, refused signatures (from the request's
 head and from the whole request) and unknown operations. Lambda Invoke answers the invocation's own
 request id: the one the function sees (context.aws_request_id), its error body names, and its
-START/END/REPORT log lines carry. Steps run in order; the first failure stops the run and prints
-the server log. Exit code 0 = every step passed.
+START/END/REPORT log lines carry. A put-integration-response whose responseParameters source is
+not an integration response expression is refused naming that source, as AWS words it. Steps run
+in order; the first failure stops the run and prints the server log. Exit code 0 = every step passed.
 """
 import base64
 import json
@@ -132,6 +133,22 @@ class FidelityE2E:
         check(failed.get("FunctionError") == "Unhandled" and body["errorType"] == "ValueError", (failed, body))
         check(body["requestId"] == rid, f"the error body's requestId {body['requestId']} != {rid}")
         check(base64.b64decode(failed["LogResult"]).decode().startswith(f"START RequestId: {rid} "), failed)
+
+    def step_response_parameter_source_is_named(self):
+        apigw = self.client("apigateway")
+        root = apigw.get_resources(restApiId=self.api)["items"][0]["id"]
+        apigw.put_method(restApiId=self.api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+        apigw.put_integration(restApiId=self.api, resourceId=root, httpMethod="GET", type="MOCK",
+                              requestTemplates={"application/json": '{"statusCode": 200}'})
+        apigw.put_method_response(restApiId=self.api, resourceId=root, httpMethod="GET", statusCode="200",
+                                  responseParameters={"method.response.header.X-Echo": False})
+        err = self.expect_error("BadRequestException", apigw.put_integration_response, restApiId=self.api,
+                                resourceId=root, httpMethod="GET", statusCode="200",
+                                responseParameters={"method.response.header.X-Echo": "method.request.header.X-In"})
+        expected = ("Invalid mapping expression specified: Validation Result: warnings : [], errors : "
+                    "[Invalid mapping expression specified: method.request.header.X-In]")
+        check(err["Error"]["Message"] == expected, err)
+        request_id(err["ResponseMetadata"])
 
 
 def main():
