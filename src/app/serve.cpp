@@ -146,8 +146,9 @@ int serve(const ServeOptions& opt) {
                                                                        : std::filesystem::path(opt.consoleDir));
   control::console::ConsoleHandler console(consoleSessions, consoleAssets,
                                            {opt.region, kAccountId, "http://" + dataAddr});
-  control::AdminHandler admin(routes, *credentials, clock,
-                              {opt.region, &console, {control::lambda::makeCodeDownloadEndpoint(lambdaCtx)}});
+  control::AdminHandler admin(
+      routes, *credentials, clock,
+      {opt.region, &console, {control::lambda::makeCodeDownloadEndpoint(lambdaCtx)}, loops.size()});
 
   http::Server server(loops, listeners, {{&admin, adminLimits(opt)}, {&data.handler, connectionLimits(opt)}});
   functions.start();

@@ -63,7 +63,12 @@ bool uploadsCode(bhttp::verb method, std::string_view path) {
 
 }  // namespace
 
-http::HeadVerdict AdminHandler::checkHead(const bhttp::request_header<>& head, const http::ConnectionInfo&) {
+void AdminHandler::stampRequestId(http::Response& res, unsigned workerIndex) const {
+  if (res.find(kRequestIdHeader) != res.end()) return;
+  res.set(kRequestIdHeader, ids_[workerIndex % ids_.size()]->uuid());
+}
+
+http::HeadVerdict AdminHandler::checkHead(const bhttp::request_header<>& head, const http::ConnectionInfo& conn) {
   http::HeadVerdict verdict;
   std::string_view target = head.target();
   std::string_view path = target.substr(0, target.find('?'));
@@ -82,7 +87,10 @@ http::HeadVerdict AdminHandler::checkHead(const bhttp::request_header<>& head, c
   sreq.region = region_;
   sreq.service = serviceOf(head, path);
   auto identity = auth::verifySigV4(sreq, credentials_, clock_, &signingKeys_);
-  if (!identity) verdict.reject = http::errorResponse(identity.error());
+  if (!identity) {
+    verdict.reject = http::errorResponse(identity.error());
+    stampRequestId(*verdict.reject, conn.workerIndex);
+  }
   return verdict;
 }
 
@@ -130,7 +138,10 @@ std::variant<http::Response, AdminHandler::Prepared> AdminHandler::prepare(const
 
 boost::asio::awaitable<http::Reply> AdminHandler::handle(http::Request& req, const http::ConnectionInfo& conn) {
   auto prepared = prepare(req);
-  if (auto* res = std::get_if<http::Response>(&prepared)) co_return std::move(*res);
+  if (auto* res = std::get_if<http::Response>(&prepared)) {
+    stampRequestId(*res, conn.workerIndex);
+    co_return std::move(*res);
+  }
   auto& p = std::get<Prepared>(prepared);
   AdminCall call{req.method(), std::move(p.match.params), std::move(p.query), req.body(), &req.base(), &conn};
   Result<AdminReply> reply = ApiError::internal("not run");
@@ -144,14 +155,23 @@ boost::asio::awaitable<http::Reply> AdminHandler::handle(http::Request& req, con
   } catch (const store::StoreError& e) {
     reply = storeFailure(req, p.path, e);
   }
-  co_return toResponse(std::move(reply));
+  auto res = toResponse(std::move(reply));
+  stampRequestId(res, conn.workerIndex);
+  co_return res;
 }
 
 http::Response AdminHandler::handleSync(const http::Request& req) const {
   auto prepared = prepare(req);
-  if (auto* res = std::get_if<http::Response>(&prepared)) return std::move(*res);
+  if (auto* res = std::get_if<http::Response>(&prepared)) {
+    stampRequestId(*res, 0);
+    return std::move(*res);
+  }
   auto& p = std::get<Prepared>(prepared);
-  if (!p.match.op) return http::errorResponse(ApiError::internal("asynchronous operation called synchronously"));
+  if (!p.match.op) {
+    auto res = http::errorResponse(ApiError::internal("asynchronous operation called synchronously"));
+    stampRequestId(res, 0);
+    return res;
+  }
   AdminCall call{req.method(), std::move(p.match.params), std::move(p.query), req.body(), &req.base()};
   Result<AdminReply> reply = ApiError::internal("not run");
   try {
@@ -159,7 +179,9 @@ http::Response AdminHandler::handleSync(const http::Request& req) const {
   } catch (const store::StoreError& e) {
     reply = storeFailure(req, p.path, e);
   }
-  return toResponse(std::move(reply));
+  auto res = toResponse(std::move(reply));
+  stampRequestId(res, 0);
+  return res;
 }
 
 }  // namespace portico::control

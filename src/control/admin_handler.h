@@ -1,10 +1,14 @@
 // AdminHandler: the management listener's http::Handler. Verifies SigV4, routes
-// the call through the RouteTable and writes AWS-shaped replies and errors.
+// the call through the RouteTable and writes AWS-shaped replies and errors. Every response it
+// writes (errors, refused signatures and unknown routes included) carries x-amzn-RequestId, as
+// AWS's do (the SDKs report it as ResponseMetadata.RequestId).
 // Paths under /_portico/ are Portico's own (health, pre-signed code downloads) and
 // are not SigV4-signed; /console/ is the web console (console/console_handler.h), whose
 // calls authenticate with a session cookie and CSRF token instead of SigV4.
 #pragma once
+#include <algorithm>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -12,6 +16,7 @@
 
 #include "auth/sigv4_verifier.h"
 #include "common/clock.h"
+#include "common/id_generator.h"
 #include "control/console/console_handler.h"
 #include "control/route_table.h"
 #include "http/handler.h"
@@ -25,6 +30,7 @@ struct AdminOptions {
   std::string region;                                // a request's credential scope must name it ("": any)
   const console::ConsoleHandler* console = nullptr;  // serves /console/ (borrowed; optional)
   std::vector<UnsignedEndpoint> unsignedEndpoints;   // under /_portico/ (e.g. function code downloads)
+  unsigned threads = 1;                              // the server's workers (request ids: one generator each)
 };
 
 class AdminHandler final : public http::Handler {
@@ -37,7 +43,9 @@ class AdminHandler final : public http::Handler {
         clock_(clock),
         unsigned_(std::move(options.unsignedEndpoints)),
         console_(options.console),
-        region_(std::move(options.region)) {}
+        region_(std::move(options.region)) {
+    for (unsigned i = 0; i < std::max(1u, options.threads); ++i) ids_.push_back(std::make_unique<IdGenerator>());
+  }
 
   boost::asio::awaitable<http::Reply> handle(http::Request& req, const http::ConnectionInfo& conn) override;
   /// Refuses unsigned and wrongly signed calls from their head (the body is never read), and
@@ -48,13 +56,20 @@ class AdminHandler final : public http::Handler {
   /// The body limit of calls that do not upload function code (API Gateway's imports are 6 MB).
   static constexpr std::size_t kSmallBodyBytes = 10 * 1024 * 1024;
 
-  /// The synchronous core of handle() (asynchronous operations answer 500), for tests.
+  /// The synchronous core of handle() (asynchronous operations answer 500), for tests: it draws
+  /// request ids from worker 0's generator, so it must not run beside a worker serving requests.
   http::Response handleSync(const http::Request& req) const;
+
+  /// The response header every management response carries: a fresh UUID per request, unless the
+  /// operation set its own (Invoke: the invocation's request id).
+  static constexpr std::string_view kRequestIdHeader = "x-amzn-RequestId";
 
  private:
   struct Prepared;
   /// Authenticates and routes; a response when it can answer at once.
   std::variant<http::Response, Prepared> prepare(const http::Request& req) const;
+  /// Sets x-amzn-RequestId on res when the operation did not (the worker's generator).
+  void stampRequestId(http::Response& res, unsigned workerIndex) const;
 
   const RouteTable& routes_;
   const auth::CredentialSource& credentials_;
@@ -63,6 +78,7 @@ class AdminHandler final : public http::Handler {
   const std::vector<UnsignedEndpoint> unsigned_;
   const console::ConsoleHandler* const console_;
   const std::string region_;
+  std::vector<std::unique_ptr<IdGenerator>> ids_;  // one per worker, no sharing (drawn from by const calls)
 };
 
 }  // namespace portico::control

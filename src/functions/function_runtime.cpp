@@ -235,6 +235,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     InvokeResult result;
     result.status = 200;
     result.executedVersion = spec.version;
+    result.requestId = invocation->requestId;
     result.payload = std::move(invocation->response);
     if (invocation->outcome != Invocation::Outcome::kSuccess) result.functionError = "Unhandled";
     if (tail) result.logTail = frame.start + "\n" + invocation->log + frame.end + "\n" + frame.report + "\n";

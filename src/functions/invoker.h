@@ -27,6 +27,9 @@ struct InvokeResult {
   std::string functionError;    // "" on success, else "Unhandled"
   std::string executedVersion;  // "$LATEST", "1", ...
   std::string logTail;          // the invocation's log (the caller keeps the last 4 KB)
+  /// The invocation's request id (what the function saw as its aws_request_id, what its log's
+  /// START/END/REPORT lines name); "" when nothing ran (Event, DryRun).
+  std::string requestId;
 };
 
 class Invoker {

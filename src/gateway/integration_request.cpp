@@ -17,6 +17,9 @@ constexpr std::string_view kHopByHop[] = {
     "connection",     "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "host",
     "content-length", "expect"};
 
+/// The header naming the API to an HTTP backend.
+constexpr std::string_view kApiIdHeader = "x-amzn-apigateway-api-id";
+
 bool isHopByHop(std::string_view name) {
   for (auto h : kHopByHop) {
     if (boost::beast::iequals(h, name)) return true;
@@ -40,7 +43,8 @@ std::string encodePathValue(std::string_view v) {
 }
 
 /// Renders the request template or applies the passthrough behaviour and contentHandling.
-/// A template's $context.requestOverride lands in `overrides`.
+/// A template's $context.requestOverride lands in `overrides`, its $context.responseOverride in
+/// ctx.responseOverride (for the Integration Response stage).
 StageResult mapBody(RequestContext& ctx, const CompiledIntegration& integration, bj::object& overrides) {
   std::string_view contentType = ctx.request[boost::beast::http::field::content_type];
   std::string ct = mediaTypeOf(contentType);
@@ -78,6 +82,9 @@ StageResult mapBody(RequestContext& ctx, const CompiledIntegration& integration,
   if (!rendered) return renderFailure(rendered.error());
   ctx.integrationRequest.body = std::move(rendered).value();
   if (auto* o = after.if_contains("requestOverride"); o && o->is_object()) overrides = std::move(o->get_object());
+  if (auto* o = after.if_contains("responseOverride"); o && o->is_object()) {
+    ctx.responseOverride = std::move(o->get_object());
+  }
   return std::nullopt;
 }
 
@@ -101,6 +108,7 @@ StageResult runIntegrationRequest(RequestContext& ctx) {
   const CompiledIntegration& integration = *ctx.match.method->integration;
   IntegrationRequest& out = ctx.integrationRequest;
   out = IntegrationRequest{};  // the stage's own output, made afresh (it may run twice: Pipeline)
+  ctx.responseOverride = {};
   const bool proxy = integration.type == IntegrationType::kHttpProxy;
   if (integration.type == IntegrationType::kAwsProxy) {  // the proxy event is built from the request itself
     out.url = expandUri(integration.uri, ctx.stage->stageVariables);
@@ -190,6 +198,18 @@ StageResult runIntegrationRequest(RequestContext& ctx) {
   }
   if (!proxy && !findHeader(out.headers, "Content-Type") && !out.body.empty()) {
     out.headers.emplace_back("Content-Type", "application/json");
+  }
+  if (integration.type == IntegrationType::kHttp) {
+    // What API Gateway itself sends a non-proxy HTTP backend (the client's headers reach it only
+    // when mapped): its own User-Agent, and Accept: application/json unless a mapping or an
+    // override named them. (Recorded on AWS: localstack tests/aws/services/apigateway/
+    // test_apigateway_http.snapshot.json, test_http_integration_with_lambda[HTTP].)
+    if (!findHeader(out.headers, "User-Agent")) {
+      out.headers.emplace_back("User-Agent", "AmazonAPIGateway_" + ctx.stage->apiId);
+    }
+    if (!findHeader(out.headers, "Accept")) out.headers.emplace_back("Accept", "application/json");
+    std::erase_if(out.headers, [](const auto& h) { return boost::beast::iequals(h.first, kApiIdHeader); });
+    out.headers.emplace_back(kApiIdHeader, ctx.stage->apiId);
   }
   return std::nullopt;
 }

@@ -43,11 +43,12 @@ bool convertBody(RequestContext& ctx, const std::string& handling, bool& binaryO
   return true;
 }
 
-/// $context.responseOverride.status (100..599) and .header.X, as the response template left them.
-void applyResponseOverride(RequestContext& ctx, const bj::object& context) {
-  auto* o = context.if_contains("responseOverride");
-  if (!o || !o->is_object()) return;
-  const bj::object& override = o->get_object();
+/// $context.responseOverride.status (100..599) and .header.X, as the templates left them: the
+/// response template's `after` context when one ran with $context, else the request template's.
+void applyResponseOverride(RequestContext& ctx, const bj::object& after) {
+  const bj::object* chosen = &ctx.responseOverride;
+  if (auto* o = after.if_contains("responseOverride"); o && o->is_object()) chosen = &o->get_object();
+  const bj::object& override = *chosen;
   if (auto* s = override.if_contains("status"); s && !s->is_null()) {
     std::string text = s->is_string() ? std::string(s->get_string()) : bj::serialize(*s);
     auto status = parseNumber<int>(text);
@@ -91,6 +92,7 @@ StageResult runIntegrationResponse(RequestContext& ctx) {
   auto tmpl = selectResponseTemplate(chosen->responseTemplates, ctx.request[boost::beast::http::field::accept]);
   if (binary || tmpl == chosen->responseTemplates.end()) {  // templates never see binary payloads
     ctx.responseBody = std::move(ctx.integrationResult.body);
+    applyResponseOverride(ctx, bj::object());
     return std::nullopt;
   }
   ctx.responseContentType = tmpl->first;

@@ -64,6 +64,10 @@ struct RequestContext {
   std::shared_ptr<const UsageSnapshot> usageSnapshot;      // the usage plans the key was checked against
 
   IntegrationRequest integrationRequest;
+  /// $context.responseOverride as the request template left it ({} when none ran): the response
+  /// template starts from it, and it applies when no response template runs (as on AWS, where
+  /// a MOCK's request template can set the status and headers the client gets).
+  boost::json::object responseOverride;
   IntegrationResult integrationResult;
   std::string selectedStatus = "200";  // method response status chosen by integration_response
   HeaderList responseHeaders;          // mapped method response headers

@@ -45,9 +45,10 @@ bj::object buildTemplateContext(const RequestContext& ctx) {
       {"resourcePath", resourcePath},
       {"stage", ctx.stage->stageName},
       {"authorizer", ctx.authorizer},
-      // Templates #set these; the Integration Request/Response stages apply them afterwards.
+      // Templates #set these; the Integration Request/Response stages apply them afterwards. A
+      // response template sees what the request template set.
       {"requestOverride", bj::object{{"header", bj::object()}, {"querystring", bj::object()}, {"path", bj::object()}}},
-      {"responseOverride", bj::object{{"header", bj::object()}}},
+      {"responseOverride", ctx.responseOverride.empty() ? bj::object{{"header", bj::object()}} : ctx.responseOverride},
   };
 }
 

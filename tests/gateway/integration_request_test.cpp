@@ -205,6 +205,37 @@ TEST_F(IntegrationRequest, TemplateOverridesWinOverMappedValues) {
   EXPECT_EQ(got.body(), "body");
 }
 
+// What API Gateway itself sends a non-proxy HTTP backend, whatever the client sent. (Recorded on
+// AWS: localstack tests/aws/services/apigateway/test_apigateway_http.snapshot.json,
+// test_http_integration_with_lambda[HTTP]: the client's Accept: application/xml and User-Agent:
+// test/integration do not reach the backend.)
+TEST_F(IntegrationRequest, ANonProxyBackendGetsApiGatewaysOwnHeaders) {
+  httpIntegration("/plain", "POST", "/sink");
+  deploy();
+  auto req = gw_.request(verb::post, "/plain", R"({"message": "hello world"})");
+  req.set(beast::http::field::content_type, "application/json");
+  req.set(beast::http::field::accept, "application/xml");
+  req.set(beast::http::field::user_agent, "test/integration");
+  EXPECT_EQ(gw_.send(std::move(req)).result_int(), 200u);
+  const http::Request& got = received();
+  EXPECT_EQ(header(got, "User-Agent"), "AmazonAPIGateway_" + std::string(kApiId));
+  EXPECT_EQ(header(got, "x-amzn-apigateway-api-id"), kApiId);
+  EXPECT_EQ(header(got, "Accept"), "application/json");
+  for (const char* name : {"User-Agent", "x-amzn-apigateway-api-id", "Accept"}) EXPECT_EQ(headerLines(got, name), 1u);
+  EXPECT_EQ(got.body(), R"({"message": "hello world"})");
+}
+
+TEST_F(IntegrationRequest, AMappedAcceptReplacesTheDefault) {
+  bj::object& integration = httpIntegration("/xml", "GET", "/sink");
+  integration["requestParameters"] = bj::object{{"integration.request.header.Accept", "'application/xml'"}};
+  deploy();
+  EXPECT_EQ(gw_.get("/xml").result_int(), 200u);
+  const http::Request& got = received();
+  EXPECT_EQ(header(got, "Accept"), "application/xml");
+  EXPECT_EQ(headerLines(got, "Accept"), 1u);
+  EXPECT_EQ(header(got, "User-Agent"), "AmazonAPIGateway_" + std::string(kApiId));
+}
+
 TEST_F(IntegrationRequest, HttpProxySendsTheRequestAsItCame) {
   bj::object& integration = doc_.integration("/proxy/{proxy+}", "ANY");
   integration["type"] = "HTTP_PROXY";

@@ -1,7 +1,8 @@
 // The Integration Response stage through the loopback pipeline: selectionPatterns matched (whole)
 // against the backend's status code (HTTP, MOCK) or the function's errorMessage (AWS Lambda), the
-// default response, response templates chosen by Accept, $context.responseOverride, and the
-// gateway's answers when the backend fails or times out.
+// default response, response templates chosen by Accept, $context.responseOverride (set by the
+// response template, or by a MOCK's request template), and the gateway's answers when the backend
+// fails or times out.
 #include <gtest/gtest.h>
 
 #include <charconv>
@@ -130,6 +131,41 @@ TEST_F(IntegrationResponse, ATemplatesResponseOverrideSetsStatusAndHeaders) {
   EXPECT_EQ(res.result_int(), 418u);
   EXPECT_EQ(res["X-Teapot"], "short");
   EXPECT_EQ(res.body(), "teapot");
+}
+
+// A MOCK's request template may set $context.responseOverride: the client gets that status and those
+// headers, and a response template sees what it set. (Recorded on AWS: localstack
+// tests/aws/services/apigateway/test_apigateway_integrations.py,
+// test_integration_mock_with_response_override_in_request_template, with and without a response
+// template: status 444, header foo: bar.)
+TEST_F(IntegrationResponse, AMockRequestTemplatesResponseOverrideReachesTheClient) {
+  const std::string requestTemplate =
+      "#set($context.responseOverride.status = 444)\n"
+      "#set($context.responseOverride.header.foo = \"bar\")\n"
+      "#set($context.responseOverride.custom = \"is also passed around\")\n"
+      "{\"statusCode\": 200}";
+  for (const char* path : {"/bare", "/templated"}) {
+    doc_.integration(path, "GET")["requestTemplates"] = bj::object{{"application/json", requestTemplate}};
+    doc_.integrationResponse(path, "GET", "200")["selectionPattern"] = "2\\d{2}";
+    doc_.methodResponse(path, "GET", "200");
+  }
+  doc_.integrationResponse("/templated", "GET", "200")["responseTemplates"] =
+      bj::object{{"application/json",
+                  "#set($statusOverride = $context.responseOverride.status)\n"
+                  "#set($fooHeader = $context.responseOverride.header.foo)\n"
+                  "#set($custom = $context.responseOverride.custom)\n"
+                  R"({"statusOverride": "$statusOverride", "fooHeader": "$fooHeader", "custom": "$custom"})"}};
+  deploy();
+
+  auto bare = gw_.get("/bare");
+  EXPECT_EQ(bare.result_int(), 444u) << bare.body();
+  EXPECT_EQ(bare["foo"], "bar");
+  EXPECT_EQ(bare.body(), "") << "no response template: the MOCK's empty body";
+
+  auto templated = gw_.get("/templated");
+  EXPECT_EQ(templated.result_int(), 444u) << templated.body();
+  EXPECT_EQ(templated["foo"], "bar");
+  EXPECT_EQ(templated.body(), R"({"statusOverride": "444", "fooHeader": "bar", "custom": "is also passed around"})");
 }
 
 TEST_F(IntegrationResponse, LambdaErrorsSelectByTheirErrorMessage) {

@@ -73,7 +73,10 @@ Status validateResponseParameters(const bj::object& response) {
     for (auto& [k, v] : *params) {
       std::string_view key(k.data(), k.size());
       if (!RE2::FullMatch(key, kTarget)) return mappingError(key);
-      if (!v.is_string() || !RE2::FullMatch(std::string_view(v.get_string()), kSource)) return mappingError(key);
+      // AWS names the offending expression: the source when the source is what is wrong.
+      if (!v.is_string() || !RE2::FullMatch(std::string_view(v.get_string()), kSource)) {
+        return mappingError(v.is_string() ? std::string_view(v.get_string()) : key);
+      }
     }
   }
   return Ok{};

@@ -33,6 +33,11 @@ void registerInvokeRoutes(RouteTable& routes, LambdaContext& ctx) {
                     if (!result) co_return result.takeError();
                     AdminReply reply;
                     reply.status = result->status;
+                    // The invocation's own request id, as Lambda answers it (the function's
+                    // context.aws_request_id); AdminHandler gives the other replies a fresh one.
+                    if (!result->requestId.empty()) {
+                      reply.headers.emplace_back(std::string(AdminHandler::kRequestIdHeader), result->requestId);
+                    }
                     if (result->status == 200) {
                       reply.rawBody = std::move(result->payload);
                       reply.contentType = "application/json";
