@@ -208,6 +208,10 @@ StageResult runIntegrationRequest(RequestContext& ctx) {
       out.headers.emplace_back("User-Agent", "AmazonAPIGateway_" + ctx.stage->apiId);
     }
     if (!findHeader(out.headers, "Accept")) out.headers.emplace_back("Accept", "application/json");
+  }
+  if (integration.type == IntegrationType::kHttp || integration.type == IntegrationType::kHttpProxy) {
+    // Both kinds of HTTP backend are told which API calls them (an HTTP_PROXY backend otherwise
+    // gets the client's headers as they came: test_http_integration_with_lambda[HTTP_PROXY]).
     std::erase_if(out.headers, [](const auto& h) { return boost::beast::iequals(h.first, kApiIdHeader); });
     out.headers.emplace_back(kApiIdHeader, ctx.stage->apiId);
   }

@@ -247,6 +247,8 @@ TEST_F(IntegrationRequest, HttpProxySendsTheRequestAsItCame) {
   req.set(beast::http::field::content_type, "text/plain");
   req.insert("X-Multi", "one");
   req.insert("X-Multi", "two");
+  req.set(beast::http::field::user_agent, "test/integration");
+  req.set("x-amzn-apigateway-api-id", "forged");
   auto res = gw_.send(std::move(req));
   EXPECT_EQ(res.result_int(), 200u) << res.body();
   const http::Request& got = received();
@@ -256,6 +258,9 @@ TEST_F(IntegrationRequest, HttpProxySendsTheRequestAsItCame) {
   EXPECT_EQ(header(got, "Content-Type"), "text/plain");
   EXPECT_EQ(headerLines(got, "X-Multi"), 2u);
   EXPECT_EQ(header(got, "Host"), "127.0.0.1:" + std::to_string(upstream_.port())) << "the backend's host, not ours";
+  EXPECT_EQ(header(got, "User-Agent"), "test/integration") << "the client's own, unlike a non-proxy backend";
+  EXPECT_EQ(header(got, "x-amzn-apigateway-api-id"), kApiId) << "API Gateway's, never the client's";
+  EXPECT_EQ(headerLines(got, "x-amzn-apigateway-api-id"), 1u);
 }
 
 }  // namespace
