@@ -61,8 +61,15 @@ std::vector<std::string> bwrapOptions(const BwrapSettings& settings, const Launc
   opts.insert(opts.end(),
               {"--symlink", "/proc/self/fd", "/dev/fd", "--symlink", "/proc/self/fd/0", "/dev/stdin", "--symlink",
                "/proc/self/fd/1", "/dev/stdout", "--symlink", "/proc/self/fd/2", "/dev/stderr"});
-  opts.insert(opts.end(), {"--proc", "/proc", "--tmpfs", "/tmp", "--ro-bind", spec.codeDir.string(), "/var/task",
-                           "--ro-bind", spec.runtimeDir.string(), "/var/runtime", "--chdir", "/var/task"});
+  opts.insert(opts.end(), {"--proc", "/proc"});
+  // /tmp: the environment's own when it has one (kept across its sandboxes), else a fresh tmpfs.
+  if (spec.tmpDir.empty()) {
+    opts.insert(opts.end(), {"--tmpfs", "/tmp"});
+  } else {
+    opts.insert(opts.end(), {"--bind", spec.tmpDir.string(), "/tmp"});
+  }
+  opts.insert(opts.end(), {"--ro-bind", spec.codeDir.string(), "/var/task", "--ro-bind", spec.runtimeDir.string(),
+                           "/var/runtime", "--chdir", "/var/task"});
   return opts;
 }
 

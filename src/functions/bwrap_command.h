@@ -1,7 +1,8 @@
 // bwrap's options for one execution environment, built from its LaunchSpec and from what the host
 // allows (decided once at start, bwrap_probe.h): the namespaces, the identity, the seccomp fd, the
-// file system (system directories read-only, /etc, Lambda's /dev, /proc, a private /tmp, the code
-// at /var/task and the runtime at /var/runtime) and the handshake fds (bwrap_handshake.h).
+// file system (system directories read-only, /etc, Lambda's /dev, /proc, a private /tmp: the
+// environment's own when it has one, the code at /var/task and the runtime at /var/runtime) and the
+// handshake fds (bwrap_handshake.h).
 #pragma once
 #include <filesystem>
 #include <string>

@@ -10,6 +10,7 @@
 #include <charconv>
 
 #include "common/clock.h"
+#include "functions/environment_tmp.h"
 #include "functions/function_logs.h"
 
 namespace portico::functions {
@@ -35,6 +36,12 @@ std::string exitDescription(int status) {
 }
 
 }  // namespace
+
+std::string runtimeExitReason(int waitStatus) {
+  // A runtime that ends itself cleanly (sys.exit(0), process.exit()) before answering gives no reason.
+  if (WIFEXITED(waitStatus) && WEXITSTATUS(waitStatus) == 0) return "Runtime exited without providing a reason";
+  return "Runtime exited with error: " + exitDescription(waitStatus);
+}
 
 ExecutionEnvironment::ExecutionEnvironment(asio::io_context& loop, Sandbox& sandbox, FunctionLogs& logs,
                                            const Clock& clock, FunctionSpec spec, EnvironmentPaths paths,
@@ -82,7 +89,7 @@ std::map<std::string, std::string> ExecutionEnvironment::lambdaEnvironment(const
   env["AWS_LAMBDA_FUNCTION_VERSION"] = spec_.version;
   env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = std::to_string(spec_.memoryMb);
   env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + spec_.name;
-  logStream_ = std::string(day) + "/[" + spec_.version + "]" + id_;
+  if (logStream_.empty()) logStream_ = std::string(day) + "/[" + spec_.version + "]" + id_;
   env["AWS_LAMBDA_LOG_STREAM_NAME"] = logStream_;
   env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
   env["AWS_REGION"] = region_;
@@ -110,7 +117,12 @@ Status ExecutionEnvironment::start() {
   std::vector<std::string> envList;
   for (auto& [k, v] : lambdaEnvironment(runtimeApi)) envList.push_back(k + "=" + v);
 
-  LaunchSpec launch{id_, paths_.codeDir, paths_.runtimeDir, paths_.command, std::move(envList), spec_.memoryMb};
+  // Each launch has ids of its own (its cgroups are named by it): a restarted runtime's sandbox
+  // starts while the last one's is still being torn down.
+  std::string launchId = restarts_ == 0 ? id_ : id_ + "-" + std::to_string(restarts_);
+  LaunchSpec launch{std::move(launchId), paths_.codeDir,     paths_.runtimeDir,
+                    paths_.command,      std::move(envList), spec_.memoryMb};
+  if (paths_.tmp) launch.tmpDir = paths_.tmp->dir();
   spawnedAt_ = std::chrono::steady_clock::now();
   auto launched = sandbox_.launch(launch);
   if (!launched) {
@@ -138,6 +150,18 @@ Status ExecutionEnvironment::start() {
       loop_, [self]() { return self->readOutput(self->stderr_); }, asio::detached);
   runtimeApi_.start(self);
   return Ok{};
+}
+
+std::shared_ptr<ExecutionEnvironment> ExecutionEnvironment::restart() {
+  auto next = std::make_shared<ExecutionEnvironment>(loop_, sandbox_, logs_, clock_, spec_, paths_, id_, region_);
+  next->logStream_ = logStream_;
+  next->restarts_ = restarts_ + 1;
+  if (auto started = next->start(); !started) {
+    spdlog::warn("function {} environment {}: the runtime could not be restarted after a timeout: {}", spec_.name, id_,
+                 started.error().message);
+    return nullptr;
+  }
+  return next;
 }
 
 std::optional<double> ExecutionEnvironment::takeInitDurationMs() {
@@ -199,7 +223,7 @@ void ExecutionEnvironment::onDeadline(std::uint64_t generation, const boost::sys
     armDeadline();
     return;
   }
-  // Deadline passed: the environment is killed, as Lambda does.
+  // Deadline passed: the runtime is killed, as Lambda does (its owner may restart() it).
   char text[32];
   std::snprintf(text, sizeof text, "%.2f", static_cast<double>(spec_.timeoutSeconds));
   finish(Invocation::Outcome::kTimeout,
@@ -255,13 +279,12 @@ void ExecutionEnvironment::onPipeClosed() {
   reap();
   terminate();
   if (current_ && current_->outcome == Invocation::Outcome::kPending) {
-    std::string reason = exitDescription(*exitStatus_);
     if (!initErrorType_.empty()) {
       finish(Invocation::Outcome::kInitError, initError_, initErrorType_);
     } else {
       finish(Invocation::Outcome::kExited,
              runtimeErrorBody("Runtime.ExitError",
-                              "RequestId: " + current_->requestId + " Error: Runtime exited with error: " + reason),
+                              "RequestId: " + current_->requestId + " Error: " + runtimeExitReason(*exitStatus_)),
              "Runtime.ExitError");
     }
   }
@@ -311,9 +334,14 @@ asio::awaitable<std::optional<RuntimeEvent>> ExecutionEnvironment::next() {
   // The newest GET /next is the runtime's: an older one still parked belongs to a connection the
   // runtime gave up (it asked again on a new one), and never takes an event.
   const std::uint64_t ticket = ++nextTicket_;
-  // Nothing to run: the environment stops until there is (once it has served an invocation; a
-  // fresh one about to be handed its first is never frozen).
-  if (servedOne_ && freezer_.available() && idle()) {
+  // Its init ends with its first GET /next (a restarted runtime may wait there a while for work).
+  if (!initDurationMs_) {
+    initDurationMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - spawnedAt_).count();
+  }
+  // Nothing to run: the environment stops until there is (once it has served an invocation, or
+  // when it is a restarted runtime, which nothing is waiting for; a fresh one about to be handed
+  // its first is never frozen).
+  if ((servedOne_ || restarts_ > 0) && freezer_.available() && idle()) {
     co_await asio::post(loop_, asio::use_awaitable);  // the last invocation's caller answers first
     if (idle() && ticket == nextTicket_ && !dead_) freezer_.freeze();
   }
@@ -323,9 +351,6 @@ asio::awaitable<std::optional<RuntimeEvent>> ExecutionEnvironment::next() {
     co_await nextWaiter_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
   if (dead_ || ticket != nextTicket_) co_return std::nullopt;
-  if (!initDurationMs_) {
-    initDurationMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - spawnedAt_).count();
-  }
   delivered_ = true;
   servedOne_ = true;
   co_return RuntimeEvent{current_->payload,    current_->requestId, epochMs(current_->deadline),

@@ -5,7 +5,9 @@
 // read from other threads. The owner assigns one invocation at a time with run(); the
 // runtime fetches it with GET .../next and answers with .../response or .../error; while it
 // waits on .../next for work that has not come, its processes are frozen. An
-// environment that times out, crashes or fails its init is dead and never reused.
+// environment that times out, crashes or fails its init is dead and never reused; after a
+// timeout, restart() gives the execution environment a new one in its place (Lambda's reset: the
+// runtime starts again, with the same id, log stream and /tmp).
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
 #pragma once
 #include <atomic>
@@ -31,6 +33,7 @@ class Clock;
 
 namespace portico::functions {
 
+class EnvironmentTmp;
 class FunctionLogs;
 
 /// One invocation as the environment sees it, and how it ended.
@@ -54,7 +57,15 @@ struct EnvironmentPaths {
   std::filesystem::path codeDir;
   std::filesystem::path runtimeDir;
   std::vector<std::string> command;  // argv inside the sandbox
+  /// The execution environment's /tmp (Sandbox::makeTmp), shared by the runtimes it restarts;
+  /// null: each sandbox gets a fresh one.
+  std::shared_ptr<EnvironmentTmp> tmp;
 };
+
+/// What Lambda says of a runtime that exited before answering, from its waitpid status: "Runtime
+/// exited without providing a reason" (status 0), else "Runtime exited with error: exit status 3",
+/// "... signal: killed" and so on. The invocation's errorMessage is "RequestId: <id> Error: " + it.
+std::string runtimeExitReason(int waitStatus);
 
 class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnvironment>, private RuntimeApiBackend {
  public:
@@ -68,6 +79,12 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   boost::asio::awaitable<void> run(std::shared_ptr<Invocation> invocation);
   /// Kills the process (if alive) and stops serving.
   void terminate() override;
+  /// After an invocation timed out (this runtime is killed): the execution environment reset as
+  /// Lambda resets it, a new runtime process in a new sandbox with this one's id, log stream and
+  /// /tmp (its files kept; the globals of the code gone), already started. Its init is reported
+  /// with the first invocation it serves, as a cold start's is. Null when it could not start.
+  /// Call on this environment's loop.
+  std::shared_ptr<ExecutionEnvironment> restart();
 
   /// Safe to read from any thread (the pool checks it before handing the environment out).
   bool alive() const { return !dead_.load(std::memory_order_relaxed); }
@@ -110,7 +127,8 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   EnvironmentPaths paths_;
   std::string id_;
   std::string region_;
-  std::string logStream_;
+  std::string logStream_;  // chosen at the first start, kept by restarts
+  int restarts_ = 0;       // runtimes this execution environment had before this one
 
   RuntimeApiServer runtimeApi_;
   boost::asio::posix::stream_descriptor stdout_, stderr_;
@@ -137,7 +155,7 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   bool servedOne_ = false;
   std::string initErrorType_, initError_;  // from /runtime/init/error
   std::chrono::steady_clock::time_point spawnedAt_;
-  std::optional<double> initDurationMs_;
+  std::optional<double> initDurationMs_;  // spawn → the runtime's first GET /next
   bool initReported_ = false;
   std::string partialLine_[2];
 };

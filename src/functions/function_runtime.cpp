@@ -57,11 +57,15 @@ struct RunReport {
   std::optional<double> initMs;
   std::string stream;
   std::uint64_t memoryMb = 0;
-  bool alive = false;
+  bool alive = false;  // the environment can serve the next invocation (restarted, if it timed out)
+  Env restarted;       // after a timeout: the runtime that takes the killed one's place
 };
 
-/// Runs the invocation on the environment's loop and reads what the log's REPORT needs.
-asio::awaitable<RunReport> runOn(Env env, std::shared_ptr<Invocation> invocation) {
+/// Runs the invocation on the environment's loop and reads what the log's REPORT needs. A
+/// timeout resets the execution environment, as on Lambda: its runtime is restarted (unless
+/// Portico is `stopping`), with /tmp as it was ("Failures during the invoke phase" in
+/// https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html#runtimes-lifecycle).
+asio::awaitable<RunReport> runOn(Env env, std::shared_ptr<Invocation> invocation, const std::atomic<bool>& stopping) {
   RunReport report;
   if (!env->alive()) co_return report;  // it died idle, after the pool handed it out
   co_await env->run(invocation);
@@ -70,6 +74,10 @@ asio::awaitable<RunReport> runOn(Env env, std::shared_ptr<Invocation> invocation
   report.stream = env->logStream();
   report.memoryMb = env->peakMemoryMb();
   report.alive = env->alive();
+  if (invocation->outcome == Invocation::Outcome::kTimeout && !stopping) {
+    report.restarted = env->restart();
+    report.alive = report.restarted != nullptr;
+  }
   co_return report;
 }
 
@@ -161,7 +169,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       std::lock_guard lock(mu);
       id = ids.alnum(32);
     }
-    EnvironmentPaths paths{*dir, options.runtimeDir, *command};
+    EnvironmentPaths paths{*dir, options.runtimeDir, *command, sandbox.makeTmp(id)};
     auto env = std::make_shared<ExecutionEnvironment>(here, sandbox, logs, clock, spec, std::move(paths), id,
                                                       catalog.region());
     if (auto st = env->start(); !st) return st.takeError();
@@ -181,7 +189,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       // The slot is ours (busy): nobody retires it meanwhile. The environment's reference goes
       // into runOn's frame, which ends on the environment's loop.
       const auto& slot = lease.slot();
-      auto run = runOn(slot->env, invocation);
+      auto run = runOn(slot->env, invocation, stopped);
       RunReport ran;
       if (slot->loop == &here) {
         ran = co_await std::move(run);
@@ -190,6 +198,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
         ran = co_await std::move(handOver);
       }
       if (ran.ran) {
+        if (ran.restarted) lease.replace(std::move(ran.restarted));  // the same environment, reset
         lease.setAlive(ran.alive);
         co_return ran;
       }
@@ -267,6 +276,9 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       co_return r;
     }
     if (req.type == InvocationType::kEvent) {
+      // A function that may run nothing (reserved concurrency 0) refuses the event at once, with
+      // the 429 its synchronous invocations get, rather than queueing it.
+      if (auto refused = WarmPool::refusesEvery(*spec)) co_return std::move(*refused);
       events->enqueue(*ref, req.payload, req.clientContext);
       InvokeResult r;
       r.status = 202;

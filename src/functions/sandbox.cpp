@@ -1,8 +1,8 @@
 // HostSandbox: the Sandbox this host allows, composed of its parts: the probes (bwrap_probe.h),
 // bwrap's options (bwrap_command.h), the staged /etc (etc_staging.h), the copies sandboxes mount
 // (sandbox_views.h), the cgroups (cgroup_set.h) and the limits a launch enters
-// (launch_limits.h), the bwrap handshake (bwrap_handshake.h) and the spare launcher
-// (spare_launcher.h).
+// (launch_limits.h), the bwrap handshake (bwrap_handshake.h), the spare launcher
+// (spare_launcher.h) and the environments' /tmp (environment_tmp.h, beside the views).
 #include "functions/sandbox.h"
 
 #include <memory>
@@ -12,6 +12,7 @@
 #include "functions/bwrap_handshake.h"
 #include "functions/bwrap_probe.h"
 #include "functions/child_process.h"
+#include "functions/environment_tmp.h"
 #include "functions/etc_staging.h"
 #include "functions/launch_limits.h"
 #include "functions/sandbox_description.h"
@@ -36,6 +37,15 @@ class HostSandbox final : public Sandbox {
       } else if (!o.etcDir.empty()) {
         options_.etcDir = views_->dir() / "etc";
       }
+    }
+    if (views_) {
+      // The environments' /tmp mounts, in a directory only Portico can enter: bound from a tmpfs
+      // of Portico's, a sandbox's mount table names no host path for them either.
+      std::error_code ec;
+      fs::path root = views_->dir() / "tmp";
+      fs::create_directory(root, ec);
+      if (!ec) fs::permissions(root, fs::perms::owner_all, ec);
+      if (!ec) tmpRoot_ = root;
     }
     if (bwrap_.usable && !options_.etcDir.empty() && stageEtc(options_.etcDir)) settings_.stagedEtc = options_.etcDir;
     if (bwrap_.usable && cgroups_.kind() != CgroupSet::Kind::kNone) {
@@ -75,6 +85,13 @@ class HostSandbox final : public Sandbox {
     if (views_) {
       for (const auto& v : p.views) views_->release(v);
     }
+  }
+
+  std::shared_ptr<EnvironmentTmp> makeTmp(const std::string& id) override {
+    if (tmpRoot_.empty()) return nullptr;  // unsandboxed (the host's /tmp), or no tmpfs of Portico's
+    auto tmp = std::make_shared<EnvironmentTmp>(tmpRoot_ / id);
+    if (!tmp->ready()) return nullptr;
+    return tmp;
   }
 
   fs::path peakMemoryFile(const LaunchedProcess& p) const override { return cgroups_.peakMemoryFile(p.cgroups); }
@@ -163,6 +180,7 @@ class HostSandbox final : public Sandbox {
   const BwrapSupport bwrap_;             // what the host allows, probed once
   BwrapSettings settings_;               // what every environment's bwrap options depend on
   std::unique_ptr<SandboxViews> views_;  // null: host directories are bound as they are
+  fs::path tmpRoot_;                     // where environments' /tmp are mounted; empty: none kept
   // Null without bubblewrap or cgroups. Declared last: it borrows cgroups_ and is destroyed first,
   // ending the spare still waiting.
   std::unique_ptr<SpareLauncher> spare_;

@@ -3,7 +3,8 @@
 // With bubblewrap: new PID/IPC/UTS namespaces and a network namespace of its own (see
 // environment_network.h: the Runtime API listens inside it, outbound traffic goes through
 // slirp4netns, the host is unreachable), only system directories mounted read-only, the function
-// code read-only at /var/task, Portico's runtime scripts at /var/runtime, a private /tmp, no view
+// code read-only at /var/task, Portico's runtime scripts at /var/runtime, a private /tmp (the
+// environment's own, environment_tmp.h, kept for the next sandbox of that environment), no view
 // of Portico's data dir or other functions, a seccomp filter (seccomp_filter.h), and the process
 // dies with Portico. Memory is capped at MemorySize and processes at 1,024 with cgroups
 // (cgroup_set.h), open files at 1,024 (RLIMIT_NOFILE), as on Lambda; the cgroup freezer stops an
@@ -28,6 +29,8 @@
 
 namespace portico::functions {
 
+class EnvironmentTmp;
+
 struct LaunchSpec {
   std::string id;                        // environment id (names the cgroup)
   std::filesystem::path codeDir;         // the unpacked zip → /var/task
@@ -35,6 +38,8 @@ struct LaunchSpec {
   std::vector<std::string> command;      // argv, with /var/task and /var/runtime paths
   std::vector<std::string> environment;  // "K=V"; /var/task and /var/runtime are rewritten when unsandboxed
   int memoryMb = 128;
+  /// The environment's /tmp (an EnvironmentTmp's dir) bound at /tmp; empty: a fresh private tmpfs.
+  std::filesystem::path tmpDir;
 };
 
 struct LaunchedProcess {
@@ -64,6 +69,10 @@ class Sandbox {
   virtual Result<LaunchedProcess> launch(const LaunchSpec& spec) = 0;
   /// Removes what launch() created around a process that has been reaped.
   virtual void release(const LaunchedProcess& process) = 0;
+  /// A /tmp for the environment `id` that outlives its sandboxes: each launch with its dir as
+  /// LaunchSpec::tmpDir sees the files the last one left (Lambda keeps /tmp when it resets an
+  /// environment). Null when this sandbox cannot keep one: each launch then has a fresh /tmp.
+  virtual std::shared_ptr<EnvironmentTmp> makeTmp(const std::string& id) = 0;
   /// The file that holds the process's peak memory in bytes (read from offset 0 again for the
   /// current value), or empty when the host cannot tell.
   virtual std::filesystem::path peakMemoryFile(const LaunchedProcess& process) const = 0;

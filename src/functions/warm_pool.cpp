@@ -15,6 +15,12 @@ ApiError throttled(const char* reason) {
   return e;
 }
 
+/// Past the function's own reserved concurrency.
+// https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors
+ApiError reservationExceeded() {
+  return throttled("ReservedFunctionConcurrentInvocationLimitExceeded");
+}
+
 /// Ends an environment that left the pool. Its reference moves to its own loop, so it is
 /// terminated and destroyed there, whoever held the slot.
 void retire(PooledEnvironment& slot) {
@@ -61,6 +67,12 @@ void WarmPool::Lease::dropDead() {
   slot_ = nullptr;
 }
 
+void WarmPool::Lease::replace(std::shared_ptr<ExecutionEnvironment> env) {
+  std::lock_guard lock(pool_->mu_);
+  PooledEnvironment replaced{std::exchange(slot_->env, std::move(env)), slot_->loop};
+  retire(replaced);
+}
+
 void WarmPool::release(Lease& lease) {
   std::lock_guard lock(mu_);
   --inUse_[lease.function_];
@@ -76,15 +88,18 @@ Result<WarmPool::Lease> WarmPool::admit(const FunctionSpec& spec, const asio::io
   const bool reserved = spec.reservedConcurrency.has_value();
   std::lock_guard lock(mu_);
   dropStaleLocked(spec);
-  if (reserved && inUse_[spec.name] >= *spec.reservedConcurrency) {
-    return throttled("ReservedFunctionConcurrentInvocationLimitExceeded");
-  }
+  if (reserved && inUse_[spec.name] >= *spec.reservedConcurrency) return reservationExceeded();
   if (!reserved && account_ && inUseUnreserved_ >= account_->unreserved()) {
     return throttled("ConcurrentInvocationLimitExceeded");
   }
   ++inUse_[spec.name];
   if (!reserved) ++inUseUnreserved_;
   return Lease(*this, spec.name, !reserved, takeIdleLocked(spec.poolKey(), here));
+}
+
+std::optional<ApiError> WarmPool::refusesEvery(const FunctionSpec& spec) {
+  if (spec.reservedConcurrency && *spec.reservedConcurrency <= 0) return reservationExceeded();
+  return std::nullopt;
 }
 
 void WarmPool::dropStaleLocked(const FunctionSpec& spec) {

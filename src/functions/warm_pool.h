@@ -51,6 +51,9 @@ class WarmPool {
     void adopt(std::shared_ptr<ExecutionEnvironment> env, boost::asio::io_context& loop, const std::string& key);
     /// Its environment died before the invocation reached it: drop it (the lease then holds none).
     void dropDead();
+    /// Its environment was reset after a timeout: `env`, the restarted runtime, takes the place of
+    /// the one it held (retired on its loop), in the same slot.
+    void replace(std::shared_ptr<ExecutionEnvironment> env);
     /// How the invocation left its environment: a dead one is dropped when the lease ends.
     void setAlive(bool alive) { alive_ = alive; }
 
@@ -71,6 +74,9 @@ class WarmPool {
   /// this one if there is any: preferably on the caller's loop `here` (no thread hand-off), then
   /// the most recently used (the warmest caches).
   Result<Lease> admit(const FunctionSpec& spec, const boost::asio::io_context* here);
+  /// The 429 admit() gives every invocation of `spec` whatever else runs (its reserved
+  /// concurrency is 0: the function is throttled), or nullopt when it can admit some.
+  static std::optional<ApiError> refusesEvery(const FunctionSpec& spec);
   /// Retires the idle environments that are dead or unused since `cutoff`.
   void reapIdle(std::chrono::steady_clock::time_point cutoff);
   /// Kills every environment at once (on the caller's thread: call once their loops have stopped).

@@ -144,7 +144,7 @@ class LambdaE2E:
         out = json.loads(body)
         check(meta["StatusCode"] == 200 and meta["ExecutedVersion"] == "$LATEST", meta)
         check(out["count"] == 1 and out["event"] == {"a": 1} and out["greeting"] == "hi", out)
-        check(out["function"] == "py" and out["memory"] == 256 and 0 < out["remaining"] <= 10000, out)
+        check(out["function"] == "py" and out["memory"] == "256" and 0 < out["remaining"] <= 10000, out)
         check(out["cwd"] == "/var/task" and out["taskRoot"] == "/var/task", out)
         check(out["path0"] == "/var/task" and out["boto3"] is True, out)
         log = base64.b64decode(meta["LogResult"]).decode()

@@ -704,6 +704,9 @@ PY_FILES = {
                 raise ValueError(event["msg"])
             inner()
 
+        def subscript(event, context):
+            return event["outer"]["inner"] + 1
+
         def sys_path(event, context):
             import sys
             return sys.path
@@ -756,7 +759,7 @@ PY_FILES = {
 class PythonBootstrapTest(BootstrapTestBase, unittest.TestCase):
     ARGV = [PYTHON, PY_BOOTSTRAP]
     FILES = PY_FILES
-    MEMORY = 256
+    MEMORY = "256"  # a string, as AWS's Python runtime has it
     INIT_EXIT_CODE = 1
     THROW_TYPE = "ValueError"
     H_ECHO = "app.echo"
@@ -786,6 +789,57 @@ class PythonBootstrapTest(BootstrapTestBase, unittest.TestCase):
         self.assertIn("in throws", body["stackTrace"][0])
         self.assertIn('raise ValueError(event["msg"])', body["stackTrace"][1])
         self.assertNotIn("python_runtime.py", "".join(body["stackTrace"]))
+        app = os.path.join(self.task_root, "app.py")
+        self.assertEqual(body["stackTrace"], [
+            f'  File "{app}", line {self.line_of("app.py", "    inner()")}, in throws\n    inner()\n',
+            f'  File "{app}", line {self.line_of("app.py", "raise ValueError")}, in inner\n'
+            f'    raise ValueError(event["msg"])\n',
+        ])
+
+    def line_of(self, rel, text):
+        """The 1-based number of the first line of task-root file `rel` that contains `text`."""
+        with open(os.path.join(self.task_root, rel)) as f:
+            for number, line in enumerate(f, 1):
+                if text in line:
+                    return number
+        raise AssertionError(f"{text!r} not in {rel}")
+
+    def test_stack_trace_entries_as_aws_formats_them(self):
+        # One string per frame, '  File "...", line N, in name\n    source\n', as AWS's runtime
+        # formats (file, line, name, source) tuples: no ^^^^ line under the failing part of the
+        # source, which Python 3.11+ prints in its own tracebacks.
+        b = self.start("app.subscript")
+        post = b.invoke({"outer": {}})
+        body = self.assert_error(post, "KeyError")
+        self.assertEqual(body["errorMessage"], "'inner'")
+        app = os.path.join(self.task_root, "app.py")
+        line = self.line_of("app.py", 'return event["outer"]["inner"] + 1')
+        self.assertEqual(body["stackTrace"],
+                         [f'  File "{app}", line {line}, in subscript\n    return event["outer"]["inner"] + 1\n'])
+        # The log's copy is the same frames, one per line ('\r' joins the lines of one record).
+        b.wait_for_line(r"^\[ERROR\] KeyError: 'inner'\rTraceback \(most recent call last\):\r")
+        self.assertFalse(any("^" in l for l in b.stdout()), b.stdout())
+
+    def test_init_error_stack_traces(self):
+        # As AWS's runtime reports a failed init: no frames for a module that cannot be imported,
+        # one '  File "f" Line N\n    text' entry for a syntax error, the user's frames for an
+        # exception the module raised.
+        body = self.assert_init_error("baddep.handler", "Runtime.ImportModuleError", r"^Unable to import")
+        self.assertEqual(body["stackTrace"], [])
+        body = self.assert_init_error("nomodule.handler", "Runtime.ImportModuleError", r"^Unable to import")
+        self.assertEqual(body["stackTrace"], [])
+        body = self.assert_init_error(self.H_SYNTAX, "Runtime.UserCodeSyntaxError", r"^Syntax error in module")
+        broken = os.path.join(self.task_root, "broken.py")
+        self.assertEqual(body["stackTrace"], [f'  File "{broken}" Line 1\n    def handler(event, context)\n'])
+        body = self.assert_init_error("initthrow.handler", "RuntimeError", r"^init went wrong$")
+        initthrow = os.path.join(self.task_root, "initthrow.py")
+        self.assertEqual(body["stackTrace"],
+                         [f'  File "{initthrow}", line 1, in <module>\n    raise RuntimeError("init went wrong")\n'])
+
+    def test_unmarshal_error_has_no_frames(self):
+        b = self.start(self.H_ECHO)
+        body = self.assert_error(b.invoke(None, raw_body=b"{not json"), "Runtime.UnmarshalError")
+        self.assertEqual(body["stackTrace"], [])
 
     def test_slash_handler_path_and_sys_path(self):
         b = self.start("pkg/mod.handler")

@@ -1,7 +1,7 @@
 // Sandbox launches on this host: the process gets exactly the function's environment, runs at
 // /var/task, and (where the host has a writable memory cgroup) sits in its own cgroup capped at the
 // function's MemorySize — also when it was started from the spare launcher, as all but the
-// unsandboxed launches are.
+// unsandboxed launches are; an environment's /tmp is kept across its sandboxes.
 #include "functions/sandbox.h"
 
 #include <gtest/gtest.h>
@@ -14,6 +14,8 @@
 #include <sstream>
 #include <thread>
 #include <vector>
+
+#include "functions/environment_tmp.h"
 
 namespace portico::functions {
 namespace {
@@ -60,9 +62,12 @@ class SandboxTest : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
 
-  /// Launches the bootstrap with X=value and memoryMb; returns its output and the process.
-  std::pair<std::string, LaunchedProcess> run(const std::string& id, const std::string& value, int memoryMb) {
+  /// Launches the bootstrap with X=value and memoryMb (and /tmp bound from tmpDir when given);
+  /// returns its output and the process.
+  std::pair<std::string, LaunchedProcess> run(const std::string& id, const std::string& value, int memoryMb,
+                                              const fs::path& tmpDir = {}) {
     LaunchSpec spec{id, dir_ / "code", dir_ / "runtime", {"/var/task/bootstrap"}, {"X=" + value, "A=b"}, memoryMb};
+    spec.tmpDir = tmpDir;
     auto launched = sandbox_->launch(spec);
     EXPECT_TRUE(launched) << (launched ? "" : launched.error().message);
     if (!launched) return {};
@@ -183,6 +188,49 @@ TEST_F(SandboxTest, PreparedEtcAndLambdasDev) {
        {"root:", "resolv=yes", "private=absent", "shadow=absent", "null=ok", "urandom=16", "shm=absent", "fd=link"}) {
     EXPECT_NE(out.find(want), std::string::npos) << want << " in:\n" << out;
   }
+}
+
+TEST_F(SandboxTest, TmpKeptAcrossTheSandboxesOfOneEnvironment) {
+  // An environment's /tmp outlives its sandbox: a runtime restarted after a timeout runs in a new
+  // one and finds the files the last one left, as on Lambda. Another environment, or a launch
+  // without one, starts with an empty /tmp.
+  ASSERT_EQ(::geteuid(), 0u) << "mounting a tmpfs needs root (CI runs as root; tests/security needs it too)";
+  sandbox_.reset();
+  SandboxOptions options;
+  options.viewsDir = dir_ / "views";
+  sandbox_ = makeSandbox(options);
+  ASSERT_TRUE(sandbox_->isolated()) << "no bubblewrap here (scripts/deps.sh installs it): " << sandbox_->describe();
+  std::ofstream(dir_ / "code" / "bootstrap") << "#!/bin/sh\n"
+                                                "echo \"seen=$(cat /tmp/x 2>/dev/null || echo none)\"\n"
+                                                "echo \"$X\" > /tmp/x && echo wrote=yes\n"
+                                                "grep ' /tmp ' /proc/self/mountinfo\n"
+                                                "sleep 0.3\n";  // alive while run() looks at its cgroup
+  auto tmp = sandbox_->makeTmp("env-a");
+  auto other = sandbox_->makeTmp("env-b");
+  ASSERT_TRUE(tmp && other);
+  fs::path kept = tmp->dir();
+  EXPECT_NE(kept, other->dir());
+
+  auto [first, p1] = run("env-a", "first", 128, kept);
+  reap(p1);
+  EXPECT_NE(first.find("seen=none\n"), std::string::npos) << first;
+  EXPECT_NE(first.find("wrote=yes\n"), std::string::npos) << "/tmp is writable by the function: " << first;
+  EXPECT_NE(first.find(" - tmpfs portico-tmp "), std::string::npos) << "its own tmpfs: " << first;
+  EXPECT_EQ(first.find(dir_.string()), std::string::npos) << "the mount table names no host path: " << first;
+
+  auto [second, p2] = run("env-a-1", "second", 128, kept);
+  reap(p2);
+  EXPECT_NE(second.find("seen=first\n"), std::string::npos) << "the same environment's /tmp: " << second;
+  auto [elsewhere, p3] = run("env-b", "third", 128, other->dir());
+  reap(p3);
+  EXPECT_NE(elsewhere.find("seen=none\n"), std::string::npos) << "another environment's /tmp: " << elsewhere;
+  auto [fresh, p4] = run("env-c", "fourth", 128);
+  reap(p4);
+  EXPECT_NE(fresh.find("seen=none\n"), std::string::npos) << "a private tmpfs: " << fresh;
+
+  EXPECT_EQ(slurp(kept / "x"), "second\n");
+  tmp.reset();
+  EXPECT_FALSE(fs::exists(kept)) << "removed with the environment";
 }
 
 }  // namespace

@@ -321,10 +321,8 @@ class LambdaContext:
         self.function_name = env.get("AWS_LAMBDA_FUNCTION_NAME")
         self.function_version = env.get("AWS_LAMBDA_FUNCTION_VERSION")
         self.invoked_function_arn = arn
-        try:
-            self.memory_limit_in_mb = int(env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"))
-        except ValueError:
-            self.memory_limit_in_mb = None
+        # A string, as AWS's runtime has it (the variable's value, None when unset).
+        self.memory_limit_in_mb = env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
         self.log_group_name = env.get("AWS_LAMBDA_LOG_GROUP_NAME")
         self.log_stream_name = env.get("AWS_LAMBDA_LOG_STREAM_NAME")
         cc = _header_json(client_context)
@@ -425,9 +423,23 @@ def _ensure_logging():
 
 
 def _stack_trace(exc):
+    """stackTrace as AWS's Python runtime gives it: one '  File "f", line N, in name\n    source\n'
+    string per frame from the first frame that is not the runtime's own. The frames are formatted
+    from (file, line, name, source) tuples, which carry no column positions: no ^^^^ lines (Python
+    3.11+ adds them when it formats its FrameSummary objects). One difference is left: for an
+    exception raised while the handler's module is imported, AWS's also lists importlib's frames
+    (it imports with importlib.import_module; importing importlib costs ~2 ms of a cold start)."""
     import traceback
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != _THIS_FILE]
-    return traceback.format_list(frames)
+    frames = traceback.extract_tb(exc.__traceback__)
+    first = 0
+    while first < len(frames) and frames[first].filename == _THIS_FILE:
+        first += 1
+    return traceback.format_list([(f.filename, f.lineno, f.name, f.line) for f in frames[first:]])
+
+
+def _syntax_error_trace(e):
+    """A syntax error's one stackTrace entry, as AWS's runtime words it (no comma, 'Line')."""
+    return ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
 
 
 def _error_body(exc, request_id, error_type=None, message=None):
@@ -471,10 +483,13 @@ def _encode_error(body):
 
 
 class _InitError(Exception):
-    def __init__(self, error_type, message, cause=None):
+    """A failed init the runtime words itself; `trace` is its stackTrace (AWS's runtime gives none
+    for a missing module or handler, one entry for a syntax error)."""
+
+    def __init__(self, error_type, message, trace=None):
         super().__init__(message)
         self.error_type = error_type
-        self.cause = cause
+        self.trace = trace or []
 
 
 def _load_handler(spec):
@@ -489,9 +504,10 @@ def _load_handler(spec):
         __import__(modname)
         module = sys.modules[modname]
     except ImportError as e:
-        raise _InitError("Runtime.ImportModuleError", f"Unable to import module '{modname}': {e}", e) from None
+        raise _InitError("Runtime.ImportModuleError", f"Unable to import module '{modname}': {e}") from None
     except SyntaxError as e:
-        raise _InitError("Runtime.UserCodeSyntaxError", f"Syntax error in module '{modname}': {e}", e) from None
+        raise _InitError("Runtime.UserCodeSyntaxError", f"Syntax error in module '{modname}': {e}",
+                         _syntax_error_trace(e)) from None
     fn = getattr(module, fname, None)
     if fn is None:
         raise _InitError("Runtime.HandlerNotFound", f"Handler '{fname}' missing on module '{modname}'")
@@ -533,8 +549,7 @@ def main():
         handler = _load_handler(env.get("_HANDLER", ""))
     except Exception as e:
         if isinstance(e, _InitError):
-            body = {"errorMessage": str(e), "errorType": e.error_type, "requestId": "",
-                    "stackTrace": _stack_trace(e.cause) if e.cause is not None else []}
+            body = {"errorMessage": str(e), "errorType": e.error_type, "requestId": "", "stackTrace": e.trace}
         else:
             body = _error_body(e, "")
         _log_error(body)
@@ -586,6 +601,7 @@ def main():
             event = json_loads(body.decode("utf-8"))
         except Exception as e:
             error = _error_body(e, request_id, "Runtime.UnmarshalError", f"Unable to unmarshal input: {e}")
+            error["stackTrace"] = []  # the runtime's own fault: AWS's gives no frames
         if error is None:
             context = LambdaContext(
                 request_id, deadline,
