@@ -1,5 +1,10 @@
 #include "gateway/data_plane_handler.h"
 
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "common/uri_encoding.h"
 #include "gateway/gateway_responses.h"
 #include "gateway/method_request.h"
@@ -55,13 +60,9 @@ DataPlaneHandler::DataPlaneHandler(const StageRegistry& registry, const Pipeline
 
 namespace {
 
-/// Browsers send cookies to every port of a host: the console's session cookie must never reach an
-/// integration, an authorizer or a template.
-void dropConsoleCookie(http::Request& req) {
-  auto it = req.find(boost::beast::http::field::cookie);
-  if (it == req.end() || it->value().find("portico_console=") == std::string_view::npos) return;
+/// One Cookie line without the console's cookie ("" when nothing else is left).
+std::string withoutConsoleCookie(std::string_view rest) {
   std::string kept;
-  std::string_view rest = it->value();
   while (!rest.empty()) {
     auto semi = rest.find(';');
     std::string_view pair = rest.substr(0, semi);
@@ -71,11 +72,25 @@ void dropConsoleCookie(http::Request& req) {
     if (!kept.empty()) kept += "; ";
     kept += pair;
   }
-  if (kept.empty()) {
-    req.erase(boost::beast::http::field::cookie);
-  } else {
-    req.set(boost::beast::http::field::cookie, kept);
+  return kept;
+}
+
+/// Browsers send cookies to every port of a host: the console's session cookie must never reach an
+/// integration, an authorizer or a template, whichever Cookie line carries it. The lines left keep
+/// the name as the client spelt it (`cookie` stays `cookie`, as API Gateway shows request headers).
+void dropConsoleCookie(http::Request& req) {
+  constexpr auto kCookie = boost::beast::http::field::cookie;
+  auto [first, last] = req.equal_range(kCookie);
+  bool console = std::any_of(
+      first, last, [](const auto& field) { return field.value().find("portico_console=") != std::string_view::npos; });
+  if (!console) return;
+  std::vector<std::pair<std::string, std::string>> kept;  // (name as sent, the cookies left)
+  for (auto it = first; it != last; ++it) {
+    std::string value = withoutConsoleCookie(it->value());
+    if (!value.empty()) kept.emplace_back(std::string(it->name_string()), std::move(value));
   }
+  req.erase(kCookie);
+  for (auto& [name, value] : kept) req.insert(name, value);
 }
 
 }  // namespace

@@ -18,6 +18,15 @@ bool droppedHeader(std::string_view name) {
   return boost::beast::iequals(name, "content-length") || boost::beast::iequals(name, "connection");
 }
 
+/// The key a request header has in the event: the client's spelling (a `tEsT-HEADeR` stays so),
+/// except that API Gateway title-cases Authorization and User-Agent (aws-behaviour.md §4: a client's
+/// `authorization` arrives as `Authorization`).
+std::string eventHeaderName(std::string_view name) {
+  if (boost::beast::iequals(name, "authorization")) return "Authorization";
+  if (boost::beast::iequals(name, "user-agent")) return "User-Agent";
+  return std::string(name);
+}
+
 /// {} becomes null, as API Gateway sends empty maps.
 bj::value orNull(bj::object o) {
   if (o.empty()) return nullptr;
@@ -43,8 +52,8 @@ bj::object requestContext(const RequestContext& ctx) {
 std::string buildProxyEvent(const RequestContext& ctx) {
   bj::object headers, multiHeaders;
   for (const auto& field : ctx.request) {
-    std::string name(field.name_string());
-    if (droppedHeader(name)) continue;
+    if (droppedHeader(field.name_string())) continue;
+    std::string name = eventHeaderName(field.name_string());
     headers[name] = field.value();
     auto& list = multiHeaders[name];
     if (!list.is_array()) list.emplace_array();

@@ -127,7 +127,7 @@ void Evaluator::renderNode(const ast::Node& node, std::string& out) {
     }
     case ast::Node::Kind::kIf:
       for (const auto& branch : node.branches) {
-        if (!branch.cond || evaluate(*branch.cond).truthy()) {
+        if (!branch.cond || condition(*branch.cond)) {
           if (!error_) renderBlock(branch.body, out);
           return;
         }
@@ -294,21 +294,24 @@ Value Evaluator::evaluate(const ast::Expr& expr) {
     case ast::ExprKind::kReference:
       return resolve(*expr.ref, expr.ref->suffixes.size());
     case ast::ExprKind::kNot:
-      return Value::boolean(!evaluate(*expr.operands[0]).truthy());
+      return Value::boolean(!condition(*expr.operands[0]));
     case ast::ExprKind::kNegate: {
       Value v = evaluate(*expr.operands[0]);
       return applyArithmetic("*", v, Value::integer(-1));
     }
     case ast::ExprKind::kAnd:
-      return Value::boolean(evaluate(*expr.operands[0]).truthy() && evaluate(*expr.operands[1]).truthy());
+      return Value::boolean(condition(*expr.operands[0]) && condition(*expr.operands[1]));
     case ast::ExprKind::kOr:
-      return Value::boolean(evaluate(*expr.operands[0]).truthy() || evaluate(*expr.operands[1]).truthy());
+      return Value::boolean(condition(*expr.operands[0]) || condition(*expr.operands[1]));
     case ast::ExprKind::kBinary: {
+      const std::string& op = expr.op;
+      if (op == "==" || op == "!=") {
+        Value left = operand(*expr.operands[0]);
+        Value right = operand(*expr.operands[1]);
+        return Value::boolean(velocityEquals(left, right) == (op == "=="));
+      }
       Value left = evaluate(*expr.operands[0]);
       Value right = evaluate(*expr.operands[1]);
-      const std::string& op = expr.op;
-      if (op == "==") return Value::boolean(velocityEquals(left, right));
-      if (op == "!=") return Value::boolean(!velocityEquals(left, right));
       if (op == "<" || op == ">" || op == "<=" || op == ">=") return Value::boolean(applyRelational(op, left, right));
       Value result = applyArithmetic(op, left, right);
       if (result.isString()) checkSize(result.asString().size());
@@ -316,6 +319,29 @@ Value Evaluator::evaluate(const ast::Expr& expr) {
     }
   }
   return {};
+}
+
+// API Gateway's Velocity resolves a reference that has no value (an undefined variable, a missing
+// key or property, a method that returned null, a JSON null) to the empty string, not to null:
+// so it prints as "" (Value::toString), and, as Velocity 1.7 tests only for null and false,
+// `#if($undefined)` is true, `!$undefined` false, `$undefined == ""` and `$undefined == $null` both
+// true. Recorded on API Gateway:
+// - `#if($elem.value)` with no `value` renders its body (github.com/dherault/serverless-offline
+//   issue 50: "on AWS the text is rendered");
+// - `#set($result = $input.path("$.nonExisting"))` gives `#if($result == $null)` and
+//   `#if($result == "")` both true, as for a JSON null (localstack/localstack
+//   tests/aws/services/apigateway/test_apigateway_common.snapshot.json,
+//   test_input_path_template_formatting: "isNull": "true", "isEmptyString": "true");
+// - `#if($foo.bar.stuff != '')` with no $foo takes the #else (test_apigateway_kinesis.snapshot.json:
+//   "PartitionKey": "20", the #else branch's value).
+// Apache Velocity 1.7 with an InvalidReferenceEventHandler answering "" renders all three as API
+// Gateway does (stock 1.7: false, "isEmptyString": "false", the first branch). Portico gives the ""
+// where a recording shows it matters, to conditions and to == / !=; #set, arithmetic, relational
+// operators and method arguments keep Velocity's null (no recording shows them).
+Value Evaluator::operand(const ast::Expr& expr) {
+  Value value = evaluate(expr);
+  if (value.isNull() && expr.kind == ast::ExprKind::kReference && !error_) return Value::string("");
+  return value;
 }
 
 Value Evaluator::evaluateRange(const ast::Expr& expr) {

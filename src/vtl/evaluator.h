@@ -48,6 +48,10 @@ class Evaluator {
   void append(std::string& out, const Value& value);
 
   Value evaluate(const ast::Expr& expr);
+  /// expr as an operand of #if/#elseif, `!`, `&&`, `||`, `==` and `!=`: a reference without a value
+  /// is "" there, as API Gateway's Velocity resolves it (evaluator.cpp says why).
+  Value operand(const ast::Expr& expr);
+  bool condition(const ast::Expr& expr) { return operand(expr).truthy(); }
   Value evaluateRange(const ast::Expr& expr);
   Value resolve(const ast::Reference& ref, std::size_t suffixCount);
   Value variable(const std::string& name);

@@ -38,6 +38,15 @@ Result<const boost::json::value*> InputObject::parsedBody() const {
   return &*parsed_;
 }
 
+Result<const Value*> InputObject::bodyValue() const {
+  if (!body_) {
+    auto root = parsedBody();
+    if (!root) return root.takeError();
+    body_ = Value::fromJson(**root);
+  }
+  return &*body_;
+}
+
 Value InputObject::property(std::string_view name) const {
   if (name == "body") return Value::string(std::string(body()));
   return {};
@@ -54,6 +63,10 @@ Result<std::optional<Value>> InputObject::call(std::string_view name, const std:
 }
 
 namespace {
+
+/// What API Gateway's $input.json renders for a definite path that selects nothing: the JSON text
+/// of an empty string, `""` (where $input.path gives nothing).
+constexpr std::string_view kJsonOfNothing = "\"\"";
 
 /// Whether copying these values (each with its subtree) makes at most `budget` nodes: counted
 /// with an early stop, so the count costs no more than the budget.
@@ -72,9 +85,60 @@ bool withinCopyBudget(const std::vector<const boost::json::value*>& values, std:
   return true;
 }
 
+/// Deeper than a parsed body can be (256 levels), and shallow enough to print.
+constexpr int kMaxValueNesting = 1000;
+
+/// withinCopyBudget for values of the body's tree, which a template may have nested without limit
+/// or linked into itself (`#set($b.me = $b)`): the count also stops below kMaxValueNesting.
+bool withinPrintBudget(const std::vector<Value>& values, std::size_t budget) {
+  std::vector<std::pair<const Value*, int>> pending;
+  pending.reserve(values.size());
+  for (const auto& v : values) pending.emplace_back(&v, 0);
+  while (!pending.empty()) {
+    auto [v, depth] = pending.back();
+    pending.pop_back();
+    if (budget-- == 0 || depth > kMaxValueNesting) return false;
+    if (v->isMap()) {
+      for (const auto& [k, child] : v->asMap().entries()) pending.emplace_back(&child, depth + 1);
+    } else if (v->isList()) {
+      for (const auto& child : v->asList().items) pending.emplace_back(&child, depth + 1);
+    }
+  }
+  return true;
+}
+
+ApiError selectionTooLarge(const std::string& pathText) {
+  // What the selection would make is out of all proportion to the body: refused, as a template
+  // that overruns its render budget is.
+  return ApiError::internal("Invalid JSONPath '" + pathText + "': the selection is too large");
+}
+
 }  // namespace
 
 Result<std::optional<Value>> InputObject::select(const std::string& pathText, bool asJsonText) const {
+  // Until a $input.path has handed out the body's objects, $input.json reads the document itself.
+  if (asJsonText && !body_) return selectJson(pathText);
+  auto path = JsonPath::parse(pathText);
+  if (!path) return ApiError::internal(path.error().message);
+  auto root = bodyValue();
+  if (!root) return root.takeError();
+  const std::size_t budget = JsonPath::kSelectBudget + body().size();
+  JsonPath::ValueMatch match = path->select(**root, budget);
+  if (match.overBudget || !withinPrintBudget(match.values, budget)) return selectionTooLarge(pathText);
+  Value selected;
+  if (match.definite) {
+    if (match.values.empty()) return std::optional(asJsonText ? Value::string(std::string(kJsonOfNothing)) : Value());
+    selected = std::move(match.values.front());
+  } else {
+    auto list = std::make_shared<List>();
+    list->items = std::move(match.values);
+    list->jsonText = true;
+    selected = Value::list(std::move(list));
+  }
+  return std::optional(asJsonText ? Value::string(selected.toJson()) : std::move(selected));
+}
+
+Result<std::optional<Value>> InputObject::selectJson(const std::string& pathText) const {
   auto path = JsonPath::parse(pathText);
   if (!path) return ApiError::internal(path.error().message);
   auto root = parsedBody();
@@ -82,28 +146,24 @@ Result<std::optional<Value>> InputObject::select(const std::string& pathText, bo
   // A body's own size always fits (a whole-document copy makes no more nodes than it has bytes).
   const std::size_t budget = JsonPath::kSelectBudget + body().size();
   JsonPath::Match match = path->select(**root, budget);
-  if (match.overBudget || !withinCopyBudget(match.values, budget)) {
-    // What the selection would make is out of all proportion to the body: refused, as a
-    // template that overruns its render budget is.
-    return ApiError::internal("Invalid JSONPath '" + pathText + "': the selection is too large");
-  }
+  if (match.overBudget || !withinCopyBudget(match.values, budget)) return selectionTooLarge(pathText);
   if (match.definite) {
-    if (match.values.empty()) return std::optional(asJsonText ? Value::string("") : Value());
-    const boost::json::value& v = *match.values.front();
-    return std::optional(asJsonText ? Value::string(jsonText(v)) : Value::fromJson(v));
+    if (match.values.empty()) return std::optional(Value::string(std::string(kJsonOfNothing)));
+    return std::optional(Value::string(jsonText(*match.values.front())));
   }
   boost::json::array all;
   for (const auto* v : match.values) all.push_back(*v);
-  boost::json::value list(std::move(all));
-  return std::optional(asJsonText ? Value::string(jsonText(list)) : Value::fromJson(list));
+  return std::optional(Value::string(jsonText(boost::json::value(std::move(all)))));
 }
 
 Value InputObject::params() const {
-  Value out = Value::newMap();
-  out.asMap().put("path", Value::mapOfStrings(input_.pathParams));
-  out.asMap().put("querystring", Value::mapOfStrings(input_.queryParams));
-  out.asMap().put("header", Value::mapOfStrings(input_.headers));
-  return out;
+  if (!params_) {
+    params_ = Value::newMap();
+    params_->asMap().put("path", Value::mapOfStrings(input_.pathParams));
+    params_->asMap().put("querystring", Value::mapOfStrings(input_.queryParams));
+    params_->asMap().put("header", Value::mapOfStrings(input_.headers));
+  }
+  return *params_;
 }
 
 Value InputObject::param(const std::string& name) const {

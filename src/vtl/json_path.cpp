@@ -12,25 +12,88 @@ bool isNameChar(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-/// Every descendant of v (named `key`, when given), parents before children; each node visited
-/// spends one of `budget`, and the walk stops when it is spent.
-void collectDeep(const boost::json::value& v, const std::string* key, std::vector<const boost::json::value*>& out,
-                 std::size_t& budget) {
-  if (v.is_object()) {
-    for (const auto& [k, child] : v.get_object()) {
-      if (budget == 0) return;
-      --budget;
-      if (!key || k == *key) out.push_back(&child);
-    }
-    for (const auto& [k, child] : v.get_object()) collectDeep(child, key, out, budget);
-  } else if (v.is_array()) {
-    for (const auto& child : v.get_array()) {
-      if (budget == 0) return;
-      --budget;
-      if (!key) out.push_back(&child);
-    }
-    for (const auto& child : v.get_array()) collectDeep(child, key, out, budget);
+/// How a selection reads a JSON document.
+struct JsonNodes {
+  using Node = boost::json::value;
+  static const Node* child(const Node& v, std::string_view key) {
+    return v.is_object() ? v.get_object().if_contains(key) : nullptr;
   }
+  static const Node* item(const Node& v, long long index) {
+    if (!v.is_array()) return nullptr;
+    const auto& arr = v.get_array();
+    long long n = static_cast<long long>(arr.size());
+    long long idx = index < 0 ? n + index : index;
+    return idx >= 0 && idx < n ? &arr[static_cast<std::size_t>(idx)] : nullptr;
+  }
+  /// Calls visit(name, child) for each child in order (name null for array items) while it returns
+  /// true; false when a call stopped the walk.
+  template <class Visit>
+  static bool eachChild(const Node& v, Visit&& visit) {
+    if (v.is_object()) {
+      for (const auto& [k, child] : v.get_object()) {
+        std::string_view name(k.data(), k.size());
+        if (!visit(&name, child)) return false;
+      }
+    } else if (v.is_array()) {
+      for (const auto& child : v.get_array()) {
+        if (!visit(nullptr, child)) return false;
+      }
+    }
+    return true;
+  }
+};
+
+/// How a selection reads a VTL value tree (maps, lists, scalars).
+struct ValueNodes {
+  using Node = Value;
+  static const Node* child(const Node& v, std::string_view key) { return v.isMap() ? v.asMap().find(key) : nullptr; }
+  static const Node* item(const Node& v, long long index) {
+    if (!v.isList()) return nullptr;
+    const auto& items = v.asList().items;
+    long long n = static_cast<long long>(items.size());
+    long long idx = index < 0 ? n + index : index;
+    return idx >= 0 && idx < n ? &items[static_cast<std::size_t>(idx)] : nullptr;
+  }
+  template <class Visit>
+  static bool eachChild(const Node& v, Visit&& visit) {
+    if (v.isMap()) {
+      for (const auto& [k, child] : v.asMap().entries()) {
+        std::string_view name(k);
+        if (!visit(&name, child)) return false;
+      }
+    } else if (v.isList()) {
+      for (const auto& child : v.asList().items) {
+        if (!visit(nullptr, child)) return false;
+      }
+    }
+    return true;
+  }
+};
+
+/// Deeper than any document Portico parses (256 levels) and than a scan needs.
+constexpr int kMaxScanDepth = 1000;
+
+/// Every descendant of v (named `key`, when given), parents before children; each node visited
+/// spends one of `budget`, and the walk stops when it is spent (or is spent for it, below
+/// kMaxScanDepth: a value tree a template linked into itself has no bottom).
+template <class Nodes>
+void collectDeep(const typename Nodes::Node& v, const std::string* key, std::vector<const typename Nodes::Node*>& out,
+                 std::size_t& budget, int depth = 0) {
+  if (depth > kMaxScanDepth) {
+    budget = 0;
+    return;
+  }
+  bool whole = Nodes::eachChild(v, [&](const std::string_view* name, const auto& child) {
+    if (budget == 0) return false;
+    --budget;
+    if (!key || (name && *name == *key)) out.push_back(&child);
+    return true;
+  });
+  if (!whole) return;
+  Nodes::eachChild(v, [&](const std::string_view*, const auto& child) {
+    collectDeep<Nodes>(child, key, out, budget, depth + 1);
+    return true;
+  });
 }
 
 }  // namespace
@@ -110,51 +173,59 @@ Result<JsonPath> JsonPath::parse(std::string_view text) {
   return path;
 }
 
-JsonPath::Match JsonPath::select(const boost::json::value& root, std::size_t budget) const {
-  Match match;
-  std::vector<const boost::json::value*> current{&root};
+template <class Nodes>
+std::vector<const typename Nodes::Node*> JsonPath::selectNodes(const typename Nodes::Node& root, std::size_t& budget,
+                                                               bool& definite) const {
+  using Node = typename Nodes::Node;
+  std::vector<const Node*> current{&root};
   for (const Step& step : steps_) {
-    std::vector<const boost::json::value*> next;
-    for (const auto* v : current) {
+    std::vector<const Node*> next;
+    for (const Node* v : current) {
       if (budget == 0) break;
       --budget;
       switch (step.kind) {
         case StepKind::kKey:
-          if (v->is_object()) {
-            if (const auto* child = v->get_object().if_contains(step.key)) next.push_back(child);
-          }
+          if (const Node* child = Nodes::child(*v, step.key)) next.push_back(child);
           break;
         case StepKind::kIndex:
-          if (v->is_array()) {
-            const auto& arr = v->get_array();
-            long long n = static_cast<long long>(arr.size());
-            long long idx = step.index < 0 ? n + step.index : step.index;
-            if (idx >= 0 && idx < n) next.push_back(&arr[static_cast<std::size_t>(idx)]);
-          }
+          if (const Node* child = Nodes::item(*v, step.index)) next.push_back(child);
           break;
         case StepKind::kWildcard:
-          match.definite = false;
-          if (v->is_object()) {
-            for (const auto& [k, child] : v->get_object()) next.push_back(&child);
-          } else if (v->is_array()) {
-            for (const auto& child : v->get_array()) next.push_back(&child);
-          }
+          definite = false;
+          Nodes::eachChild(*v, [&](const std::string_view*, const Node& child) {
+            next.push_back(&child);
+            return true;
+          });
           budget -= std::min(budget, next.size());
           break;
         case StepKind::kDeepKey:
-          match.definite = false;
-          collectDeep(*v, &step.key, next, budget);
+          definite = false;
+          collectDeep<Nodes>(*v, &step.key, next, budget);
           break;
         case StepKind::kDeepWildcard:
-          match.definite = false;
-          collectDeep(*v, nullptr, next, budget);
+          definite = false;
+          collectDeep<Nodes>(*v, nullptr, next, budget);
           break;
       }
     }
     current = std::move(next);
   }
+  return current;
+}
+
+JsonPath::Match JsonPath::select(const boost::json::value& root, std::size_t budget) const {
+  Match match;
+  match.values = selectNodes<JsonNodes>(root, budget, match.definite);
   match.overBudget = budget == 0;
-  match.values = std::move(current);
+  return match;
+}
+
+JsonPath::ValueMatch JsonPath::select(const Value& root, std::size_t budget) const {
+  ValueMatch match;
+  std::vector<const Value*> selected = selectNodes<ValueNodes>(root, budget, match.definite);
+  match.overBudget = budget == 0;
+  match.values.reserve(selected.size());
+  for (const Value* v : selected) match.values.push_back(*v);
   return match;
 }
 

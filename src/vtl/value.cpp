@@ -51,7 +51,7 @@ void appendJson(std::string& out, const Value& v) {
   }
 }
 
-// Java's AbstractCollection/AbstractMap toString, except JSON-born values.
+// Java's AbstractCollection/AbstractMap toString, except JSON-born lists (JSON text).
 void appendJava(std::string& out, const Value& v) {
   if (v.isList()) {
     const List& list = v.asList();
@@ -70,7 +70,6 @@ void appendJava(std::string& out, const Value& v) {
   }
   if (v.isMap()) {
     const Map& map = v.asMap();
-    if (map.jsonText) return appendJson(out, v);
     out += '{';
     bool first = true;
     for (const auto& [key, item] : map.entries()) {
@@ -94,7 +93,7 @@ void appendJava(std::string& out, const Value& v) {
   out += v.toString();
 }
 
-Value fromJsonIn(const boost::json::value& json, bool insideArray) {
+Value fromJsonIn(const boost::json::value& json) {
   switch (json.kind()) {
     case boost::json::kind::null:
       return {};
@@ -115,13 +114,12 @@ Value fromJsonIn(const boost::json::value& json, bool insideArray) {
       auto list = std::make_shared<List>();
       list->jsonText = true;
       list->items.reserve(json.get_array().size());
-      for (const auto& item : json.get_array()) list->items.push_back(fromJsonIn(item, true));
+      for (const auto& item : json.get_array()) list->items.push_back(fromJsonIn(item));
       return Value::list(std::move(list));
     }
     case boost::json::kind::object: {
       auto map = std::make_shared<Map>();
-      map->jsonText = insideArray;
-      for (const auto& [key, item] : json.get_object()) map->put(std::string(key), fromJsonIn(item, false));
+      for (const auto& [key, item] : json.get_object()) map->put(std::string(key), fromJsonIn(item));
       return Value::map(std::move(map));
     }
   }
@@ -217,7 +215,7 @@ Value Value::mapOfStrings(const std::map<std::string, std::string>* source) {
 }
 
 Value Value::fromJson(const boost::json::value& json) {
-  return fromJsonIn(json, false);
+  return fromJsonIn(json);
 }
 
 std::string Value::toString() const {

@@ -42,8 +42,6 @@ class Map {
   Value remove(std::string_view key);
   const std::vector<std::pair<std::string, Value>>& entries() const { return entries_; }
   std::size_t size() const;  // defined below Value (clang needs Value complete)
-  /// Maps inside a JSON array print as JSON text.
-  bool jsonText = false;
 
  private:
   std::vector<std::pair<std::string, Value>> entries_;
@@ -69,7 +67,8 @@ class Value {
   /// A map of strings ($stageVariables, $input.params() parts); empty when source is null.
   static Value mapOfStrings(const std::map<std::string, std::string>* source);
   static Value object(ObjectPtr o) { return Value(Storage(std::in_place_index<7>, std::move(o))); }
-  /// Converts JSON: objects become maps, arrays jsonText lists.
+  /// Converts JSON: objects become maps (printing Java-style, also when taken out of an array:
+  /// `$input.path('$.list')[0]` prints `{a=1}` on API Gateway), arrays jsonText lists.
   static Value fromJson(const boost::json::value& json);
 
   Kind kind() const { return static_cast<Kind>(v_.index()); }

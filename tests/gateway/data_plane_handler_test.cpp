@@ -146,6 +146,25 @@ TEST_F(DataPlaneHandlerTest, TheConsolesCookieNeverReachesTheApi) {
   EXPECT_EQ(cookie("a=1;b=2"), R"({"cookie": "a=1;b=2"})") << "other cookies are left as sent";
 }
 
+// Whichever Cookie line carries the console's cookie loses it, and the lines left keep the header
+// name as the client spelt it (API Gateway shows request headers so).
+TEST_F(DataPlaneHandlerTest, DroppingTheConsolesCookieKeepsTheClientsHeaders) {
+  mockMethod(doc_, "/names", "GET", R"vtl($input.params().header.keySet() $input.params('cookie'))vtl");
+  deploy();
+  auto req = gw_.request(verb::get, "/names");
+  req.insert("cookie", "a=1; portico_console=secret");
+  req.insert("x-my-Header", "v");
+  auto res = gw_.send(std::move(req));
+  EXPECT_EQ(res.result_int(), 200u) << res.body();
+  EXPECT_EQ(res.body(), "[Host, cookie, x-my-Header] a=1");
+
+  auto twoLines = gw_.request(verb::get, "/cookie");
+  twoLines.insert("Cookie", "a=1");
+  twoLines.insert("Cookie", "portico_console=secret; b=2");
+  EXPECT_EQ(gw_.send(std::move(twoLines)).body(), R"({"cookie": "b=2"})")
+      << "the last line, without the console's cookie";
+}
+
 TEST_F(DataPlaneHandlerTest, TheRegistryDecidesWhatIsServed) {
   deploy();
   EXPECT_EQ(gw_.get("/pets").result_int(), 200u);

@@ -263,5 +263,188 @@ TEST_F(IntegrationRequest, HttpProxySendsTheRequestAsItCame) {
   EXPECT_EQ(headerLines(got, "x-amzn-apigateway-api-id"), 1u);
 }
 
+// AWS's "Method Request passthrough" template (what the console generates: every parameter, stage
+// variable and context value into the body) and the developer guide's parameter-mapping example,
+// rendered over one request as API Gateway renders them: Velocity 1.7's whitespace (indented
+// directive lines keep their indentation), the params in the order path, querystring, header,
+// header names as the client spelt them, $util.escapeJavaScript's `\/` and `\"`, unset context
+// values as "". The expected texts are what Apache Velocity 1.7, with API Gateway's "" for a
+// reference without a value, renders for these templates over the same values.
+// (tests/e2e/integration_fixtures/passthrough.vtl runs the same template end to end.)
+constexpr std::string_view kPassthroughTemplate =
+    R"vtl(##  The "Method Request passthrough" mapping template that the API Gateway console offers:
+##  every parameter (path, querystring, header), the stage variables and the context go into the payload.
+#set($allParams = $input.params())
+{
+"body-json" : $input.json('$'),
+"params" : {
+#foreach($type in $allParams.keySet())
+    #set($params = $allParams.get($type))
+"$type" : {
+    #foreach($paramName in $params.keySet())
+    "$paramName" : "$util.escapeJavaScript($params.get($paramName))"
+        #if($foreach.hasNext),#end
+    #end
+}
+    #if($foreach.hasNext),#end
+#end
+},
+"stage-variables" : {
+#foreach($key in $stageVariables.keySet())
+"$key" : "$util.escapeJavaScript($stageVariables.get($key))"
+    #if($foreach.hasNext),#end
+#end
+},
+"context" : {
+    "account-id" : "$context.identity.accountId",
+    "api-id" : "$context.apiId",
+    "api-key" : "$context.identity.apiKey",
+    "authorizer-principal-id" : "$context.authorizer.principalId",
+    "caller" : "$context.identity.caller",
+    "cognito-authentication-provider" : "$context.identity.cognitoAuthenticationProvider",
+    "cognito-authentication-type" : "$context.identity.cognitoAuthenticationType",
+    "cognito-identity-id" : "$context.identity.cognitoIdentityId",
+    "cognito-identity-pool-id" : "$context.identity.cognitoIdentityPoolId",
+    "http-method" : "$context.httpMethod",
+    "stage" : "$context.stage",
+    "source-ip" : "$context.identity.sourceIp",
+    "user" : "$context.identity.user",
+    "user-agent" : "$context.identity.userAgent",
+    "user-arn" : "$context.identity.userArn",
+    "request-id" : "$context.requestId",
+    "resource-id" : "$context.resourceId",
+    "resource-path" : "$context.resourcePath"
+    }
+}
+)vtl";
+
+constexpr std::string_view kPassthroughRendered = R"vtl({
+"body-json" : {},
+"params" : {
+"path" : {
+        "id" : "abc"
+            }
+    ,"querystring" : {
+        "color" : "blue"
+        ,        "name" : "Ann"
+            }
+    ,"header" : {
+        "Host" : "loopapi.execute-api.localhost"
+        ,        "User-Agent" : "curl\/8.1"
+        ,        "x-my-Header" : "say \"hi\""
+            }
+    },
+"stage-variables" : {
+"env" : "prod"
+    ,"tier" : "gold"
+    },
+"context" : {
+    "account-id" : "",
+    "api-id" : "loopapi",
+    "api-key" : "",
+    "authorizer-principal-id" : "",
+    "caller" : "",
+    "cognito-authentication-provider" : "",
+    "cognito-authentication-type" : "",
+    "cognito-identity-id" : "",
+    "cognito-identity-pool-id" : "",
+    "http-method" : "GET",
+    "stage" : "dev",
+    "source-ip" : "127.0.0.1",
+    "user" : "",
+    "user-agent" : "curl/8.1",
+    "user-arn" : "",
+    "request-id" : "REQUEST-ID",
+    "resource-id" : "RESOURCE-ID",
+    "resource-path" : "/things/{id}"
+    }
+}
+)vtl";
+
+constexpr std::string_view kGuideParamsTemplate = R"vtl(#set($allParams = $input.params())
+{
+  "params" : {
+    #foreach($type in $allParams.keySet())
+    #set($params = $allParams.get($type))
+    "$type" : {
+      #foreach($paramName in $params.keySet())
+      "$paramName" : "$util.escapeJavaScript($params.get($paramName))"
+      #if($foreach.hasNext),#end
+      #end
+    }
+    #if($foreach.hasNext),#end
+    #end
+  }
+}
+)vtl";
+
+constexpr std::string_view kGuideParamsRendered = R"vtl({
+  "params" : {
+        "path" : {
+            "id" : "abc"
+                }
+    ,        "querystring" : {
+            "color" : "blue"
+      ,            "name" : "Ann"
+                }
+    ,        "header" : {
+            "Host" : "loopapi.execute-api.localhost"
+      ,            "User-Agent" : "curl\/8.1"
+      ,            "x-my-Header" : "say \"hi\""
+                }
+          }
+}
+)vtl";
+
+/// text with each `from` replaced by `to`.
+std::string replaced(std::string_view text, std::string_view from, std::string_view to) {
+  std::string out(text);
+  for (auto at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size())) {
+    out.replace(at, from.size(), to);
+  }
+  return out;
+}
+
+TEST_F(IntegrationRequest, AwsPassthroughTemplatesRenderAsOnAws) {
+  httpIntegration("/things/{id}", "GET", "/sink")["requestTemplates"] =
+      bj::object{{"application/json", kPassthroughTemplate}};
+  httpIntegration("/guide/{id}", "GET", "/sink")["requestTemplates"] =
+      bj::object{{"application/json", kGuideParamsTemplate}};
+  deploy(bj::object{{"tier", "gold"}, {"env", "prod"}});
+  auto request = [&](std::string_view target) {
+    auto req = gw_.request(verb::get, target);
+    req.set(beast::http::field::user_agent, "curl/8.1");
+    req.insert("x-my-Header", "say \"hi\"");
+    return req;
+  };
+
+  auto res = gw_.send(request("/things/abc?name=Ann&color=blue"));
+  EXPECT_EQ(res.result_int(), 200u) << res.body();
+  std::string expected = replaced(kPassthroughRendered, "REQUEST-ID", res["x-amzn-RequestId"]);
+  expected = replaced(expected, "RESOURCE-ID", doc_.resourceId("/things/{id}"));
+  EXPECT_EQ(received().body(), expected);
+
+  res = gw_.send(request("/guide/abc?name=Ann&color=blue"));
+  EXPECT_EQ(res.result_int(), 200u) << res.body();
+  EXPECT_EQ(received().body(), kGuideParamsRendered);
+}
+
+TEST_F(IntegrationRequest, HeaderNamesKeepTheClientsSpellingAndMatchInAnyCase) {
+  doc_.method("/case", "GET")["requestParameters"] = bj::object{{"method.request.header.X-MY-HEADER", false}};
+  bj::object& integration = httpIntegration("/case", "GET", "/sink");
+  integration["requestParameters"] =
+      bj::object{{"integration.request.header.X-Out", "method.request.header.X-MY-HEADER"}};
+  integration["requestTemplates"] = bj::object{{"application/json",
+                                                "$input.params().header.keySet() $input.params('x-my-header') "
+                                                "$input.params().header.get('x-my-Header')"}};
+  deploy();
+  auto req = gw_.request(verb::get, "/case");
+  req.insert("x-my-Header", "v1");
+  EXPECT_EQ(gw_.send(std::move(req)).result_int(), 200u);
+  const http::Request& got = received();
+  EXPECT_EQ(got.body(), "[Host, x-my-Header] v1 v1");
+  EXPECT_EQ(header(got, "X-Out"), "v1");
+}
+
 }  // namespace
 }  // namespace portico::loopback

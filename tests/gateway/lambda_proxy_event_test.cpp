@@ -5,6 +5,9 @@
 // GCC 12 at -O1 with the sanitizers reports a false maybe-uninitialized on RequestContext's maps.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/json.hpp>
 
 #include "gateway/lambda_invocation.h"
@@ -78,6 +81,43 @@ TEST(LambdaProxyEvent, EmptyPartsAreNullAndBinaryBodiesBase64) {
   EXPECT_EQ(event["stageVariables"].at("v"), "1");
   EXPECT_EQ(event["isBase64Encoded"], true);
   EXPECT_EQ(event["body"], "iVBORwA=");
+}
+
+/// A request as the server's parser reads it off the wire.
+http::Request parsed(std::string_view wire) {
+  boost::beast::http::request_parser<boost::beast::http::string_body> parser;
+  boost::system::error_code ec;
+  parser.put(boost::asio::buffer(wire.data(), wire.size()), ec);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_TRUE(parser.is_done());
+  return parser.release();
+}
+
+// Header names are the client's, as sent (API Gateway's event shows a `tEsT-HEADeR` so), except
+// Authorization and User-Agent, which API Gateway title-cases (aws-behaviour.md §4).
+TEST(LambdaProxyEvent, HeaderNamesAreAsTheClientSentThem) {
+  http::Request request = parsed(
+      "GET /dev/ HTTP/1.1\r\nHost: abc.execute-api.localhost\r\nx-my-Header: one\r\ntEsT-HEADeR: aValUE\r\n"
+      "content-type: text/plain\r\nauthorization: random-value\r\nuser-agent: curl/8\r\n\r\n");
+  http::ConnectionInfo conn{"127.0.0.1", 0};
+  auto stage = std::make_shared<gateway::StageSnapshot>();
+  gateway::CompiledMethod method;
+  method.resourcePath = "/";
+  gateway::RequestContext ctx{request, conn, stage, "r", "e", "/", "", {}};
+  ctx.match.method = &method;
+  auto event = bj::parse(buildProxyEvent(ctx)).as_object();
+  const bj::object& headers = event["headers"].as_object();
+  EXPECT_EQ(headers.at("x-my-Header"), "one");
+  EXPECT_EQ(headers.at("tEsT-HEADeR"), "aValUE");
+  EXPECT_EQ(headers.at("content-type"), "text/plain");
+  EXPECT_FALSE(headers.contains("X-My-Header"));
+  EXPECT_FALSE(headers.contains("Content-Type"));
+  EXPECT_EQ(headers.at("Authorization"), "random-value");
+  EXPECT_EQ(headers.at("User-Agent"), "curl/8");
+  EXPECT_FALSE(headers.contains("authorization"));
+  EXPECT_FALSE(headers.contains("user-agent"));
+  EXPECT_EQ(event["multiValueHeaders"].at("x-my-Header"), (bj::array{"one"}));
+  EXPECT_EQ(event["multiValueHeaders"].at("Authorization"), (bj::array{"random-value"}));
 }
 
 TEST(LambdaProxyResponse, AcceptsWhatAwsAccepts) {

@@ -1,7 +1,8 @@
 // API Gateway mapping-template cases: $input, $util, $context, $stageVariables,
 // and where API Gateway departs from stock Velocity (undefined references render
-// as empty text; #macro/#evaluate/#include/#parse are refused), from the AWS
-// "API Gateway mapping template and access logging variable reference".
+// as empty text and are "" in #if and comparisons; #macro/#evaluate/#include/#parse
+// are refused), from the AWS "API Gateway mapping template and access logging
+// variable reference" and outputs recorded on API Gateway.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -56,7 +57,10 @@ const GatewayCase kGatewayCases[] = {
     {"json_bracket_key", "$input.json(\"$['name']\")", "\"Ann\""},
     {"json_wildcard", "$input.json('$.tags[*]')", R"(["a","b"])"},
     {"json_deep_scan", "$input.json('$..c')", "[5]"},
-    {"json_missing", "[$input.json('$.missing')]", "[]"},
+    // A definite path that selects nothing is the JSON text of an empty string.
+    {"json_missing_is_empty_json_string", "[$input.json('$.missing')]", "[\"\"]"},
+    {"json_missing_in_document", "{\"v\": $input.json('$.nested.none')}", "{\"v\": \"\"}"},
+    {"json_missing_after_path", "#set($b = $input.path('$'))[$input.json('$.missing')]", "[\"\"]"},
     {"json_escapes_string", "$input.json('$.text')", R"("line1\nline2 \"q\" it's")"},
     {"json_length_counts_quotes", "$input.json('$.name').length()", "5"},
     {"json_empty_body", "$input.json('$')", "{}", ""},
@@ -70,6 +74,16 @@ const GatewayCase kGatewayCases[] = {
     {"path_bool_if", "#if($input.path('$.flag'))yes#end", "yes"},
     {"path_null", "[$input.path('$.nothing')]", "[]"},
     {"path_missing", "[$input.path('$.missing')]", "[]"},
+    // What nothing is, as API Gateway compares it: equal to $null and to "" (a recorded template).
+    {"path_missing_is_null_and_empty",
+     "#set($result = $input.path('$.nonExisting')){\"body\": $result, \"nested\": $result.nested, \"isNull\": "
+     "#if( $result == $null )\"true\"#else\"false\"#end, \"isEmptyString\": #if( $result == \"\" )\"true\"#else\"false\"#end}",
+     R"({"body": , "nested": , "isNull": "true", "isEmptyString": "true"})"},
+    {"path_json_null_is_null_and_empty",
+     "#set($result = $input.path('$.nothing')){\"isNull\": #if( $result == $null )\"true\"#else\"false\"#end, "
+     "\"isEmptyString\": #if( $result == \"\" )\"true\"#else\"false\"#end}",
+     R"({"isNull": "true", "isEmptyString": "true"})"},
+    {"path_missing_compared_directly", "#if($input.path('$.missing') == \"\")a#end#if($input.path('$.missing') != $null)b#{else}c#end", "ac"},
     {"path_map_java_style", "$input.path('$.nested')", R"({x=1, y=[{"c":5}]})"},
     {"path_array_json_style", "$input.path('$.tags')", R"(["a","b"])"},
     {"path_object_in_array", "$input.path('$.nested.y[0]')", "{c=5}"},
@@ -88,6 +102,19 @@ const GatewayCase kGatewayCases[] = {
     {"path_set_then_mutate", "#set($b = $input.path('$'))#set($b.extra = 1)$b.extra $b.size()", "1 9"},
     {"path_missing_set_keeps_empty", "#set($x = $input.path('$.missing'))[$x]", "[]"},
     {"path_root_object", "#set($root = $input.path('$'))$root.name/$root.tags[0]", "Ann/a"},
+    // $input.path hands out the body's own objects: what a template changes, $input.json reads.
+    {"path_root_is_the_body", "#set($b = $input.path('$'))#set($b.tag = \"x\")$input.json('$')",
+     R"({"name":"Ann","age":30,"tags":["a","b"],"nested":{"x":1,"y":[{"c":5}]},"price":10.5,"flag":true,"nothing":null,"text":"line1\nline2 \"q\" it's","tag":"x"})"},
+    {"path_root_put_is_seen", "#set($b = $input.path('$'))$b.put('tag', 'y')$input.json('$.tag') $input.path('$.tag')", "\"y\" y"},
+    {"path_part_is_the_bodys", "#set($n = $input.path('$.nested'))#set($n.z = 2)$input.json('$.nested')",
+     R"({"x":1,"y":[{"c":5}],"z":2})"},
+    {"path_change_seen_by_path", "#set($b = $input.path('$'))#set($b.nested.x = 7)$input.path('$.nested.x')", "7"},
+    {"path_list_change_seen", "#set($t = $input.path('$.tags'))$t.add('c')$input.json('$.tags') $input.json('$.tags[*]')",
+     R"(true["a","b","c"] ["a","b","c"])"},
+    {"path_linked_into_itself_still_selects", "#set($b = $input.path('$'))#set($b.me = $b)[$input.path('$.me.nested.x')]", "[1]"},
+    // A map taken out of a JSON list prints Java-style, as the list's own maps do not.
+    {"path_list_element_map_java_style", "$input.path('$.nested.y')[0] #foreach($m in $input.path('$.nested.y'))$m#end",
+     "{c=5} {c=5}"},
     // $input.params
     {"params_path_first", "$input.params('id')", "42"},
     {"params_query", "$input.params('q')", "search"},
@@ -100,6 +127,26 @@ const GatewayCase kGatewayCases[] = {
     {"params_header_get", "$input.params().header.get('X-Token')", "t0k"},
     {"params_foreach", "#foreach($k in $input.params().querystring.keySet())$k=$input.params().querystring.get($k)&#end",
      "id=q-id&q=search&"},
+    // $input.params(): the maps path, querystring and header, by property or get().
+    {"params_query_property", "$input.params().querystring.q $input.params().get('querystring').get('q')", "search search"},
+    {"params_header_property", "$input.params().header.get('User-Agent') $input.params().header['X-Token']", "curl/8 t0k"},
+    {"params_iterates_as_its_maps", "#foreach($m in $input.params())$m.size(),#end", "1,2,2,"},
+    {"params_by_type", "#set($all = $input.params())#foreach($type in $all.keySet())$type=$all.get($type);#end",
+     "path={id=42};querystring={id=q-id, q=search};header={User-Agent=curl/8, X-Token=t0k};"},
+    {"params_prints_java_style", "$input.params()",
+     "{path={id=42}, querystring={id=q-id, q=search}, header={User-Agent=curl/8, X-Token=t0k}}"},
+    // A reference without a value is "" in conditions and comparisons (evaluator.cpp cites the
+    // recordings): #if of it is true, ! of it false.
+    {"if_undefined_is_true", "#if($nothing)a#{else}b#end", "a"},
+    {"if_not_undefined_is_false", "#if(!$nothing)a#{else}b#end", "b"},
+    {"if_missing_property_is_true", "#set($elem = {})#if($elem.value)Value is defined.#end", "Value is defined."},
+    {"if_json_null_is_true", "#if($input.path('$.nothing'))a#{else}b#end#if(!$input.path('$.missing'))c#{else}d#end", "ad"},
+    {"if_undefined_not_unequal_to_empty", "#if( $foo.bar.stuff != '')\"first\"#else\"second\"#end", "\"second\""},
+    {"if_undefined_equals_null_and_empty", "#if($nothing == $null)a#end#if($nothing == \"\")b#end#if($nothing == 1)c#{else}d#end",
+     "abd"},
+    {"if_undefined_and_or", "#if($nothing && true)a#end#if($nothing || false)b#end", "ab"},
+    {"if_elseif_undefined", "#if(false)a#elseif($nothing)b#{else}c#end", "b"},
+    {"if_false_is_still_false", "#set($f = false)#if($f)a#{else}b#end#if(!$f)c#end", "bc"},
     // $util
     {"util_escape_quotes", "#set($s = 'say \"hi\"')$util.escapeJavaScript($s)", "say \\\"hi\\\""},
     {"util_escape_slash_backslash", "#set($s = 'a/b\\c')$util.escapeJavaScript($s)", "a\\/b\\\\c"},
@@ -173,6 +220,18 @@ INSTANTIATE_TEST_SUITE_P(Vtl, VtlGatewayTest, ::testing::ValuesIn(kGatewayCases)
                          [](const ::testing::TestParamInfo<GatewayCase>& info) {
                            return std::string(info.param.name);
                          });
+
+// A body a template has linked into itself cannot be written out or scanned: the render fails (the
+// gateway's 500) instead of recursing without end.
+TEST(VtlGateway, ABodyLinkedIntoItselfFailsTheRender) {
+  for (const char* text : {"#set($b = $input.path('$'))#set($b.me = $b)$input.json('$')",
+                           "#set($b = $input.path('$'))#set($b.me = $b)$input.json('$..x')"}) {
+    auto rendered = render(text, kBody);
+    ASSERT_FALSE(rendered.ok()) << text;
+    EXPECT_NE(rendered.error().message.find("the selection is too large"), std::string::npos)
+        << rendered.error().message;
+  }
+}
 
 }  // namespace
 }  // namespace portico::vtl
