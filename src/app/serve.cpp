@@ -70,6 +70,7 @@ http::RequestLimits connectionLimits(const ServeOptions& opt) {
   http::RequestLimits limits;
   limits.maxConnections = opt.maxConnections;
   limits.maxConnectionsPerClient = opt.maxConnectionsPerClient;
+  limits.idleTimeout = std::chrono::seconds(opt.keepAliveSeconds);
   return limits;
 }
 

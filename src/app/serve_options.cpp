@@ -2,7 +2,9 @@
 
 #include <CLI/CLI.hpp>
 #include <exception>
+#include <iostream>
 
+#include "app/serve.h"
 #include "common/parse_number.h"
 
 namespace portico::app {
@@ -89,6 +91,12 @@ void addServeOptions(CLI::App& serve, ServeOptions& opt) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
       ->capture_default_str();
   serve
+      .add_option("--keep-alive-seconds", opt.keepAliveSeconds,
+                  "Seconds an idle keep-alive connection is kept open before Portico closes it (clients reconnect)")
+      ->envname("PORTICO_KEEP_ALIVE_SECONDS")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  serve
       .add_option("--max-connections-per-client", opt.maxConnectionsPerClient,
                   "Open connections one client address may hold on each listener")
       ->envname("PORTICO_MAX_CONNECTIONS_PER_CLIENT")
@@ -124,6 +132,30 @@ std::filesystem::path defaultConsoleDir() {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   return ec ? std::filesystem::path("console") : exe.parent_path() / "console";
+}
+
+int runCommandLine(int argc, char** argv) {
+  CLI::App app{"Portico: a self-hosted, AWS-compatible API Gateway and Lambda platform"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("portico ") + PORTICO_VERSION);
+
+  ServeOptions opt;
+  auto* serveCmd = app.add_subcommand("serve", "Run the management API and the data plane");
+  addServeOptions(*serveCmd, opt);
+
+  auto* versionCmd = app.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(app, argc, argv);
+  if (versionCmd->parsed()) {
+    std::cout << "portico " << PORTICO_VERSION << "\n";
+    return 0;
+  }
+  try {
+    return serve(opt);
+  } catch (const std::exception& e) {
+    std::cerr << "portico: " << e.what() << "\n";
+    return 1;
+  }
 }
 
 }  // namespace portico::app

@@ -33,11 +33,16 @@ struct ServeOptions {
   std::string functionFreeze = "on";           // on | off
   std::size_t maxConnections = 10000;          // per listener
   std::size_t maxConnectionsPerClient = 1000;  // per listener and client address
+  int keepAliveSeconds = 60;                   // how long an idle keep-alive connection is kept open
   double accountRateLimit = 10000;             // AWS's default account throttle (requests/s)
   double accountBurstLimit = 5000;
   std::string jwksDir;     // Cognito user pool keys (<pool id>.json); default <data dir>/jwks
   std::string consoleDir;  // the built web console; default <directory of the binary>/console
 };
+
+/// The command line: `portico serve [flags]` or `portico version`; the process's exit status.
+/// (Here, beside serve's flags, so that CLI11's header is compiled once.)
+int runCommandLine(int argc, char** argv);
 
 /// Defines serve's flags (each with its PORTICO_* environment variable) on `serve`, bound to `opt`.
 void addServeOptions(CLI::App& serve, ServeOptions& opt);

@@ -94,13 +94,13 @@ bool signatureValid(const Algorithm& alg, EVP_PKEY* key, std::string_view signin
 }
 
 // A NumericDate claim (seconds since the epoch, possibly fractional): absent → nullopt, a
-// non-number → NaN.
+// non-number → NaN, and so is a number too large to be finite (1e999 would never expire).
 std::optional<double> numericDate(const bj::object& claims, std::string_view name) {
   const bj::value* v = claims.if_contains(name);
   if (!v) return std::nullopt;
   if (v->is_int64()) return static_cast<double>(v->get_int64());
   if (v->is_uint64()) return static_cast<double>(v->get_uint64());
-  if (v->is_double()) return v->get_double();
+  if (v->is_double() && std::isfinite(v->get_double())) return v->get_double();
   return std::numeric_limits<double>::quiet_NaN();
 }
 

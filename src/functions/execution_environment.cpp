@@ -153,6 +153,12 @@ Status ExecutionEnvironment::start() {
 }
 
 std::shared_ptr<ExecutionEnvironment> ExecutionEnvironment::restart() {
+  if (restarts_ >= kMaxRestarts) {
+    // Each restart leaves what the killed runtime wrote to /tmp charged to a memory cgroup that
+    // is gone: an environment that keeps timing out is ended instead, and its /tmp with it.
+    spdlog::info("function {} environment {}: timed out {} times, ended", spec_.name, id_, restarts_ + 1);
+    return nullptr;
+  }
   auto next = std::make_shared<ExecutionEnvironment>(loop_, sandbox_, logs_, clock_, spec_, paths_, id_, region_);
   next->logStream_ = logStream_;
   next->restarts_ = restarts_ + 1;

@@ -82,9 +82,12 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   /// After an invocation timed out (this runtime is killed): the execution environment reset as
   /// Lambda resets it, a new runtime process in a new sandbox with this one's id, log stream and
   /// /tmp (its files kept; the globals of the code gone), already started. Its init is reported
-  /// with the first invocation it serves, as a cold start's is. Null when it could not start.
-  /// Call on this environment's loop.
+  /// with the first invocation it serves, as a cold start's is. Null when it could not start, or
+  /// after kMaxRestarts (the environment then ends, as before a reset existed). Call on this
+  /// environment's loop.
   std::shared_ptr<ExecutionEnvironment> restart();
+  /// Timeouts one execution environment is reset after; the next one ends it.
+  static constexpr int kMaxRestarts = 8;
 
   /// Safe to read from any thread (the pool checks it before handing the environment out).
   bool alive() const { return !dead_.load(std::memory_order_relaxed); }

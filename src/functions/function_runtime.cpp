@@ -15,6 +15,7 @@
 #include "functions/async_invoke_queue.h"
 #include "functions/builtin_runtimes.h"
 #include "functions/code_store.h"
+#include "functions/environment_tmp.h"
 #include "functions/execution_environment.h"
 #include "functions/function_catalog.h"
 #include "functions/function_logs.h"
@@ -169,7 +170,8 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       std::lock_guard lock(mu);
       id = ids.alnum(32);
     }
-    EnvironmentPaths paths{*dir, options.runtimeDir, *command, sandbox.makeTmp(id)};
+    EnvironmentPaths paths{*dir, options.runtimeDir, *command,
+                           sandbox.makeTmp(id, environmentTmpBytes(static_cast<std::uint64_t>(spec.memoryMb)))};
     auto env = std::make_shared<ExecutionEnvironment>(here, sandbox, logs, clock, spec, std::move(paths), id,
                                                       catalog.region());
     if (auto st = env->start(); !st) return st.takeError();

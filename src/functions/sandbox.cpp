@@ -87,9 +87,9 @@ class HostSandbox final : public Sandbox {
     }
   }
 
-  std::shared_ptr<EnvironmentTmp> makeTmp(const std::string& id) override {
+  std::shared_ptr<EnvironmentTmp> makeTmp(const std::string& id, std::uint64_t bytes) override {
     if (tmpRoot_.empty()) return nullptr;  // unsandboxed (the host's /tmp), or no tmpfs of Portico's
-    auto tmp = std::make_shared<EnvironmentTmp>(tmpRoot_ / id);
+    auto tmp = std::make_shared<EnvironmentTmp>(tmpRoot_ / id, bytes);
     if (!tmp->ready()) return nullptr;
     return tmp;
   }

@@ -71,8 +71,9 @@ class Sandbox {
   virtual void release(const LaunchedProcess& process) = 0;
   /// A /tmp for the environment `id` that outlives its sandboxes: each launch with its dir as
   /// LaunchSpec::tmpDir sees the files the last one left (Lambda keeps /tmp when it resets an
-  /// environment). Null when this sandbox cannot keep one: each launch then has a fresh /tmp.
-  virtual std::shared_ptr<EnvironmentTmp> makeTmp(const std::string& id) = 0;
+  /// environment), of `bytes` (environmentTmpBytes). Null when this sandbox cannot keep one: each
+  /// launch then has a fresh /tmp.
+  virtual std::shared_ptr<EnvironmentTmp> makeTmp(const std::string& id, std::uint64_t bytes) = 0;
   /// The file that holds the process's peak memory in bytes (read from offset 0 again for the
   /// current value), or empty when the host cannot tell.
   virtual std::filesystem::path peakMemoryFile(const LaunchedProcess& process) const = 0;

@@ -213,8 +213,8 @@ struct UpstreamPool::Impl {
   }
 
   /// A new connection to target (TLS handshake included), or the failure.
-  asio::awaitable<Result<Connection, UpstreamError>> open(
-      const UpstreamTarget& target, std::chrono::steady_clock::time_point deadline) {
+  asio::awaitable<Result<Connection, UpstreamError>> open(const UpstreamTarget& target,
+                                                          std::chrono::steady_clock::time_point deadline) {
     Connection conn;
     if (target.tls) {
       conn.tls = std::make_unique<TlsStream>(ioc, tlsContext);

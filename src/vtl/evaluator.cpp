@@ -38,16 +38,33 @@ Result<std::string> Evaluator::render(const ast::Block& root) {
   deadline_ = now + (sliced_ ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(input_.timeSlice)
                              : std::chrono::duration_cast<std::chrono::steady_clock::duration>(limits_.maxRenderTime));
   std::string out;
-  renderBlock(root, out);
-  if (error_) return *error_;
-  if (input_.contextOut) {
-    if (auto it = vars_.find("context"); it != vars_.end() && it->second.isMap()) {
-      boost::system::error_code ec;
-      auto json = boost::json::parse(it->second.toJson(), ec);
-      if (!ec && json.is_object()) *input_.contextOut = std::move(json.get_object());
+  try {
+    renderBlock(root, out);
+    if (error_) return *error_;
+    if (input_.contextOut) {
+      if (auto it = vars_.find("context"); it != vars_.end() && it->second.isMap()) {
+        boost::system::error_code ec;
+        auto json = boost::json::parse(it->second.toJson(), ec);
+        if (!ec && json.is_object()) *input_.contextOut = std::move(json.get_object());
+      }
     }
+  } catch (const ValueTooDeep& e) {
+    return ApiError::internal(std::string("Mapping template failed: ") + e.what());
   }
   return out;
+}
+
+bool Evaluator::storesArguments(std::string_view method) {
+  return method == "add" || method == "addAll" || method == "set" || method == "put" || method == "putAll" ||
+         method == "putIfAbsent";
+}
+
+bool Evaluator::storable(const Value& into, const Value& value) {
+  // Java lets a map hold itself; printing, comparing or freeing such a value never ends, so the
+  // render fails instead (API Gateway's own Velocity fails on printing one: a stack overflow).
+  if (!contains(value, into)) return true;
+  fail(ApiError::internal("Mapping template failed: a list or map cannot be stored inside itself"));
+  return false;
 }
 
 bool Evaluator::step() {
@@ -198,7 +215,7 @@ void Evaluator::assign(const ast::Reference& target, Value value) {
   }
   Value base = resolve(target, target.suffixes.size() - 1);
   const ast::Suffix& last = target.suffixes.back();
-  if (error_ || base.isNull()) return;
+  if (error_ || base.isNull() || !storable(base, value)) return;
   if (last.kind == ast::Suffix::Kind::kProperty) {
     setMember(base, Value::string(last.name), std::move(value));
   } else if (last.kind == ast::Suffix::Kind::kIndex) {
@@ -247,6 +264,22 @@ Value Evaluator::resolve(const ast::Reference& ref, std::size_t suffixCount) {
           std::size_t stored = 0;
           for (const auto& a : args) stored += approximateBytes(a);
           if (stored > 0 && !charge(stored)) return {};
+          if (storesArguments(suffix.name)) {
+            for (const auto& a : args) {
+              // addAll and putAll keep what the argument holds, not the argument.
+              if (suffix.name == "addAll" && a.isList()) {
+                for (const auto& item : a.asList().items) {
+                  if (!storable(current, item)) return {};
+                }
+              } else if (suffix.name == "putAll" && a.isMap()) {
+                for (const auto& [key, item] : a.asMap().entries()) {
+                  if (!storable(current, item)) return {};
+                }
+              } else if (!storable(current, a)) {
+                return {};
+              }
+            }
+          }
         }
         auto result = callMethod(current, suffix.name, args, regexes_);
         if (!result) {

@@ -58,6 +58,11 @@ class Evaluator {
 
   bool halted() const { return stop_ || break_ || error_.has_value(); }
   bool step();
+  /// Whether storing `value` into the list or map `into` keeps every value finite (it does not
+  /// contain `into`); else the render fails.
+  bool storable(const Value& into, const Value& value);
+  /// Whether a list or map method keeps its arguments (add, put, set, addAll, putAll, putIfAbsent).
+  static bool storesArguments(std::string_view method);
   void fail(ApiError error);
   bool checkSize(std::size_t bytes);
   /// Counts bytes made against maxAllocatedBytes; false (and failed) beyond it.

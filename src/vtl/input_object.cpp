@@ -85,9 +85,6 @@ bool withinCopyBudget(const std::vector<const boost::json::value*>& values, std:
   return true;
 }
 
-/// Deeper than a parsed body can be (256 levels), and shallow enough to print.
-constexpr int kMaxValueNesting = 1000;
-
 /// withinCopyBudget for values of the body's tree, which a template may have nested without limit
 /// or linked into itself (`#set($b.me = $b)`): the count also stops below kMaxValueNesting.
 bool withinPrintBudget(const std::vector<Value>& values, std::size_t budget) {

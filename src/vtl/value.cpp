@@ -5,13 +5,15 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <unordered_set>
 
 namespace portico::vtl {
 namespace {
 
-void appendJava(std::string& out, const Value& v);
+void appendJava(std::string& out, const Value& v, int depth = 0);
 
-void appendJson(std::string& out, const Value& v) {
+void appendJson(std::string& out, const Value& v, int depth = 0) {
+  if (depth > kMaxValueNesting) throw ValueTooDeep();
   switch (v.kind()) {
     case Value::Kind::kNull:
       out += "null";
@@ -25,7 +27,7 @@ void appendJson(std::string& out, const Value& v) {
       for (const auto& item : v.asList().items) {
         if (!first) out += ',';
         first = false;
-        appendJson(out, item);
+        appendJson(out, item, depth + 1);
       }
       out += ']';
       return;
@@ -38,7 +40,7 @@ void appendJson(std::string& out, const Value& v) {
         first = false;
         appendJsonString(out, key);
         out += ':';
-        appendJson(out, item);
+        appendJson(out, item, depth + 1);
       }
       out += '}';
       return;
@@ -52,17 +54,18 @@ void appendJson(std::string& out, const Value& v) {
 }
 
 // Java's AbstractCollection/AbstractMap toString, except JSON-born lists (JSON text).
-void appendJava(std::string& out, const Value& v) {
+void appendJava(std::string& out, const Value& v, int depth) {
+  if (depth > kMaxValueNesting) throw ValueTooDeep();
   if (v.isList()) {
     const List& list = v.asList();
-    if (list.jsonText) return appendJson(out, v);
+    if (list.jsonText) return appendJson(out, v, depth);
     out += '[';
     for (std::size_t i = 0; i < list.items.size(); ++i) {
       if (i) out += ", ";
       if (list.items[i].isList() && &list.items[i].asList() == &list) {
         out += "(this Collection)";
       } else {
-        appendJava(out, list.items[i]);
+        appendJava(out, list.items[i], depth + 1);
       }
     }
     out += ']';
@@ -80,7 +83,7 @@ void appendJava(std::string& out, const Value& v) {
       if (item.isMap() && &item.asMap() == &map) {
         out += "(this Map)";
       } else {
-        appendJava(out, item);
+        appendJava(out, item, depth + 1);
       }
     }
     out += '}';
@@ -285,7 +288,11 @@ std::string javaDoubleString(double d) {
   return sign + mantissa + "E" + std::to_string(exponent);
 }
 
-bool javaEquals(const Value& a, const Value& b) {
+namespace {
+
+bool equalsAt(const Value& a, const Value& b, int depth) {
+  if (a.container() && a.container() == b.container()) return true;  // the same list or map
+  if (depth > kMaxValueNesting) throw ValueTooDeep();
   if (a.isNumber() && b.isNumber()) {
     if (a.isInt() != b.isInt()) return false;  // Integer.equals(Double) is false
     return a.isInt() ? a.asInt() == b.asInt() : a.asDouble() == b.asDouble();
@@ -303,7 +310,7 @@ bool javaEquals(const Value& a, const Value& b) {
       const auto& y = b.asList().items;
       if (x.size() != y.size()) return false;
       for (std::size_t i = 0; i < x.size(); ++i) {
-        if (!javaEquals(x[i], y[i])) return false;
+        if (!equalsAt(x[i], y[i], depth + 1)) return false;
       }
       return true;
     }
@@ -313,7 +320,7 @@ bool javaEquals(const Value& a, const Value& b) {
       if (x.size() != y.size()) return false;
       for (const auto& [key, item] : x.entries()) {
         const Value* other = y.find(key);
-        if (!other || !javaEquals(item, *other)) return false;
+        if (!other || !equalsAt(item, *other, depth + 1)) return false;
       }
       return true;
     }
@@ -322,6 +329,80 @@ bool javaEquals(const Value& a, const Value& b) {
     default:
       return false;
   }
+}
+
+/// Frees the lists and maps in `pending` one at a time: each one only this list holds gives its
+/// own values to `pending` before it goes, so no destructor runs inside another.
+void dismantle(std::vector<Value> pending) {
+  while (!pending.empty()) {
+    Value v = std::move(pending.back());
+    pending.pop_back();
+    if (!v.soleOwner()) continue;
+    if (v.isList()) {
+      for (auto& item : v.asList().items) pending.push_back(std::move(item));
+      v.asList().items.clear();
+    } else if (v.isMap()) {
+      for (auto& item : v.asMap().takeValues()) pending.push_back(std::move(item));
+    }
+  }
+}
+
+}  // namespace
+
+bool javaEquals(const Value& a, const Value& b) {
+  return equalsAt(a, b, 0);
+}
+
+bool contains(const Value& from, const Value& container) {
+  const void* target = container.container();
+  if (!target || !from.container()) return false;
+  std::vector<const Value*> pending{&from};
+  std::unordered_set<const void*> seen;  // what was looked into (shared parts once)
+  while (!pending.empty()) {
+    const Value* v = pending.back();
+    pending.pop_back();
+    const void* here = v->container();
+    if (!here) continue;
+    if (here == target) return true;
+    if (!seen.insert(here).second) continue;
+    if (v->isList()) {
+      for (const auto& item : v->asList().items) {
+        if (item.container()) pending.push_back(&item);
+      }
+    } else {
+      for (const auto& [key, item] : v->asMap().entries()) {
+        if (item.container()) pending.push_back(&item);
+      }
+    }
+  }
+  return false;
+}
+
+const void* Value::container() const {
+  if (isList()) return std::get<5>(v_).get();
+  if (isMap()) return std::get<6>(v_).get();
+  return nullptr;
+}
+
+bool Value::soleOwner() const {
+  if (isList()) return std::get<5>(v_).use_count() == 1;
+  if (isMap()) return std::get<6>(v_).use_count() == 1;
+  return false;
+}
+
+List::~List() {
+  if (!items.empty()) dismantle(std::move(items));
+}
+
+Map::~Map() {
+  if (!entries_.empty()) dismantle(takeValues());
+}
+
+std::vector<Value> Map::takeValues() {
+  std::vector<Value> out;
+  out.reserve(entries_.size());
+  for (auto& entry : entries_) out.push_back(std::move(entry.second));
+  return out;
 }
 
 void appendJsonString(std::string& out, std::string_view s) {

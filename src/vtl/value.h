@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,16 +24,34 @@ namespace portico::vtl {
 class Value;
 class HostObject;
 
+/// How deep lists and maps may nest in what is printed or compared (a parsed body nests 256 levels
+/// at most; a template can nest further, a level per loop iteration). Deeper, the render fails.
+inline constexpr int kMaxValueNesting = 1000;
+
+/// Thrown by printing and comparing a value nested deeper than kMaxValueNesting; the evaluator
+/// fails the render with it.
+class ValueTooDeep : public std::runtime_error {
+ public:
+  ValueTooDeep() : std::runtime_error("a list or map is nested more than 1000 levels deep") {}
+};
+
 /// A java.util.List. jsonText lists (arrays read from JSON) print as JSON text, as
 /// API Gateway's JSONPath arrays do; lists built by a template print as `[a, b]`.
 struct List {
   std::vector<Value> items;
   bool jsonText = false;
+  ~List();  // takes its nested lists and maps apart without recursing (a chain may be long)
 };
 
 /// A java.util.LinkedHashMap with string keys: insertion-ordered.
 class Map {
  public:
+  Map() = default;
+  Map(const Map&) = default;
+  Map(Map&&) = default;
+  Map& operator=(const Map&) = default;
+  Map& operator=(Map&&) = default;
+  ~Map();  // as ~List
   /// The value at key, or nullptr.
   const Value* find(std::string_view key) const;
   Value* find(std::string_view key);
@@ -41,6 +60,8 @@ class Map {
   /// Removes key; returns the removed value (null when absent).
   Value remove(std::string_view key);
   const std::vector<std::pair<std::string, Value>>& entries() const { return entries_; }
+  /// Takes every value out (the keys stay, each with null).
+  std::vector<Value> takeValues();
   std::size_t size() const;  // defined below Value (clang needs Value complete)
 
  private:
@@ -89,6 +110,10 @@ class Value {
   List& asList() const { return *std::get<5>(v_); }
   Map& asMap() const { return *std::get<6>(v_); }
   HostObject& asObject() const { return *std::get<7>(v_); }
+  /// The list or map this value shares (null for the other kinds): its identity.
+  const void* container() const;
+  /// Whether this value holds the only reference to its list or map.
+  bool soleOwner() const;
   const ObjectPtr& objectPtr() const { return std::get<7>(v_); }
 
   /// Java's toString(); null prints as "" (API Gateway renders undefined as empty).
@@ -121,8 +146,11 @@ class HostObject {
 boost::json::parse_options jsonParseOptions();
 /// Java Double.toString: 1.0, 3.5, 1.0E7, 1.0E-4.
 std::string javaDoubleString(double d);
-/// Java equals, with Velocity's == leniency left to the evaluator.
+/// Java equals, with Velocity's == leniency left to the evaluator. Throws ValueTooDeep.
 bool javaEquals(const Value& a, const Value& b);
+/// Whether `container`'s list or map is `from`'s own or nested anywhere inside it: storing `from`
+/// into it would make a value that contains itself (printed, compared or freed, without end).
+bool contains(const Value& from, const Value& container);
 /// Appends s as a JSON string literal.
 void appendJsonString(std::string& out, std::string_view s);
 /// JSON text of a boost::json value with Java-style doubles (1.5, not 1.5E0).

@@ -284,6 +284,20 @@ TEST_F(JwtVerify, RequiresANumericExp) {
   expectRefused(rs256(claims), "invalid exp");
   claims["exp"] = nullptr;
   expectRefused(rs256(claims), "invalid exp");
+  // A number past a double's range (1e999, which the JSON parser reads as infinity) is no date:
+  // it would otherwise be a token that never expires.
+  auto signedRaw = [&](std::string_view times) {
+    bj::object base = idClaims();
+    if (times.starts_with(R"("exp")")) base.erase("exp");
+    std::string text = bj::serialize(base);
+    text.insert(text.size() - 1, std::string(",") + std::string(times));
+    const std::string input = b64url(bj::serialize(header("RS256", "rsa1"))) + "." + b64url(text);
+    return input + "." + b64url(testing::sign("RS256", rsa_, input));
+  };
+  expectRefused(signedRaw(R"("exp":1e999)"), "invalid exp");
+  expectRefused(signedRaw(R"("exp":-1e999)"), "invalid exp");
+  expectRefused(signedRaw(R"("nbf":-1e999)"), "invalid nbf");
+  expectAccepted(signedRaw(R"("nbf":1.6e9)"));  // a double that is a date still counts
 }
 
 TEST_F(JwtVerify, RefusesTokensNotYetValid) {

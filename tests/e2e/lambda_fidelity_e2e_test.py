@@ -134,6 +134,25 @@ class LambdaFidelityE2E:
         check(len(fresh) == 1 and len(warm) == 1, f"one warm environment and one new: {both}")
         check(fresh[0]["count"] == 1 and fresh[0]["seen"] is None, f"a new environment has an empty /tmp: {fresh}")
         check(warm[0]["count"] == 3 and warm[0]["seen"] == "from the first runtime", warm)
+        # /tmp lives in memory: Lambda's 512 MB, at most the function's memory (128 MB here).
+        check(first["tmpBytes"] == 128 << 20, f"/tmp of a 128 MB function: {first['tmpBytes']}")
+        _, big, _ = self.invoke("keeper", {})
+        check(big["tmpBytes"] == 256 << 20, f"/tmp of a 256 MB function: {big['tmpBytes']}")
+
+    def step_an_environment_that_keeps_timing_out_ends(self):
+        # Each reset leaves the killed runtime's /tmp pages outside the next runtime's memory cgroup:
+        # after 8 resets the next timeout ends the environment (and its /tmp) instead.
+        self.create("sleeper", "app.keeper", Timeout=1)
+        _, first, _ = self.invoke("sleeper", {"write": "kept"})
+        for i in range(8):
+            r, err, _ = self.invoke("sleeper", {"sleep": 3})
+            check(err.get("errorType") == "Sandbox.Timedout", (i, r, err))
+        _, reset, _ = self.invoke("sleeper", {})
+        check(reset["stream"] == first["stream"] and reset["seen"] == "kept", f"still reset after 8: {reset}")
+        r, err, _ = self.invoke("sleeper", {"sleep": 3})
+        check(err.get("errorType") == "Sandbox.Timedout", (r, err))
+        _, fresh, _ = self.invoke("sleeper", {})
+        check(fresh["stream"] != first["stream"] and fresh["seen"] is None, f"a new environment after the 9th: {fresh}")
 
     def step_runtime_exit_without_an_answer(self):
         # sys.exit(0) in the handler: the runtime process ends, status 0, before posting a result.

@@ -205,8 +205,8 @@ TEST_F(SandboxTest, TmpKeptAcrossTheSandboxesOfOneEnvironment) {
                                                 "echo \"$X\" > /tmp/x && echo wrote=yes\n"
                                                 "grep ' /tmp ' /proc/self/mountinfo\n"
                                                 "sleep 0.3\n";  // alive while run() looks at its cgroup
-  auto tmp = sandbox_->makeTmp("env-a");
-  auto other = sandbox_->makeTmp("env-b");
+  auto tmp = sandbox_->makeTmp("env-a", kEnvironmentTmpBytes);
+  auto other = sandbox_->makeTmp("env-b", kEnvironmentTmpBytes);
   ASSERT_TRUE(tmp && other);
   fs::path kept = tmp->dir();
   EXPECT_NE(kept, other->dir());

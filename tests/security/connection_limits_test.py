@@ -9,7 +9,13 @@
 2. With --max-connections-per-client 40, the 41st connection from one address is closed at once
    while the first 40 stay open; with --max-connections 60, idle keep-alive connections are closed
    to make room for new ones.
+3. With --keep-alive-seconds 2, a keep-alive connection left idle is closed by Portico after 2 s,
+   cleanly (FIN: the client reads an end of stream, never a reset), while one used every second
+   stays open. A client that reuses the dead connection without looking (http.client, as
+   bench/functions_bench.py did after its minute of replayed load) fails on its next call; urllib3,
+   which botocore uses, sees the close and reconnects.
 """
+import http.client
 import os
 import socket
 import subprocess
@@ -108,6 +114,52 @@ class ConnectionLimits:
         check(sum(closed_by_server(s, 0.05) for s in idle) >= 1, "an idle connection must have been closed")
         for s in idle:
             s.close()
+
+        self.server.stop()
+
+    def step_idle_keep_alive_closed_cleanly(self):
+        self.server.extra_args = [a for a in self.server.extra_args if a not in ("--max-connections", "60")]
+        self.server.extra_args += ["--keep-alive-seconds", "2"]
+        self.server.start()
+        host, port = self.server.admin.split(":")
+
+        def get(conn):
+            conn.request("GET", "/_portico/health")
+            r = conn.getresponse()
+            r.read()
+            return r.status
+
+        used, idle = http.client.HTTPConnection(host, int(port), timeout=5), \
+            http.client.HTTPConnection(host, int(port), timeout=5)
+        check(get(used) == 200 and get(idle) == 200, "both served")
+        t0 = time.monotonic()
+        for _ in range(3):  # used every second: kept open past the 2 s an idle one gets
+            time.sleep(1)
+            check(get(used) == 200, "a connection in use stays open")
+        idle.sock.settimeout(3)
+        try:
+            end = idle.sock.recv(1)
+        except ConnectionResetError:
+            end = None
+        waited = time.monotonic() - t0
+        say(f"idle keep-alive connection closed after {waited:.1f} s: {end!r}")
+        check(end == b"", f"the idle connection must end with a FIN, got {end!r}")
+        check(waited <= 4.5, f"closed after {waited:.1f} s")
+        # http.client reuses the dead socket without looking: its call fails (what stopped the bench).
+        failed = False
+        try:
+            get(idle)
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            failed = True
+        check(failed, "a call on the closed connection cannot succeed")
+        import urllib3  # botocore's HTTP client: checks a pooled connection before reuse
+        pool = urllib3.HTTPConnectionPool(host, int(port), maxsize=1, retries=False, timeout=5)
+        check(pool.request("GET", "/_portico/health").status == 200, "urllib3 served")
+        time.sleep(3)
+        check(pool.request("GET", "/_portico/health").status == 200, "urllib3 reconnects after the idle close")
+        used.close()
+        idle.close()
+        pool.close()
 
 
 if __name__ == "__main__":

@@ -11,23 +11,16 @@
 // to LoopbackUpstream, a Beast server on 127.0.0.1 served by the same io_context. Wall time for
 // SigV4 and JWT checks comes from a FixedClock the test moves.
 //
-// Header-only (only *_test.cpp files are compiled into the test binary). Not thread-safe: one
-// test, one LoopbackStage.
+// What instantiates coroutines and Beast's I/O is in loopback_stage.cpp, compiled once into the
+// test binary rather than in every test that includes this header. Not thread-safe: one test, one
+// LoopbackStage.
 #pragma once
-#include <stdlib.h>  // mkdtemp
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/json.hpp>
-#include <boost/system/system_error.hpp>
 #include <chrono>
 #include <exception>
 #include <filesystem>
@@ -134,17 +127,7 @@ class ScriptedInvoker final : public functions::Invoker {
     return std::string(function.substr(0, function.find(':')));
   }
 
-  asio::awaitable<Result<functions::InvokeResult>> invoke(functions::InvokeRequest request) override {
-    calls_.push_back(request);
-    auto it = functions_.find(nameOf(request.function));
-    if (it == functions_.end()) {
-      Result<functions::InvokeResult> missing =
-          ApiError::lambda("ResourceNotFoundException", 404, "Function not found: " + request.function);
-      co_return missing;
-    }
-    Result<functions::InvokeResult> answer = it->second(request);
-    co_return answer;
-  }
+  asio::awaitable<Result<functions::InvokeResult>> invoke(functions::InvokeRequest request) override;
 
  private:
   std::map<std::string, Function, std::less<>> functions_;
@@ -158,13 +141,8 @@ class LoopbackUpstream {
  public:
   using Respond = std::function<http::Response(const http::Request&)>;
 
-  explicit LoopbackUpstream(asio::io_context& ioc) : state_(std::make_shared<State>(ioc)) {
-    asio::co_spawn(ioc, acceptLoop(state_), asio::detached);
-  }
-  ~LoopbackUpstream() {
-    boost::system::error_code ignored;
-    state_->acceptor.close(ignored);
-  }
+  explicit LoopbackUpstream(asio::io_context& ioc);
+  ~LoopbackUpstream();
   LoopbackUpstream(const LoopbackUpstream&) = delete;
   LoopbackUpstream& operator=(const LoopbackUpstream&) = delete;
 
@@ -200,36 +178,8 @@ class LoopbackUpstream {
     std::vector<http::Request> requests;
   };
 
-  static asio::awaitable<void> acceptLoop(std::shared_ptr<State> state) {
-    for (;;) {
-      auto [ec, socket] = co_await state->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
-      if (ec) co_return;
-      asio::co_spawn(state->acceptor.get_executor(), serve(state, std::move(socket)), asio::detached);
-    }
-  }
-
-  static asio::awaitable<void> serve(std::shared_ptr<State> state, asio::ip::tcp::socket socket) {
-    beast::flat_buffer buffer;
-    for (;;) {
-      http::Request req;
-      auto [readError, readBytes] =
-          co_await beast::http::async_read(socket, buffer, req, asio::as_tuple(asio::use_awaitable));
-      if (readError) co_return;
-      state->requests.push_back(req);
-      if (state->hold) {
-        asio::steady_timer never(socket.get_executor(), std::chrono::hours(24));
-        co_await never.async_wait(asio::as_tuple(asio::use_awaitable));
-        co_return;
-      }
-      http::Response res = state->respond ? state->respond(req) : reply(200, "{}");
-      res.version(11);
-      res.keep_alive(req.keep_alive());
-      if (!res.has_content_length() && !res.chunked()) res.prepare_payload();
-      auto [writeError, writeBytes] =
-          co_await beast::http::async_write(socket, res, asio::as_tuple(asio::use_awaitable));
-      if (writeError || !req.keep_alive()) co_return;
-    }
-  }
+  static asio::awaitable<void> acceptLoop(std::shared_ptr<State> state);
+  static asio::awaitable<void> serve(std::shared_ptr<State> state, asio::ip::tcp::socket socket);
 
   std::shared_ptr<State> state_;
 };
@@ -399,29 +349,7 @@ struct LoopbackOptions {
 
 class LoopbackStage {
  public:
-  explicit LoopbackStage(LoopbackOptions options = {})
-      : store_(store::makeSqliteStore(dir_.path() / "portico.db")),
-        clock_(options.now),
-        templates_(vtl::makeVelocityTemplateEngine()),
-        quotas_(*store_),
-        apigw_{*store_, clock_, *templates_, registry_, usage_, quotas_},
-        account_(options.accountRateLimit, options.accountBurstLimit),
-        authorization_(functions_, credentials_, clock_, authorizationOptions(dir_.path() / "jwks")),
-        methodRequest_(authorization_, usage_, quotas_, account_),
-        pool_(ioc_),
-        mock_(integrations::makeMockIntegration()),
-        http_(integrations::makeHttpIntegration({&pool_})),
-        lambdaProxy_(integrations::makeLambdaProxyIntegration(functions_)),
-        lambda_(integrations::makeLambdaIntegration(functions_)),
-        pipeline_(methodRequest_, gateway::Integrations{mock_.get(), http_.get(), lambdaProxy_.get(), lambda_.get()}),
-        handler_(registry_, pipeline_, clock_, 1) {
-    std::filesystem::create_directories(jwksDir());
-    apigw_.accountId = std::string(kAccountId);
-    apigw_.region = std::string(kRegion);
-    apigw_.invoker = &functions_;
-    apigw_.pipeline = &pipeline_;
-    apigw_.authorization = &authorization_;
-  }
+  explicit LoopbackStage(LoopbackOptions options = {});
   LoopbackStage(const LoopbackStage&) = delete;
   LoopbackStage& operator=(const LoopbackStage&) = delete;
 
@@ -431,23 +359,7 @@ class LoopbackStage {
   /// (CreateDeployment) and publishes the stage through control::apigateway::publishStage: the
   /// snapshot is read back from the store and compiled by gateway::compileStage. Later requests go
   /// to this API and stage. The compiler's refusal comes back as the error.
-  Status deploy(const bj::object& deployment, const bj::object& stage) {
-    const bj::object empty;
-    const bj::object* api = json::obj(deployment, "api");
-    if (!api) api = &empty;
-    const std::string apiId = json::strOr(*api, "id", "");
-    const std::string stageName = json::strOr(stage, "stageName", "");
-    namespace apigw = control::apigateway;
-    apigw::saveDoc(apigw_, apigw::kRestApi, "", apiId, *api);
-    apigw::saveDoc(apigw_, apigw::kSnapshot, apiId, json::strOr(stage, "deploymentId", ""), deployment);
-    apigw::saveDoc(apigw_, apigw::kStage, apiId, stageName, stage);
-    Status published = apigw::publishStage(apigw_, apiId, stage);
-    if (published) {
-      apiId_ = apiId;
-      stage_ = stageName;
-    }
-    return published;
-  }
+  Status deploy(const bj::object& deployment, const bj::object& stage);
   Status deploy(const DeploymentDoc& doc, const bj::object& stage = stageDoc()) { return deploy(doc.build(), stage); }
   /// Serves a snapshot built without the compiler; later requests go to it.
   void install(std::shared_ptr<const gateway::StageSnapshot> snapshot) {
@@ -457,22 +369,9 @@ class LoopbackStage {
   }
 
   /// Stores an API key (as CreateApiKey does) and republishes the usage snapshot.
-  void addApiKey(std::string_view id, std::string_view value, bool enabled = true) {
-    namespace apigw = control::apigateway;
-    apigw::saveDoc(apigw_, apigw::kApiKey, "", id,
-                   bj::object{{"id", id}, {"name", id}, {"value", value}, {"enabled", enabled}});
-    apigw::publishUsage(apigw_);
-  }
+  void addApiKey(std::string_view id, std::string_view value, bool enabled = true);
   /// Stores a usage plan (usagePlan() makes one) with the given keys and republishes.
-  void addUsagePlan(const bj::object& plan, const std::vector<std::string>& keyIds) {
-    namespace apigw = control::apigateway;
-    const std::string planId = json::strOr(plan, "id", "");
-    apigw::saveDoc(apigw_, apigw::kUsagePlan, "", planId, plan);
-    for (const auto& keyId : keyIds) {
-      apigw::saveDoc(apigw_, apigw::kUsagePlanKey, planId, keyId, bj::object{{"id", keyId}, {"type", "API_KEY"}});
-    }
-    apigw::publishUsage(apigw_);
-  }
+  void addUsagePlan(const bj::object& plan, const std::vector<std::string>& keyIds);
 
   // ---- Requests
 
@@ -490,28 +389,7 @@ class LoopbackStage {
   /// it has answered; a relayed body (HTTP_PROXY) is read to its end. A request body gets a
   /// Content-Length as the server's parser would have seen one. Throws when the request has not
   /// completed within 20 s (the stage cannot be used after that) or when the handler threw.
-  http::Response send(http::Request req) {
-    if (poisoned_) throw std::logic_error("loopback: an earlier request never completed");
-    if (!req.body().empty() && req.find(beast::http::field::content_length) == req.end() && !req.chunked()) {
-      req.prepare_payload();
-    }
-    std::optional<http::Response> out;
-    std::exception_ptr failure;
-    bool done = false;
-    asio::co_spawn(ioc_, roundTrip(req, out), [this, &failure, &done](std::exception_ptr e) {
-      failure = e;
-      done = true;
-      ioc_.stop();
-    });
-    ioc_.restart();
-    ioc_.run_for(std::chrono::seconds(20));
-    if (!done) {
-      poisoned_ = true;
-      throw std::runtime_error("loopback: the request did not complete within 20 s");
-    }
-    if (failure) std::rethrow_exception(failure);
-    return std::move(*out);
-  }
+  http::Response send(http::Request req);
 
   // ---- The components, for tests that arrange or inspect them
 
@@ -538,15 +416,8 @@ class LoopbackStage {
  private:
   class TempDir {
    public:
-    TempDir() {
-      std::string pattern = (std::filesystem::temp_directory_path() / "portico-loopback-XXXXXX").string();
-      if (!::mkdtemp(pattern.data())) throw std::runtime_error("loopback: mkdtemp failed");
-      path_ = pattern;
-    }
-    ~TempDir() {
-      std::error_code ignored;
-      std::filesystem::remove_all(path_, ignored);
-    }
+    TempDir();
+    ~TempDir();
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     const std::filesystem::path& path() const { return path_; }
@@ -555,30 +426,8 @@ class LoopbackStage {
     std::filesystem::path path_;
   };
 
-  static gateway::AuthorizationOptions authorizationOptions(std::filesystem::path jwksDir) {
-    gateway::AuthorizationOptions options;
-    options.region = std::string(kRegion);
-    options.accountId = std::string(kAccountId);
-    options.jwksDir = std::move(jwksDir);
-    options.fetchJwks = [](const std::string& url, auth::UserPoolKeys::FetchDone done) {
-      done(ApiError::internal("loopback tests fetch nothing: " + url));
-    };
-    return options;
-  }
-
-  asio::awaitable<void> roundTrip(http::Request& req, std::optional<http::Response>& out) {
-    http::Reply reply = co_await handler_.handle(req, conn_);
-    if (reply.rest) {
-      std::string piece;
-      for (;;) {
-        boost::system::error_code ec = co_await reply.rest->next(piece);
-        if (ec) throw boost::system::system_error(ec, "loopback: the relayed body failed");
-        if (piece.empty()) break;
-        reply.response.body() += piece;
-      }
-    }
-    out = std::move(reply.response);
-  }
+  static gateway::AuthorizationOptions authorizationOptions(std::filesystem::path jwksDir);
+  asio::awaitable<void> roundTrip(http::Request& req, std::optional<http::Response>& out);
 
   // Declared in dependency order: destroyed in reverse, the io_context last.
   asio::io_context ioc_;

@@ -111,7 +111,6 @@ const GatewayCase kGatewayCases[] = {
     {"path_change_seen_by_path", "#set($b = $input.path('$'))#set($b.nested.x = 7)$input.path('$.nested.x')", "7"},
     {"path_list_change_seen", "#set($t = $input.path('$.tags'))$t.add('c')$input.json('$.tags') $input.json('$.tags[*]')",
      R"(true["a","b","c"] ["a","b","c"])"},
-    {"path_linked_into_itself_still_selects", "#set($b = $input.path('$'))#set($b.me = $b)[$input.path('$.me.nested.x')]", "[1]"},
     // A map taken out of a JSON list prints Java-style, as the list's own maps do not.
     {"path_list_element_map_java_style", "$input.path('$.nested.y')[0] #foreach($m in $input.path('$.nested.y'))$m#end",
      "{c=5} {c=5}"},
@@ -221,16 +220,46 @@ INSTANTIATE_TEST_SUITE_P(Vtl, VtlGatewayTest, ::testing::ValuesIn(kGatewayCases)
                            return std::string(info.param.name);
                          });
 
-// A body a template has linked into itself cannot be written out or scanned: the render fails (the
-// gateway's 500) instead of recursing without end.
-TEST(VtlGateway, ABodyLinkedIntoItselfFailsTheRender) {
-  for (const char* text : {"#set($b = $input.path('$'))#set($b.me = $b)$input.json('$')",
-                           "#set($b = $input.path('$'))#set($b.me = $b)$input.json('$..x')"}) {
+// A list or map a template would store inside itself (the body's own objects included) fails the
+// render (the gateway's 500): such a value could never be written out, compared or freed.
+TEST(VtlGateway, AValueStoredInsideItselfFailsTheRender) {
+  for (const char* text : {
+           "#set($b = $input.path('$'))#set($b.me = $b)$input.json('$')",
+           "#set($b = $input.path('$'))#set($b.nested.back = $b)ok",
+           "#set($b = $input.path('$'))#set($n = $b.nested)#set($ignored = $n.put('up', $b))ok",
+           "#set($a = {})#set($c = {'a': $a})#set($a.c = $c)ok",
+           "#set($l = [])#set($m = {'l': $l})#set($ignored = $l.add($m))ok",
+           "#set($l = [1])#set($outer = [$l])#set($ignored = $l.addAll($outer))ok",
+           "#set($m = {})#set($w = {'m': $m})#set($ignored = $m.putAll($w))ok",
+       }) {
     auto rendered = render(text, kBody);
     ASSERT_FALSE(rendered.ok()) << text;
-    EXPECT_NE(rendered.error().message.find("the selection is too large"), std::string::npos)
-        << rendered.error().message;
+    EXPECT_NE(rendered.error().message.find("cannot be stored inside itself"), std::string::npos)
+        << text << ": " << rendered.error().message;
   }
+  // What only looks alike is stored: a list's own items again, a map into another.
+  auto fine = render("#set($l = [1, 2])#set($ignored = $l.addAll($l))#set($m = {})#set($n = {'m': $m})$l $n", kBody);
+  ASSERT_TRUE(fine.ok()) << fine.error().message;
+  EXPECT_EQ(*fine, "[1, 2, 1, 2] {m={}}");
+}
+
+// Nesting a template builds a level per iteration is bounded where it is printed or compared, and
+// freeing it never recurses (30,000 levels would overflow the stack).
+TEST(VtlGateway, DeeplyNestedValuesFailToPrintAndAreFreed) {
+  const std::string build = "#set($m = {})#foreach($i in [1..500])#foreach($j in [1..60])#set($m = {'n': $m})#end#end";
+  auto quiet = render(build + "|done", kBody);
+  ASSERT_TRUE(quiet.ok()) << quiet.error().message;
+  EXPECT_EQ(*quiet, "|done");
+  for (const std::string tail : {"$m", "$util.escapeJavaScript($m)", "#if($m.n == $m)x#end", "[$m.n.n]"}) {
+    auto rendered = render(build + tail, kBody);
+    ASSERT_FALSE(rendered.ok()) << tail;
+    EXPECT_NE(rendered.error().message.find("nested more than 1000 levels"), std::string::npos)
+        << tail << ": " << rendered.error().message;
+  }
+  // The same value is equal to itself without looking inside (Java's equals starts there).
+  auto same = render(build + "#if($m == $m)same#end", kBody);
+  ASSERT_TRUE(same.ok()) << same.error().message;
+  EXPECT_EQ(*same, "same");
 }
 
 }  // namespace

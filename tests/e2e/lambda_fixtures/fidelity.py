@@ -20,7 +20,8 @@ def keeper(event, context):
         with open("/tmp/x", "w") as f:
             f.write(event["write"])
     time.sleep(float(event.get("sleep", 0)))
-    return {"count": count, "seen": seen, "memory": context.memory_limit_in_mb,
+    tmp = os.statvfs("/tmp")
+    return {"count": count, "seen": seen, "memory": context.memory_limit_in_mb, "tmpBytes": tmp.f_blocks * tmp.f_frsize,
             "stream": context.log_stream_name, "streamVar": os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")}
 
 
