@@ -54,19 +54,6 @@ Result<std::string> Evaluator::render(const ast::Block& root) {
   return out;
 }
 
-bool Evaluator::storesArguments(std::string_view method) {
-  return method == "add" || method == "addAll" || method == "set" || method == "put" || method == "putAll" ||
-         method == "putIfAbsent";
-}
-
-bool Evaluator::storable(const Value& into, const Value& value) {
-  // Java lets a map hold itself; printing, comparing or freeing such a value never ends, so the
-  // render fails instead (API Gateway's own Velocity fails on printing one: a stack overflow).
-  if (!contains(value, into)) return true;
-  fail(ApiError::internal("Mapping template failed: a list or map cannot be stored inside itself"));
-  return false;
-}
-
 bool Evaluator::step() {
   if (++steps_ > limits_.maxSteps) {
     fail(ApiError::internal("Mapping template exceeded the evaluation budget"));
@@ -264,22 +251,7 @@ Value Evaluator::resolve(const ast::Reference& ref, std::size_t suffixCount) {
           std::size_t stored = 0;
           for (const auto& a : args) stored += approximateBytes(a);
           if (stored > 0 && !charge(stored)) return {};
-          if (storesArguments(suffix.name)) {
-            for (const auto& a : args) {
-              // addAll and putAll keep what the argument holds, not the argument.
-              if (suffix.name == "addAll" && a.isList()) {
-                for (const auto& item : a.asList().items) {
-                  if (!storable(current, item)) return {};
-                }
-              } else if (suffix.name == "putAll" && a.isMap()) {
-                for (const auto& [key, item] : a.asMap().entries()) {
-                  if (!storable(current, item)) return {};
-                }
-              } else if (!storable(current, a)) {
-                return {};
-              }
-            }
-          }
+          if (!storableArguments(current, suffix.name, args)) return {};
         }
         auto result = callMethod(current, suffix.name, args, regexes_);
         if (!result) {

@@ -63,6 +63,8 @@ class Evaluator {
   bool storable(const Value& into, const Value& value);
   /// Whether a list or map method keeps its arguments (add, put, set, addAll, putAll, putIfAbsent).
   static bool storesArguments(std::string_view method);
+  /// storable() for what `method` called on `into` keeps of `args` (evaluator_storage.cpp).
+  bool storableArguments(const Value& into, std::string_view method, const std::vector<Value>& args);
   void fail(ApiError error);
   bool checkSize(std::size_t bytes);
   /// Counts bytes made against maxAllocatedBytes; false (and failed) beyond it.

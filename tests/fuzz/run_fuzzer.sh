@@ -17,7 +17,8 @@ case "$target" in
   zip) sources=("$here/zip_fuzzer.cpp" "$root/src/functions/code_store.cpp" "$root/src/common/base64.cpp"
                 "$root/src/common/digest.cpp"); libs=(-larchive -lcrypto) ;;
   vtl) sources=("$here/vtl_fuzzer.cpp" "$root"/src/vtl/*.cpp); libs=(-lre2 -lboost_json); max_len=4096 ;;
-  jsonpath) sources=("$here/jsonpath_fuzzer.cpp" "$root/src/vtl/json_path.cpp" "$root/src/vtl/value.cpp"); libs=(-lboost_json)
+  jsonpath) sources=("$here/jsonpath_fuzzer.cpp" "$root/src/vtl/json_path.cpp" "$root/src/vtl/value.cpp"
+            "$root/src/vtl/value_graph.cpp"); libs=(-lboost_json)
             max_len=4096 ;;
   jwt) sources=("$here/jwt_fuzzer.cpp" "$root/src/auth/jwt.cpp" "$root/src/auth/jwk_set.cpp"
                 "$root/src/common/base64.cpp"); libs=(-lboost_json -lcrypto); max_len=16384 ;;
