@@ -38,8 +38,8 @@ std::int64_t AsyncInvokeQueue::nowMs() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch()).count();
 }
 
-void AsyncInvokeQueue::enqueue(const FunctionRef& function, const std::string& payload,
-                               const std::string& clientContext) {
+std::string AsyncInvokeQueue::enqueue(const FunctionRef& function, const std::string& payload,
+                                      const std::string& clientContext) {
   std::string id;
   {
     std::lock_guard lock(idsMu_);
@@ -52,7 +52,8 @@ void AsyncInvokeQueue::enqueue(const FunctionRef& function, const std::string& p
                     {"attempt", 0},
                     {"notBefore", 0}};
   store_.put(store::Document{std::string(kKind), "", id, bj::serialize(record), 0});
-  asio::co_spawn(loop_, drive(std::move(id), std::move(record)), asio::detached);
+  asio::co_spawn(loop_, drive(id, std::move(record)), asio::detached);
+  return id;
 }
 
 void AsyncInvokeQueue::resume() {
@@ -81,7 +82,8 @@ asio::awaitable<void> AsyncInvokeQueue::drive(std::string id, bj::object record)
   while (!stopped_) {
     QueuedEvent event{{json::strOr(record, "function", ""), json::strOr(record, "qualifier", "")},
                       json::strOr(record, "payload", ""),
-                      json::strOr(record, "clientContext", "")};
+                      json::strOr(record, "clientContext", ""),
+                      id};
     std::string name = event.function.name;
     auto attempt = run_(std::move(event));  // a named local: GCC 12 mishandles co_await on temporaries
     AttemptOutcome outcome = co_await std::move(attempt);

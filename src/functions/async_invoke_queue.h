@@ -30,6 +30,7 @@ struct QueuedEvent {
   FunctionRef function;
   std::string payload;
   std::string clientContext;  // X-Amz-Client-Context as sent (base64 JSON)
+  std::string requestId;      // the invocation's, the same in every attempt (what Invoke answered)
 };
 
 /// How an attempt ended, as the queue decides what comes next.
@@ -53,8 +54,9 @@ class AsyncInvokeQueue : public std::enable_shared_from_this<AsyncInvokeQueue> {
   AsyncInvokeQueue(boost::asio::io_context& loop, store::Store& store, const Clock& clock, RetryDelays delays,
                    Runner run);
 
-  /// Records the invocation durably, then schedules it. Call from any thread.
-  void enqueue(const FunctionRef& function, const std::string& payload, const std::string& clientContext);
+  /// Records the invocation durably, then schedules it; its request id (every attempt runs with
+  /// it). Call from any thread.
+  std::string enqueue(const FunctionRef& function, const std::string& payload, const std::string& clientContext);
   /// Schedules what a previous run left in the store. Call once, on the loop.
   void resume();
   /// No attempt starts after this; what is queued stays queued.

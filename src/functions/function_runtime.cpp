@@ -209,8 +209,9 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
   }
 
   /// Runs one synchronous invocation; `here` is the caller's loop, where a new environment starts.
+  /// `requestId`: the invocation's (a queued Event's); "" for a new one.
   asio::awaitable<Result<InvokeResult>> runSync(FunctionSpec spec, std::string payload, std::string clientContext,
-                                                bool tail, asio::io_context& here) {
+                                                bool tail, asio::io_context& here, std::string requestId = {}) {
     auto self = shared_from_this();
     auto admitted = pool.admit(spec, &here);
     if (!admitted) co_return admitted.takeError();
@@ -218,7 +219,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     auto invocation = std::make_shared<Invocation>();
     {
       std::lock_guard lock(mu);
-      invocation->requestId = ids.uuid();
+      invocation->requestId = requestId.empty() ? ids.uuid() : std::move(requestId);
       invocation->traceId = traceIdLocked();
     }
     invocation->payload = payload.empty() ? "{}" : std::move(payload);
@@ -281,9 +282,9 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       // A function that may run nothing (reserved concurrency 0) refuses the event at once, with
       // the 429 its synchronous invocations get, rather than queueing it.
       if (auto refused = WarmPool::refusesEvery(*spec)) co_return std::move(*refused);
-      events->enqueue(*ref, req.payload, req.clientContext);
       InvokeResult r;
       r.status = 202;
+      r.requestId = events->enqueue(*ref, req.payload, req.clientContext);  // what the invocation runs with
       co_return r;
     }
     FunctionSpec resolved = std::move(spec).value();
@@ -305,7 +306,8 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     std::string decoded;
     if (context) decoded = *context;
     FunctionSpec resolved = std::move(spec).value();
-    auto result = co_await runSync(std::move(resolved), std::move(event.payload), std::move(decoded), false, loop);
+    auto result = co_await runSync(std::move(resolved), std::move(event.payload), std::move(decoded), false, loop,
+                                   std::move(event.requestId));
     if (stopped) co_return AttemptOutcome::kStopping;
     if (!result && result.error().status == 429) co_return AttemptOutcome::kThrottled;
     if (result && result->functionError.empty()) co_return AttemptOutcome::kDone;

@@ -28,7 +28,7 @@ struct InvokeResult {
   std::string executedVersion;  // "$LATEST", "1", ...
   std::string logTail;          // the invocation's log (the caller keeps the last 4 KB)
   /// The invocation's request id (what the function saw as its aws_request_id, what its log's
-  /// START/END/REPORT lines name); "" when nothing ran (Event, DryRun).
+  /// START/END/REPORT lines name; for Event, the id the queued invocation runs with); "" for DryRun.
   std::string requestId;
 };
 

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -133,6 +134,20 @@ class FidelityE2E:
         check(failed.get("FunctionError") == "Unhandled" and body["errorType"] == "ValueError", (failed, body))
         check(body["requestId"] == rid, f"the error body's requestId {body['requestId']} != {rid}")
         check(base64.b64decode(failed["LogResult"]).decode().startswith(f"START RequestId: {rid} "), failed)
+        # An Event invocation answers 202 with the id the queued invocation then runs with (its
+        # START line in the function's log names it).
+        queued = lam.invoke(FunctionName="py", InvocationType="Event", Payload=b'{"queued": true}')
+        check(queued["StatusCode"] == 202, queued)
+        rid = request_id(queued["ResponseMetadata"])
+        logs = self.client("logs")
+        deadline = time.monotonic() + 20
+        found = []
+        while time.monotonic() < deadline and not found:
+            events = logs.filter_log_events(logGroupName="/aws/lambda/py")
+            found = [e for e in events["events"] if e["message"].startswith(f"START RequestId: {rid} ")]
+            if not found:
+                time.sleep(0.2)
+        check(found, f"no START line for the Event invocation's id {rid}")
 
     def step_response_parameter_source_is_named(self):
         apigw = self.client("apigateway")
