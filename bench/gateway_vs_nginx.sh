@@ -160,7 +160,7 @@ start_portico() {
     rm -f "$ready"
     LOGS+=("$logf")
     PORTICO_LOG_LEVEL=${PORTICO_LOG_LEVEL:-warn} "${PIN_SERVER[@]}" "$PORTICO" serve \
-      --data-dir "$data_dir" --admin-listen 127.0.0.1:0 --listen 127.0.0.1:0 \
+      --data-dir "$data_dir" --admin-listen 127.0.0.1:0 --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 \
       --ready-file "$ready" --account-rate-limit 10000000 --account-burst-limit 10000000 \
       "${extra[@]}" </dev/null >"$logf" 2>&1 &
     pid=$!

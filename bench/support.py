@@ -46,7 +46,8 @@ def portico(binary, work, extra_args=()):
     """
     ready = os.path.join(work, "ready.json")
     proc = subprocess.Popen([binary, "serve", "--data-dir", os.path.join(work, "data"), "--admin-listen",
-                             "127.0.0.1:0", "--listen", "127.0.0.1:0", "--ready-file", ready, "--log-level", "warn",
+                             "127.0.0.1:0", "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0", "--ready-file", ready,
+                             "--log-level", "warn",
                              *extra_args],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

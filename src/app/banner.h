@@ -9,8 +9,8 @@ namespace portico::app {
 
 struct BannerFacts {
   unsigned threads = 0;
-  std::string adminAddress, dataAddress;  // HOST:PORT as bound
-  std::string dataDir;                    // absolute
+  std::string adminAddress, dataAddress, tlsAddress;  // HOST:PORT as bound
+  std::string dataDir;                                // absolute
   bool devCredentials = false;
   bool consoleBuilt = false;
   std::string consoleDir;  // where index.html was looked for

@@ -45,6 +45,6 @@ DataPlanePart::DataPlanePart(const ServeOptions& opt, const DataPlaneDeps& deps)
       lambda_(integrations::makeLambdaIntegration(deps.invoker)),
       pipeline(methodRequest, gateway::Integrations{mock_.get(), http_.get(), lambdaProxy_.get(), lambda_.get()},
                renderPool_.get_executor()),
-      handler(deps.registry, pipeline, deps.clock, deps.loops.size()) {}
+      handler(deps.registry, deps.domains, pipeline, deps.clock, deps.loops.size()) {}
 
 }  // namespace portico::app

@@ -40,6 +40,7 @@ struct DataPlaneDeps {
   const auth::CredentialSource& credentials;
   const Clock& clock;
   const gateway::StageRegistry& registry;
+  const gateway::DomainRegistry& domains;
   const gateway::UsageRegistry& usage;
   gateway::QuotaCounters& quotas;
   std::string accountId;

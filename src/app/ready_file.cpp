@@ -8,11 +8,14 @@
 
 namespace portico::app {
 
-void writeReadyFile(const std::string& path, const std::string& admin, const std::string& data) {
+void writeReadyFile(const std::string& path, const std::string& admin, const std::string& data,
+                    const std::string& tls) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp);
-    out << boost::json::serialize(boost::json::object{{"admin", admin}, {"data", data}, {"pid", ::getpid()}}) << "\n";
+    out << boost::json::serialize(
+               boost::json::object{{"admin", admin}, {"data", data}, {"tls", tls}, {"pid", ::getpid()}})
+        << "\n";
     if (!out.flush()) {
       throw std::filesystem::filesystem_error("cannot write the ready file", tmp,
                                               std::make_error_code(std::errc::io_error));

@@ -19,11 +19,14 @@
 #include "auth/credentials.h"
 #include "common/clock.h"
 #include "common/digest.h"
+#include "control/acm/acm_api.h"
 #include "control/admin_handler.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/domain_names.h"
 #include "control/console/console_handler.h"
 #include "control/lambda/lambda_context.h"
 #include "control/logs/logs_api.h"
+#include "gateway/domain_registry.h"
 #include "gateway/quota_counters.h"
 #include "gateway/quota_flusher.h"
 #include "gateway/stage_registry.h"
@@ -31,6 +34,7 @@
 #include "gateway/usage_plans.h"
 #include "http/listeners.h"
 #include "http/server.h"
+#include "http/tls_catalog.h"
 #include "http/worker_loops.h"
 #include "store/store.h"
 #include "vtl/template_engine.h"
@@ -63,7 +67,8 @@ std::unique_ptr<auth::StaticCredentials> loadCredentials(const ServeOptions& opt
 std::vector<http::ListenAddress> listenAddresses(const ServeOptions& opt) {
   auto [adminHost, adminPort] = parseHostPort(opt.adminListen, "--admin-listen");
   auto [dataHost, dataPort] = parseHostPort(opt.listen, "--listen");
-  return {{"admin", adminHost, adminPort}, {"data", dataHost, dataPort}};
+  auto [tlsHost, tlsPort] = parseHostPort(opt.tlsListen, "--tls-listen");
+  return {{"admin", adminHost, adminPort}, {"data", dataHost, dataPort}, {"tls", tlsHost, tlsPort}};
 }
 
 http::RequestLimits connectionLimits(const ServeOptions& opt) {
@@ -96,6 +101,7 @@ int serve(const ServeOptions& opt) {
   SystemClock clock;
   auto templates = vtl::makeVelocityTemplateEngine();
   gateway::StageRegistry registry;
+  gateway::DomainRegistry domains;  // custom domain names and their base path mappings
   gateway::UsageRegistry usage;
   // Requests counted against quotas are journaled before they are answered (a crash forgets none).
   gateway::UsageJournal usageJournal(dataDir / "usage-journal");
@@ -104,10 +110,12 @@ int serve(const ServeOptions& opt) {
   // The worker loops, and the listeners bound on them (so handlers know their addresses).
   http::WorkerLoops loops(opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency()));
   http::Listeners listeners(loops, listenAddresses(opt));
-  const std::string adminAddr = listeners.address(0), dataAddr = listeners.address(1);
+  const std::string adminAddr = listeners.address(0), dataAddr = listeners.address(1), tlsAddr = listeners.address(2);
+  http::TlsCatalog tls;  // the custom domains' certificates, published with the domains
 
   FunctionsPart functions(opt, *store, clock, kAccountId);
-  DataPlanePart data(opt, {loops, functions.runtime, *credentials, clock, registry, usage, quotas, kAccountId});
+  DataPlanePart data(opt,
+                     {loops, functions.runtime, *credentials, clock, registry, domains, usage, quotas, kAccountId});
 
   // The control plane: the management APIs' routes over the same components.
   control::RouteTable routes;
@@ -120,11 +128,14 @@ int serve(const ServeOptions& opt) {
                                                .invoker = &functions.runtime,
                                                .pipeline = &data.pipeline,
                                                .authorization = &data.authorization,
+                                               .domains = &domains,
+                                               .tls = &tls,
                                                .accountId = kAccountId,
                                                .region = opt.region};
   control::apigateway::registerApiGatewayRoutes(routes, apigw);
   std::size_t stages = control::apigateway::publishAllStages(apigw);
   control::apigateway::publishUsage(apigw);
+  control::apigateway::publishDomains(apigw);
   boost::asio::thread_pool blockingPool(1);  // code uploads unpack off the serving loops
   control::lambda::LambdaContext lambdaCtx{.store = *store,
                                            .clock = clock,
@@ -139,7 +150,19 @@ int serve(const ServeOptions& opt) {
                                            .blockingExecutor = blockingPool.get_executor()};
   control::lambda::registerLambdaRoutes(routes, lambdaCtx);
   control::lambda::publishReservedConcurrency(lambdaCtx);
-  control::logs::registerLogsRoutes(routes, functions.logs, *store);
+  // The JSON 1.1 services on the root path: CloudWatch Logs and Certificate Manager.
+  control::TargetRouter targets;
+  control::logs::registerLogsRoutes(targets, functions.logs, *store);
+  control::acm::LocalCa localCa(dataDir);
+  control::acm::AcmContext acm{
+      .store = *store,
+      .clock = clock,
+      .ca = localCa,
+      .region = opt.region,
+      .accountId = kAccountId,
+      .usedBy = [&apigw](const std::string& arn) { return control::apigateway::domainsUsingCertificate(apigw, arn); }};
+  control::acm::registerAcmRoutes(targets, acm);
+  routes.add(boost::beast::http::verb::post, "", [&targets](const control::AdminCall& call) { return targets(call); });
 
   control::console::ConsoleSessions consoleSessions(
       *credentials, clock, control::console::ConsoleSessions::loadOrCreateKey(dataDir / "console.key"));
@@ -151,19 +174,22 @@ int serve(const ServeOptions& opt) {
       routes, *credentials, clock,
       {opt.region, &console, {control::lambda::makeCodeDownloadEndpoint(lambdaCtx)}, loops.size()});
 
-  http::Server server(loops, listeners, {{&admin, adminLimits(opt)}, {&data.handler, connectionLimits(opt)}});
+  http::Server server(loops, listeners,
+                      {{&admin, adminLimits(opt)},
+                       {&data.handler, connectionLimits(opt)},
+                       {&data.handler, connectionLimits(opt), &tls}});
   functions.start();
   // Quota counts reach the store once a second (and at shutdown), off the request path.
   gateway::QuotaFlusher quotaFlusher(functions.loop(), quotas);
 
   std::optional<std::string> demoId;
   if (opt.demo) demoId = app::ensureDemoApi(routes);
-  printBanner(std::cout, {loops.size(), adminAddr, dataAddr, std::filesystem::absolute(dataDir).string(),
+  printBanner(std::cout, {loops.size(), adminAddr, dataAddr, tlsAddr, std::filesystem::absolute(dataDir).string(),
                           !opt.noDevCredentials, consoleAssets.available(), consoleAssets.dir().string(),
                           functions.sandbox->describe(), demoId, stages + (demoId ? 1 : 0)});
   if (!functions.sandbox->isolated())
     spdlog::warn("functions run WITHOUT a sandbox: {}", functions.sandbox->describe());
-  if (!opt.readyFile.empty()) writeReadyFile(opt.readyFile, adminAddr, dataAddr);
+  if (!opt.readyFile.empty()) writeReadyFile(opt.readyFile, adminAddr, dataAddr, tlsAddr);
 
   std::thread signalThread([&server, stopSignals, drain = std::chrono::seconds(opt.drainSeconds)] {
     int sig = 0;

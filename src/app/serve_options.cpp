@@ -1,11 +1,14 @@
 #include "app/serve_options.h"
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 
 #include "app/serve.h"
 #include "common/parse_number.h"
+#include "control/acm/local_ca.h"
 
 namespace portico::app {
 
@@ -21,7 +24,13 @@ void addServeOptions(CLI::App& serve, ServeOptions& opt) {
       ->envname("PORTICO_LISTEN")
       ->capture_default_str();
   serve.add_option("--threads", opt.threads, "Worker threads (default: one per core)")->envname("PORTICO_THREADS");
-  serve.add_option("--ready-file", opt.readyFile, "Write {admin,data,pid} JSON here once listening");
+  serve
+      .add_option("--tls-listen", opt.tlsListen,
+                  "HOST:PORT of the data plane over TLS, for custom domain names: the client's SNI picks the "
+                  "domain's certificate (port 0 = any)")
+      ->envname("PORTICO_TLS_LISTEN")
+      ->capture_default_str();
+  serve.add_option("--ready-file", opt.readyFile, "Write {admin,data,tls,pid} JSON here once listening");
   serve
       .add_option("--credentials-file", opt.credentialsFile,
                   "Access keys the management API accepts: 'KEY_ID SECRET' per line")
@@ -134,6 +143,29 @@ std::filesystem::path defaultConsoleDir() {
   return ec ? std::filesystem::path("console") : exe.parent_path() / "console";
 }
 
+namespace {
+
+int printLocalCa(const std::string& dataDir) {
+  try {
+    std::filesystem::create_directories(dataDir);
+    control::acm::LocalCa ca(dataDir);
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    auto authority = ca.authority(now.count());
+    if (!authority) {
+      std::cerr << "portico: " << authority.error().message << "\n";
+      return 1;
+    }
+    std::cout << authority->certificatePem;
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "portico: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+
 int runCommandLine(int argc, char** argv) {
   CLI::App app{"Portico: a self-hosted, AWS-compatible API Gateway and Lambda platform"};
   app.require_subcommand(1);
@@ -144,12 +176,19 @@ int runCommandLine(int argc, char** argv) {
   addServeOptions(*serveCmd, opt);
 
   auto* versionCmd = app.add_subcommand("version", "Print the version");
+  std::string caDataDir = opt.dataDir;
+  auto* caCmd = app.add_subcommand(
+      "ca",
+      "Print the PEM certificate of Portico's local certificate authority (created on first use), which "
+      "signs the certificates 'aws acm request-certificate' asks for: trust it to call local HTTPS domains");
+  caCmd->add_option("--data-dir", caDataDir, "Where state is kept")->envname("PORTICO_DATA_DIR")->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
   if (versionCmd->parsed()) {
     std::cout << "portico " << PORTICO_VERSION << "\n";
     return 0;
   }
+  if (caCmd->parsed()) return printLocalCa(caDataDir);
   try {
     return serve(opt);
   } catch (const std::exception& e) {

@@ -40,10 +40,12 @@ ApiError storeFailure(const http::Request& req, std::string_view path, const std
 }
 
 /// The AWS service a management request is for, as its credential scope must name it: Lambda's
-/// paths start with an API version date, CloudWatch Logs calls name Logs_* in X-Amz-Target.
+/// paths start with an API version date, CloudWatch Logs and Certificate Manager calls name
+/// Logs_* and CertificateManager.* in X-Amz-Target.
 std::string_view serviceOf(const bhttp::fields& req, std::string_view path) {
-  if (auto target = req.find("X-Amz-Target"); target != req.end() && target->value().starts_with("Logs_")) {
-    return "logs";
+  if (auto target = req.find("X-Amz-Target"); target != req.end()) {
+    if (target->value().starts_with("Logs_")) return "logs";
+    if (target->value().starts_with("CertificateManager.")) return "acm";
   }
   auto isDigit = [&](std::size_t i) { return i < path.size() && path[i] >= '0' && path[i] <= '9'; };
   if (path.size() > 11 && path[0] == '/' && isDigit(1) && isDigit(2) && isDigit(3) && isDigit(4) && path[5] == '-' &&

@@ -52,9 +52,9 @@ std::optional<Address> parseAddress(std::string_view host, std::string_view targ
   return out;
 }
 
-DataPlaneHandler::DataPlaneHandler(const StageRegistry& registry, const Pipeline& pipeline, const Clock& clock,
-                                   unsigned threads)
-    : registry_(registry), pipeline_(pipeline), clock_(clock) {
+DataPlaneHandler::DataPlaneHandler(const StageRegistry& registry, const DomainRegistry& domains,
+                                   const Pipeline& pipeline, const Clock& clock, unsigned threads)
+    : registry_(registry), domains_(domains), pipeline_(pipeline), clock_(clock) {
   for (unsigned i = 0; i < threads; ++i) ids_.push_back(std::make_unique<IdGenerator>());
 }
 
@@ -93,6 +93,31 @@ void dropConsoleCookie(http::Request& req) {
   for (auto& [name, value] : kept) req.insert(name, value);
 }
 
+/// The address of a request on a custom domain, or nullopt when no mapping covers its path.
+std::optional<Address> domainAddress(const CustomDomain& domain, std::string_view target) {
+  auto q = target.find('?');
+  std::string_view path = target.substr(0, q);
+  auto to = resolveDomainPath(domain, path);
+  if (!to) return std::nullopt;
+  Address out;
+  out.apiId = std::move(to->apiId);
+  out.stage = std::move(to->stage);
+  out.path = std::move(to->path);
+  if (q != std::string_view::npos) out.query = std::string(target.substr(q + 1));
+  out.executeApi = false;
+  out.domainPath = std::string(path);
+  out.basePathMatched = std::move(to->basePathMatched);
+  return out;
+}
+
+/// API Gateway's answer when a request has nowhere to go: an unmapped custom-domain path, or the
+/// default endpoint of an API that disabled it.
+http::Response forbidden(const std::string& requestId, const std::string& apigwId) {
+  http::Response res = gatewayErrorResponse(GatewayError{"DEFAULT_4XX", "Forbidden", 403}, requestId, apigwId);
+  res.set("x-amzn-ErrorType", "ForbiddenException");
+  return res;
+}
+
 }  // namespace
 
 boost::asio::awaitable<http::Reply> DataPlaneHandler::handle(http::Request& req, const http::ConnectionInfo& conn) {
@@ -102,7 +127,16 @@ boost::asio::awaitable<http::Reply> DataPlaneHandler::handle(http::Request& req,
   std::string apigwId = ids.alnum(16);
   const GatewayError missingToken{"MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token"};
 
-  auto address = parseAddress(req[boost::beast::http::field::host], req.target());
+  std::optional<Address> address;
+  const std::string_view host = req[boost::beast::http::field::host];
+  if (auto domain = domains_.find(host)) {
+    // A custom domain name: its base path mappings say which API and stage; a path none of them
+    // covers is API Gateway's 403 "Forbidden" (there is no API to customise it).
+    address = domainAddress(*domain, req.target());
+    if (!address) co_return forbidden(requestId, apigwId);
+  } else {
+    address = parseAddress(host, req.target());
+  }
   if (address) {
     // Dot segments ("..", "%2e%2e") are resolved before routing, so a {proxy+} value never
     // carries them to a backend that would resolve them outside the integration's prefix.
@@ -113,6 +147,7 @@ boost::asio::awaitable<http::Reply> DataPlaneHandler::handle(http::Request& req,
   std::shared_ptr<const StageSnapshot> stage;
   if (address) stage = registry_.find(address->apiId, address->stage);
   if (!stage) co_return gatewayErrorResponse(missingToken, requestId, apigwId);
+  if (address->executeApi && stage->executeApiDisabled) co_return forbidden(requestId, apigwId);
   auto match = route(stage->root, address->path, req.method_string());
   RequestContext ctx{req,
                      conn,
@@ -123,6 +158,9 @@ boost::asio::awaitable<http::Reply> DataPlaneHandler::handle(http::Request& req,
                      std::move(address->query),
                      match ? std::move(*match) : RouteMatch{}};
   ctx.receivedAt = clock_.now();
+  ctx.customDomain = !address->executeApi;
+  ctx.domainPath = std::move(address->domainPath);
+  ctx.basePathMatched = std::move(address->basePathMatched);
   if (!ctx.match.method) {
     parseRequestParameters(ctx);  // a customised response may map request headers
     co_return gatewayErrorResponse(missingToken, ctx);

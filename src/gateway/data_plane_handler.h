@@ -1,12 +1,14 @@
 // DataPlaneHandler: the data-plane listener's http::Handler. Resolves the API and
-// stage from the request (Host "{api}.execute-api.*" + "/{stage}/path", or the path
-// style "/restapis/{api}/{stage}/_user_request_/path"), routes, and runs the pipeline.
+// stage from the request (a custom domain name's Host + its base path mappings, Host
+// "{api}.execute-api.*" + "/{stage}/path", or the path style
+// "/restapis/{api}/{stage}/_user_request_/path"), routes, and runs the pipeline.
 #pragma once
 #include <memory>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/id_generator.h"
+#include "gateway/domain_registry.h"
 #include "gateway/pipeline.h"
 #include "gateway/stage_registry.h"
 #include "http/handler.h"
@@ -17,11 +19,13 @@ class DataPlaneHandler final : public http::Handler {
  public:
   /// All borrowed; `threads` is the number of server workers. A request's time ($context.requestTime,
   /// the quota day) is read once from `clock`, when it is routed.
-  DataPlaneHandler(const StageRegistry& registry, const Pipeline& pipeline, const Clock& clock, unsigned threads);
+  DataPlaneHandler(const StageRegistry& registry, const DomainRegistry& domains, const Pipeline& pipeline,
+                   const Clock& clock, unsigned threads);
   boost::asio::awaitable<http::Reply> handle(http::Request& req, const http::ConnectionInfo& conn) override;
 
  private:
   const StageRegistry& registry_;
+  const DomainRegistry& domains_;
   const Pipeline& pipeline_;
   const Clock& clock_;
   std::vector<std::unique_ptr<IdGenerator>> ids_;  // one per worker: no sharing
@@ -31,8 +35,11 @@ class DataPlaneHandler final : public http::Handler {
 struct Address {
   std::string apiId;
   std::string stage;
-  std::string path;   // raw, starts with '/'
-  std::string query;  // without '?'
+  std::string path;        // raw, starts with '/'
+  std::string query;       // without '?'
+  bool executeApi = true;  // the default addressing ({api}.execute-api host or /restapis/ path)
+  std::string domainPath;  // on a custom domain: the path as sent
+  std::string basePathMatched;
 };
 /// Parses host + target into an Address; nullopt if neither addressing form applies.
 std::optional<Address> parseAddress(std::string_view host, std::string_view target);

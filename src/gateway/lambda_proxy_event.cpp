@@ -78,7 +78,11 @@ std::string buildProxyEvent(const RequestContext& ctx) {
 
   bj::object event{
       {"resource", ctx.match.method ? ctx.match.method->resourcePath : ""},
-      {"path", ctx.path.empty() ? "/" : ctx.path},
+      // A custom domain's event carries the path as the client sent it (AWS, recorded in
+      // localstack#12295): the base path kept, the stage too when the mapping names none.
+      {"path", ctx.customDomain   ? ctx.domainPath
+               : ctx.path.empty() ? "/"
+                                  : ctx.path},
       {"httpMethod", std::string(ctx.request.method_string())},
       {"headers", orNull(std::move(headers))},
       {"multiValueHeaders", orNull(std::move(multiHeaders))},

@@ -85,6 +85,13 @@ struct RequestContext {
   /// When the request was routed, from the injected Clock: $context.requestTime(Epoch), the day its
   /// quota counts on.
   std::chrono::system_clock::time_point receivedAt{};
+
+  /// A request on a custom domain name: the path as the client sent it (what the proxy event's
+  /// `path` and $context.path show there) and the base path of the mapping that took it
+  /// ($context.customDomain.basePathMatched). customDomain false: the default addressing.
+  bool customDomain = false;
+  std::string domainPath;
+  std::string basePathMatched;
 };
 
 /// A stage's early answer: a gateway response type (aws-behaviour.md §6) and its message.

@@ -108,6 +108,12 @@ struct StageSnapshot {
   std::map<std::string, CompiledGatewayResponse> gatewayResponses;  // by response type
   std::map<std::string, CompiledAuthorizer> authorizers;            // by id
   RouteNode root;
+  bool executeApiDisabled = false;  // disableExecuteApiEndpoint when deployed: custom domains only
+  /// The stage's clientCertificateId and what HTTP integrations present with it to https backends
+  /// ("" when the stage has none).
+  std::string clientCertificateId;
+  std::string clientCertificatePem;
+  std::string clientKeyPem;
 };
 
 }  // namespace portico::gateway

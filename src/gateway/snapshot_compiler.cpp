@@ -196,6 +196,14 @@ void compileStageInfo(const bj::object& api, const bj::object& stage, StageSnaps
   snap.stageVariables = stringMap(json::obj(stage, "variables"));
   appendStrings(api, "binaryMediaTypes", snap.binaryMediaTypes);
   snap.apiKeySource = json::strOr(api, "apiKeySource", "HEADER");
+  if (auto* d = api.if_contains("disableExecuteApiEndpoint"); d && d->is_bool())
+    snap.executeApiDisabled = d->get_bool();
+  // The control plane puts the stage's client certificate beside its id when it publishes it.
+  snap.clientCertificateId = json::strOr(stage, "clientCertificateId", "");
+  if (const auto* cert = json::obj(stage, "clientCertificate")) {
+    snap.clientCertificatePem = json::strOr(*cert, "pemEncodedCertificate", "");
+    snap.clientKeyPem = json::strOr(*cert, "privateKeyPem", "");
+  }
 }
 
 Result<CompiledGatewayResponse> compileGatewayResponse(const bj::object& r, const vtl::TemplateEngine& engine) {

@@ -4,10 +4,27 @@
 #include <chrono>
 #include <ctime>
 
+#include "auth/x509_certificate.h"
 #include "gateway/binary_media.h"
 
 namespace portico::gateway {
 namespace bj = boost::json;
+
+namespace {
+
+/// $context.identity.clientCert of a mutual-TLS caller, as API Gateway gives it.
+bj::value clientCertOf(const std::string& pem) {
+  auto info = auth::parseCertificate(pem, "client certificate");
+  if (!info) return nullptr;
+  return bj::object{{"clientCertPem", pem},
+                    {"subjectDN", info->subject},
+                    {"issuerDN", info->issuer},
+                    {"serialNumber", info->serial},
+                    {"validity", bj::object{{"notBefore", auth::opensslDate(info->notBefore)},
+                                            {"notAfter", auth::opensslDate(info->notAfter)}}}};
+}
+
+}  // namespace
 
 bj::object buildTemplateContext(const RequestContext& ctx) {
   const auto now = ctx.receivedAt;
@@ -28,6 +45,7 @@ bj::object buildTemplateContext(const RequestContext& ctx) {
                       {"user", nullptr},
                       {"userArn", nullptr}};
   for (const auto& [k, v] : ctx.identity) identity[k] = v;
+  if (!ctx.conn.clientCertPem.empty()) identity["clientCert"] = clientCertOf(ctx.conn.clientCertPem);
   return bj::object{
       {"accountId", "000000000000"},
       {"apiId", ctx.stage->apiId},
@@ -36,7 +54,8 @@ bj::object buildTemplateContext(const RequestContext& ctx) {
       {"extendedRequestId", ctx.apigwId},
       {"httpMethod", std::string(ctx.request.method_string())},
       {"identity", std::move(identity)},
-      {"path", "/" + ctx.stage->stageName + ctx.path},
+      // On a custom domain, the path as the client sent it (base path and all); else /stage/path.
+      {"path", ctx.customDomain ? ctx.domainPath : "/" + ctx.stage->stageName + ctx.path},
       {"protocol", "HTTP/1.1"},
       {"requestId", ctx.requestId},
       {"requestTime", time},

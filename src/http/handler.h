@@ -29,8 +29,11 @@ struct Reply {
 
 /// Per-request facts about the connection.
 struct ConnectionInfo {
-  std::string peerAddress;   // client IP
-  unsigned workerIndex = 0;  // the event loop this connection lives on (0..threads-1)
+  std::string peerAddress;    // client IP
+  unsigned workerIndex = 0;   // the event loop this connection lives on (0..threads-1)
+  bool tls = false;           // came on the TLS listener
+  std::string serverName;     // TLS: the SNI the client sent (lower case)
+  std::string clientCertPem;  // mutual TLS: the client's certificate, as it presented it
 };
 
 /// What a handler says of a request from its head alone, before the server reads the body.

@@ -101,8 +101,11 @@ asio::awaitable<beast::error_code> writeMessage(beast::ssl_stream<beast::tcp_str
   return write(stream, req);
 }
 
-asio::awaitable<beast::error_code> relayMessage(beast::tcp_stream& stream, Response& res, BodyStream& rest,
-                                                std::chrono::steady_clock::duration writeTimeout) {
+namespace {
+
+template <class Stream>
+asio::awaitable<beast::error_code> relay(Stream& stream, Response& res, BodyStream& rest,
+                                         std::chrono::steady_clock::duration writeTimeout) {
   const bool chunked = res.chunked();
   std::string head = serializeHead(res);
   std::string piece = std::move(res.body());
@@ -123,25 +126,41 @@ asio::awaitable<beast::error_code> relayMessage(beast::tcp_stream& stream, Respo
       std::string size = chunked && !piece.empty() ? chunkHeader(piece.size()) : std::string();
       std::array<asio::const_buffer, 4> buffers{asio::buffer(head), asio::buffer(size), asio::buffer(piece),
                                                 asio::buffer(kCrlf.data(), size.empty() ? 0 : kCrlf.size())};
-      stream.expires_after(writeTimeout);
+      beast::get_lowest_layer(stream).expires_after(writeTimeout);
       auto [ec, n] = co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
       if (ec) co_return ec;
       sent += piece.size();
       head.clear();
     }
-    stream.expires_never();  // the source has its own deadline
+    beast::get_lowest_layer(stream).expires_never();  // the source has its own deadline
     if (auto ec = co_await rest.next(piece)) co_return ec;
     if (piece.empty()) break;
     if (declared && sent + piece.size() > *declared) co_return bhttp::error::body_limit;  // more than announced
   }
   if (declared && sent != *declared) co_return bhttp::error::partial_message;
   if (chunked) {
-    stream.expires_after(writeTimeout);
+    beast::get_lowest_layer(stream).expires_after(writeTimeout);
     auto [ec, n] =
         co_await asio::async_write(stream, asio::buffer("0\r\n\r\n", 5), asio::as_tuple(asio::use_awaitable));
     co_return ec;
   }
   co_return beast::error_code{};
+}
+
+}  // namespace
+
+asio::awaitable<beast::error_code> writeMessage(beast::ssl_stream<beast::tcp_stream>& stream, Response& res) {
+  return write(stream, res);
+}
+
+asio::awaitable<beast::error_code> relayMessage(beast::tcp_stream& stream, Response& res, BodyStream& rest,
+                                                std::chrono::steady_clock::duration writeTimeout) {
+  return relay(stream, res, rest, writeTimeout);
+}
+
+asio::awaitable<beast::error_code> relayMessage(beast::ssl_stream<beast::tcp_stream>& stream, Response& res,
+                                                BodyStream& rest, std::chrono::steady_clock::duration writeTimeout) {
+  return relay(stream, res, rest, writeTimeout);
 }
 
 }  // namespace portico::http

@@ -24,6 +24,8 @@ boost::asio::awaitable<boost::beast::error_code> writeMessage(boost::beast::tcp_
 boost::asio::awaitable<boost::beast::error_code> writeMessage(boost::beast::tcp_stream& stream, Request& req);
 boost::asio::awaitable<boost::beast::error_code> writeMessage(
     boost::beast::ssl_stream<boost::beast::tcp_stream>& stream, Request& req);
+boost::asio::awaitable<boost::beast::error_code> writeMessage(
+    boost::beast::ssl_stream<boost::beast::tcp_stream>& stream, Response& res);
 
 /// Writes res (head and the body it holds), then relays `rest` piece by piece as it arrives: as is
 /// when res has a Content-Length (which must count both parts), chunked when res says chunked, else
@@ -32,5 +34,8 @@ boost::asio::awaitable<boost::beast::error_code> writeMessage(
 boost::asio::awaitable<boost::beast::error_code> relayMessage(boost::beast::tcp_stream& stream, Response& res,
                                                               BodyStream& rest,
                                                               std::chrono::steady_clock::duration writeTimeout);
+boost::asio::awaitable<boost::beast::error_code> relayMessage(
+    boost::beast::ssl_stream<boost::beast::tcp_stream>& stream, Response& res, BodyStream& rest,
+    std::chrono::steady_clock::duration writeTimeout);
 
 }  // namespace portico::http

@@ -4,6 +4,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <string_view>
 
@@ -18,11 +19,9 @@ bool isFramingError(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
 }
 
-}  // namespace
-
-asio::awaitable<RequestRead> readRequest(beast::tcp_stream& stream, beast::flat_buffer& buf, Handler& handler,
-                                         const RequestLimits& limits, const ConnectionInfo& conn,
-                                         BodyReservation& body) {
+template <class Stream>
+asio::awaitable<RequestRead> readFrom(Stream& stream, beast::flat_buffer& buf, Handler& handler,
+                                      const RequestLimits& limits, const ConnectionInfo& conn, BodyReservation& body) {
   RequestRead out;
   std::optional<Response>& early = out.refusal;
   bhttp::request_parser<bhttp::string_body> parser;
@@ -90,24 +89,25 @@ asio::awaitable<RequestRead> readRequest(beast::tcp_stream& stream, beast::flat_
       }
       if (!parser.is_done() && hdr.version() >= 11 && beast::iequals(hdr[bhttp::field::expect], "100-continue")) {
         bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, hdr.version()};
-        stream.expires_after(limits.writeTimeout);
+        beast::get_lowest_layer(stream).expires_after(limits.writeTimeout);
         auto [cec, cn] = co_await bhttp::async_write(stream, cont, asio::as_tuple(asio::use_awaitable));
         if (cec) {
           ec = cec;
           break;
         }
-        if (deadline) stream.expires_at(*deadline);  // the body gets what is left of the request's time
+        if (deadline)
+          beast::get_lowest_layer(stream).expires_at(*deadline);  // the body gets what is left of the request's time
       }
     }
     if (parser.is_done()) break;
     if (used > 0 && buf.size() > 0) continue;  // more buffered input to parse
     if (!deadline) {
       deadline = std::chrono::steady_clock::now() + limits.requestTimeout;
-      stream.expires_at(*deadline);
+      beast::get_lowest_layer(stream).expires_at(*deadline);
     }
     auto [rec, n] =
         co_await stream.async_read_some(buf.prepare(kRequestReadChunk), asio::as_tuple(asio::use_awaitable));
-    if (rec == asio::error::eof) {
+    if (rec == asio::error::eof || rec == asio::ssl::error::stream_truncated) {
       parser.put_eof(ec);  // partial_message: the client hung up mid-request
       if (!ec) ec = bhttp::error::partial_message;
       break;
@@ -130,6 +130,20 @@ asio::awaitable<RequestRead> readRequest(beast::tcp_stream& stream, beast::flat_
   }
   if (!early) out.request = parser.release();
   co_return out;
+}
+
+}  // namespace
+
+asio::awaitable<RequestRead> readRequest(beast::tcp_stream& stream, beast::flat_buffer& buf, Handler& handler,
+                                         const RequestLimits& limits, const ConnectionInfo& conn,
+                                         BodyReservation& body) {
+  return readFrom(stream, buf, handler, limits, conn, body);
+}
+
+asio::awaitable<RequestRead> readRequest(beast::ssl_stream<beast::tcp_stream>& stream, beast::flat_buffer& buf,
+                                         Handler& handler, const RequestLimits& limits, const ConnectionInfo& conn,
+                                         BodyReservation& body) {
+  return readFrom(stream, buf, handler, limits, conn, body);
 }
 
 }  // namespace portico::http

@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <cstddef>
 #include <optional>
 
@@ -31,5 +32,9 @@ struct RequestRead {
 boost::asio::awaitable<RequestRead> readRequest(boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buf,
                                                 Handler& handler, const RequestLimits& limits,
                                                 const ConnectionInfo& conn, BodyReservation& body);
+boost::asio::awaitable<RequestRead> readRequest(boost::beast::ssl_stream<boost::beast::tcp_stream>& stream,
+                                                boost::beast::flat_buffer& buf, Handler& handler,
+                                                const RequestLimits& limits, const ConnectionInfo& conn,
+                                                BodyReservation& body);
 
 }  // namespace portico::http

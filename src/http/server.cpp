@@ -192,7 +192,7 @@ Server::Server(WorkerLoops& loops, Listeners& listeners, std::vector<ListenerRou
   for (std::size_t i = 0; i < routes.size(); ++i) {
     auto ep = listeners.endpoint(i);
     impl_->specs.push_back(
-        {listeners.name(i), ep.address().to_string(), ep.port(), routes[i].handler, routes[i].limits});
+        {listeners.name(i), ep.address().to_string(), ep.port(), routes[i].handler, routes[i].limits, routes[i].tls});
   }
   impl_->loops = &loops;
   impl_->listeners = &listeners;

@@ -22,9 +22,12 @@
 namespace portico::http {
 
 /// What serves a bound listener (Listeners' i-th, for routes[i]).
+class TlsCatalog;
+
 struct ListenerRoute {
   Handler* handler = nullptr;  // borrowed; must outlive the server
   RequestLimits limits;
+  TlsCatalog* tls = nullptr;  // set: the listener speaks TLS with these certificates (borrowed)
 };
 
 /// A listener to bind and serve, all in one (Server's second constructor).
@@ -34,6 +37,7 @@ struct ListenerSpec {
   unsigned short port = 0;     // 0 = any free port
   Handler* handler = nullptr;  // borrowed; must outlive the server
   RequestLimits limits;
+  TlsCatalog* tls = nullptr;  // set: TLS (borrowed)
 };
 
 class Server {

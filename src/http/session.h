@@ -10,6 +10,7 @@
 #include <list>
 #include <string>
 
+#include "common/id_generator.h"
 #include "http/listener_load.h"
 #include "http/server.h"
 
@@ -28,6 +29,7 @@ struct Worker {
   boost::asio::io_context& ioc;     // borrowed from the WorkerLoops
   std::list<SessionSlot> sessions;  // touched only on this worker's thread
   bool draining = false;            // ditto
+  IdGenerator ids;                  // x-amzn-RequestId of the replies the server makes itself; ditto
 };
 
 /// Serves the connection on `socket` (accepted on worker's loop, counted open in `load`) until it

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio.hpp>
+#include <stdexcept>
 #include <thread>
 
 namespace portico::http {
@@ -13,6 +15,7 @@ using asio::ip::tcp;
 class EchoHandler final : public Handler {
  public:
   asio::awaitable<Reply> handle(Request& req, const ConnectionInfo&) override {
+    if (req.target() == "/throw") throw std::runtime_error("handler failure");
     Response res{boost::beast::http::status::ok, 11};
     res.body() = std::string(req.target()) + ":" + req.body();
     res.prepare_payload();
@@ -124,6 +127,32 @@ TEST_F(ServerTest, GarbageIs400AndServerSurvives) {
   std::string out = exchange("\x01\x02 garbage\r\n\r\n");
   EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << out;
   EXPECT_NE(exchange("GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").find("/ok:"), std::string::npos);
+}
+
+/// The x-amzn-RequestId of the first response in out ("" if none).
+std::string requestIdOf(const std::string& out) {
+  const std::string head = out.substr(0, out.find("\r\n\r\n"));
+  const std::string name = "\r\nx-amzn-RequestId: ";
+  const auto at = head.find(name);
+  if (at == std::string::npos) return {};
+  return head.substr(at + name.size(), head.find("\r\n", at + name.size()) - at - name.size());
+}
+
+TEST_F(ServerTest, RepliesTheServerMakesItselfCarryARequestId) {
+  std::vector<std::string> ids;
+  for (const std::string& raw :
+       {"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'a'),  // 413
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8000, 'a') + "\r\n\r\n",           // 431
+        std::string("\x01\x02 garbage\r\n\r\n"),                                                // 400
+        std::string("GET /throw HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")}) {          // 500
+    const std::string out = exchange(raw);
+    const std::string id = requestIdOf(out);
+    ASSERT_EQ(id.size(), 36u) << out;
+    EXPECT_EQ(id[14], '4') << id;
+    ids.push_back(id);
+  }
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::unique(ids.begin(), ids.end()), ids.end()) << "each reply has its own id";
 }
 
 }  // namespace

@@ -18,6 +18,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 from support.portico import PorticoServer, check, run_steps, say  # noqa: E402
 
+UUID_HEADER = re.compile(rb"\r\nx-amzn-RequestId: [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\r\n",
+                         re.IGNORECASE)
 SMUGGLED = b"GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
 # Each case targets /_portico/health: on the management listener it needs no signature, so the
 # framing check is what answers (a signed path would be refused from its head first).
@@ -77,6 +79,9 @@ class HttpFraming:
                 check(out.count(b"HTTP/1.1 ") == 1, f"{name} on {listener}: the smuggled request was answered: {out!r}")
                 check(closed, f"{name} on {listener}: the connection must be closed")
                 check(seconds < 3, f"{name} on {listener}: answered after {seconds:.1f} s")
+                # Refused before any handler, it still carries a request id, as every AWS answer does.
+                check(UUID_HEADER.search(out.split(b"\r\n\r\n", 1)[0] + b"\r\n"),
+                      f"{name} on {listener}: no x-amzn-RequestId: {out[:300]!r}")
             # Still serving.
             out, _, _ = exchange(listener, b"GET /_portico/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             check(out.startswith(b"HTTP/1.1 "), f"{listener} stopped serving: {out!r}")
@@ -182,6 +187,7 @@ class HttpFraming:
         say(repr(out[:600]))
         statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", out)
         check(statuses == [b"502", b"204"], f"pipelined answers: {statuses} {out[:400]!r}")
+        check(UUID_HEADER.search(out.split(b"\r\n\r\n", 1)[0] + b"\r\n"), f"the 502 carries no request id: {out[:400]!r}")
         check(closed and seconds < 3, (closed, seconds))
         check(out.endswith(b"\r\n\r\n"), f"the 204 must carry no body: {out[-80:]!r}")
 

@@ -250,3 +250,22 @@ TEST_F(SqliteStoreTest, GenerationMovesOnceAWriteHasEnded) {
 
 }  // namespace
 }  // namespace portico::store
+
+namespace portico::store {
+namespace {
+
+TEST_F(SqliteStoreTest, TheFilesAreReadableByTheOwnerOnly) {
+  auto s = makeSqliteStore(dir / "db");
+  s->put({"clientcertificate", "", "abc123", R"({"privateKeyPem":"secret"})"});
+  for (const char* name : {"db", "db-wal", "db-shm"}) {
+    if (!std::filesystem::exists(dir / name)) continue;
+    auto perms = std::filesystem::status(dir / name).permissions();
+    EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+              std::filesystem::perms::none)
+        << name;
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir / "db"));
+}
+
+}  // namespace
+}  // namespace portico::store

@@ -436,6 +436,7 @@ class LoopbackStage {
   FixedClock clock_;
   std::unique_ptr<vtl::TemplateEngine> templates_;
   gateway::StageRegistry registry_;
+  gateway::DomainRegistry domains_;
   gateway::UsageRegistry usage_;
   gateway::QuotaCounters quotas_;
   auth::StaticCredentials credentials_;

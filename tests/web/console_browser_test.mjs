@@ -124,7 +124,7 @@ async function main() {
     await step('start portico', async () => {
       const readyFile = path.join(work, 'ready.json');
       const log = openSync(path.join(artifacts, 'portico.log'), 'w');
-      const args = ['serve', '--data-dir', path.join(work, 'data'), '--admin-listen', '127.0.0.1:0', '--listen', '127.0.0.1:0', '--ready-file', readyFile, '--console-dir', consoleDir];
+      const args = ['serve', '--data-dir', path.join(work, 'data'), '--admin-listen', '127.0.0.1:0', '--listen', '127.0.0.1:0', '--tls-listen', '127.0.0.1:0', '--ready-file', readyFile, '--console-dir', consoleDir];
       const p = spawn(portico, args, { stdio: ['ignore', log, log] });
       procs.push(p);
       let ready;

@@ -7,6 +7,7 @@
 #include "common/json_util.h"
 #include "common/parse_number.h"
 #include "control/apigateway/child_resource.h"
+#include "control/apigateway/domain_names.h"
 #include "gateway/snapshot_compiler.h"
 
 namespace portico::control::apigateway {
@@ -73,7 +74,15 @@ Status publishStage(ApiGatewayContext& ctx, const std::string& apiId, const bj::
   std::string deploymentId = json::strOr(stage, "deploymentId", "");
   auto snapshot = loadDoc(ctx, kSnapshot, apiId, deploymentId);
   if (!snapshot) return ApiError::notFound("Invalid deployment identifier specified");
-  auto compiled = gateway::compileStage(*snapshot, stage, ctx.templates);
+  // The stage's client certificate goes with it to the data plane (HTTP integrations present it).
+  bj::object published = stage;
+  if (auto certId = json::strOr(stage, "clientCertificateId", ""); !certId.empty()) {
+    if (auto cert = loadClientCertificate(ctx, certId)) {
+      published["clientCertificate"] = bj::object{{"pemEncodedCertificate", cert->at("pemEncodedCertificate")},
+                                                  {"privateKeyPem", cert->at("privateKeyPem")}};
+    }
+  }
+  auto compiled = gateway::compileStage(*snapshot, published, ctx.templates);
   if (!compiled) return compiled.takeError();
   ctx.registry.put(std::move(compiled).value());
   return Ok{};
@@ -100,7 +109,8 @@ void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
        {registerRestApiRoutes, registerResourceRoutes, registerMethodRoutes, registerIntegrationRoutes,
         registerDeploymentRoutes, registerStageRoutes, registerGatewayResponseRoutes, registerModelRoutes,
         registerApiKeyRoutes, registerAuthorizerRoutes, registerTestInvokeAuthorizerRoutes,
-        registerTestInvokeMethodRoutes, registerUsagePlanRoutes, registerRequestValidatorRoutes}) {
+        registerTestInvokeMethodRoutes, registerUsagePlanRoutes, registerRequestValidatorRoutes,
+        registerDomainNameRoutes, registerBasePathMappingRoutes, registerClientCertificateRoutes}) {
     family(routes, ctx);
   }
 }

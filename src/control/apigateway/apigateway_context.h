@@ -14,10 +14,12 @@
 #include "control/route_table.h"
 #include "functions/invoker.h"
 #include "gateway/authorization.h"
+#include "gateway/domain_registry.h"
 #include "gateway/pipeline.h"
 #include "gateway/quota_counters.h"
 #include "gateway/stage_registry.h"
 #include "gateway/usage_plans.h"
+#include "http/tls_catalog.h"
 #include "store/store.h"
 #include "vtl/template_engine.h"
 
@@ -33,6 +35,8 @@ struct ApiGatewayContext {
   functions::Invoker* invoker = nullptr;                  // for TestInvokeAuthorizer; set once functions exist
   const gateway::Pipeline* pipeline = nullptr;            // for TestInvokeMethod; set once the data plane exists
   const gateway::Authorization* authorization = nullptr;  // for TestInvokeAuthorizer (Cognito)
+  gateway::DomainRegistry* domains = nullptr;             // custom domain names, published on every change
+  http::TlsCatalog* tls = nullptr;                        // and their certificates, for the TLS listener
   std::string accountId = "000000000000";
   std::string region = "us-east-1";
   IdGenerator ids;

@@ -9,6 +9,7 @@
 #include "common/parse_number.h"
 #include "control/apigateway/apigateway_context.h"
 #include "control/apigateway/child_resource.h"
+#include "control/apigateway/domain_names.h"
 #include "control/apigateway/input_limits.h"
 #include "control/patch_operations.h"
 
@@ -108,6 +109,14 @@ Result<bj::object> applyMethodSettings(bj::object& doc, const bj::object& body) 
 
 constexpr ChildKind kStages{kStage, "Invalid Stage identifier specified"};
 
+/// The stage's clientCertificateId names a client certificate (or is absent / empty).
+Status checkClientCertificate(ApiGatewayContext& ctx, const bj::object& stage) {
+  const std::string id = json::strOr(stage, "clientCertificateId", "");
+  if (id.empty()) return Ok{};
+  if (auto cert = loadClientCertificate(ctx, id); !cert) return ApiError::badRequest(cert.error().message);
+  return Ok{};
+}
+
 /// CreateStage once the API is loaded.
 Result<AdminReply> addStage(ApiGatewayContext& ctx, const std::string& apiId, const bj::object& body) {
   static const RE2 kName(R"([a-zA-Z0-9_-]{1,128})");
@@ -132,6 +141,8 @@ Result<AdminReply> addStage(ApiGatewayContext& ctx, const std::string& apiId, co
   stage["methodSettings"] = bj::object();
   if (auto* v = json::obj(body, "variables")) stage["variables"] = *v;
   if (auto* tags = json::obj(body, "tags")) stage["tags"] = *tags;
+  if (auto cert = json::str(body, "clientCertificateId"); cert && !cert->empty()) stage["clientCertificateId"] = *cert;
+  if (auto st = checkClientCertificate(ctx, stage); !st) return st.takeError();
   stage["createdDate"] = ctx.nowEpochSeconds();
   stage["lastUpdatedDate"] = ctx.nowEpochSeconds();
   if (auto st = checkNameAndDescription(stage, "stage"); !st) return st.takeError();
@@ -157,6 +168,7 @@ Result<AdminReply> updateStage(ApiGatewayContext& ctx, const AdminCall& call) {
   if (!rest) return rest.takeError();
   if (auto st = applyPatch(*stage, *rest, kStageFields); !st) return st.takeError();
   if (auto st = checkNameAndDescription(*stage, "stage"); !st) return st.takeError();
+  if (auto st = checkClientCertificate(ctx, *stage); !st) return st.takeError();
   std::string deploymentId = json::strOr(*stage, "deploymentId", "");
   if (!loadDoc(ctx, kDeployment, apiId, deploymentId)) {
     return ApiError::badRequest("Invalid deployment identifier specified");

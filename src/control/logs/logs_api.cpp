@@ -8,7 +8,6 @@
 
 namespace portico::control::logs {
 namespace bj = boost::json;
-using boost::beast::http::verb;
 namespace {
 
 constexpr std::string_view kGroupPrefix = "/aws/lambda/";
@@ -128,8 +127,8 @@ Result<AdminReply> dispatch(const AdminCall& call, functions::FunctionLogs& logs
 
 }  // namespace
 
-void registerLogsRoutes(RouteTable& routes, functions::FunctionLogs& logs, store::Store& store) {
-  routes.add(verb::post, "", [&logs, &store](const AdminCall& call) { return dispatch(call, logs, store); });
+void registerLogsRoutes(TargetRouter& targets, functions::FunctionLogs& logs, store::Store& store) {
+  targets.add("Logs_", [&logs, &store](const AdminCall& call) { return dispatch(call, logs, store); });
 }
 
 }  // namespace portico::control::logs

@@ -4,12 +4,12 @@
 // `aws logs tail` read what functions printed.
 // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html
 #pragma once
-#include "control/route_table.h"
+#include "control/target_router.h"
 #include "functions/function_logs.h"
 #include "store/store.h"
 
 namespace portico::control::logs {
 
-void registerLogsRoutes(RouteTable& routes, functions::FunctionLogs& logs, store::Store& store);
+void registerLogsRoutes(TargetRouter& targets, functions::FunctionLogs& logs, store::Store& store);
 
 }  // namespace portico::control::logs

@@ -80,6 +80,13 @@ class SqliteStore final : public Store {
     sqlite3_busy_timeout(db_, 5000);
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
     exec(kSchema);
+    // The store holds secrets (client certificates' and domains' private keys, API key values):
+    // readable by Portico's user only, the journal files too (SQLite gives them the file's mode).
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::error_code ignored;
+      std::filesystem::permissions(path.string() + suffix,
+                                   std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ignored);
+    }
   }
   ~SqliteStore() override {
     for (auto& [sql, stmt] : prepared_) sqlite3_finalize(stmt);

@@ -75,7 +75,7 @@ class PorticoServer:
         self.ready_file = os.path.join(workdir, "ready.json")
         self.log_path = os.path.join(workdir, "portico.log")
         self.proc = None
-        self.admin = self.data = None  # "127.0.0.1:PORT"
+        self.admin = self.data = self.tls = None  # "127.0.0.1:PORT"
         self.starts = 0
 
     @property
@@ -96,7 +96,8 @@ class PorticoServer:
             os.unlink(self.ready_file)
         self.starts += 1
         cmd = [self.binary, "serve", "--data-dir", self.data_dir, "--admin-listen", "127.0.0.1:0",
-               "--listen", "127.0.0.1:0", "--ready-file", self.ready_file, *self.extra_args]
+               "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0", "--ready-file", self.ready_file,
+               *self.extra_args]
         with open(self.log_path, "ab") as log:
             log.write(f"\n===== e2e: start #{self.starts}: {shlex.join(cmd)}\n".encode())
             log.flush()
@@ -119,15 +120,15 @@ class PorticoServer:
         if info is None:
             self.kill()
             raise E2EFailure(f"portico did not write its ready file within {READY_TIMEOUT:.0f} s ({last_error})")
-        if not isinstance(info, dict) or not all(k in info for k in ("admin", "data", "pid")):
-            raise E2EFailure(f"ready file: expected JSON with keys admin, data, pid; got {info!r}")
-        for key in ("admin", "data"):
+        if not isinstance(info, dict) or not all(k in info for k in ("admin", "data", "tls", "pid")):
+            raise E2EFailure(f"ready file: expected JSON with keys admin, data, tls, pid; got {info!r}")
+        for key in ("admin", "data", "tls"):
             host, _, port = str(info[key]).rpartition(":")
             if host != "127.0.0.1" or not port.isdigit() or int(port) == 0:
                 raise E2EFailure(f"ready file: expected {key!r} to be '127.0.0.1:<bound port>', got {info[key]!r}")
         if info["pid"] != self.proc.pid:
             raise E2EFailure(f"ready file: expected pid {self.proc.pid}, got {info['pid']!r}")
-        self.admin, self.data = info["admin"], info["data"]
+        self.admin, self.data, self.tls = info["admin"], info["data"], info["tls"]
         return info
 
     def stop(self, timeout=STOP_TIMEOUT):
