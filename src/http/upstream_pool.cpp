@@ -1,5 +1,7 @@
 #include "http/upstream_pool.h"
 
+#include <openssl/pem.h>
+
 #include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -198,6 +200,24 @@ bool verifyPeer(const std::string& host, bool isIp, bool preverified, asio::ssl:
               : X509_check_host(cert, host.data(), host.size(), 0, nullptr) == 1;
 }
 
+/// Sets the client certificate and key the connection presents when the backend asks for one.
+bool presentCertificate(SSL* ssl, const UpstreamTarget& target) {
+  auto pem = [](std::string_view text) { return BIO_new_mem_buf(text.data(), static_cast<int>(text.size())); };
+  BIO* certBio = pem(target.clientCertificatePem);
+  BIO* keyBio = pem(target.clientKeyPem);
+  X509* cert = certBio ? PEM_read_bio_X509(certBio, nullptr, nullptr, nullptr) : nullptr;
+  EVP_PKEY* key = keyBio ? PEM_read_bio_PrivateKey(
+                               keyBio, nullptr, [](char*, int, int, void*) { return 0; }, nullptr)
+                         : nullptr;
+  const bool ok = cert && key && SSL_use_certificate(ssl, cert) == 1 && SSL_use_PrivateKey(ssl, key) == 1;
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  BIO_free(certBio);
+  BIO_free(keyBio);
+  ERR_clear_error();
+  return ok;
+}
+
 }  // namespace
 
 struct UpstreamPool::Impl {
@@ -243,6 +263,10 @@ struct UpstreamPool::Impl {
     stream.socket().set_option(tcp::no_delay(true), ignored);
     if (conn.tls) {
       if (!isIp) SSL_set_tlsext_host_name(conn.tls->native_handle(), target.host.c_str());
+      if (!target.clientCertificatePem.empty() && !presentCertificate(conn.tls->native_handle(), target)) {
+        co_return UpstreamError{UpstreamErrorKind::kConnect,
+                                "client certificate " + target.clientCertificateId + " does not load"};
+      }
       conn.tls->set_verify_callback([host = target.host, isIp](bool preverified, asio::ssl::verify_context& vc) {
         return verifyPeer(host, isIp, preverified, vc);
       });
@@ -267,7 +291,8 @@ asio::awaitable<UpstreamOutcome> UpstreamPool::send(const UpstreamTarget& target
                                                     std::chrono::milliseconds timeout, RelayMode relay,
                                                     std::size_t maxResponseBytes) {
   const std::size_t maxBody = maxResponseBytes ? std::min(maxResponseBytes, impl_->maxBody) : impl_->maxBody;
-  const std::string key = (target.tls ? "https://" : "http://") + target.host + ":" + std::to_string(target.port);
+  const std::string key = (target.tls ? "https://" : "http://") + target.host + ":" + std::to_string(target.port) +
+                          (target.clientCertificateId.empty() ? "" : "#" + target.clientCertificateId);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   req.keep_alive(true);
   req.prepare_payload();

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct UpstreamTarget {
   std::string host;
   unsigned short port = 80;
   bool tls = false;  // https: the peer's certificate is verified against the system's CAs and the host name
+  /// https: the client certificate to present (a stage's clientCertificateId), PEM; borrowed for the
+  /// call. Pooled connections are kept apart by the id, so two identities never share one.
+  std::string clientCertificateId;
+  std::string_view clientCertificatePem, clientKeyPem;
 };
 
 enum class UpstreamErrorKind { kTimeout, kConnect, kProtocol, kTooLarge };

@@ -29,6 +29,11 @@ class HttpIntegration final : public Integration {
       co_return gateway::GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"};
     }
     http::UpstreamTarget target{url->host, url->port, url->tls};
+    if (url->tls && !ctx.stage->clientCertificatePem.empty()) {  // the stage's client certificate
+      target.clientCertificateId = ctx.stage->clientCertificateId;
+      target.clientCertificatePem = ctx.stage->clientCertificatePem;
+      target.clientKeyPem = ctx.stage->clientKeyPem;
+    }
 
     http::Request req;
     req.method_string(ir.method);

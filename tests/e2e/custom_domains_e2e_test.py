@@ -10,7 +10,8 @@ CA) / describe / list / get / delete (refused while in use); create-domain-name 
 and each bad certificate refused with a 400; base path mappings (none), v1 and, through
 apigatewayv2, v1/orders; requests routed by Host to the longest base path, the base path stripped
 for routing and kept in $context.path; an unmapped path 403 Forbidden; disableExecuteApiEndpoint;
-client certificates generated, listed, attached to a stage and refused deletion while in use.
+client certificates generated, listed, attached to a stage (an HTTPS backend that requires it
+refuses the stage before and accepts it after) and refused deletion while in use.
 Over the TLS listener (--tls-listen): SNI picks each domain's certificate (REGIONAL TLS_1_2 gives
 TLS 1.2, EDGE TLS 1.3, ALPN http/1.1, a wildcard domain), unknown or missing SNI and junk bytes are
 refused while the server stays up; mutual TLS accepts a client certificate from the truststore's CA
@@ -28,6 +29,7 @@ from http.client import HTTPSConnection
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from support.portico import AwsCli, PorticoServer, check, http, run_steps, say  # noqa: E402
+from support.upstream import EchoUpstream  # noqa: E402
 
 CURL = "/usr/bin/curl"
 
@@ -136,8 +138,9 @@ class CustomDomainsE2E:
 
     # -- steps
     def step_start(self):
-        self.server.start()
         self.certs = Certificates(self.workdir)
+        self.server.env["SSL_CERT_FILE"] = self.certs.path("ca.pem")  # trusts the test's HTTPS backend
+        self.server.start()
         self.api1 = self.mock_api("one")
         self.api2 = self.mock_api("two")
 
@@ -438,9 +441,26 @@ class CustomDomainsE2E:
         check(got["description"] == "renamed" and got["pemEncodedCertificate"] == pem, got)
         self.apigw.error("BadRequestException", "update-stage", "--rest-api-id", self.api1, "--stage-name", "prod",
                          "--patch-operations", "op=replace,path=/clientCertificateId,value=nope00")
+        # An HTTPS backend that accepts only clients presenting this certificate.
+        backend_cert, backend_key = self.certs.server("backend", "localhost")
+        backend = EchoUpstream(tls=(backend_cert, backend_key), client_ca=pem)
+        root = self.apigw.text("get-resources", "--rest-api-id", self.api1, query="items[?path=='/'].id | [0]")
+        rid = self.apigw.json("create-resource", "--rest-api-id", self.api1, "--parent-id", root, "--path-part",
+                              "backend")["id"]
+        self.apigw.json("put-method", "--rest-api-id", self.api1, "--resource-id", rid, "--http-method", "GET",
+                        "--authorization-type", "NONE")
+        self.apigw.json("put-integration", "--rest-api-id", self.api1, "--resource-id", rid, "--http-method", "GET",
+                        "--type", "HTTP_PROXY", "--integration-http-method", "GET", "--uri",
+                        f"https://localhost:{backend.port}/seen")
+        self.apigw.json("create-deployment", "--rest-api-id", self.api1, "--stage-name", "prod")
+        resp = self.get("/v1/backend")
+        check(resp.status >= 500, f"without the client certificate the backend refuses: {resp.describe()}")
         stage = self.apigw.json("update-stage", "--rest-api-id", self.api1, "--stage-name", "prod",
                                 "--patch-operations", f"op=replace,path=/clientCertificateId,value={cid}")
         check(stage["clientCertificateId"] == cid, stage)
+        resp = self.get("/v1/backend")
+        check(resp.status == 200, f"with the stage's client certificate the backend accepts: {resp.describe()}")
+        backend.close()
         err = self.apigw.error("BadRequestException", "delete-client-certificate", "--client-certificate-id", cid)
         check("in use" in err, err)
         self.apigw.json("update-stage", "--rest-api-id", self.api1, "--stage-name", "prod", "--patch-operations",

@@ -91,8 +91,9 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 class EchoUpstream:
     """The echo server on a free loopback port, served from a daemon thread."""
 
-    def __init__(self, host="127.0.0.1", port=0, slow_seconds=3.0, tls=None):
-        """tls: (certificate file, key file) to serve HTTPS instead of HTTP."""
+    def __init__(self, host="127.0.0.1", port=0, slow_seconds=3.0, tls=None, client_ca=None):
+        """tls: (certificate file, key file) to serve HTTPS instead of HTTP; client_ca: PEM text of the
+        only CA a client certificate is accepted from (HTTPS then requires one)."""
         self.slow_seconds = slow_seconds
         self._seen = []
         self._cond = threading.Condition()
@@ -103,6 +104,9 @@ class EchoUpstream:
             import ssl
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(*tls)
+            if client_ca:
+                ctx.verify_mode = ssl.CERT_REQUIRED
+                ctx.load_verify_locations(cadata=client_ca)
             self._server.socket = ctx.wrap_socket(self._server.socket, server_side=True)
         self.host, self.port = self._server.server_address[:2]
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
