@@ -211,7 +211,7 @@ void registerV1(RouteTable& routes, ApiGatewayContext& ctx) {
 }
 
 /// apigatewayv2's CreateApiMapping / UpdateApiMapping body applied to mapping m.
-Status applyV2(ApiGatewayContext& ctx, const bj::object& domain, const bj::object& body, bj::object& m) {
+Status applyV2(const bj::object& domain, const bj::object& body, bj::object& m) {
   if (auto api = json::str(body, "apiId")) m["restApiId"] = *api;
   if (auto key = json::str(body, "apiMappingKey")) {
     auto k = basePathKey(*key, true);
@@ -221,7 +221,6 @@ Status applyV2(ApiGatewayContext& ctx, const bj::object& domain, const bj::objec
   }
   if (auto stage = json::str(body, "stage")) m["stage"] = *stage;
   if (json::strOr(m, "stage", "").empty()) return ApiError::badRequest("Stage is required for an API mapping");
-  (void)ctx;
   return Ok{};
 }
 
@@ -234,7 +233,7 @@ void registerV2(RouteTable& routes, ApiGatewayContext& ctx) {
     auto domain = loadDoc(ctx, kDomainName, "", name);
     if (!domain) return ApiError::notFound("The domain name resource specified in the request was not found.");
     bj::object m{{"basePath", std::string(kNone)}, {"apiMappingId", ctx.ids.alnum(6)}};
-    if (auto st = applyV2(ctx, *domain, *body, m); !st) return st.takeError();
+    if (auto st = applyV2(*domain, *body, m); !st) return st.takeError();
     if (auto st = checkMapping(ctx, name, m, ""); !st) return st.takeError();
     saveMapping(ctx, name, m, "");
     return reply(201, v2View(m));
@@ -262,7 +261,7 @@ void registerV2(RouteTable& routes, ApiGatewayContext& ctx) {
     auto m = domain ? byMappingId(ctx, call.params[0], call.params[1]) : std::nullopt;
     if (!m) return ApiError::notFound("The ApiMapping resource specified in the request was not found.");
     const std::string previous = json::strOr(*m, "basePath", "");
-    if (auto st = applyV2(ctx, *domain, *body, *m); !st) return st.takeError();
+    if (auto st = applyV2(*domain, *body, *m); !st) return st.takeError();
     if (auto st = checkMapping(ctx, call.params[0], *m, previous); !st) return st.takeError();
     saveMapping(ctx, call.params[0], *m, previous);
     return reply(200, v2View(*m));
