@@ -38,16 +38,17 @@ _REGION = "us-east-1"
 
 
 @contextlib.contextmanager
-def portico(binary, work, extra_args=()):
-    """Runs `portico serve` (data in work/data, both listeners on 127.0.0.1 port 0, log level warn).
+def portico(binary, work, extra_args=(), launcher=()):
+    """Runs `portico serve` (data in work/data, its listeners on 127.0.0.1 port 0, log level warn).
 
+    `launcher` comes before the binary (`("taskset", "-c", "1")` pins it).
     Yields the --ready-file contents ({"admin": "host:port", "data": "host:port", ...}) once the
     file appears (10 s at most); terminates the process on exit.
     """
     ready = os.path.join(work, "ready.json")
-    proc = subprocess.Popen([binary, "serve", "--data-dir", os.path.join(work, "data"), "--admin-listen",
-                             "127.0.0.1:0", "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0", "--ready-file", ready,
-                             "--log-level", "warn",
+    proc = subprocess.Popen([*launcher, binary, "serve", "--data-dir", os.path.join(work, "data"), "--admin-listen",
+                             "127.0.0.1:0", "--listen", "127.0.0.1:0", "--ready-file", ready, "--log-level", "warn",
+                             *(() if "--tls-listen" in extra_args else ("--tls-listen", "127.0.0.1:0")),
                              *extra_args],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -6,7 +6,9 @@ void printBanner(std::ostream& out, const BannerFacts& f) {
   out << "Portico " << PORTICO_VERSION << " is running (" << f.threads << " worker threads)\n"
       << "  Management API (apigateway, lambda): http://" << f.adminAddress << "\n"
       << "  Data plane (deployed stages):    http://" << f.dataAddress << "\n"
-      << "  Custom domain names over TLS:    https://" << f.tlsAddress << " (SNI picks the domain)\n"
+      << "  Custom domain names over TLS:    "
+      << (f.tlsAddress.empty() ? "off (--tls-listen off)" : "https://" + f.tlsAddress + " (SNI picks the domain)")
+      << "\n"
       << "  Data dir:                        " << f.dataDir << "\n";
   if (f.devCredentials) out << "  Dev credentials:                 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n";
   out << "  Web console:                     http://" << f.adminAddress << "/console/"

@@ -36,6 +36,7 @@ gateway::AuthorizationOptions authorizationOptions(const ServeOptions& opt, cons
 DataPlanePart::DataPlanePart(const ServeOptions& opt, const DataPlaneDeps& deps)
     : pools_(poolPerLoop(deps.loops)),
       poolPtrs_(pointers(pools_)),
+      awsClient(deps.awsEndpoints, deps.clock, poolPtrs_),
       accountThrottle(opt.accountRateLimit, opt.accountBurstLimit),
       authorization(deps.invoker, deps.credentials, deps.clock, authorizationOptions(opt, deps.accountId, poolPtrs_)),
       methodRequest(authorization, deps.usage, deps.quotas, accountThrottle),
@@ -43,7 +44,10 @@ DataPlanePart::DataPlanePart(const ServeOptions& opt, const DataPlaneDeps& deps)
       http_(integrations::makeHttpIntegration(poolPtrs_)),
       lambdaProxy_(integrations::makeLambdaProxyIntegration(deps.invoker)),
       lambda_(integrations::makeLambdaIntegration(deps.invoker)),
-      pipeline(methodRequest, gateway::Integrations{mock_.get(), http_.get(), lambdaProxy_.get(), lambda_.get()},
+      awsService_(
+          integrations::makeAwsServiceIntegration(awsClient, deps.awsCredentials, deps.credentials, opt.region)),
+      pipeline(methodRequest,
+               gateway::Integrations{mock_.get(), http_.get(), lambdaProxy_.get(), lambda_.get(), awsService_.get()},
                renderPool_.get_executor()),
       handler(deps.registry, deps.domains, pipeline, deps.clock, deps.loops.size()) {}
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/serve_options.h"
+#include "aws/aws_client.h"
 #include "gateway/authorization.h"
 #include "gateway/data_plane_handler.h"
 #include "gateway/integration.h"
@@ -21,6 +22,9 @@ class Clock;
 }
 namespace portico::auth {
 class CredentialSource;
+}
+namespace portico::aws {
+class AwsCredentialChain;
 }
 namespace portico::functions {
 class Invoker;
@@ -43,6 +47,8 @@ struct DataPlaneDeps {
   const gateway::DomainRegistry& domains;
   const gateway::UsageRegistry& usage;
   gateway::QuotaCounters& quotas;
+  const aws::AwsEndpoints& awsEndpoints;
+  const aws::AwsCredentialChain& awsCredentials;
   std::string accountId;
 };
 
@@ -58,12 +64,13 @@ class DataPlanePart {
   std::vector<http::UpstreamPool*> poolPtrs_;
 
  public:
+  aws::AwsClient awsClient;  // AWS service integrations (on the same pools)
   gateway::TokenBucket accountThrottle;
   gateway::Authorization authorization;
   gateway::MethodRequest methodRequest;
 
  private:
-  std::unique_ptr<gateway::Integration> mock_, http_, lambdaProxy_, lambda_;
+  std::unique_ptr<gateway::Integration> mock_, http_, lambdaProxy_, lambda_, awsService_;
   // Mapping templates that outrun their slice on a serving loop finish here (Pipeline).
   boost::asio::thread_pool renderPool_{1};
 

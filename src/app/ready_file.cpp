@@ -13,9 +13,9 @@ void writeReadyFile(const std::string& path, const std::string& admin, const std
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp);
-    out << boost::json::serialize(
-               boost::json::object{{"admin", admin}, {"data", data}, {"tls", tls}, {"pid", ::getpid()}})
-        << "\n";
+    boost::json::object facts{{"admin", admin}, {"data", data}, {"pid", ::getpid()}};
+    if (!tls.empty()) facts["tls"] = tls;  // absent with --tls-listen off
+    out << boost::json::serialize(facts) << "\n";
     if (!out.flush()) {
       throw std::filesystem::filesystem_error("cannot write the ready file", tmp,
                                               std::make_error_code(std::errc::io_error));

@@ -1,5 +1,6 @@
-// The ready file: {"admin": "HOST:PORT", "data": "HOST:PORT", "tls": "HOST:PORT", "pid": N}, written once Portico
-// listens (atomically: a temp file renamed into place), for scripts and tests that start it.
+// The ready file: {"admin": "HOST:PORT", "data": "HOST:PORT", "tls": "HOST:PORT", "pid": N} ("tls" absent with
+// --tls-listen off), written once Portico listens (atomically: a temp file renamed into place), for scripts and
+// tests that start it.
 #pragma once
 #include <string>
 

@@ -17,6 +17,8 @@
 #include "app/functions_part.h"
 #include "app/ready_file.h"
 #include "auth/credentials.h"
+#include "aws/aws_credentials.h"
+#include "aws/aws_endpoints.h"
 #include "common/clock.h"
 #include "common/digest.h"
 #include "control/acm/acm_api.h"
@@ -64,11 +66,21 @@ std::unique_ptr<auth::StaticCredentials> loadCredentials(const ServeOptions& opt
   return credentials;
 }
 
+/// `--tls-listen off`: no TLS listener (custom domain names are then served on the plain one only).
+bool tlsListenerWanted(const ServeOptions& opt) {
+  return opt.tlsListen != "off";
+}
+
+/// admin, data, then (unless off) tls: the order of the server's routes.
 std::vector<http::ListenAddress> listenAddresses(const ServeOptions& opt) {
   auto [adminHost, adminPort] = parseHostPort(opt.adminListen, "--admin-listen");
   auto [dataHost, dataPort] = parseHostPort(opt.listen, "--listen");
-  auto [tlsHost, tlsPort] = parseHostPort(opt.tlsListen, "--tls-listen");
-  return {{"admin", adminHost, adminPort}, {"data", dataHost, dataPort}, {"tls", tlsHost, tlsPort}};
+  std::vector<http::ListenAddress> out{{"admin", adminHost, adminPort}, {"data", dataHost, dataPort}};
+  if (tlsListenerWanted(opt)) {
+    auto [tlsHost, tlsPort] = parseHostPort(opt.tlsListen, "--tls-listen");
+    out.push_back({"tls", tlsHost, tlsPort});
+  }
+  return out;
 }
 
 http::RequestLimits connectionLimits(const ServeOptions& opt) {
@@ -84,6 +96,13 @@ http::RequestLimits adminLimits(const ServeOptions& opt) {
   limits.bodyBytes = 70167211;  // CreateFunction's limit: a 50 MB zip, base64 in JSON
   limits.requestTimeout = std::chrono::seconds(120);
   return limits;
+}
+
+/// A start-up configuration result, or the error as the exception `portico serve` reports.
+template <typename T>
+T orThrow(Result<T> r) {
+  if (!r) throw std::runtime_error(r.error().message);
+  return std::move(r).value();
 }
 
 }  // namespace
@@ -110,12 +129,19 @@ int serve(const ServeOptions& opt) {
   // The worker loops, and the listeners bound on them (so handlers know their addresses).
   http::WorkerLoops loops(opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency()));
   http::Listeners listeners(loops, listenAddresses(opt));
-  const std::string adminAddr = listeners.address(0), dataAddr = listeners.address(1), tlsAddr = listeners.address(2);
+  const std::string adminAddr = listeners.address(0), dataAddr = listeners.address(1);
+  const std::string tlsAddr = tlsListenerWanted(opt) ? listeners.address(2) : std::string();
   http::TlsCatalog tls;  // the custom domains' certificates, published with the domains
 
+  // Where and as whom Portico calls AWS services (integrations of type AWS), read once.
+  const aws::Environment environment = aws::processEnvironment();
+  const aws::AwsEndpoints awsEndpoints = orThrow(aws::AwsEndpoints::configure(opt.awsEndpoints, environment));
+  const aws::AwsCredentialChain awsCredentials =
+      orThrow(aws::AwsCredentialChain::load(opt.awsRoleCredentials, environment));
+
   FunctionsPart functions(opt, *store, clock, kAccountId);
-  DataPlanePart data(opt,
-                     {loops, functions.runtime, *credentials, clock, registry, domains, usage, quotas, kAccountId});
+  DataPlanePart data(opt, {loops, functions.runtime, *credentials, clock, registry, domains, usage, quotas,
+                           awsEndpoints, awsCredentials, kAccountId});
 
   // The control plane: the management APIs' routes over the same components.
   control::RouteTable routes;
@@ -130,6 +156,7 @@ int serve(const ServeOptions& opt) {
                                                .authorization = &data.authorization,
                                                .domains = &domains,
                                                .tls = &tls,
+                                               .awsCredentials = &awsCredentials,
                                                .accountId = kAccountId,
                                                .region = opt.region};
   control::apigateway::registerApiGatewayRoutes(routes, apigw);
@@ -147,7 +174,10 @@ int serve(const ServeOptions& opt) {
                                            .codeUrlBase = "http://" + adminAddr,
                                            .codeUrlKey = hexEncode(randomBytes(32)),  // signs code URLs
                                            .account = &functions.account,
-                                           .blockingExecutor = blockingPool.get_executor()};
+                                           .blockingExecutor = blockingPool.get_executor(),
+                                           .aws = &data.awsClient,
+                                           .awsCredentials = &awsCredentials,
+                                           .region = opt.region};
   control::lambda::registerLambdaRoutes(routes, lambdaCtx);
   control::lambda::publishReservedConcurrency(lambdaCtx);
   // The JSON 1.1 services on the root path: CloudWatch Logs and Certificate Manager.
@@ -174,10 +204,9 @@ int serve(const ServeOptions& opt) {
       routes, *credentials, clock,
       {opt.region, &console, {control::lambda::makeCodeDownloadEndpoint(lambdaCtx)}, loops.size()});
 
-  http::Server server(loops, listeners,
-                      {{&admin, adminLimits(opt)},
-                       {&data.handler, connectionLimits(opt)},
-                       {&data.handler, connectionLimits(opt), &tls}});
+  std::vector<http::ListenerRoute> listenerRoutes{{&admin, adminLimits(opt)}, {&data.handler, connectionLimits(opt)}};
+  if (tlsListenerWanted(opt)) listenerRoutes.push_back({&data.handler, connectionLimits(opt), &tls});
+  http::Server server(loops, listeners, std::move(listenerRoutes));
   functions.start();
   // Quota counts reach the store once a second (and at shutdown), off the request path.
   gateway::QuotaFlusher quotaFlusher(functions.loop(), quotas);

@@ -27,9 +27,19 @@ void addServeOptions(CLI::App& serve, ServeOptions& opt) {
   serve
       .add_option("--tls-listen", opt.tlsListen,
                   "HOST:PORT of the data plane over TLS, for custom domain names: the client's SNI picks the "
-                  "domain's certificate (port 0 = any)")
+                  "domain's certificate (port 0 = any; off = no TLS listener)")
       ->envname("PORTICO_TLS_LISTEN")
       ->capture_default_str();
+  serve
+      .add_option("--aws-endpoint", opt.awsEndpoints,
+                  "SERVICE=URL: where AWS integrations reach a service instead of AWS (repeatable; e.g. "
+                  "s3=http://127.0.0.1:9000; also PORTICO_AWS_ENDPOINT_<SERVICE>, AWS_ENDPOINT_URL[_<SERVICE>])")
+      ->allow_extra_args(false);
+  serve
+      .add_option("--aws-role-credentials", opt.awsRoleCredentials,
+                  "File of 'ROLE_ARN KEY_ID SECRET [TOKEN]' lines: the keys an integration's credentials role "
+                  "signs with (others use AWS_ACCESS_KEY_ID or ~/.aws/credentials)")
+      ->envname("PORTICO_AWS_ROLE_CREDENTIALS");
   serve.add_option("--ready-file", opt.readyFile, "Write {admin,data,tls,pid} JSON here once listening");
   serve
       .add_option("--credentials-file", opt.credentialsFile,

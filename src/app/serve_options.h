@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -37,8 +38,10 @@ struct ServeOptions {
   int keepAliveSeconds = 60;                   // how long an idle keep-alive connection is kept open
   double accountRateLimit = 10000;             // AWS's default account throttle (requests/s)
   double accountBurstLimit = 5000;
-  std::string jwksDir;     // Cognito user pool keys (<pool id>.json); default <data dir>/jwks
-  std::string consoleDir;  // the built web console; default <directory of the binary>/console
+  std::string jwksDir;                    // Cognito user pool keys (<pool id>.json); default <data dir>/jwks
+  std::string consoleDir;                 // the built web console; default <directory of the binary>/console
+  std::vector<std::string> awsEndpoints;  // "service=URL": where AWS integrations reach each service
+  std::string awsRoleCredentials;         // file of "ROLE_ARN KEY_ID SECRET [TOKEN]" lines
 };
 
 /// The command line: `portico serve [flags]` or `portico version`; the process's exit status.

@@ -10,15 +10,16 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "auth/sigv4_canonical.h"
+
 namespace portico::auth {
 namespace {
 
 using std::chrono::sys_seconds;
 
-constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-constexpr std::string_view kTerminator = "aws4_request";
+using namespace sigv4;  // NOLINT(google-build-using-namespace): the shared canonical form
+
 constexpr std::chrono::minutes kMaxSkew{15};
-constexpr std::string_view kSpaces = " \t\r\n";
 constexpr std::string_view kIncomplete = "IncompleteSignatureException";
 constexpr std::string_view kInvalid = "InvalidSignatureException";
 constexpr std::string_view kMismatch =
@@ -27,62 +28,6 @@ constexpr std::string_view kMismatch =
 
 ApiError denied(std::string_view type, std::string message) {
   return ApiError{std::string(type), 403, std::move(message)};
-}
-
-/// RFC 3986 encoding: every byte except A-Za-z0-9-_.~ (and '/' when keepSlash) becomes %XX.
-std::string uriEncode(std::string_view in, bool keepSlash) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(in.size());
-  for (unsigned char c : in) {
-    bool bare = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-                c == '.' || c == '~' || (keepSlash && c == '/');
-    if (bare) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += {'%', kDigits[c >> 4], kDigits[c & 0xF]};
-    }
-  }
-  return out;
-}
-
-/// Decodes %XX escapes ('+' stays a literal plus, as in AWS query strings); bad escapes stay as sent.
-std::string uriDecode(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    unsigned byte = 0;
-    if (in[i] == '%' && i + 2 < in.size() && std::from_chars(&in[i + 1], &in[i + 3], byte, 16).ptr == &in[i + 3]) {
-      out.push_back(static_cast<char>(byte));
-      i += 2;
-    } else {
-      out.push_back(in[i]);
-    }
-  }
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  s.remove_prefix(std::min(s.find_first_not_of(kSpaces), s.size()));
-  s.remove_suffix(s.size() - (s.find_last_not_of(kSpaces) + 1));  // npos + 1 == 0 when nothing is left
-  return s;
-}
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  auto lower = [](unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c; };
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
-}
-
-/// Splits on `sep`, keeping empty pieces.
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> parts;
-  for (std::size_t start = 0;;) {
-    std::size_t end = s.find(sep, start);
-    parts.push_back(s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (end == std::string_view::npos) return parts;
-    start = end + 1;
-  }
 }
 
 /// The first header named `name` (case-insensitive), or nullptr.
@@ -103,71 +48,6 @@ std::optional<std::string_view> declaredPayloadHash(const SigV4Request& req, std
     return std::nullopt;
   }
   return trim(*value);
-}
-
-/// Path as received, empty and dot segments removed, then percent-encoded again ('/' kept).
-std::string canonicalUri(std::string_view path) {
-  std::vector<std::string_view> kept;
-  for (std::string_view seg : split(path, '/')) {
-    if (seg == "..") {
-      if (!kept.empty()) kept.pop_back();
-    } else if (!seg.empty() && seg != ".") {
-      kept.push_back(seg);
-    }
-  }
-  std::string out = "/";
-  for (std::size_t i = 0; i < kept.size(); ++i) {
-    if (i > 0) out += '/';
-    out += uriEncode(kept[i], false);
-  }
-  if (!kept.empty() && path.back() == '/') out += '/';
-  return out;
-}
-
-/// Each name and value decoded then strictly re-encoded, sorted by name then value.
-std::string canonicalQuery(std::string_view query) {
-  std::vector<std::pair<std::string, std::string>> pairs;
-  for (std::string_view item : split(query, '&')) {
-    if (item.empty()) continue;
-    std::size_t eq = item.find('=');
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
-    pairs.emplace_back(uriEncode(uriDecode(item.substr(0, eq)), false), uriEncode(uriDecode(value), false));
-  }
-  std::sort(pairs.begin(), pairs.end());
-  std::string out;
-  for (const auto& [name, value] : pairs) {
-    if (!out.empty()) out += '&';
-    out += name + '=' + value;
-  }
-  return out;
-}
-
-/// "name:value\n" for each signed header; values trimmed, whitespace runs collapsed, repeats joined by ','.
-std::string canonicalHeaders(const SigV4Request& req, std::string_view signedHeaders) {
-  std::string out;
-  for (std::string_view name : split(signedHeaders, ';')) {
-    if (name.empty()) continue;
-    out += name;
-    out += ':';
-    bool first = true;
-    for (const auto& [k, v] : req.headers) {
-      if (!equalsIgnoreCase(k, name)) continue;
-      if (!first) out += ',';
-      first = false;
-      bool pendingSpace = false;
-      for (char c : trim(v)) {
-        if (kSpaces.find(c) != std::string_view::npos) {
-          pendingSpace = true;
-          continue;
-        }
-        if (pendingSpace) out += ' ';
-        pendingSpace = false;
-        out += c;
-      }
-    }
-    out += '\n';
-  }
-  return out;
 }
 
 std::optional<sys_seconds> makeTime(int y, int mo, int d, int h, int mi, int se) {
@@ -197,18 +77,6 @@ std::optional<sys_seconds> parseRequestDate(std::string_view s) {
   return makeTime(y, static_cast<int>(m / 3 + 1), d, h, mi, se);
 }
 
-std::string formatIsoBasic(sys_seconds t) {
-  auto day = std::chrono::floor<std::chrono::days>(t);
-  std::chrono::year_month_day ymd{day};
-  std::chrono::hh_mm_ss hms{t - day};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return buf;
-}
-
 struct AuthParams {
   std::string_view algorithm, credential, signedHeaders, signature;
 };
@@ -236,15 +104,6 @@ bool hasQuerySignature(std::string_view target) {
          query.find("&X-Amz-Signature=") != std::string_view::npos;
 }
 
-/// kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request").
-std::string deriveSigningKey(std::string_view secret, std::string_view date, std::string_view region,
-                             std::string_view service) {
-  std::string key = hmacSha256("AWS4" + std::string(secret), date);
-  key = hmacSha256(key, region);
-  key = hmacSha256(key, service);
-  return hmacSha256(key, kTerminator);
-}
-
 }  // namespace
 
 std::string canonicalRequest(const SigV4Request& req, std::string_view signedHeaders) {
@@ -252,7 +111,7 @@ std::string canonicalRequest(const SigV4Request& req, std::string_view signedHea
   std::string out(req.method);
   out += '\n' + canonicalUri(req.target.substr(0, q)) + '\n';
   if (q != std::string_view::npos) out += canonicalQuery(req.target.substr(q + 1));
-  out += '\n' + canonicalHeaders(req, signedHeaders) + '\n';
+  out += '\n' + canonicalHeaders(req.headers, signedHeaders) + '\n';
   out += signedHeaders;
   out += '\n';
   auto declared = declaredPayloadHash(req, signedHeaders);

@@ -196,10 +196,12 @@ StageResult runIntegrationRequest(RequestContext& ctx) {
       out.url += percentEncode(v);
     }
   }
-  if (!proxy && !findHeader(out.headers, "Content-Type") && !out.body.empty()) {
+  // (An AWS service gets its protocol's content type from its integration instead.)
+  const bool awsService = integration.type == IntegrationType::kAws && !integration.lambdaFunction;
+  if (!proxy && !awsService && !findHeader(out.headers, "Content-Type") && !out.body.empty()) {
     out.headers.emplace_back("Content-Type", "application/json");
   }
-  if (integration.type == IntegrationType::kHttp) {
+  if (integration.type == IntegrationType::kHttp || awsService) {
     // What API Gateway itself sends a non-proxy HTTP backend (the client's headers reach it only
     // when mapped): its own User-Agent, and Accept: application/json unless a mapping or an
     // override named them. (Recorded on AWS: localstack tests/aws/services/apigateway/
@@ -209,8 +211,8 @@ StageResult runIntegrationRequest(RequestContext& ctx) {
     }
     if (!findHeader(out.headers, "Accept")) out.headers.emplace_back("Accept", "application/json");
   }
-  if (integration.type == IntegrationType::kHttp || integration.type == IntegrationType::kHttpProxy) {
-    // Both kinds of HTTP backend are told which API calls them (an HTTP_PROXY backend otherwise
+  if (integration.type == IntegrationType::kHttp || integration.type == IntegrationType::kHttpProxy || awsService) {
+    // Both kinds of HTTP backend (and AWS services) are told which API calls them (an HTTP_PROXY backend otherwise
     // gets the client's headers as they came: test_http_integration_with_lambda[HTTP_PROXY]).
     std::erase_if(out.headers, [](const auto& h) { return boost::beast::iequals(h.first, kApiIdHeader); });
     out.headers.emplace_back(kApiIdHeader, ctx.stage->apiId);

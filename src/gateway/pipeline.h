@@ -19,6 +19,7 @@ struct Integrations {
   Integration* http = nullptr;
   Integration* lambdaProxy = nullptr;  // AWS_PROXY
   Integration* lambda = nullptr;       // AWS (Lambda)
+  Integration* awsService = nullptr;   // AWS (every other service)
 };
 
 /// Mapping templates render on the serving loop for up to this long; one that needs more is

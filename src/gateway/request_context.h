@@ -101,6 +101,7 @@ struct GatewayError {
   int status = 0;  // 0: the response type's default status; else what AWS answers in this case (e.g. 502)
   std::string validationError = {};  // $context.error.validationErrorString (request validation failures)
   bool timeSliceSpent = false;       // a template outran ctx.renderTimeSlice: run the stage again off the loop
+  std::string detail = {};           // for the execution log in place of `message` (a configuration error's cause)
 };
 
 /// nullopt: continue to the next stage.

@@ -35,6 +35,8 @@ struct CompiledIntegration {
   IntegrationType type = IntegrationType::kMock;
   std::string httpMethod;  // integrationHttpMethod ("ANY" = the client's method)
   std::string uri;
+  bool lambdaFunction = false;  // AWS / AWS_PROXY: the URI invokes a Lambda function (else another AWS service)
+  std::string credentials;      // role ARN, "arn:aws:iam::*:user/*" (the caller's), or "" (none given)
   std::map<std::string, std::string> requestParameters;  // integration.request.* → source
   TemplateMap requestTemplates;
   std::string passthroughBehavior = "WHEN_NO_MATCH";

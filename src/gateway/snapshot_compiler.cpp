@@ -266,6 +266,8 @@ Result<std::unique_ptr<CompiledIntegration>> compileIntegration(const bj::object
   out->type = parseType(json::strOr(in, "type", "MOCK"));
   out->httpMethod = json::strOr(in, "httpMethod", "");
   out->uri = json::strOr(in, "uri", "");
+  out->lambdaFunction = out->uri.find(":lambda:path/2015-03-31/functions/") != std::string::npos;
+  out->credentials = json::strOr(in, "credentials", "");
   out->requestParameters = stringMap(json::obj(in, "requestParameters"));
   auto templates = compileTemplates(json::obj(in, "requestTemplates"), engine);
   if (!templates) return templates.takeError();

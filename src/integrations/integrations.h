@@ -1,5 +1,5 @@
 // The integrations Portico has, made for the pipeline (gateway/integration.h is what they
-// implement): MOCK, HTTP and HTTP_PROXY, AWS_PROXY and AWS to Lambda.
+// implement): MOCK, HTTP and HTTP_PROXY, AWS_PROXY and AWS to Lambda, AWS to other services.
 #pragma once
 #include <memory>
 #include <string_view>
@@ -12,6 +12,13 @@ class UpstreamPool;
 }
 namespace portico::functions {
 class Invoker;
+}
+namespace portico::aws {
+class AwsClient;
+class AwsCredentialChain;
+}  // namespace portico::aws
+namespace portico::auth {
+class CredentialSource;
 }
 
 namespace portico::integrations {
@@ -30,5 +37,12 @@ std::unique_ptr<Integration> makeHttpIntegration(std::vector<http::UpstreamPool*
 std::unique_ptr<Integration> makeLambdaProxyIntegration(functions::Invoker& invoker);
 /// AWS to Lambda (non-proxy): the mapped body in, integration responses select the answer.
 std::unique_ptr<Integration> makeLambdaIntegration(functions::Invoker& invoker);
+/// AWS to any other service: the mapped request signed with the integration's credentials (a role's
+/// keys from `credentials`, the default chain, or the AWS_IAM caller's own via `callers`) and sent
+/// through `client`; `defaultRegion` when the URI names none. All borrowed.
+std::unique_ptr<Integration> makeAwsServiceIntegration(const aws::AwsClient& client,
+                                                       const aws::AwsCredentialChain& credentials,
+                                                       const auth::CredentialSource& callers,
+                                                       std::string defaultRegion);
 
 }  // namespace portico::integrations

@@ -470,8 +470,18 @@ class CustomDomainsE2E:
 
     def step_state_survives_a_restart_and_domains_delete(self):
         self.server.stop()
+        # Without the TLS listener (--tls-listen off) the domains are still served on the plain one.
+        self.server.extra_args += ["--tls-listen", "off"]
+        self.server.start()
+        check(self.server.tls is None, "no TLS listener with --tls-listen off")
+        check("Custom domain names over TLS:    off" in self.server.log_tail(), "the banner says the TLS listener is off")
+        check(self.get("/v1/items").status == 200, "domains and mappings must be served again after a restart")
+        self.server.stop()
+        self.server.extra_args = self.server.extra_args[:-2]
         self.server.start()
         check(self.get("/v1/items").status == 200, "domains and mappings must be served again after a restart")
+        code, out, err = self.curl_tls(DOMAIN, "/v1/items")
+        check(code == 0 and '"path":"/v1/items"' in out, f"the TLS listener serves the domain again: {code} {out} {err}")
         self.apigw.silent("delete-domain-name", "--domain-name", "other.example.test")
         check(self.get("/prod/items", host="other.example.test").status == 403, "a deleted domain stops serving")
         self.apigw.error("NotFoundException", "get-base-path-mappings", "--domain-name", "other.example.test")

@@ -22,7 +22,8 @@ case "$target" in
             max_len=4096 ;;
   jwt) sources=("$here/jwt_fuzzer.cpp" "$root/src/auth/jwt.cpp" "$root/src/auth/jwk_set.cpp"
                 "$root/src/common/base64.cpp"); libs=(-lboost_json -lcrypto); max_len=16384 ;;
-  sigv4) sources=("$here/sigv4_fuzzer.cpp" "$root/src/auth/sigv4_verifier.cpp" "$root/src/common/digest.cpp")
+  sigv4) sources=("$here/sigv4_fuzzer.cpp" "$root/src/auth/sigv4_verifier.cpp" "$root/src/auth/sigv4_canonical.cpp"
+          "$root/src/common/digest.cpp" "$root/src/common/uri_encoding.cpp")
          libs=(-lcrypto); max_len=16384 ;;
   *) echo "usage: $0 http|zip|vtl|jsonpath|jwt|sigv4 [seconds=30] [build dir]" >&2; exit 2 ;;
 esac

@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // Browser test of the Portico web console: starts `portico serve` on loopback ports with
 // the built console, drives Debian's Chromium through playwright-core like a user
-// (login, API, resource, MOCK method, test invoke, deploy, invoke URL, a Node function
-// and its test event, logout) and saves a screenshot of each page it visits.
+// (login, API, resource, MOCK method, test invoke, deploy, invoke URL, a certificate from
+// the local CA, a custom domain mapped to the stage and served over TLS, a client
+// certificate picked for the stage, a Node function and its test event, logout) and saves
+// a screenshot of each page it visits.
 //
 //   node tests/web/console_browser_test.mjs --portico build/release/portico \
 //        --console-dir <built console dir> --artifacts <dir>
 //
 // Only 127.0.0.1 is contacted. Exits 0 when every step passed, 1 with the failing step's
 // message otherwise.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -22,7 +25,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const READY_TIMEOUT_MS = 20_000;
 const STEP_TIMEOUT_MS = 15_000;
 const INVOKE_TIMEOUT_MS = 45_000; // a first invoke starts a sandboxed runtime
-const TOTAL_TIMEOUT_MS = 110_000;
+const TOTAL_TIMEOUT_MS = 170_000;
 
 function parseArgs(argv) {
   const out = {};
@@ -121,6 +124,7 @@ async function main() {
     // ---- Portico ----
     let base;
     let dataUrl;
+    let tlsAddress;
     await step('start portico', async () => {
       const readyFile = path.join(work, 'ready.json');
       const log = openSync(path.join(artifacts, 'portico.log'), 'w');
@@ -135,6 +139,8 @@ async function main() {
       }
       base = `http://${ready.admin}`;
       dataUrl = `http://${ready.data}`;
+      tlsAddress = ready.tls;
+      if (!/^127\.0\.0\.1:\d+$/.test(tlsAddress ?? '')) throw new Error(`no loopback TLS listener in the ready file: ${tlsAddress}`);
       for (const u of [base, dataUrl]) if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(u)) throw new Error(`not a loopback address: ${u}`);
     });
 
@@ -287,6 +293,93 @@ async function main() {
       const body = await res.text();
       if (res.status !== 200 || !/"pets":\s*\["rex"\]/.test(body)) throw new Error(`GET ${invokeUrl}pets → ${res.status} ${body.slice(0, 300)}`);
     });
+
+    const domain = 'api.console.test';
+    await step(`request a certificate for ${domain} from the local CA`, async () => {
+      await byTest('nav-certificates').click();
+      await byTest('certificates-page').waitFor();
+      await byTest('request-certificate').click();
+      const dialog = byTest('request-certificate-dialog');
+      await dialog.getByLabel('Domain name').fill(domain);
+      await byTest('request-certificate-submit').click();
+      await expectText(byTest(`certificate-${domain}`), /Local CA\s+ISSUED/);
+    }, 'certificates');
+
+    await step(`create the custom domain ${domain} with that certificate`, async () => {
+      await byTest('nav-domains').click();
+      await byTest('domains-page').waitFor();
+      await byTest('create-domain').click();
+      const dialog = byTest('create-domain-dialog');
+      await dialog.getByLabel('Domain name').fill(domain);
+      await expectText(dialog.getByLabel('ACM certificate'), new RegExp(`${domain.replace(/\./g, '\\.')} \\(local CA\\)`));
+      await byTest('create-domain-submit').click();
+      await byTest('domain-page').or(dialog.getByTestId('error')).first().waitFor();
+      if (await dialog.getByTestId('error').isVisible()) throw new Error(`create failed: ${await dialog.getByTestId('error').innerText()}`);
+      await expectText(byTest('domain-name'), new RegExp(`^${domain.replace(/\./g, '\\.')}$`));
+      await expectText(byTest('domain-status'), /^AVAILABLE$/);
+      await expectText(byTest('domain-certificate'), /arn:aws:acm:/);
+    }, 'domain');
+
+    await step('map the domain root to the API stage dev', async () => {
+      const panel = byTest('domain-mappings');
+      await panel.locator('select[name=restApiId]').selectOption({ label: `${apiName} (${invokeUrl.split('/')[4]})` });
+      await panel.locator('select[name=stage] option', { hasText: 'dev' }).waitFor({ state: 'attached' });
+      await byTest('add-mapping').click();
+      await expectText(byTest('mapping-(none)'), new RegExp(`^/\\s+${apiName}\\s+dev`));
+    }, 'domain-mapping');
+
+    await step(`https://${domain}/pets is served by the TLS listener with the local CA's certificate`, async () => {
+      const ca = execFileSync(portico, ['ca', '--data-dir', path.join(work, 'data')], { timeout: STEP_TIMEOUT_MS }).toString();
+      if (!ca.includes('BEGIN CERTIFICATE')) throw new Error(`portico ca printed ${ca.slice(0, 200)}`);
+      const [host, port] = tlsAddress.split(':');
+      const { status, body, subject } = await new Promise((resolve, reject) => {
+        const req = https.request(
+          { host, port: Number(port), servername: domain, path: '/pets', headers: { Host: domain }, ca, timeout: STEP_TIMEOUT_MS },
+          (res) => {
+            const subject = res.socket.getPeerCertificate().subject; // (the socket is gone by 'end')
+            let text = '';
+            res.on('data', (c) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode, body: text, subject }));
+          },
+        );
+        req.on('timeout', () => req.destroy(new Error('timed out')));
+        req.on('error', reject);
+        req.end();
+      });
+      if (status !== 200 || !/"pets":\s*\["rex"\]/.test(body)) throw new Error(`GET https://${domain}/pets → ${status} ${body.slice(0, 300)}`);
+      if (subject?.CN !== domain) throw new Error(`the TLS listener presented ${JSON.stringify(subject)}`);
+    });
+
+    let clientCertId = '';
+    await step('generate a client certificate and view its PEM', async () => {
+      await byTest('nav-clientcertificates').click();
+      await byTest('client-certificates-page').waitFor();
+      await byTest('generate-client-certificate').click();
+      await byTest('generate-client-certificate-dialog').getByLabel('Description').fill('backend identity');
+      await byTest('generate-client-certificate-submit').click();
+      const pem = byTest('client-certificate-pem');
+      await expectText(pem.getByTestId('client-certificate-pem-text'), /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/);
+      clientCertId = (await pem.locator('h2').innerText()).trim().split(/\s+/).pop();
+      await page.screenshot({ path: path.join(artifacts, `${String(stepNo).padStart(2, '0')}-client-certificate-pem.png`) });
+      await pem.getByLabel('Close').click();
+      await expectText(byTest(`client-certificate-${clientCertId}`), /backend identity/);
+    }, 'client-certificates');
+
+    await step('the stage dev picks the client certificate', async () => {
+      const apiId = invokeUrl.split('/')[4];
+      await page.goto(`${base}/console/apis/${apiId}/stages/dev`);
+      await byTest('stage-detail').waitFor();
+      await byTest('stage-client-certificate').locator(`option[value="${clientCertId}"]`).waitFor({ state: 'attached' });
+      await byTest('stage-client-certificate').selectOption(clientCertId);
+      await byTest('save-client-certificate').click();
+      await page.getByTestId('toast').filter({ hasText: `presents ${clientCertId}` }).first().waitFor();
+      await page.reload();
+      await byTest('stage-detail').waitFor();
+      const until = Date.now() + STEP_TIMEOUT_MS;
+      let value = '';
+      while (Date.now() < until && (value = await byTest('stage-client-certificate').inputValue()) !== clientCertId) await sleep(100);
+      if (value !== clientCertId) throw new Error(`after a reload the stage shows client certificate "${value}"`);
+    }, 'stage-client-certificate');
 
     const fnName = `console-fn-${Date.now().toString(36)}`;
     await step('create a nodejs20.x function with inline code', async () => {

@@ -12,6 +12,10 @@ import { ApisPage } from './pages/apigateway/apis';
 import { ApiPage } from './pages/apigateway/api_page';
 import { ApiKeysPage } from './pages/apigateway/api_keys';
 import { UsagePlansPage } from './pages/apigateway/usage_plans';
+import { DomainsPage } from './pages/apigateway/domains';
+import { DomainPage } from './pages/apigateway/domain_page';
+import { ClientCertificatesPage } from './pages/apigateway/client_certificates';
+import { CertificatesPage } from './pages/acm/certificates';
 import { FunctionsPage } from './pages/lambda/functions';
 import { FunctionPage } from './pages/lambda/function_page';
 
@@ -26,6 +30,10 @@ function Routes(props: { path: string }) {
   if ((m = match('/functions/:name/:tab', path))) return <FunctionPage name={m.name!} tab={m.tab!} />;
   if (path === '/apikeys') return <ApiKeysPage />;
   if (path === '/usageplans') return <UsagePlansPage />;
+  if (path === '/domains') return <DomainsPage />;
+  if ((m = match('/domains/:name', path))) return <DomainPage name={m.name!} />;
+  if (path === '/clientcertificates') return <ClientCertificatesPage />;
+  if (path === '/certificates') return <CertificatesPage />;
   return (
     <section class="page">
       <h1>Not found</h1>
@@ -48,6 +56,10 @@ function SideNav(props: { path: string }) {
       {item('/apis', 'APIs', 'nav-apis')}
       {item('/apikeys', 'API keys', 'nav-apikeys')}
       {item('/usageplans', 'Usage plans', 'nav-usageplans')}
+      {item('/domains', 'Custom domain names', 'nav-domains')}
+      {item('/clientcertificates', 'Client certificates', 'nav-clientcertificates')}
+      <div class="nav-group">Certificate Manager</div>
+      {item('/certificates', 'Certificates', 'nav-certificates')}
       <div class="nav-group">Lambda</div>
       {item('/functions', 'Functions', 'nav-functions')}
     </nav>

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "aws/aws_credentials.h"
 #include "common/clock.h"
 #include "common/id_generator.h"
 #include "common/result.h"
@@ -32,11 +33,12 @@ struct ApiGatewayContext {
   gateway::StageRegistry& registry;
   gateway::UsageRegistry& usage;
   gateway::QuotaCounters& quotas;
-  functions::Invoker* invoker = nullptr;                  // for TestInvokeAuthorizer; set once functions exist
-  const gateway::Pipeline* pipeline = nullptr;            // for TestInvokeMethod; set once the data plane exists
-  const gateway::Authorization* authorization = nullptr;  // for TestInvokeAuthorizer (Cognito)
-  gateway::DomainRegistry* domains = nullptr;             // custom domain names, published on every change
-  http::TlsCatalog* tls = nullptr;                        // and their certificates, for the TLS listener
+  functions::Invoker* invoker = nullptr;                    // for TestInvokeAuthorizer; set once functions exist
+  const gateway::Pipeline* pipeline = nullptr;              // for TestInvokeMethod; set once the data plane exists
+  const gateway::Authorization* authorization = nullptr;    // for TestInvokeAuthorizer (Cognito)
+  gateway::DomainRegistry* domains = nullptr;               // custom domain names, published on every change
+  http::TlsCatalog* tls = nullptr;                          // and their certificates, for the TLS listener
+  const aws::AwsCredentialChain* awsCredentials = nullptr;  // to warn of AWS integrations nothing can sign
   std::string accountId = "000000000000";
   std::string region = "us-east-1";
   IdGenerator ids;

@@ -3,6 +3,7 @@
 // here, at put time, so a bad one is refused before it can be deployed.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html
 #include <re2/re2.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
@@ -114,6 +115,20 @@ Status validateIntegration(ApiGatewayContext& ctx, const bj::object& in) {
     static const RE2 kArn(R"(arn:aws[a-zA-Z-]*:apigateway:[a-z0-9-]*:[a-zA-Z0-9.-]+:(path|action)/.+)");
     // AWS accepts a non-POST AWS_PROXY method at put time (it fails at run time), so only the ARN is checked.
     if (!RE2::FullMatch(uri, kArn)) return ApiError::badRequest("AWS ARN for integration must contain path or action");
+    const bool lambda = uri.find(":lambda:path/2015-03-31/functions/") != std::string::npos;
+    if (type == "AWS_PROXY" && !lambda && uri.find(":firehose:") == std::string::npos) {
+      return ApiError::badRequest(
+          "Integrations of type 'AWS_PROXY' currently only supports Lambda function and Firehose stream invocations.");
+    }
+    // A service call signs with the credentials' keys: say now when there are none (the request gets a 500).
+    const std::string credentials = json::strOr(in, "credentials", "");
+    if (!lambda && ctx.awsCredentials && credentials != "arn:aws:iam::*:user/*" &&
+        !ctx.awsCredentials->forRole(credentials)) {
+      spdlog::warn(
+          "integration {}: no AWS credentials for {}: map the role with --aws-role-credentials or give "
+          "Portico default credentials; requests will fail with 500",
+          uri.substr(0, 200), credentials.empty() ? std::string("(no credentials)") : credentials);
+    }
   }
   auto passthrough = json::strOr(in, "passthroughBehavior", "WHEN_NO_MATCH");
   if (passthrough != "WHEN_NO_MATCH" && passthrough != "WHEN_NO_TEMPLATES" && passthrough != "NEVER") {

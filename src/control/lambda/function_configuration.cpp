@@ -177,9 +177,8 @@ Status applyConfiguration(bj::object& config, const bj::object& body, bool creat
 }
 
 Result<std::string> storeZip(LambdaContext& ctx, bj::object& config, const bj::object& code) {
-  if (code.contains("S3Bucket") || code.contains("S3Key")) {
-    return invalidParameter(
-        "Portico keeps no S3: upload the code as ZipFile (aws lambda ... --zip-file fileb://f.zip)");
+  if (code.contains("S3Bucket") || code.contains("S3Key")) {  // (fetched before this runs: s3_code.h)
+    return invalidParameter("S3 code was not fetched: call through the management API's asynchronous route");
   }
   if (code.contains("ImageUri")) return invalidParameter("Container image functions are not supported by Portico");
   auto zip64 = json::str(code, "ZipFile");

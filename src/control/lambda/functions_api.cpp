@@ -10,6 +10,7 @@
 #include "common/parse_number.h"
 #include "control/lambda/function_configuration.h"
 #include "control/lambda/lambda_context.h"
+#include "control/lambda/s3_code.h"
 #include "control/lambda/versions.h"
 
 namespace portico::control::lambda {
@@ -290,11 +291,38 @@ AsyncAdminOperation offloaded(LambdaContext& ctx, AdminOperation op) {
   };
 }
 
+/// CreateFunction / UpdateFunctionCode with the code in S3: the zip is fetched first (asynchronously,
+/// on the caller's loop), then `next` sees it as ZipFile. Anything else goes to `next` as it came.
+AsyncAdminOperation withS3Code(LambdaContext& ctx, bool create, AsyncAdminOperation next) {
+  return [&ctx, create, next = std::move(next)](const AdminCall& call) -> boost::asio::awaitable<Result<AdminReply>> {
+    auto body = call.json();
+    bj::object* code = nullptr;
+    if (body) code = create ? json::obj(*body, "Code") : &*body;
+    if (!code || (!code->contains("S3Bucket") && !code->contains("S3Key"))) co_return co_await next(call);
+    std::string role = json::strOr(*body, "Role", "");
+    if (!create) {  // the function's own role
+      auto ref = refFrom(ctx, call);
+      if (!ref) co_return ref.takeError();
+      std::lock_guard lock(ctx.mu);
+      auto doc = loadFunction(ctx, *ref);
+      if (!doc) co_return doc.takeError();
+      if (auto* config = json::obj(*doc, "config")) role = json::strOr(*config, "Role", "");
+    }
+    const unsigned worker = call.conn ? call.conn->workerIndex : 0;  // (no ?: inside a co_await: GCC 12)
+    auto inlined = co_await inlineS3Code(ctx, *code, role, worker);
+    if (!inlined) co_return inlined.takeError();
+    const std::string rewritten = bj::serialize(*body);
+    AdminCall withZip = call;
+    withZip.body = rewritten;
+    co_return co_await next(withZip);
+  };
+}
+
 }  // namespace
 
 void registerFunctionRoutes(RouteTable& routes, LambdaContext& ctx) {
   routes.addAsync(verb::post, "2015-03-31/functions",
-                  offloaded(ctx, [&ctx](const AdminCall& c) { return createFunction(ctx, c); }));
+                  withS3Code(ctx, true, offloaded(ctx, [&ctx](const AdminCall& c) { return createFunction(ctx, c); })));
   routes.add(verb::get, "2015-03-31/functions", [&ctx](const AdminCall& c) { return listFunctions(ctx, c); });
   routes.add(verb::get, "2015-03-31/functions/{}", [&ctx](const AdminCall& c) { return getFunction(ctx, c, false); });
   routes.add(verb::delete_, "2015-03-31/functions/{}", [&ctx](const AdminCall& c) { return deleteFunction(ctx, c); });
@@ -303,7 +331,7 @@ void registerFunctionRoutes(RouteTable& routes, LambdaContext& ctx) {
   routes.add(verb::put, "2015-03-31/functions/{}/configuration",
              [&ctx](const AdminCall& c) { return updateConfiguration(ctx, c); });
   routes.addAsync(verb::put, "2015-03-31/functions/{}/code",
-                  offloaded(ctx, [&ctx](const AdminCall& c) { return updateCode(ctx, c); }));
+                  withS3Code(ctx, false, offloaded(ctx, [&ctx](const AdminCall& c) { return updateCode(ctx, c); })));
   routes.add(verb::put, "2017-10-31/functions/{}/concurrency",
              [&ctx](const AdminCall& c) { return putConcurrency(ctx, c); });
   routes.add(verb::get, "2019-09-30/functions/{}/concurrency", [&ctx](const AdminCall& c) -> Result<AdminReply> {

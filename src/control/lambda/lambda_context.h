@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "aws/aws_client.h"
+#include "aws/aws_credentials.h"
 #include "common/clock.h"
 #include "common/id_generator.h"
 #include "common/result.h"
@@ -36,6 +38,10 @@ struct LambdaContext {
   /// Where calls that unpack code run (a 100,000-entry zip takes seconds): off the serving loops.
   /// Unset: on the caller's loop (tests).
   std::optional<boost::asio::any_io_executor> blockingExecutor;
+  /// Code in S3 (Code.S3Bucket): read through the AWS client with these keys. Unset: refused.
+  const aws::AwsClient* aws = nullptr;
+  const aws::AwsCredentialChain* awsCredentials = nullptr;
+  std::string region = "us-east-1";
   IdGenerator ids;
   std::mutex mu;
 

@@ -95,9 +95,12 @@ class PorticoServer:
         if os.path.exists(self.ready_file):
             os.unlink(self.ready_file)
         self.starts += 1
+        # The TLS listener on port 0 unless the test chose its own --tls-listen (e.g. "off").
+        chosen = "--tls-listen" in self.extra_args
+        tls_off = chosen and self.extra_args[self.extra_args.index("--tls-listen") + 1:][:1] == ["off"]
+        tls_default = [] if chosen else ["--tls-listen", "127.0.0.1:0"]
         cmd = [self.binary, "serve", "--data-dir", self.data_dir, "--admin-listen", "127.0.0.1:0",
-               "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0", "--ready-file", self.ready_file,
-               *self.extra_args]
+               "--listen", "127.0.0.1:0", *tls_default, "--ready-file", self.ready_file, *self.extra_args]
         with open(self.log_path, "ab") as log:
             log.write(f"\n===== e2e: start #{self.starts}: {shlex.join(cmd)}\n".encode())
             log.flush()
@@ -120,15 +123,18 @@ class PorticoServer:
         if info is None:
             self.kill()
             raise E2EFailure(f"portico did not write its ready file within {READY_TIMEOUT:.0f} s ({last_error})")
-        if not isinstance(info, dict) or not all(k in info for k in ("admin", "data", "tls", "pid")):
-            raise E2EFailure(f"ready file: expected JSON with keys admin, data, tls, pid; got {info!r}")
-        for key in ("admin", "data", "tls"):
+        keys = ("admin", "data") if tls_off else ("admin", "data", "tls")
+        if not isinstance(info, dict) or not all(k in info for k in (*keys, "pid")):
+            raise E2EFailure(f"ready file: expected JSON with keys {', '.join(keys)}, pid; got {info!r}")
+        if tls_off and "tls" in info:
+            raise E2EFailure(f"ready file: no 'tls' expected with --tls-listen off; got {info!r}")
+        for key in keys:
             host, _, port = str(info[key]).rpartition(":")
             if host != "127.0.0.1" or not port.isdigit() or int(port) == 0:
                 raise E2EFailure(f"ready file: expected {key!r} to be '127.0.0.1:<bound port>', got {info[key]!r}")
         if info["pid"] != self.proc.pid:
             raise E2EFailure(f"ready file: expected pid {self.proc.pid}, got {info['pid']!r}")
-        self.admin, self.data, self.tls = info["admin"], info["data"], info["tls"]
+        self.admin, self.data, self.tls = info["admin"], info["data"], info.get("tls")
         return info
 
     def stop(self, timeout=STOP_TIMEOUT):

@@ -77,8 +77,53 @@ export interface Stage {
   deploymentId?: string;
   description?: string;
   variables?: StrMap;
+  clientCertificateId?: string;
   createdDate?: number;
   lastUpdatedDate?: number;
+}
+
+export interface DomainName {
+  domainName: string;
+  domainNameStatus?: string;
+  domainNameStatusMessage?: string;
+  endpointConfiguration?: { types?: string[] };
+  securityPolicy?: string;
+  certificateArn?: string;
+  certificateName?: string;
+  certificateUploadDate?: number;
+  regionalCertificateArn?: string;
+  regionalCertificateName?: string;
+  regionalDomainName?: string;
+  distributionDomainName?: string;
+  mutualTlsAuthentication?: { truststoreUri?: string; truststoreVersion?: string; truststoreWarnings?: string[] };
+}
+
+/** What create-domain-name takes: an ACM ARN or pasted PEM, and an optional truststore. */
+export interface DomainNameInput {
+  domainName: string;
+  endpointConfiguration: { types: string[] };
+  securityPolicy?: string;
+  regionalCertificateArn?: string;
+  certificateArn?: string;
+  certificateName?: string;
+  certificateBody?: string;
+  certificatePrivateKey?: string;
+  certificateChain?: string;
+  mutualTlsAuthentication?: { truststoreUri: string };
+}
+
+export interface BasePathMapping {
+  basePath: string;
+  restApiId: string;
+  stage?: string;
+}
+
+export interface ClientCertificate {
+  clientCertificateId: string;
+  description?: string;
+  pemEncodedCertificate?: string;
+  createdDate?: number;
+  expirationDate?: number;
 }
 
 export interface Authorizer {
@@ -243,6 +288,30 @@ export const stages = {
   update: (id: string, stage: string, ops: PatchOp[]) =>
     call<Stage>('PATCH', `${api(id)}/stages/${seg(stage)}`, { patchOperations: ops }),
   remove: (id: string, stage: string) => call<void>('DELETE', `${api(id)}/stages/${seg(stage)}`),
+};
+
+export const domainNames = {
+  list: () => list<DomainName>('/domainnames'),
+  get: (name: string) => call<DomainName>('GET', `/domainnames/${seg(name)}`),
+  create: (body: DomainNameInput) => call<DomainName>('POST', '/domainnames', body),
+  update: (name: string, ops: PatchOp[]) => call<DomainName>('PATCH', `/domainnames/${seg(name)}`, { patchOperations: ops }),
+  remove: (name: string) => call<void>('DELETE', `/domainnames/${seg(name)}`),
+};
+
+const mappings = (domain: string) => `/domainnames/${seg(domain)}/basepathmappings`;
+
+export const basePathMappings = {
+  list: (domain: string) => list<BasePathMapping>(mappings(domain)),
+  create: (domain: string, body: BasePathMapping) => call<BasePathMapping>('POST', mappings(domain), body),
+  /** `basePath` as the API names it: "(none)" for the empty base path. */
+  remove: (domain: string, basePath: string) => call<void>('DELETE', `${mappings(domain)}/${seg(basePath)}`),
+};
+
+export const clientCertificates = {
+  list: () => list<ClientCertificate>('/clientcertificates'),
+  generate: (description: string) =>
+    call<ClientCertificate>('POST', '/clientcertificates', description ? { description } : {}),
+  remove: (id: string) => call<void>('DELETE', `/clientcertificates/${seg(id)}`),
 };
 
 export const authorizers = {

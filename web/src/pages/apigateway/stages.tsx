@@ -1,7 +1,7 @@
 // Stages: the list, and for one stage its invoke URL, variables, and the API's
 // deployment history with "redeploy" (point the stage at an older deployment).
 import { useMemo, useState } from 'preact/hooks';
-import { deployments as deploymentsApi, mapDiff, stages as stagesApi, type Stage } from '../../api/apigateway';
+import { clientCertificates, deployments as deploymentsApi, mapDiff, stages as stagesApi, type Stage } from '../../api/apigateway';
 import { invokeUrl } from '../../api/session';
 import { navigate, useDirty } from '../../router';
 import { useSession } from '../../session_context';
@@ -10,7 +10,46 @@ import { formatDate } from '../../ui/format';
 import { Form } from '../../ui/form';
 import { useAction, useLoad } from '../../ui/hooks';
 import { ResourceTable } from '../../ui/resource_table';
-import { CopyButton, Empty, ErrorBox, KeyValueEditor, Link, Loading, fromRows, toRows, toast, type KvRow } from '../../ui/widgets';
+import { CopyButton, Empty, ErrorBox, Field, KeyValueEditor, Link, Loading, fromRows, toRows, toast, type KvRow } from '../../ui/widgets';
+
+/** The client certificate the stage presents to HTTPS backends (HTTP and HTTP_PROXY integrations). */
+function ClientCertificatePicker(props: { apiId: string; stage: Stage; onChanged: () => void }) {
+  const { apiId, stage } = props;
+  const certs = useLoad(() => clientCertificates.list(), []);
+  const [picked, setPicked] = useState(stage.clientCertificateId ?? '');
+  const save = useAction();
+  const current = stage.clientCertificateId ?? '';
+  return (
+    <Form
+      class="form-row"
+      onSubmit={async () => {
+        const ops = [{ op: 'replace' as const, path: '/clientCertificateId', value: picked }];
+        if (await save.run(() => stagesApi.update(apiId, stage.stageName, ops))) {
+          toast(picked ? `${stage.stageName} presents ${picked}` : `${stage.stageName} presents no client certificate`);
+          props.onChanged();
+        }
+      }}
+    >
+      <Field label="Client certificate" hint={<Link to="/clientcertificates">Manage client certificates</Link>}>
+        <select value={picked} onChange={(e) => setPicked(e.currentTarget.value)} name="clientCertificateId" data-testid="stage-client-certificate">
+          <option value="">None</option>
+          {(certs.data ?? []).map((c) => (
+            <option key={c.clientCertificateId} value={c.clientCertificateId}>
+              {c.clientCertificateId}
+              {c.description ? ` (${c.description})` : ''}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={save.busy || picked === current} data-testid="save-client-certificate">
+          Save
+        </button>
+      </div>
+      <ErrorBox error={save.error} onDismiss={save.clear} />
+    </Form>
+  );
+}
 
 function StageDetail(props: { apiId: string; stage: Stage; onChanged: () => void }) {
   const session = useSession();
@@ -55,6 +94,9 @@ function StageDetail(props: { apiId: string; stage: Stage; onChanged: () => void
       <p class="muted small-text">
         Or with a Host header: <code>curl -H "Host: {apiId}.execute-api.localhost" {session.dataPlaneUrl.replace(/\/+$/, '')}/{stage.stageName}/</code>
       </p>
+
+      <h3>Client certificate</h3>
+      <ClientCertificatePicker apiId={apiId} stage={stage} onChanged={props.onChanged} />
 
       <h3>Stage variables</h3>
       <Form
@@ -159,7 +201,7 @@ export function StagesSection(props: { apiId: string; selected: string | null; o
           <ErrorBox error={new Error(`No stage named ${props.selected}.`)} />
         ) : selected ? (
           <StageDetail
-            key={`${selected.stageName}/${selected.deploymentId}/${JSON.stringify(selected.variables ?? {})}`}
+            key={`${selected.stageName}/${selected.deploymentId}/${selected.clientCertificateId ?? ''}/${JSON.stringify(selected.variables ?? {})}`}
             apiId={apiId}
             stage={selected}
             onChanged={() => void stages.reload()}
