@@ -12,8 +12,15 @@ namespace portico::gateway {
 namespace asio = boost::asio;
 using functions::InvokeResult;
 
+namespace {
+constexpr std::string_view kPath = ":lambda:path/2015-03-31/functions/";
+}  // namespace
+
+bool namesLambdaFunction(std::string_view uri) {
+  return uri.find(kPath) != std::string_view::npos;
+}
+
 std::optional<std::string> functionFromUri(std::string_view uri) {
-  constexpr std::string_view kPath = ":lambda:path/2015-03-31/functions/";
   constexpr std::string_view kSuffix = "/invocations";
   if (!uri.starts_with("arn:")) return std::nullopt;
   auto at = uri.find(kPath);

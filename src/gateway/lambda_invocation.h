@@ -17,6 +17,9 @@ namespace portico::gateway {
 /// "arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations";
 /// nullopt when the URI is not a Lambda invocation URI.
 std::optional<std::string> functionFromUri(std::string_view uri);
+/// True when an AWS / AWS_PROXY integration URI is on Lambda's invocation path (else it calls
+/// another AWS service): the Lambda integrations handle it.
+bool namesLambdaFunction(std::string_view uri);
 
 /// Invokes the function of ctx's integration (URI already expanded in ctx.integrationRequest.url)
 /// with `payload`. Past timeoutInMillis: INTEGRATION_TIMEOUT 504 (the invocation runs on, as on

@@ -4,6 +4,7 @@
 #include "common/parse_number.h"
 #include "common/string_list.h"
 #include "gateway/json_schema.h"
+#include "gateway/lambda_invocation.h"
 #include "gateway/route_tree.h"
 
 namespace portico::gateway {
@@ -266,7 +267,7 @@ Result<std::unique_ptr<CompiledIntegration>> compileIntegration(const bj::object
   out->type = parseType(json::strOr(in, "type", "MOCK"));
   out->httpMethod = json::strOr(in, "httpMethod", "");
   out->uri = json::strOr(in, "uri", "");
-  out->lambdaFunction = out->uri.find(":lambda:path/2015-03-31/functions/") != std::string::npos;
+  out->lambdaFunction = namesLambdaFunction(out->uri);
   out->credentials = json::strOr(in, "credentials", "");
   out->requestParameters = stringMap(json::obj(in, "requestParameters"));
   auto templates = compileTemplates(json::obj(in, "requestTemplates"), engine);

@@ -8,8 +8,6 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/integrating-api-with-aws-services-s3.html
 #include <spdlog/spdlog.h>
 
-#include <boost/beast/core/string.hpp>
-
 #include "auth/sigv4_verifier.h"
 #include "aws/aws_client.h"
 #include "aws/aws_credentials.h"

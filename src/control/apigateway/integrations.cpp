@@ -11,6 +11,7 @@
 #include "common/json_util.h"
 #include "control/apigateway/method_access.h"
 #include "control/patch_operations.h"
+#include "gateway/lambda_invocation.h"
 #include "gateway/snapshot_compiler.h"
 
 namespace portico::control::apigateway {
@@ -115,7 +116,7 @@ Status validateIntegration(ApiGatewayContext& ctx, const bj::object& in) {
     static const RE2 kArn(R"(arn:aws[a-zA-Z-]*:apigateway:[a-z0-9-]*:[a-zA-Z0-9.-]+:(path|action)/.+)");
     // AWS accepts a non-POST AWS_PROXY method at put time (it fails at run time), so only the ARN is checked.
     if (!RE2::FullMatch(uri, kArn)) return ApiError::badRequest("AWS ARN for integration must contain path or action");
-    const bool lambda = uri.find(":lambda:path/2015-03-31/functions/") != std::string::npos;
+    const bool lambda = gateway::namesLambdaFunction(uri);
     if (type == "AWS_PROXY" && !lambda && uri.find(":firehose:") == std::string::npos) {
       return ApiError::badRequest(
           "Integrations of type 'AWS_PROXY' currently only supports Lambda function and Firehose stream invocations.");
