@@ -13,6 +13,7 @@
 #include "functions/account_concurrency.h"
 #include "functions/code_store.h"
 #include "functions/function_catalog.h"
+#include "functions/function_grants.h"
 #include "functions/function_logs.h"
 #include "functions/function_runtime.h"
 #include "functions/sandbox.h"
@@ -28,7 +29,9 @@ namespace portico::app {
 
 class FunctionsPart {
  public:
-  FunctionsPart(const ServeOptions& opt, store::Store& store, const Clock& clock, const std::string& accountId);
+  /// `grants` is borrowed: it must outlive the part.
+  FunctionsPart(const ServeOptions& opt, store::Store& store, const Clock& clock, const std::string& accountId,
+                const functions::FunctionGrants& grants);
   ~FunctionsPart();
 
   /// Starts the functions loop's thread and the runtime (the reaper, queued Event invocations).

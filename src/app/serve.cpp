@@ -13,7 +13,9 @@
 
 #include "app/banner.h"
 #include "app/data_plane_part.h"
+#include "app/declarative_import.h"
 #include "app/demo.h"
+#include "app/function_access.h"
 #include "app/functions_part.h"
 #include "app/ready_file.h"
 #include "auth/credentials.h"
@@ -139,8 +141,15 @@ int serve(const ServeOptions& opt) {
   const aws::AwsCredentialChain awsCredentials =
       orThrow(aws::AwsCredentialChain::load(opt.awsRoleCredentials, environment));
 
-  FunctionsPart functions(opt, *store, clock, kAccountId);
-  DataPlanePart data(opt, {loops, functions.runtime, *credentials, clock, registry, domains, usage, quotas,
+  // What functions are granted: per-environment keys the management API accepts (their role's
+  // configured ones, else minted here), and Portico's APIs and the AWS endpoints forwarded in.
+  auth::TemporaryCredentials minted(clock);
+  const auth::CredentialChain acceptedKeys(*credentials, minted);
+  FunctionCredentialIssuer issuer(minted, awsCredentials, std::chrono::seconds(opt.functionCredentialsSeconds));
+  const functions::FunctionGrants grants = functionGrants(adminAddr, awsEndpoints, &issuer);
+
+  FunctionsPart functions(opt, *store, clock, kAccountId, grants);
+  DataPlanePart data(opt, {loops, functions.runtime, acceptedKeys, clock, registry, domains, usage, quotas,
                            awsEndpoints, awsCredentials, kAccountId});
 
   // The control plane: the management APIs' routes over the same components.
@@ -157,6 +166,7 @@ int serve(const ServeOptions& opt) {
                                                .domains = &domains,
                                                .tls = &tls,
                                                .awsCredentials = &awsCredentials,
+                                               .aws = &data.awsClient,
                                                .accountId = kAccountId,
                                                .region = opt.region};
   control::apigateway::registerApiGatewayRoutes(routes, apigw);
@@ -201,7 +211,7 @@ int serve(const ServeOptions& opt) {
   control::console::ConsoleHandler console(consoleSessions, consoleAssets,
                                            {opt.region, kAccountId, "http://" + dataAddr});
   control::AdminHandler admin(
-      routes, *credentials, clock,
+      routes, acceptedKeys, clock,
       {opt.region, &console, {control::lambda::makeCodeDownloadEndpoint(lambdaCtx)}, loops.size()});
 
   std::vector<http::ListenerRoute> listenerRoutes{{&admin, adminLimits(opt)}, {&data.handler, connectionLimits(opt)}};
@@ -216,6 +226,15 @@ int serve(const ServeOptions& opt) {
   printBanner(std::cout, {loops.size(), adminAddr, dataAddr, tlsAddr, std::filesystem::absolute(dataDir).string(),
                           !opt.noDevCredentials, consoleAssets.available(), consoleAssets.dir().string(),
                           functions.sandbox->describe(), demoId, stages + (demoId ? 1 : 0)});
+  for (const auto& file : opt.imports) {
+    std::cout << describeImport(importAndDeploy(routes, file, opt.importStage), opt.importStage, dataAddr);
+  }
+  std::cout << std::flush;
+  std::optional<ImportWatcher> watcher;
+  if (opt.watch && !opt.imports.empty()) {
+    watcher.emplace(routes, std::vector<std::filesystem::path>(opt.imports.begin(), opt.imports.end()), opt.importStage,
+                    dataAddr);
+  }
   if (!functions.sandbox->isolated())
     spdlog::warn("functions run WITHOUT a sandbox: {}", functions.sandbox->describe());
   if (!opt.readyFile.empty()) writeReadyFile(opt.readyFile, adminAddr, dataAddr, tlsAddr);
@@ -227,6 +246,7 @@ int serve(const ServeOptions& opt) {
     server.stopGracefully(drain);
   });
   server.run();
+  watcher.reset();      // no re-import once the server has stopped
   functions.stop();     // the functions loop, then every execution environment
   quotaFlusher.stop();  // the loop is gone: no tick runs concurrently
   // Invocations the drain cut short end now that their runtimes are dead: let them unwind (and

@@ -5,6 +5,7 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <string_view>
 
 #include "app/serve.h"
 #include "common/parse_number.h"
@@ -85,6 +86,23 @@ void addServeOptions(CLI::App& serve, ServeOptions& opt) {
       .add_option("--function-idle-seconds", opt.functionIdleSeconds,
                   "Seconds an idle warm execution environment is kept")
       ->envname("PORTICO_FUNCTION_IDLE_SECONDS")
+      ->capture_default_str();
+  serve
+      .add_option("--import", opt.imports,
+                  "An OpenAPI / Swagger document (JSON or YAML) to import at start and deploy to --stage "
+                  "(repeatable); an API imported before is overwritten")
+      ->envname("PORTICO_IMPORT");
+  serve.add_option("--stage", opt.importStage, "The stage --import deploys to")
+      ->envname("PORTICO_STAGE")
+      ->capture_default_str();
+  serve.add_flag("--watch", opt.watch, "Re-import and redeploy an --import document when it changes")
+      ->envname("PORTICO_WATCH");
+  serve
+      .add_option("--function-credentials-seconds", opt.functionCredentialsSeconds,
+                  "Lifetime of the temporary credentials each function environment gets (it is not reused "
+                  "past them)")
+      ->envname("PORTICO_FUNCTION_CREDENTIALS_SECONDS")
+      ->check(CLI::Range(1, 129600))
       ->capture_default_str();
   serve
       .add_option("--async-retry-seconds", opt.asyncRetrySeconds,
@@ -176,7 +194,32 @@ int printLocalCa(const std::string& dataDir) {
 
 }  // namespace
 
+namespace {
+
+/// `portico serve ...` parsed by an App of its own: CLI11 (2.1) reads a config file only for the
+/// top-level App it parses, never for a subcommand's --config.
+int runServe(int argc, char** argv) {
+  CLI::App serveApp{"Run the management API and the data plane", "portico serve"};
+  ServeOptions opt;
+  addServeOptions(serveApp, opt);
+  serveApp.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt key is an error, never ignored
+  try {
+    serveApp.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return serveApp.exit(e);
+  }
+  try {
+    return serve(opt);
+  } catch (const std::exception& e) {
+    std::cerr << "portico: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+
 int runCommandLine(int argc, char** argv) {
+  if (argc >= 2 && std::string_view(argv[1]) == "serve") return runServe(argc - 1, argv + 1);
   CLI::App app{"Portico: a self-hosted, AWS-compatible API Gateway and Lambda platform"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("portico ") + PORTICO_VERSION);
@@ -199,12 +242,7 @@ int runCommandLine(int argc, char** argv) {
     return 0;
   }
   if (caCmd->parsed()) return printLocalCa(caDataDir);
-  try {
-    return serve(opt);
-  } catch (const std::exception& e) {
-    std::cerr << "portico: " << e.what() << "\n";
-    return 1;
-  }
+  return 0;  // (serve is parsed by runServe)
 }
 
 }  // namespace portico::app

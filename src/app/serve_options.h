@@ -27,6 +27,7 @@ struct ServeOptions {
   int functionConcurrency = 1000;
   int unreservedMinimum = 100;  // what reservations must leave to the other functions (Lambda: 100)
   int functionIdleSeconds = 300;
+  int functionCredentialsSeconds = 43200;  // lifetime of the keys minted for each environment
   int drainSeconds = 25;
   double asyncRetrySeconds = 60;
   bool noSandbox = false;
@@ -42,6 +43,9 @@ struct ServeOptions {
   std::string consoleDir;                 // the built web console; default <directory of the binary>/console
   std::vector<std::string> awsEndpoints;  // "service=URL": where AWS integrations reach each service
   std::string awsRoleCredentials;         // file of "ROLE_ARN KEY_ID SECRET [TOKEN]" lines
+  std::vector<std::string> imports;       // OpenAPI documents imported and deployed at start
+  std::string importStage = "dev";        // the stage they are deployed to
+  bool watch = false;                     // re-import a document when it changes
 };
 
 /// The command line: `portico serve [flags]` or `portico version`; the process's exit status.

@@ -208,8 +208,19 @@ Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSourc
                       std::string(scope[1]) + "' != '" + amzDate.substr(0, 8) + "', from '" + amzDate + "'.");
   }
 
-  const std::optional<std::string> secret = creds.secretFor(scope[0]);
-  if (!secret) return denied("UnrecognizedClientException", "The security token included in the request is invalid.");
+  const std::optional<Credential> credential = creds.credentialFor(scope[0]);
+  if (!credential)
+    return denied("UnrecognizedClientException", "The security token included in the request is invalid.");
+  if (!credential->sessionToken.empty()) {
+    const std::string* token = findHeader(req, "x-amz-security-token");
+    if (token == nullptr || !constantTimeEquals(trim(*token), credential->sessionToken)) {
+      return denied("UnrecognizedClientException", "The security token included in the request is invalid.");
+    }
+  }
+  if (credential->expiresAt && clock.now() >= *credential->expiresAt) {
+    return denied("ExpiredTokenException", "The security token included in the request is expired");
+  }
+  const std::string* secret = &credential->secret;
 
   const sys_seconds now = std::chrono::floor<std::chrono::seconds>(clock.now());
   if (*when < now - kMaxSkew) {

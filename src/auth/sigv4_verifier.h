@@ -4,6 +4,7 @@
 // "SigV4: what a server must verify". Failures are 403 ApiErrors worded as AWS words them.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -42,12 +43,26 @@ struct SigV4Identity {
   std::string service;
 };
 
+/// What an access key id stands for: its secret and, for temporary credentials (AWS's `ASIA...`
+/// keys), the session token a request must carry (X-Amz-Security-Token) and when they expire.
+struct Credential {
+  std::string secret;
+  std::string sessionToken;  // empty: long-term keys, no token needed
+  std::optional<std::chrono::system_clock::time_point> expiresAt;
+};
+
 /// Where verifySigV4 looks secrets up. Must be safe to call from every thread that verifies.
 class CredentialSource {
  public:
   virtual ~CredentialSource() = default;
-  /// The secret for an access key id, or nullopt if unknown.
+  /// The secret for an access key id, or nullopt if unknown (or expired).
   virtual std::optional<std::string> secretFor(std::string_view accessKeyId) const = 0;
+  /// The whole credential (what the verifier checks); long-term keys by default.
+  virtual std::optional<Credential> credentialFor(std::string_view accessKeyId) const {
+    auto secret = secretFor(accessKeyId);
+    if (!secret) return std::nullopt;
+    return Credential{std::move(*secret), {}, std::nullopt};
+  }
 };
 
 /// Derived signing keys (the HMAC chain over secret, date, region and service: four HMACs, most
@@ -77,8 +92,9 @@ class SigningKeyCache {
 /// scope date and lie within 15 minutes of clock.now(). A signed x-amz-content-sha256 must equal the
 /// body's hash. Returns the signer, or a 403 ApiError: MissingAuthenticationTokenException (no
 /// Authorization header), IncompleteSignatureException (header unparseable or incomplete, no date),
-/// UnrecognizedClientException (unknown access key) or InvalidSignatureException (expired, not yet
-/// current, scope date mismatch, signature mismatch). `keys`, when given, remembers derived keys.
+/// UnrecognizedClientException (unknown access key; temporary keys without their session token or
+/// with another), ExpiredTokenException (temporary keys past their expiry) or InvalidSignatureException (expired, not
+/// yet current, scope date mismatch, signature mismatch). `keys`, when given, remembers derived keys.
 Result<SigV4Identity> verifySigV4(const SigV4Request& req, const CredentialSource& creds, const Clock& clock,
                                   SigningKeyCache* keys = nullptr);
 

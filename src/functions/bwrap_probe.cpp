@@ -60,6 +60,7 @@ BwrapSupport probeBubblewrap(const SandboxOptions& o) {
   s.ownNetwork = canEnterNetworkNamespaces() && runsTrue(o.bwrapPath, {"--unshare-net"});
   s.network.mode = o.network;
   s.network.slirpPath = o.slirpPath;
+  s.network.forwardPorts = o.forwardPorts;
   if (s.ownNetwork && o.network == FunctionNetwork::kOutbound && access(o.slirpPath.c_str(), X_OK) != 0) {
     s.network.mode = FunctionNetwork::kNone;
     s.slirpMissing = true;

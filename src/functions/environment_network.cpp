@@ -72,9 +72,32 @@ bool addRejectRoute(int ioctlSocket, in_addr addr) {
   return ::ioctl(ioctlSocket, SIOCADDRT, &route) == 0 || errno == EEXIST;
 }
 
-/// Inside the namespace: loopback up, the Runtime API listener, reject routes. Runs between the
-/// two setns() calls, so it only makes system calls.
-Result<int> configureInside(const std::vector<in_addr>& blocked, bool bringUpLoopback) {
+/// A listening TCP socket at kRuntimeApiHost:port (in whatever namespace the thread is in).
+Result<int> listenInside(unsigned short port, const char* what) {
+  Fd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (listener.fd < 0) return networkError(errnoText("socket"));
+  int one = 1;
+  ::setsockopt(listener.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  ::inet_pton(AF_INET, kRuntimeApiHost, &addr.sin_addr);
+  if (::bind(listener.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    return networkError(errnoText(what));
+  }
+  if (::listen(listener.fd, 64) != 0) return networkError(errnoText("listen"));
+  return listener.release();
+}
+
+struct InsideListeners {
+  int runtimeApi = -1;
+  std::vector<int> forwards;
+};
+
+/// Inside the namespace: loopback up, the Runtime API listener (and the forwarded ports'), reject
+/// routes. Runs between the two setns() calls, so it only makes system calls.
+Result<InsideListeners> configureInside(const std::vector<in_addr>& blocked, bool bringUpLoopback,
+                                        const std::vector<unsigned short>& forwardPorts) {
   Fd ctl(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (ctl.fd < 0) return networkError(errnoText("socket"));
   if (bringUpLoopback) {
@@ -97,17 +120,20 @@ Result<int> configureInside(const std::vector<in_addr>& blocked, bool bringUpLoo
   for (in_addr a : blocked) {
     if (!addRejectRoute(ctl.fd, a)) return networkError(errnoText("SIOCADDRT"));
   }
-  Fd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-  if (listener.fd < 0) return networkError(errnoText("socket"));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(kRuntimeApiPort);
-  ::inet_pton(AF_INET, kRuntimeApiHost, &addr.sin_addr);
-  if (::bind(listener.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    return networkError(errnoText("bind Runtime API"));
+  InsideListeners out;
+  auto runtimeApi = listenInside(kRuntimeApiPort, "bind Runtime API");
+  if (!runtimeApi) return runtimeApi.takeError();
+  out.runtimeApi = *runtimeApi;
+  for (unsigned short port : forwardPorts) {
+    auto forward = listenInside(port, "bind a forwarded port");
+    if (!forward) {
+      ::close(out.runtimeApi);
+      for (int fd : out.forwards) ::close(fd);
+      return forward.takeError();
+    }
+    out.forwards.push_back(*forward);
   }
-  if (::listen(listener.fd, 64) != 0) return networkError(errnoText("listen"));
-  return listener.release();
+  return out;
 }
 
 /// Starts slirp4netns for the namespace at `netnsPath`; waits until it has configured tap0.
@@ -166,7 +192,7 @@ Result<EnvironmentNetwork> startNetwork(pid_t sandboxPid, const EnvironmentNetwo
   if (options.mode == FunctionNetwork::kOutbound) blocked = hostAddresses();
 
   if (::setns(target.fd, CLONE_NEWNET) != 0) return networkError(errnoText("setns"));
-  Result<int> listener = configureInside(blocked, bringUpLoopback);
+  Result<InsideListeners> listener = configureInside(blocked, bringUpLoopback, options.forwardPorts);
   if (::setns(home.fd, CLONE_NEWNET) != 0) {
     // This thread would go on making its sockets in a function's namespace: never carry on.
     spdlog::critical("cannot return to Portico's network namespace: {}", std::strerror(errno));
@@ -178,12 +204,14 @@ Result<EnvironmentNetwork> startNetwork(pid_t sandboxPid, const EnvironmentNetwo
   if (options.mode == FunctionNetwork::kOutbound) {
     auto slirp = startSlirp(options.slirpPath, netnsPath);
     if (!slirp) {
-      ::close(*listener);
+      ::close(listener->runtimeApi);
+      for (int fd : listener->forwards) ::close(fd);
       return slirp.takeError();
     }
     net = *slirp;
   }
-  net.runtimeApiFd = *listener;
+  net.runtimeApiFd = listener->runtimeApi;
+  net.forwardFds = std::move(listener->forwards);
   return net;
 }
 
@@ -205,7 +233,7 @@ Result<EnvironmentNetwork> setUpNetwork(pid_t sandboxPid, const EnvironmentNetwo
   if (!net) return net;
   if (Status ready = awaitNetwork(*net); !ready) {
     tearDownNetwork(*net);
-    ::close(net->runtimeApiFd);
+    closeListeners(*net, net->runtimeApiFd);
     return ready.takeError();
   }
   return net;
@@ -221,6 +249,14 @@ void tearDownNetwork(EnvironmentNetwork& network) {
     }
     network.helperPid = -1;
   }
+}
+
+void closeListeners(EnvironmentNetwork& network, int& runtimeApiFd) {
+  if (runtimeApiFd >= 0) ::close(std::exchange(runtimeApiFd, -1));
+  for (int fd : network.forwardFds) {
+    if (fd >= 0) ::close(fd);
+  }
+  network.forwardFds.clear();
 }
 
 bool canEnterNetworkNamespaces() {

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 
@@ -30,14 +31,18 @@ inline constexpr unsigned short kRuntimeApiPort = 9001;
 struct EnvironmentNetworkOptions {
   FunctionNetwork mode = FunctionNetwork::kOutbound;
   std::string slirpPath = "/usr/bin/slirp4netns";
+  /// Ports also listened on inside at kRuntimeApiHost, for the host addresses Portico forwards
+  /// there (function_grants.h); the listeners come back as EnvironmentNetwork::forwardFds.
+  std::vector<unsigned short> forwardPorts;
 };
 
 /// What set-up left running for one environment; ended by tearDownNetwork().
 struct EnvironmentNetwork {
-  int runtimeApiFd = -1;   // listening TCP socket inside the namespace (the caller takes it)
-  pid_t helperPid = -1;    // slirp4netns, when outbound
-  int helperExitFd = -1;   // closing it tells slirp4netns to exit
-  int helperReadyFd = -1;  // slirp4netns writes a byte here once the namespace is configured
+  int runtimeApiFd = -1;        // listening TCP socket inside the namespace (the caller takes it)
+  std::vector<int> forwardFds;  // one listener inside per forwardPorts entry (the caller takes them)
+  pid_t helperPid = -1;         // slirp4netns, when outbound
+  int helperExitFd = -1;        // closing it tells slirp4netns to exit
+  int helperReadyFd = -1;       // slirp4netns writes a byte here once the namespace is configured
 };
 
 /// Sets up the namespace of `sandboxPid` (a process inside it, seen from the host) and waits
@@ -51,10 +56,13 @@ Result<EnvironmentNetwork> startNetwork(pid_t sandboxPid, const EnvironmentNetwo
                                         bool bringUpLoopback);
 Status awaitNetwork(EnvironmentNetwork& network);
 
-/// Ends the helper (if any). Does not touch runtimeApiFd.
+/// Ends the helper (if any). Does not touch runtimeApiFd or forwardFds.
 void tearDownNetwork(EnvironmentNetwork& network);
 
 /// Whether this process may enter the network namespaces bubblewrap makes (CAP_SYS_ADMIN).
 bool canEnterNetworkNamespaces();
+
+/// Closes the listeners nobody took (runtimeApiFd and forwardFds), setting them to -1 / empty.
+void closeListeners(EnvironmentNetwork& network, int& runtimeApiFd);
 
 }  // namespace portico::functions

@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "functions/environment_tmp.h"
 #include "functions/function_logs.h"
+#include "functions/port_forward.h"
 
 namespace portico::functions {
 namespace asio = boost::asio;
@@ -45,7 +46,7 @@ std::string runtimeExitReason(int waitStatus) {
 
 ExecutionEnvironment::ExecutionEnvironment(asio::io_context& loop, Sandbox& sandbox, FunctionLogs& logs,
                                            const Clock& clock, FunctionSpec spec, EnvironmentPaths paths,
-                                           std::string id, std::string region)
+                                           std::string id, std::string region, const FunctionGrants* grants)
     : loop_(loop),
       sandbox_(sandbox),
       logs_(logs),
@@ -54,6 +55,7 @@ ExecutionEnvironment::ExecutionEnvironment(asio::io_context& loop, Sandbox& sand
       paths_(std::move(paths)),
       id_(std::move(id)),
       region_(std::move(region)),
+      grants_(grants),
       runtimeApi_(loop, *this),
       stdout_(loop),
       stderr_(loop),
@@ -62,6 +64,8 @@ ExecutionEnvironment::ExecutionEnvironment(asio::io_context& loop, Sandbox& sand
       deadlineTimer_(loop) {}
 
 ExecutionEnvironment::~ExecutionEnvironment() {
+  closeForwards();
+  if (credentials_ && grants_ && grants_->credentials) grants_->credentials->revoke(*credentials_);
   if (peakMemoryFd_ >= 0) ::close(peakMemoryFd_);
   if (process_.pid > 0 && !exitStatus_) {
     kill();
@@ -102,6 +106,16 @@ std::map<std::string, std::string> ExecutionEnvironment::lambdaEnvironment(const
   env["NODE_PATH"] = "/opt/nodejs/node_modules:/var/runtime/node_modules:/var/task/node_modules";
   env["PYTHONUNBUFFERED"] = "1";
   env["PYTHONDONTWRITEBYTECODE"] = "1";
+  if (grants_) {
+    // The SDKs' endpoints: Portico's own APIs and the AWS services it is configured with.
+    const auto& endpoints = sandbox_.runtimeApiInside() ? grants_->environmentInside : grants_->environmentOnHost;
+    for (const auto& [k, v] : endpoints) env.try_emplace(k, v);  // the function's own setting wins
+  }
+  if (credentials_) {
+    env["AWS_ACCESS_KEY_ID"] = credentials_->accessKeyId;
+    env["AWS_SECRET_ACCESS_KEY"] = credentials_->secretAccessKey;
+    if (!credentials_->sessionToken.empty()) env["AWS_SESSION_TOKEN"] = credentials_->sessionToken;
+  }
   return env;
 }
 
@@ -114,6 +128,7 @@ Status ExecutionEnvironment::start() {
     if (!listening) return listening.takeError();
     runtimeApi = std::move(listening).value();
   }
+  if (grants_ && grants_->credentials && !credentials_) credentials_ = grants_->credentials->issue(spec_);
   std::vector<std::string> envList;
   for (auto& [k, v] : lambdaEnvironment(runtimeApi)) envList.push_back(k + "=" + v);
 
@@ -136,6 +151,7 @@ Status ExecutionEnvironment::start() {
   freezer_ = EnvironmentFreezer(sandbox_.freezeControl(process_));
   stdout_.assign(process_.stdoutFd);
   stderr_.assign(process_.stderrFd);
+  startForwards();  // (first: a failed adopt below must not leave their listeners open)
   if (process_.runtimeApiFd >= 0) {
     if (auto st = runtimeApi_.adopt(std::exchange(process_.runtimeApiFd, -1)); !st) {
       terminate();
@@ -159,7 +175,8 @@ std::shared_ptr<ExecutionEnvironment> ExecutionEnvironment::restart() {
     spdlog::info("function {} environment {}: timed out {} times, ended", spec_.name, id_, restarts_ + 1);
     return nullptr;
   }
-  auto next = std::make_shared<ExecutionEnvironment>(loop_, sandbox_, logs_, clock_, spec_, paths_, id_, region_);
+  auto next =
+      std::make_shared<ExecutionEnvironment>(loop_, sandbox_, logs_, clock_, spec_, paths_, id_, region_, grants_);
   next->logStream_ = logStream_;
   next->restarts_ = restarts_ + 1;
   if (auto started = next->start(); !started) {
@@ -257,10 +274,39 @@ void ExecutionEnvironment::kill() {
   freezer_.thaw();
 }
 
+void ExecutionEnvironment::startForwards() {
+  // The listeners are the environment's from here on (release() must not see them).
+  std::vector<int> fds = std::exchange(process_.network.forwardFds, {});
+  for (std::size_t i = 0; i < fds.size(); ++i) {
+    if (!grants_ || i >= grants_->forwards.size()) {
+      ::close(fds[i]);
+      continue;
+    }
+    const HostForward& f = grants_->forwards[i];
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(f.targetHost, ec);
+    auto forward = ec ? nullptr : std::make_shared<PortForward>(loop_, asio::ip::tcp::endpoint(address, f.targetPort));
+    if (!forward || !forward->adopt(fds[i])) {
+      ::close(fds[i]);
+      spdlog::warn("function {} environment {}: cannot forward port {} to {}:{}", spec_.name, id_, f.insidePort,
+                   f.targetHost, f.targetPort);
+      continue;
+    }
+    forward->start();
+    forwards_.push_back(std::move(forward));
+  }
+}
+
+void ExecutionEnvironment::closeForwards() {
+  for (auto& f : forwards_) f->close();
+  forwards_.clear();
+}
+
 void ExecutionEnvironment::terminate() {
   if (process_.pid > 0 && !exitStatus_) kill();
   dead_ = true;
   runtimeApi_.close();
+  closeForwards();
   nextWaiter_.cancel();
   deadlineTimer_.cancel();
 }

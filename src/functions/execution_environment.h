@@ -23,6 +23,7 @@
 
 #include "common/result.h"
 #include "functions/environment_freezer.h"
+#include "functions/function_grants.h"
 #include "functions/function_spec.h"
 #include "functions/runtime_api_server.h"
 #include "functions/sandbox.h"
@@ -35,6 +36,7 @@ namespace portico::functions {
 
 class EnvironmentTmp;
 class FunctionLogs;
+class PortForward;
 
 /// One invocation as the environment sees it, and how it ended.
 struct Invocation {
@@ -70,7 +72,8 @@ std::string runtimeExitReason(int waitStatus);
 class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnvironment>, private RuntimeApiBackend {
  public:
   ExecutionEnvironment(boost::asio::io_context& loop, Sandbox& sandbox, FunctionLogs& logs, const Clock& clock,
-                       FunctionSpec spec, EnvironmentPaths paths, std::string id, std::string region);
+                       FunctionSpec spec, EnvironmentPaths paths, std::string id, std::string region,
+                       const FunctionGrants* grants = nullptr);
   ~ExecutionEnvironment() override;
 
   /// Binds the Runtime API port and starts the process. Call once.
@@ -99,6 +102,10 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   std::optional<double> takeInitDurationMs();
   /// Peak memory in MB (0 when the host cannot tell).
   std::uint64_t peakMemoryMb() const;
+  /// When the credentials it was given expire (it must not be handed invocations past that).
+  std::optional<std::chrono::system_clock::time_point> credentialsExpireAt() const {
+    return credentials_ ? credentials_->expiresAt : std::nullopt;
+  }
 
  private:
   // RuntimeApiBackend: what the runtime's requests do to the invocation in flight.
@@ -121,6 +128,8 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   bool idle() const;
   /// SIGKILL to the process group and the process, thawed so that it takes effect.
   void kill();
+  void startForwards();
+  void closeForwards();
 
   boost::asio::io_context& loop_;
   Sandbox& sandbox_;
@@ -130,8 +139,11 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   EnvironmentPaths paths_;
   std::string id_;
   std::string region_;
-  std::string logStream_;  // chosen at the first start, kept by restarts
-  int restarts_ = 0;       // runtimes this execution environment had before this one
+  const FunctionGrants* grants_;                        // borrowed; null: nothing granted
+  std::optional<EnvironmentCredentials> credentials_;   // issued at start, revoked at the end
+  std::vector<std::shared_ptr<PortForward>> forwards_;  // grants_->forwards, relayed inside
+  std::string logStream_;                               // chosen at the first start, kept by restarts
+  int restarts_ = 0;                                    // runtimes this execution environment had before this one
 
   RuntimeApiServer runtimeApi_;
   boost::asio::posix::stream_descriptor stdout_, stderr_;

@@ -103,6 +103,7 @@ Result<FunctionSpec> FunctionCatalog::specFrom(const bj::object& doc, const Func
   spec.invokedArn = functionArn(ref.name, ref.qualifier);
   spec.runtime = json::strOr(*config, "Runtime", "");
   spec.handler = json::strOr(*config, "Handler", "");
+  spec.role = json::strOr(*config, "Role", "");
   if (auto* m = config->if_contains("MemorySize"); m && m->is_int64()) spec.memoryMb = static_cast<int>(m->as_int64());
   if (auto* t = config->if_contains("Timeout"); t && t->is_int64())
     spec.timeoutSeconds = static_cast<int>(t->as_int64());

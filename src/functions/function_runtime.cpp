@@ -173,7 +173,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     EnvironmentPaths paths{*dir, options.runtimeDir, *command,
                            sandbox.makeTmp(id, environmentTmpBytes(static_cast<std::uint64_t>(spec.memoryMb)))};
     auto env = std::make_shared<ExecutionEnvironment>(here, sandbox, logs, clock, spec, std::move(paths), id,
-                                                      catalog.region());
+                                                      catalog.region(), options.grants);
     if (auto st = env->start(); !st) return st.takeError();
     return env;
   }
@@ -213,7 +213,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
   asio::awaitable<Result<InvokeResult>> runSync(FunctionSpec spec, std::string payload, std::string clientContext,
                                                 bool tail, asio::io_context& here, std::string requestId = {}) {
     auto self = shared_from_this();
-    auto admitted = pool.admit(spec, &here);
+    auto admitted = pool.admit(spec, &here, clock.now());
     if (!admitted) co_return admitted.takeError();
     WarmPool::Lease lease = std::move(admitted).value();
     auto invocation = std::make_shared<Invocation>();

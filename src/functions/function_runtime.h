@@ -29,6 +29,7 @@ class FunctionCatalog;
 class CodeStore;
 class Sandbox;
 class FunctionLogs;
+struct FunctionGrants;
 
 struct RuntimeOptions {
   std::filesystem::path runtimeDir;             // Portico's runtime scripts (see builtin_runtimes.h)
@@ -37,6 +38,8 @@ struct RuntimeOptions {
   /// Delays before the retries of a failed Event invocation (AWS: 1 minute, then 2).
   std::chrono::milliseconds firstRetryDelay{60000};
   std::chrono::milliseconds secondRetryDelay{120000};
+  /// Credentials, forwards and endpoints every environment gets (borrowed; null: none).
+  const FunctionGrants* grants = nullptr;
 };
 
 class FunctionRuntime final : public Invoker {

@@ -14,6 +14,7 @@ struct FunctionSpec {
   std::string invokedArn;           // the ARN as invoked (with the qualifier the caller used)
   std::string runtime;              // "provided.al2023", "nodejs20.x", "python3.12", ...
   std::string handler;
+  std::string role;  // the execution role's ARN (whose configured keys, if any, the function gets)
   int memoryMb = 128;
   int timeoutSeconds = 3;
   std::map<std::string, std::string> environment;

@@ -171,7 +171,7 @@ class HostSandbox final : public Sandbox {
     killAndReap(p.pid);
     closeFd(p.stdoutFd);
     closeFd(p.stderrFd);
-    closeFd(p.runtimeApiFd);
+    closeListeners(p.network, p.runtimeApiFd);
     release(p);
   }
 

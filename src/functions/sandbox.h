@@ -95,6 +95,9 @@ struct SandboxOptions {
   /// Functions' network: their own namespace with outbound traffic (default) or none at all.
   FunctionNetwork network = FunctionNetwork::kOutbound;
   std::string slirpPath = "/usr/bin/slirp4netns";
+  /// Ports each environment's namespace also listens on (function_grants.h's forwards), handed
+  /// over as LaunchedProcess::network.forwardFds.
+  std::vector<unsigned short> forwardPorts;
   /// Where Portico keeps the sandbox's /etc (filled with copies of what functions need from the
   /// host's at start, and bound as one directory). Empty: the host's files are bound one by one.
   std::filesystem::path etcDir;

@@ -118,6 +118,7 @@ void SpareLauncher::dispose(Spare& spare, bool reaped) const {
                   &spare.process.runtimeApiFd}) {
     closeFd(*fd);
   }
+  closeListeners(spare.process.network, spare.process.runtimeApiFd);
   releaseLaunch(cgroups_, spare.process);
 }
 

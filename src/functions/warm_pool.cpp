@@ -55,8 +55,9 @@ WarmPool::Lease::~Lease() {
 }
 
 void WarmPool::Lease::adopt(std::shared_ptr<ExecutionEnvironment> env, asio::io_context& loop, const std::string& key) {
+  auto retireBy = env->credentialsExpireAt();
   slot_ = std::make_shared<PooledEnvironment>(
-      PooledEnvironment{std::move(env), &loop, key, true, std::chrono::steady_clock::now()});
+      PooledEnvironment{std::move(env), &loop, key, true, std::chrono::steady_clock::now(), retireBy});
   std::lock_guard lock(pool_->mu_);
   pool_->pools_[key].push_back(slot_);
 }
@@ -70,6 +71,7 @@ void WarmPool::Lease::dropDead() {
 void WarmPool::Lease::replace(std::shared_ptr<ExecutionEnvironment> env) {
   std::lock_guard lock(pool_->mu_);
   PooledEnvironment replaced{std::exchange(slot_->env, std::move(env)), slot_->loop};
+  slot_->retireBy = slot_->env->credentialsExpireAt();
   retire(replaced);
 }
 
@@ -83,7 +85,8 @@ void WarmPool::release(Lease& lease) {
   if (lease.alive_ && !*lease.alive_) dropLocked(lease.slot_);
 }
 
-Result<WarmPool::Lease> WarmPool::admit(const FunctionSpec& spec, const asio::io_context* here) {
+Result<WarmPool::Lease> WarmPool::admit(const FunctionSpec& spec, const asio::io_context* here,
+                                        std::chrono::system_clock::time_point now) {
   // A reservation is the function's own (guaranteed) limit; the others share the unreserved pool.
   const bool reserved = spec.reservedConcurrency.has_value();
   std::lock_guard lock(mu_);
@@ -94,7 +97,8 @@ Result<WarmPool::Lease> WarmPool::admit(const FunctionSpec& spec, const asio::io
   }
   ++inUse_[spec.name];
   if (!reserved) ++inUseUnreserved_;
-  return Lease(*this, spec.name, !reserved, takeIdleLocked(spec.poolKey(), here));
+  return Lease(*this, spec.name, !reserved,
+               takeIdleLocked(spec.poolKey(), here, now + std::chrono::seconds(spec.timeoutSeconds)));
 }
 
 std::optional<ApiError> WarmPool::refusesEvery(const FunctionSpec& spec) {
@@ -116,10 +120,13 @@ void WarmPool::dropStaleLocked(const FunctionSpec& spec) {
   }
 }
 
-WarmPool::Slot WarmPool::takeIdleLocked(const std::string& key, const asio::io_context* here) {
+WarmPool::Slot WarmPool::takeIdleLocked(const std::string& key, const asio::io_context* here,
+                                        std::chrono::system_clock::time_point mustLastUntil) {
   auto it = pools_.find(key);
   if (it == pools_.end()) return nullptr;
-  retireIdle(it->second, [](const PooledEnvironment& s) { return !s.env->alive(); });
+  retireIdle(it->second, [mustLastUntil](const PooledEnvironment& s) {
+    return !s.env->alive() || (s.retireBy && *s.retireBy <= mustLastUntil);
+  });
   Slot best;
   for (auto& s : it->second) {
     if (s->busy) continue;

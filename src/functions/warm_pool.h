@@ -30,6 +30,8 @@ struct PooledEnvironment {
   std::string key;                            // its pool: the configuration's FunctionSpec::poolKey
   bool busy = true;                           // running (or about to run) an invocation
   std::chrono::steady_clock::time_point lastUsed;
+  /// Its credentials' expiry (function_grants.h): no invocation that could outlast it goes there.
+  std::optional<std::chrono::system_clock::time_point> retireBy;
 };
 
 class WarmPool {
@@ -73,7 +75,10 @@ class WarmPool {
   /// environments of the function's older configurations, and hands it an idle environment of
   /// this one if there is any: preferably on the caller's loop `here` (no thread hand-off), then
   /// the most recently used (the warmest caches).
-  Result<Lease> admit(const FunctionSpec& spec, const boost::asio::io_context* here);
+  /// An idle environment whose credentials expire before an invocation starting `now` could end
+  /// (spec.timeoutSeconds) is retired instead.
+  Result<Lease> admit(const FunctionSpec& spec, const boost::asio::io_context* here,
+                      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
   /// The 429 admit() gives every invocation of `spec` whatever else runs (its reserved
   /// concurrency is 0: the function is throttled), or nullopt when it can admit some.
   static std::optional<ApiError> refusesEvery(const FunctionSpec& spec);
@@ -85,7 +90,8 @@ class WarmPool {
  private:
   void dropLocked(const Slot& slot);
   void dropStaleLocked(const FunctionSpec& spec);
-  Slot takeIdleLocked(const std::string& key, const boost::asio::io_context* here);
+  Slot takeIdleLocked(const std::string& key, const boost::asio::io_context* here,
+                      std::chrono::system_clock::time_point mustLastUntil);
   void release(Lease& lease);
 
   const AccountConcurrency* account_;               // borrowed; null: no account limit

@@ -136,13 +136,12 @@ boost::asio::awaitable<http::Reply> Pipeline::run(RequestContext& ctx) const {
     if (mapped && mapped->timeSliceSpent) mapped = co_await runMappingElsewhere(ctx, &runIntegrationRequest);
     if (mapped) co_return fail(*mapped);
     if (auto e = backend->prepare(ctx)) co_return fail(*e);
-    std::chrono::steady_clock::time_point started;
-    if (ctx.log) {
-      logEndpointRequest(ctx, *integration, *ctx.log);
-      started = std::chrono::steady_clock::now();
-    }
+    if (ctx.log) logEndpointRequest(ctx, *integration, *ctx.log);
+    const auto started = std::chrono::steady_clock::now();
     if (auto e = co_await backend->invoke(ctx)) co_return fail(*e);
-    if (ctx.log) logEndpointResponse(ctx, *integration, std::chrono::steady_clock::now() - started, *ctx.log);
+    const auto took = std::chrono::steady_clock::now() - started;
+    ctx.integrationLatency = std::chrono::duration_cast<std::chrono::milliseconds>(took);
+    if (ctx.log) logEndpointResponse(ctx, *integration, took, *ctx.log);
     mapped = runMappingInline(ctx, &runIntegrationResponse);
     if (mapped && mapped->timeSliceSpent) mapped = co_await runMappingElsewhere(ctx, &runIntegrationResponse);
     if (mapped) co_return fail(*mapped);

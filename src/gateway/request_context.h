@@ -69,6 +69,9 @@ struct RequestContext {
   /// a MOCK's request template can set the status and headers the client gets).
   boost::json::object responseOverride;
   IntegrationResult integrationResult;
+  /// How long the integration took (set once it has answered): $context.integration.latency and
+  /// $context.integrationLatency; the rest of $context.integration.* is read off integrationResult.
+  std::optional<std::chrono::milliseconds> integrationLatency;
   std::string selectedStatus = "200";  // method response status chosen by integration_response
   HeaderList responseHeaders;          // mapped method response headers
   std::string responseContentType;     // the selected response template's type, "" when none ran

@@ -1,8 +1,10 @@
 #include "gateway/template_context.h"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
 #include <chrono>
 #include <ctime>
+#include <initializer_list>
 
 #include "auth/x509_certificate.h"
 #include "gateway/binary_media.h"
@@ -22,6 +24,33 @@ bj::value clientCertOf(const std::string& pem) {
                     {"serialNumber", info->serial},
                     {"validity", bj::object{{"notBefore", auth::opensslDate(info->notBefore)},
                                             {"notAfter", auth::opensslDate(info->notAfter)}}}};
+}
+
+/// The value of the first of `names` among the integration's response headers ("" when none).
+std::string resultHeader(const IntegrationResult& result, std::initializer_list<std::string_view> names) {
+  for (std::string_view name : names) {
+    for (const auto& [k, v] : result.headers) {
+      if (boost::beast::iequals(k, name)) return v;
+    }
+  }
+  return "";
+}
+
+/// $context.integration.* and the older names beside it, once the integration has answered.
+void addIntegration(bj::object& context, const RequestContext& ctx) {
+  if (!ctx.integrationLatency) return;
+  const IntegrationResult& result = ctx.integrationResult;
+  const auto latency = ctx.integrationLatency->count();
+  const std::string requestId = resultHeader(result, {"x-amzn-RequestId", "x-amz-request-id"});
+  context["integration"] = bj::object{{"error", ""},
+                                      {"integrationStatus", result.status},
+                                      {"latency", latency},
+                                      {"requestId", requestId},
+                                      {"status", result.status}};
+  context["integrationLatency"] = latency;
+  context["integrationStatus"] = result.status;
+  context["awsEndpointRequestId"] = requestId;
+  context["awsEndpointRequestId2"] = resultHeader(result, {"x-amz-id-2"});
 }
 
 }  // namespace
@@ -46,7 +75,7 @@ bj::object buildTemplateContext(const RequestContext& ctx) {
                       {"userArn", nullptr}};
   for (const auto& [k, v] : ctx.identity) identity[k] = v;
   if (!ctx.conn.clientCertPem.empty()) identity["clientCert"] = clientCertOf(ctx.conn.clientCertPem);
-  return bj::object{
+  bj::object context{
       {"accountId", "000000000000"},
       {"apiId", ctx.stage->apiId},
       {"domainName", host},
@@ -69,6 +98,8 @@ bj::object buildTemplateContext(const RequestContext& ctx) {
       {"requestOverride", bj::object{{"header", bj::object()}, {"querystring", bj::object()}, {"path", bj::object()}}},
       {"responseOverride", ctx.responseOverride.empty() ? bj::object{{"header", bj::object()}} : ctx.responseOverride},
   };
+  addIntegration(context, ctx);
+  return context;
 }
 
 vtl::TemplateInput templateInput(const RequestContext& ctx, std::string_view body, const bj::object& context) {

@@ -29,6 +29,7 @@ import os
 import struct
 import subprocess
 import sys
+import time
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -201,7 +202,10 @@ class AwsIntegrationsE2E:
         self.method("POST", "/items", f"{ddb}/PutItem", credentials=ROLE_DDB, http_method="POST",
                     templates={"application/json": put},
                     responses=(("200", "", '{"saved": true}'),
-                               ("409", "400", '{"conflict": "$input.path(\'$.__type\')"}')))
+                               ("409", "400", '{"conflict": "$input.path(\'$.__type\')", '
+                                              '"status": $context.integration.status, '
+                                              '"latency": $context.integration.latency, '
+                                              '"requestId": "$context.integration.requestId"}')))
         get = '{"TableName": "items", "Key": {"id": {"S": "$input.params(\'id\')"}}}'
         self.method("GET", "/items/{id}", f"{ddb}/GetItem", credentials=ROLE_DDB, http_method="POST",
                     templates={"application/json": get}, method_params={"method.request.path.id": True},
@@ -224,6 +228,10 @@ class AwsIntegrationsE2E:
                  body='{"id": "a1", "owner": "bob"}')
         check(r.status == 409 and r.json()["conflict"].endswith("#ConditionalCheckFailedException"),
               f"a second PutItem fails its condition and maps to 409: {r.describe()}")
+        got = r.json()
+        check(got["status"] == 400 and isinstance(got["latency"], int) and got["latency"] >= 0
+              and len(got["requestId"]) > 8,
+              f"$context.integration.* in the response template: the service's status, latency, request id: {got}")
         r = http("GET", self.url("/items/a1"))
         check(r.status == 200 and r.json() == {"id": "a1", "owner": "ana"}, f"GetItem reshaped: {r.describe()}")
         r = http("GET", self.url("/items?id=a1"))
@@ -337,6 +345,102 @@ class AwsIntegrationsE2E:
         err = lam.error("InvalidParameterValueException", "update-function-code", "--function-name", "from-s3",
                         "--s3-bucket", "no-such-bucket", "--s3-key", "fn.zip")
         check("S3 Error Code: NoSuchBucket" in err, f"a missing bucket: {err}")
+        # A bucket name that would point the signed request elsewhere never reaches the URL.
+        err = lam.error("InvalidParameterValueException", "update-function-code", "--function-name", "from-s3",
+                        "--s3-bucket", "evil.example:8080", "--s3-key", "fn.zip")
+        check("S3 Error Code: InvalidBucketName" in err, f"an invalid bucket name: {err}")
+
+    def step_config_file_endpoints_and_the_code_size_bound(self):
+        """--aws-endpoint and --aws-role-credentials from the config file; S3 code over 250 MB is refused
+        without being read whole."""
+        self.server.stop()
+        huge = AwsCapture({"AKIDHUGE": "huge-secret"}, huge_bytes=251 * 1024 * 1024)
+        try:
+            roles = os.path.join(self.workdir, "roles-huge.txt")
+            with open(roles, "w") as f:
+                f.write(f"{ROLE_S3} AKIDHUGE huge-secret\n")
+            config = os.path.join(self.workdir, "portico.toml")
+            with open(config, "w") as f:
+                f.write(f'aws-endpoint = ["s3={huge.url}"]\naws-role-credentials = "{roles}"\n')
+            bad = os.path.join(self.workdir, "bad.toml")
+            with open(bad, "w") as f:
+                f.write('aws-endpoitn = ["s3=http://127.0.0.1:1"]\n')
+            p = subprocess.run([self.server.binary, "serve", "--config", bad, "--data-dir", self.server.data_dir,
+                                "--admin-listen", "127.0.0.1:0", "--listen", "127.0.0.1:0", "--tls-listen", "off"],
+                               capture_output=True, text=True, timeout=30)
+            check(p.returncode != 0 and "aws-endpoitn" in p.stdout + p.stderr,
+                  f"a misspelt config key stops Portico: rc {p.returncode} {p.stdout} {p.stderr}")
+            saved = list(self.server.extra_args)
+            self.server.extra_args = ["--config", config]
+            self.server.start()
+            lam = AwsCli(self.server, service="lambda")
+            t0 = time.monotonic()
+            err = lam.error("InvalidParameterValueException", "create-function", "--function-name", "too-big",
+                            "--runtime", "python3.12", "--handler", "index.handler", "--role", ROLE_S3,
+                            "--code", "S3Bucket=huge,S3Key=code.zip")
+            check("Unzipped size must be smaller than 262144000 bytes" in err, f"the 250 MB bound: {err}")
+            check(time.monotonic() - t0 < 20, "refused without reading 251 MB")
+            seen = huge.last()
+            check(seen and seen["path"] == "/huge/code.zip" and seen["signer"] == "AKIDHUGE",
+                  f"the config file's endpoint and role keys were used: {seen}")
+            self.server.stop()
+            self.server.extra_args = saved
+        finally:
+            huge.stop()
+
+    def step_truststore_from_s3(self):
+        """A custom domain's mutual-TLS truststore read from s3:// (Portico's default keys)."""
+        self.server.env.update({"AWS_ACCESS_KEY_ID": "S3RVER", "AWS_SECRET_ACCESS_KEY": "S3RVER"})
+        self.server.start()
+        work = os.path.join(self.workdir, "mtls")
+        os.makedirs(work, exist_ok=True)
+
+        def openssl(*args):
+            p = subprocess.run(["openssl", *args], capture_output=True, text=True, timeout=60, cwd=work)
+            check(p.returncode == 0, f"openssl {args[0]}: {p.stderr}")
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "30",
+                "-subj", "/CN=S3 Truststore CA", "-addext", "basicConstraints=critical,CA:TRUE")
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out", "client.csr",
+                "-subj", "/CN=client")
+        openssl("x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "client.pem", "-days", "10")
+        env = _clean_env({"AWS_ACCESS_KEY_ID": "S3RVER", "AWS_SECRET_ACCESS_KEY": "S3RVER",
+                          "AWS_DEFAULT_REGION": "us-east-1"})
+        p = subprocess.run([AWS_CLI, "--endpoint-url", self.s3.url, "s3api", "put-object", "--bucket", "photos-bucket",
+                            "--key", "trust/ca.pem", "--body", os.path.join(work, "ca.pem")],
+                           capture_output=True, text=True, timeout=60, env=env)
+        check(p.returncode == 0, f"upload the truststore to s3rver: {p.stderr}")
+        acm = AwsCli(self.server, service="acm")
+        arn = acm.json("request-certificate", "--domain-name", "api.s3trust.test")["CertificateArn"]
+        made = self.apigw.json("create-domain-name", "--domain-name", "api.s3trust.test",
+                               "--regional-certificate-arn", arn, "--endpoint-configuration", "types=REGIONAL",
+                               "--security-policy", "TLS_1_2",
+                               "--mutual-tls-authentication", "truststoreUri=s3://photos-bucket/trust/ca.pem")
+        mtls = made.get("mutualTlsAuthentication", {})
+        check(mtls.get("truststoreUri") == "s3://photos-bucket/trust/ca.pem" and not mtls.get("truststoreWarnings"),
+              f"the truststore read from S3: {made}")
+        tls_port = self.server.tls.rpartition(":")[2]
+        base = ["curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10",
+                "--resolve", f"api.s3trust.test:{tls_port}:127.0.0.1", f"https://api.s3trust.test:{tls_port}/x"]
+        with_cert = subprocess.run(base + ["--cert", os.path.join(work, "client.pem"),
+                                           "--key", os.path.join(work, "client.key")],
+                                   capture_output=True, text=True, timeout=30)
+        check(with_cert.returncode == 0 and with_cert.stdout.isdigit(),
+              f"a client certificate from the S3 truststore's CA is accepted: rc {with_cert.returncode} "
+              f"{with_cert.stdout} {with_cert.stderr}")
+        without = subprocess.run(base, capture_output=True, text=True, timeout=30)
+        check(without.returncode != 0, f"no client certificate: refused (rc {without.returncode}, {without.stdout})")
+        err = self.apigw.error("BadRequestException", "create-domain-name", "--domain-name", "api2.s3trust.test",
+                               "--regional-certificate-arn", arn, "--endpoint-configuration", "types=REGIONAL",
+                               "--mutual-tls-authentication", "truststoreUri=s3://photos-bucket/trust/absent.pem")
+        check("NoSuchKey" in err or "Unable to access the truststore" in err, f"a missing truststore object: {err}")
+        self.apigw.json("update-domain-name", "--domain-name", "api.s3trust.test", "--patch-operations",
+                        "op=replace,path=/mutualTlsAuthentication/truststoreUri,value=s3://photos-bucket/trust/ca.pem")
+        err = self.apigw.error("BadRequestException", "update-domain-name", "--domain-name", "api.s3trust.test",
+                               "--patch-operations",
+                               "op=replace,path=/mutualTlsAuthentication/truststoreUri,"
+                               "value=s3://photos-bucket/trust/absent.pem")
+        check("Unable to access the truststore" in err, f"a patch to a missing truststore object: {err}")
 
     def step_stop(self):
         self.server.stop()

@@ -25,6 +25,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import time
 from http.client import HTTPSConnection
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -337,9 +338,43 @@ class CustomDomainsE2E:
         truststore = self.certs.path("truststore.pem")
         with open(truststore, "w") as f:
             f.write(read(self.certs.path("ca.pem")))
-        d = self.apigw.json("create-domain-name", "--domain-name", "mtls.example.test", "--regional-certificate-arn",
-                            arn, "--endpoint-configuration", "types=REGIONAL", "--security-policy", "TLS_1_2",
-                            "--mutual-tls-authentication", f"truststoreUri=file://{truststore}")
+        mtls_args = ["--domain-name", "mtls.example.test", "--regional-certificate-arn", arn,
+                     "--endpoint-configuration", "types=REGIONAL", "--security-policy", "TLS_1_2",
+                     "--mutual-tls-authentication", f"truststoreUri=file://{truststore}"]
+        # An imported certificate with mutual TLS needs an ACM-issued one proving ownership of the name.
+        err = self.apigw.error("BadRequestException", "create-domain-name", *mtls_args)
+        check("ownershipVerificationCertificateArn" in err, err)
+        err = self.apigw.error("BadRequestException", "create-domain-name", *mtls_args,
+                               "--ownership-verification-certificate-arn", arn)
+        check("issued by ACM" in err, err)
+        other = self.acm.json("request-certificate", "--domain-name", "other.example.test")["CertificateArn"]
+        err = self.apigw.error("BadRequestException", "create-domain-name", *mtls_args,
+                               "--ownership-verification-certificate-arn", other)
+        check("does not cover" in err, err)
+        self.acm.silent("delete-certificate", "--certificate-arn", other)
+        owner = self.acm.json("request-certificate", "--domain-name", "mtls.example.test")["CertificateArn"]
+        # Truststores past the bounds are refused at once: 10,000 certificates (past 1 MB), and 1,001
+        # small ones (under 1 MB, past the 1,000-certificate bound).
+        small_key, small_ca = self.certs.path("small-ca.key"), self.certs.path("small-ca.pem")
+        p = subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                            "-nodes", "-keyout", small_key, "-out", small_ca, "-days", "30", "-subj", "/CN=s"],
+                           capture_output=True, text=True, timeout=60)
+        check(p.returncode == 0, p.stderr)
+        for name, source, copies, words in (("big-truststore.pem", self.certs.path("ca.pem"), 10000, "longer than"),
+                                            ("many-truststore.pem", small_ca, 1001, "more than 1000 certificates")):
+            path = self.certs.path(name)
+            with open(path, "w") as f:
+                f.write(read(source) * copies)
+            check(os.path.getsize(path) > 1024 * 1024 if copies == 10000 else os.path.getsize(path) < 1024 * 1024,
+                  f"{name}: {os.path.getsize(path)} bytes")
+            args = [a if not a.startswith("truststoreUri=") else f"truststoreUri=file://{path}" for a in mtls_args]
+            t0 = time.monotonic()
+            err = self.apigw.error("BadRequestException", "create-domain-name", *args,
+                                   "--ownership-verification-certificate-arn", owner)
+            check(words in err and time.monotonic() - t0 < 10, f"{name}: {err}")
+        d = self.apigw.json("create-domain-name", *mtls_args, "--ownership-verification-certificate-arn", owner)
+        check(d.get("ownershipVerificationCertificateArn") == owner, d)
+        self.owner = owner
         check(d["mutualTlsAuthentication"]["truststoreUri"] == f"file://{truststore}", d)
         check(d["mutualTlsAuthentication"].get("truststoreWarnings", []) == [], d)
         self.apigw.json("create-base-path-mapping", "--domain-name", "mtls.example.test", "--rest-api-id", self.api1,
@@ -371,8 +406,11 @@ class CustomDomainsE2E:
                             f"op=replace,path=/mutualTlsAuthentication/truststoreUri,value=file://{truststore}.2")
         warnings = d["mutualTlsAuthentication"]["truststoreWarnings"]
         check(any("has expired" in w for w in warnings) and any("is not a CA" in w for w in warnings), warnings)
+        # The ownership certificate is in use until the domain goes.
+        self.acm.error("ResourceInUseException", "delete-certificate", "--certificate-arn", self.owner)
         self.apigw.silent("delete-domain-name", "--domain-name", "mtls.example.test")
         self.acm.silent("delete-certificate", "--certificate-arn", arn)
+        self.acm.silent("delete-certificate", "--certificate-arn", self.owner)
 
     def step_certificate_rotation_keeps_connections(self):
         ctx = ssl.create_default_context(cafile=self.certs.path("ca.pem"))
@@ -460,6 +498,14 @@ class CustomDomainsE2E:
         check(stage["clientCertificateId"] == cid, stage)
         resp = self.get("/v1/backend")
         check(resp.status == 200, f"with the stage's client certificate the backend accepts: {resp.describe()}")
+        # The Test button: test-invoke-method presents the certificate it is given, and none otherwise.
+        args = ["--rest-api-id", self.api1, "--resource-id", rid, "--http-method", "GET"]
+        plain = self.apigw.json("test-invoke-method", *args)
+        check(plain["status"] >= 500, f"test invoke without a client certificate: {plain.get('status')}")
+        tested = self.apigw.json("test-invoke-method", *args, "--client-certificate-id", cid)
+        check(tested["status"] == 200, f"test invoke with --client-certificate-id: {tested.get('status')} "
+                                       f"{tested.get('body', '')[:300]}")
+        self.apigw.error("BadRequestException", "test-invoke-method", *args, "--client-certificate-id", "nope00")
         backend.close()
         err = self.apigw.error("BadRequestException", "delete-client-certificate", "--client-certificate-id", cid)
         check("in use" in err, err)
@@ -488,8 +534,9 @@ class CustomDomainsE2E:
         self.apigw.silent("delete-domain-name", "--domain-name", DOMAIN)
         self.apigw.silent("delete-domain-name", "--domain-name", "*.apps.example.test")
         self.acm.silent("delete-certificate", "--certificate-arn", self.arn)
-        listed = self.acm.json("list-certificates")["CertificateSummaryList"]
-        check([c["CertificateArn"] for c in listed] == [self.requested], listed)
+        listed = [c["CertificateArn"] for c in self.acm.json("list-certificates")["CertificateSummaryList"]]
+        check(self.requested in listed and self.arn not in listed, listed)
+
         say("custom domains: all steps passed")
 
 

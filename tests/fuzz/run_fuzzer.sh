@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds one of Portico's libFuzzer targets with clang (ASan + UBSan) and runs it for a bounded
 # time over a copy of its checked-in seed corpus (tests/fuzz/<target>_corpus/).
-#   run_fuzzer.sh http|zip|vtl|jsonpath|jwt|sigv4 [seconds=30] [build dir=build/fuzz]
+#   run_fuzzer.sh http|zip|vtl|jsonpath|jwt|sigv4|openapi [seconds=30] [build dir=build/fuzz]
 # The binary, its objects, the working corpus and any crash artifacts go to <build dir>/<target>/.
 # Exit 0 = no crash, leak, sanitizer report or timeout within the time given.
 set -euo pipefail
@@ -25,7 +25,9 @@ case "$target" in
   sigv4) sources=("$here/sigv4_fuzzer.cpp" "$root/src/auth/sigv4_verifier.cpp" "$root/src/auth/sigv4_canonical.cpp"
           "$root/src/common/digest.cpp" "$root/src/common/uri_encoding.cpp")
          libs=(-lcrypto); max_len=16384 ;;
-  *) echo "usage: $0 http|zip|vtl|jsonpath|jwt|sigv4 [seconds=30] [build dir]" >&2; exit 2 ;;
+  openapi) sources=("$here/openapi_fuzzer.cpp" "$root"/src/openapi/*.cpp); libs=(-lyaml-cpp -lboost_json)
+           max_len=65536 ;;
+  *) echo "usage: $0 http|zip|vtl|jsonpath|jwt|sigv4|openapi [seconds=30] [build dir]" >&2; exit 2 ;;
 esac
 mkdir -p "$out/corpus"
 bin="$out/${target}_fuzzer"

@@ -20,7 +20,8 @@ TEST(TemplateContext, VelocityTemplatesSeeTheRequest) {
   method.httpMethod = "POST";
   method.resourceId = "res001";
   method.resourcePath = "/pets/{id}";
-  RequestContext ctx{request, conn, stage, "req-1", "ext-1", "/pets/42", "q=cat", {}};
+  RouteMatch routed;  // (a named match: GCC 12 sees the map of a braced temporary as uninitialized)
+  RequestContext ctx{request, conn, stage, "req-1", "ext-1", "/pets/42", "q=cat", routed};
   ctx.match.method = &method;
   ctx.match.pathParams["id"] = "42";
   ctx.queryLast["q"] = "cat";
@@ -41,6 +42,41 @@ TEST(TemplateContext, VelocityTemplatesSeeTheRequest) {
   EXPECT_EQ(*out,
             "01/May/2024:12:00:00 +0000 1714564800345 dev req-1 abc123defg /pets/{id} POST /dev/pets/42 127.0.0.9 42 "
             "cat t1 blue \"Rex\"");
+}
+
+TEST(TemplateContext, ResponseTemplatesSeeTheIntegrationsAnswer) {
+  http::Request request{boost::beast::http::verb::get, "/dev/items/1", 11};
+  http::ConnectionInfo conn{"127.0.0.9", 0};
+  auto stage = std::make_shared<StageSnapshot>();
+  stage->apiId = "abc123defg";
+  stage->stageName = "dev";
+  RouteMatch routed;
+  RequestContext ctx{request, conn, stage, "req-1", "ext-1", "/items/1", "", routed};
+  auto engine = vtl::makeVelocityTemplateEngine();
+  auto tmpl = engine->compile(
+      "[$context.integration.status|$context.integration.integrationStatus|$context.integration.latency|"
+      "$context.integration.requestId|$context.integration.error|$context.integrationLatency|"
+      "$context.integrationStatus|$context.awsEndpointRequestId|$context.awsEndpointRequestId2]");
+  ASSERT_TRUE(tmpl) << tmpl.error().message;
+  {
+    // Before the integration has answered (a request template), none of it is there.
+    auto context = buildTemplateContext(ctx);
+    auto out = (*tmpl)->render(templateInput(ctx, "", context));
+    ASSERT_TRUE(out) << out.error().message;
+    EXPECT_EQ(*out, "[||||||||]");
+  }
+  ctx.integrationResult.status = 404;
+  ctx.integrationResult.headers = {{"X-Amz-Request-Id", "S3REQ1"}, {"x-amz-id-2", "ext/id2"}};
+  ctx.integrationLatency = std::chrono::milliseconds{17};
+  auto context = buildTemplateContext(ctx);
+  auto out = (*tmpl)->render(templateInput(ctx, "", context));
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(*out, "[404|404|17|S3REQ1||17|404|S3REQ1|ext/id2]");
+  ctx.integrationResult.headers = {{"x-amzn-RequestId", "DDBREQ"}};
+  context = buildTemplateContext(ctx);
+  out = (*tmpl)->render(templateInput(ctx, "", context));
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(*out, "[404|404|17|DDBREQ||17|404|DDBREQ|]");
 }
 
 }  // namespace

@@ -104,7 +104,10 @@ class FunctionIsolation:
         check(out["connect_admin_gateway"].startswith("refused:"), out)
         check(out["connect_host_address"].startswith("refused:"), out)
         check(out["connect_peer"] == "connected:PEER-OK", f"outbound traffic must work: {out['connect_peer']}")
-        check(out["listening"] == [9001], f"only its own Runtime API may be visible: {out['listening']}")
+        # Its own Runtime API, and the one deliberate forward: Portico's management API at 9002
+        # (SigV4-checked like any client; docs/security.md, "What functions are granted").
+        check(out["listening"] == [9001, 9002],
+              f"only its own Runtime API and the management forward may be visible: {out['listening']}")
         check(out["nofile"] == [1024, 1024], out["nofile"])
         for call in ("unshare_user", "unshare_net", "mount", "ptrace", "keyctl"):
             check(out[call] == "EPERM", f"{call} must be refused with EPERM: {out[call]}")
@@ -123,10 +126,10 @@ class FunctionIsolation:
                   f"fd {fd} is not the runtime's own connection: {name} (all: {out['fds']})")
 
     def step_neighbours_runtime_api_unreachable(self):
-        # From the hostile function, every port but 9001 on loopback is closed: a neighbour's
+        # From the hostile function, every port but 9001 (and the 9002 forward) on loopback is closed: a neighbour's
         # Runtime API is not in its namespace at all.
         admin_port = int(self.server.admin.split(":")[1])
-        out = self.invoke("hostile", {"connect": {"other": ["127.0.0.1", 9002], "admin": ["127.0.0.1", admin_port]}})
+        out = self.invoke("hostile", {"connect": {"other": ["127.0.0.1", 9003], "admin": ["127.0.0.1", admin_port]}})
         check(out["connect_other"].startswith("refused:") and out["connect_admin"].startswith("refused:"), out)
         # And the neighbour still works.
         self.invoke("neighbour", {})
@@ -154,7 +157,7 @@ class FunctionIsolation:
         self.server.start()
         out = self.invoke("hostile", {"connect": {"peer": [self.peer.address, self.peer_port]}})
         check(out["connect_peer"].startswith("refused:"), f"--function-network none: {out['connect_peer']}")
-        check(out["listening"] == [9001], out["listening"])
+        check(out["listening"] == [9001, 9002], out["listening"])
 
     def step_cleanup(self):
         self.server.stop()

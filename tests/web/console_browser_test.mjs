@@ -408,6 +408,65 @@ async function main() {
       await expectText(byTest('invoke-payload'), /"hello":\s*"portico"/);
     }, 'function-test');
 
+    const importedName = `imported-${Date.now().toString(36)}`;
+    const openapi = [
+      'openapi: 3.0.1',
+      `info: {title: ${importedName}, version: "1"}`,
+      'x-amazon-apigateway-frobnicate: true',
+      'paths:',
+      '  /hello:',
+      '    get:',
+      '      responses: {"200": {description: ok}}',
+      '      x-amazon-apigateway-integration:',
+      '        type: mock',
+      '        requestTemplates: {application/json: \'{"statusCode": 200}\'}',
+      '        responses: {default: {statusCode: "200", responseTemplates: {application/json: \'{"hello": "imported"}\'}}}',
+      '',
+    ].join('\n');
+    await step('import an API from an OpenAPI document (warnings shown)', async () => {
+      await byTest('nav-apis').click();
+      await byTest('apis-page').waitFor();
+      await byTest('import-api').click();
+      await byTest('import-document').fill(openapi);
+      await byTest('import-api-submit').click();
+      await byTest('import-warnings').or(byTest('import-api-dialog').locator('.error')).first().waitFor();
+      await expectText(byTest('import-warnings'), /x-amazon-apigateway-frobnicate/);
+      await byTest('import-api-open').click();
+      await expectText(byTest('api-name'), new RegExp(`^${importedName}$`));
+      await byTest('resource-/hello').waitFor();
+    }, 'api-imported');
+
+    await step('the imported method tests 200 in the method view', async () => {
+      await byTest('method-/hello-GET').click();
+      await byTest('method-view').waitFor();
+      await byTest('open-test').click();
+      await byTest('test-panel').waitFor();
+      await byTest('test-path').fill('/hello');
+      await byTest('run-test').click();
+      await byTest('test-result').or(byTest('test-error')).first().waitFor();
+      if (await byTest('test-error').isVisible()) throw new Error(`test invoke failed: ${await byTest('test-error').innerText()}`);
+      await expectText(byTest('test-status'), /^200$/);
+      await expectText(byTest('test-body'), /"hello":\s*"imported"/);
+    }, 'imported-method-test');
+
+    await step('deploy the imported API and export its stage as OpenAPI', async () => {
+      await byTest('deploy-api').click();
+      const dialog = byTest('deploy-dialog');
+      await dialog.getByLabel('Stage name').fill('dev');
+      await byTest('deploy-submit').click();
+      await byTest('stage-detail').waitFor();
+      await byTest('export-type').selectOption('oas30');
+      await byTest('export-as').selectOption('yaml');
+      const download = page.waitForEvent('download', { timeout: STEP_TIMEOUT_MS });
+      await byTest('export-stage').click();
+      const file = await download;
+      if (!/\.yaml$/.test(file.suggestedFilename())) throw new Error(`download named ${file.suggestedFilename()}`);
+      const preview = await expectText(byTest('export-preview'), /openapi: "3\.0\.1"/);
+      if (!preview.includes('/hello') || !preview.includes('x-amazon-apigateway-integration')) {
+        throw new Error(`the export lacks the path or the integration: ${preview.slice(0, 500)}`);
+      }
+    }, 'imported-export');
+
     await step('log out', async () => {
       await byTest('logout').click();
       await byTest('login-form').waitFor();

@@ -110,7 +110,8 @@ void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
         registerDeploymentRoutes, registerStageRoutes, registerGatewayResponseRoutes, registerModelRoutes,
         registerApiKeyRoutes, registerAuthorizerRoutes, registerTestInvokeAuthorizerRoutes,
         registerTestInvokeMethodRoutes, registerUsagePlanRoutes, registerRequestValidatorRoutes,
-        registerDomainNameRoutes, registerBasePathMappingRoutes, registerClientCertificateRoutes}) {
+        registerDomainNameRoutes, registerBasePathMappingRoutes, registerClientCertificateRoutes,
+        registerOpenApiRoutes}) {
     family(routes, ctx);
   }
 }

@@ -24,6 +24,10 @@
 #include "store/store.h"
 #include "vtl/template_engine.h"
 
+namespace portico::aws {
+class AwsClient;
+}
+
 namespace portico::control::apigateway {
 
 struct ApiGatewayContext {
@@ -39,6 +43,7 @@ struct ApiGatewayContext {
   gateway::DomainRegistry* domains = nullptr;               // custom domain names, published on every change
   http::TlsCatalog* tls = nullptr;                          // and their certificates, for the TLS listener
   const aws::AwsCredentialChain* awsCredentials = nullptr;  // to warn of AWS integrations nothing can sign
+  const aws::AwsClient* aws = nullptr;                      // reads s3:// truststores
   std::string accountId = "000000000000";
   std::string region = "us-east-1";
   IdGenerator ids;
@@ -96,7 +101,12 @@ using RegisterRoutes = void(RouteTable& routes, ApiGatewayContext& ctx);
 RegisterRoutes registerRestApiRoutes, registerResourceRoutes, registerMethodRoutes, registerIntegrationRoutes,
     registerDeploymentRoutes, registerStageRoutes, registerGatewayResponseRoutes, registerModelRoutes,
     registerApiKeyRoutes, registerAuthorizerRoutes, registerTestInvokeAuthorizerRoutes, registerTestInvokeMethodRoutes,
-    registerUsagePlanRoutes, registerRequestValidatorRoutes;
+    registerUsagePlanRoutes, registerRequestValidatorRoutes, registerOpenApiRoutes;
+/// A resource's path part: a literal of API Gateway's characters, or {name} / {name+}.
+Status validatePathPart(std::string_view part);
+/// POST /restapis: ImportRestApi when ?mode= is given (openapi_api.cpp), else `create`.
+Result<AdminReply> importOrCreateRestApi(ApiGatewayContext& ctx, const AdminCall& call,
+                                         Result<AdminReply> (*create)(ApiGatewayContext&, const AdminCall&));
 /// Registers every apigateway management operation: every family above.
 void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx);
 /// Recompiles API keys and usage plans from the store into the data plane's usage snapshot.

@@ -1,9 +1,13 @@
 #include "control/apigateway/domain_certificates.h"
 
+#include <spdlog/spdlog.h>
+
 #include <fstream>
 #include <sstream>
 
 #include "auth/x509_certificate.h"
+#include "aws/aws_client.h"
+#include "aws/s3_object.h"
 #include "common/json_util.h"
 #include "control/acm/acm_certificates.h"
 
@@ -86,18 +90,89 @@ Result<DomainTls> resolveDomainCertificate(ApiGatewayContext& ctx, const bj::obj
   return tls;
 }
 
-Result<Truststore> loadTruststore(ApiGatewayContext& ctx, const std::string& uri) {
-  constexpr std::string_view kFile = "file://";
-  if (!uri.starts_with(kFile)) {
-    return ApiError::badRequest("Invalid truststore URI " + uri.substr(0, 300) +
-                                ": Portico reads truststores from file:///path/to/bundle.pem");
+Status checkOwnershipVerification(ApiGatewayContext& ctx, const bj::object& domain) {
+  const std::string name = json::strOr(domain, "domainName", "");
+  const std::string arn = json::strOr(domain, "regionalCertificateArn", "");
+  if (!arn.empty()) {
+    auto cert = acm::findCertificate(ctx.store, arn);
+    if (!cert || json::strOr(*cert, "Type", "IMPORTED") == "AMAZON_ISSUED") return Ok{};
+  } else if (json::strOr(domain, "_certificateBody", "").empty()) {
+    return Ok{};  // (an uploaded certificate is as good as an imported one: it needs the proof too)
   }
-  const std::string path = uri.substr(kFile.size());
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ApiError::badRequest("Unable to read the truststore at " + uri.substr(0, 300));
-  std::string text(auth::kMaxBundlePemBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
+  const std::string ownership = json::strOr(domain, "ownershipVerificationCertificateArn", "");
+  if (ownership.empty()) {
+    return ApiError::badRequest(
+        "Mutual TLS with an imported certificate requires ownershipVerificationCertificateArn: the ARN of a "
+        "certificate issued by ACM for " +
+        name + " (request one with 'aws acm request-certificate')");
+  }
+  auto owner = acm::findCertificate(ctx.store, ownership);
+  if (!owner) {
+    return ApiError::badRequest("Invalid ownership verification certificate ARN: " + ownership.substr(0, 300) +
+                                ". Certificate not found.");
+  }
+  if (json::strOr(*owner, "Type", "IMPORTED") != "AMAZON_ISSUED") {
+    return ApiError::badRequest("The ownership verification certificate " + ownership.substr(0, 300) +
+                                " must be a certificate issued by ACM, not an imported one");
+  }
+  DomainTls tls{json::strOr(*owner, "Certificate", ""), json::strOr(*owner, "PrivateKey", ""), "", {}};
+  return checkServes(ctx, tls, name, true);
+}
+
+std::string truststoreKey(const std::string& uri, const std::string& version) {
+  return uri + '\n' + version;
+}
+
+boost::asio::awaitable<Status> fetchS3Truststore(ApiGatewayContext& ctx, const std::string& uri,
+                                                 const std::string& version, unsigned workerIndex,
+                                                 FetchedTruststores& fetched) {
+  auto where = aws::parseS3Uri(uri);
+  if (!uri.starts_with("s3://")) co_return Ok{};
+  const std::string shown = uri.substr(0, 300);
+  if (!where) co_return ApiError::badRequest("Invalid truststore URI " + shown + ": use s3://bucket/key");
+  if (!ctx.aws || !ctx.awsCredentials) co_return ApiError::badRequest("Portico has no S3 client to read " + shown);
+  auto credentials = ctx.awsCredentials->forRole("");
+  if (!credentials) {
+    co_return ApiError::badRequest("Unable to access the truststore at " + shown +
+                                   ": Portico has no AWS credentials (AWS_ACCESS_KEY_ID or ~/.aws/credentials)");
+  }
+  where->versionId = version;
+  auto got = co_await aws::getS3Object(*ctx.aws, *credentials, ctx.region, *where, workerIndex,
+                                       std::chrono::seconds(30), auth::kMaxBundlePemBytes);
+  if (auto* failure = std::get_if<aws::S3Failure>(&got)) {
+    if (failure->tooLarge) co_return ApiError::badRequest("The truststore at " + shown + " is larger than 1 MB");
+    if (failure->status == 0) {
+      spdlog::warn("truststore {}: {}", shown, failure->detail);
+      co_return ApiError::badRequest("Unable to access the truststore at " + shown + ": S3 could not be reached");
+    }
+    co_return ApiError::badRequest("Unable to access the truststore at " + shown + ". S3 Error Code: " + failure->code +
+                                   ". S3 Error Message: " + failure->message);
+  }
+  fetched[truststoreKey(uri, version)] = std::move(std::get<aws::S3Object>(got).body);
+  co_return Ok{};
+}
+
+Result<Truststore> loadTruststore(ApiGatewayContext& ctx, const std::string& uri, const std::string& version,
+                                  const FetchedTruststores* fetched) {
+  constexpr std::string_view kFile = "file://";
+  std::string text;
+  if (uri.starts_with("s3://")) {
+    auto it = fetched ? fetched->find(truststoreKey(uri, version)) : FetchedTruststores::const_iterator();
+    if (!fetched || it == fetched->end()) {
+      return ApiError::badRequest("Unable to access the truststore at " + uri.substr(0, 300));
+    }
+    text = it->second;
+  } else if (uri.starts_with(kFile)) {
+    const std::string path = uri.substr(kFile.size());
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return ApiError::badRequest("Unable to read the truststore at " + uri.substr(0, 300));
+    text.assign(auth::kMaxBundlePemBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+  } else {
+    return ApiError::badRequest("Invalid truststore URI " + uri.substr(0, 300) +
+                                ": Portico reads truststores from s3://bucket/key or file:///path/to/bundle.pem");
+  }
   auto certs = auth::parseBundle(text, "truststore");
   if (!certs) return certs.takeError();
   Truststore out{std::move(text), {}};

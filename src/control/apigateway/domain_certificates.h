@@ -4,8 +4,10 @@
 // valid now that covers the name; a truststore bundle whose certificates are reported in
 // truststoreWarnings when expired or not a CA.
 #pragma once
+#include <boost/asio/awaitable.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <map>
 #include <string>
 
 #include "common/result.h"
@@ -25,12 +27,31 @@ struct DomainTls {
 /// uploaded body), checked against the domain name at time `now`; BadRequestException otherwise.
 Result<DomainTls> resolveDomainCertificate(ApiGatewayContext& ctx, const boost::json::object& domain);
 
-/// Reads and checks the truststore `uri` names (file:///path, at most 1 MB, PEM): its certificates
-/// and the warnings AWS reports for them; BadRequestException when it cannot be read or parsed.
+/// Mutual TLS with an imported certificate (regionalCertificateArn naming an ACM certificate of
+/// type IMPORTED) needs ownershipVerificationCertificateArn: an ACM-issued certificate that covers
+/// the domain name and is valid now, as AWS requires; BadRequestException otherwise.
+Status checkOwnershipVerification(ApiGatewayContext& ctx, const boost::json::object& domain);
+
+/// Truststores read from S3 before a synchronous operation runs (fetchS3Truststore), by
+/// truststoreKey(uri, version).
+using FetchedTruststores = std::map<std::string, std::string, std::less<>>;
+std::string truststoreKey(const std::string& uri, const std::string& version);
+
+/// Reads and checks the truststore `uri` names (file:///path, or s3://bucket/key as fetched into
+/// `fetched`; at most 1 MB, PEM): its certificates and the warnings AWS reports for them;
+/// BadRequestException when it cannot be read or parsed.
 struct Truststore {
   std::string pem;
   boost::json::array warnings;
 };
-Result<Truststore> loadTruststore(ApiGatewayContext& ctx, const std::string& uri);
+Result<Truststore> loadTruststore(ApiGatewayContext& ctx, const std::string& uri, const std::string& version,
+                                  const FetchedTruststores* fetched);
+
+/// An s3:// truststore (its truststoreVersion as the object's version) read through the AWS client
+/// with Portico's default credentials, at most 1 MB, into `fetched`; other URIs are left alone.
+/// BadRequestException when S3 refuses or cannot be reached.
+boost::asio::awaitable<Status> fetchS3Truststore(ApiGatewayContext& ctx, const std::string& uri,
+                                                 const std::string& version, unsigned workerIndex,
+                                                 FetchedTruststores& fetched);
 
 }  // namespace portico::control::apigateway

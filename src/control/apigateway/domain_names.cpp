@@ -67,7 +67,8 @@ void fillEndpoints(ApiGatewayContext& ctx, bj::object& domain) {
 
 /// Checks the domain as it is about to be saved and brings its TLS material up to date: the
 /// certificate it serves with, the truststore (read again when its URI or version changed).
-Status checkAndResolve(ApiGatewayContext& ctx, bj::object& domain, bool truststoreChanged) {
+Status checkAndResolve(ApiGatewayContext& ctx, bj::object& domain, bool truststoreChanged,
+                       const FetchedTruststores& fetched) {
   auto types = endpointTypes(domain);
   if (types.empty()) return ApiError::badRequest("An endpoint type is required (REGIONAL or EDGE)");
   for (const auto& t : types) {
@@ -83,6 +84,9 @@ Status checkAndResolve(ApiGatewayContext& ctx, bj::object& domain, bool truststo
   if (!tls) return tls.takeError();
   auto* mtls = json::obj(domain, "mutualTlsAuthentication");
   const std::string uri = mtls ? json::strOr(*mtls, "truststoreUri", "") : "";
+  if (!uri.empty()) {
+    if (auto st = checkOwnershipVerification(ctx, domain); !st) return st.takeError();
+  }
   if (uri.empty()) {
     domain.erase("mutualTlsAuthentication");
     domain.erase("_truststorePem");
@@ -90,7 +94,7 @@ Status checkAndResolve(ApiGatewayContext& ctx, bj::object& domain, bool truststo
     if (!hasType(domain, "REGIONAL") || policy != "TLS_1_2") {
       return ApiError::badRequest("Mutual TLS requires a REGIONAL domain name with the TLS_1_2 security policy");
     }
-    auto store = loadTruststore(ctx, uri);
+    auto store = loadTruststore(ctx, uri, json::strOr(*mtls, "truststoreVersion", ""), &fetched);
     if (!store) return store.takeError();
     domain["_truststorePem"] = store->pem;  // (may move the members: mtls is looked up again)
     json::objAt(domain, "mutualTlsAuthentication")["truststoreWarnings"] = std::move(store->warnings);
@@ -107,7 +111,7 @@ bj::object visible(bj::object domain) {
   return domain;
 }
 
-Result<bj::object> newDomain(ApiGatewayContext& ctx, const bj::object& body) {
+Result<bj::object> newDomain(ApiGatewayContext& ctx, const bj::object& body, const FetchedTruststores& fetched) {
   const std::string name = json::strOr(body, "domainName", "");
   if (auto st = checkDomainName(name); !st) return st.takeError();
   if (loadDoc(ctx, kDomainName, "", name)) return ApiError::conflict("The domain name you provided already exists.");
@@ -138,7 +142,7 @@ Result<bj::object> newDomain(ApiGatewayContext& ctx, const bj::object& body) {
   }
   if (const auto* tags = json::obj(body, "tags")) domain["tags"] = *tags;
   fillEndpoints(ctx, domain);
-  if (auto st = checkAndResolve(ctx, domain, true); !st) return st.takeError();
+  if (auto st = checkAndResolve(ctx, domain, true, fetched); !st) return st.takeError();
   return domain;
 }
 
@@ -197,12 +201,53 @@ Status patchDomain(ApiGatewayContext& ctx, bj::object& domain, const bj::object&
   return Ok{};
 }
 
+unsigned workerOf(const AdminCall& call) {
+  return call.conn ? call.conn->workerIndex : 0;
+}
+
+Result<AdminReply> createDomain(ApiGatewayContext& ctx, const bj::object& body, const FetchedTruststores& fetched) {
+  std::lock_guard lock(ctx.mu);
+  auto domain = newDomain(ctx, body, fetched);
+  if (!domain) return domain.takeError();
+  saveDoc(ctx, kDomainName, "", json::strOr(*domain, "domainName", ""), *domain);
+  publishDomains(ctx);
+  return reply(201, visible(std::move(domain).value()));
+}
+
+/// The truststore URI and version the domain would have after `body`'s patch operations, when they
+/// change it (empty otherwise).
+Result<std::pair<std::string, std::string>> patchedTruststore(ApiGatewayContext& ctx, const std::string& name,
+                                                              const bj::object& body) {
+  std::lock_guard lock(ctx.mu);
+  auto domain = loadDoc(ctx, kDomainName, "", name);
+  if (!domain) return unknownDomain();
+  bool changed = false;
+  if (auto st = patchDomain(ctx, *domain, body, changed); !st) return st.takeError();
+  const auto* mtls = json::obj(*domain, "mutualTlsAuthentication");
+  if (!mtls || !changed) return std::pair<std::string, std::string>{};
+  return std::pair{json::strOr(*mtls, "truststoreUri", ""), json::strOr(*mtls, "truststoreVersion", "")};
+}
+
+Result<AdminReply> updateDomain(ApiGatewayContext& ctx, const std::string& name, const bj::object& body,
+                                const FetchedTruststores& fetched) {
+  std::lock_guard lock(ctx.mu);
+  auto domain = loadDoc(ctx, kDomainName, "", name);
+  if (!domain) return unknownDomain();
+  bool truststoreChanged = false;
+  if (auto st = patchDomain(ctx, *domain, body, truststoreChanged); !st) return st.takeError();
+  if (auto st = checkAndResolve(ctx, *domain, truststoreChanged, fetched); !st) return st.takeError();
+  saveDoc(ctx, kDomainName, "", name, *domain);
+  publishDomains(ctx);
+  return reply(200, visible(std::move(*domain)));
+}
+
 }  // namespace
 
 std::vector<std::string> domainsUsingCertificate(ApiGatewayContext& ctx, const std::string& arn) {
   std::vector<std::string> out;
   for (const auto& d : listDocs(ctx, kDomainName, "")) {
-    if (json::strOr(d, "certificateArn", "") == arn || json::strOr(d, "regionalCertificateArn", "") == arn) {
+    if (json::strOr(d, "certificateArn", "") == arn || json::strOr(d, "regionalCertificateArn", "") == arn ||
+        json::strOr(d, "ownershipVerificationCertificateArn", "") == arn) {
       out.push_back(json::strOr(d, "domainNameArn", ""));
     }
   }
@@ -210,16 +255,21 @@ std::vector<std::string> domainsUsingCertificate(ApiGatewayContext& ctx, const s
 }
 
 void registerDomainNameRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
-  routes.add(verb::post, "domainnames", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    auto body = call.json();
-    if (!body) return body.takeError();
-    std::lock_guard lock(ctx.mu);
-    auto domain = newDomain(ctx, *body);
-    if (!domain) return domain.takeError();
-    saveDoc(ctx, kDomainName, "", json::strOr(*domain, "domainName", ""), *domain);
-    publishDomains(ctx);
-    return reply(201, visible(std::move(domain).value()));
-  });
+  routes.addAsync(verb::post, "domainnames",
+                  [&ctx](const AdminCall& call) -> boost::asio::awaitable<Result<AdminReply>> {
+                    auto body = call.json();
+                    if (!body) co_return body.takeError();
+                    // An s3:// truststore is read first, outside the lock.
+                    std::string uri, version;
+                    if (const auto* mtls = json::obj(*body, "mutualTlsAuthentication")) {
+                      uri = json::strOr(*mtls, "truststoreUri", "");
+                      version = json::strOr(*mtls, "truststoreVersion", "");
+                    }
+                    FetchedTruststores fetched;
+                    auto got = co_await fetchS3Truststore(ctx, uri, version, workerOf(call), fetched);
+                    if (!got) co_return got.takeError();
+                    co_return createDomain(ctx, *body, fetched);
+                  });
   routes.add(verb::get, "domainnames", [&ctx](const AdminCall& call) -> Result<AdminReply> {
     std::lock_guard lock(ctx.mu);
     std::vector<bj::object> items;
@@ -232,19 +282,18 @@ void registerDomainNameRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
     if (!domain) return unknownDomain();
     return reply(200, visible(std::move(*domain)));
   });
-  routes.add(verb::patch, "domainnames/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    auto body = call.json();
-    if (!body) return body.takeError();
-    std::lock_guard lock(ctx.mu);
-    auto domain = loadDoc(ctx, kDomainName, "", call.params[0]);
-    if (!domain) return unknownDomain();
-    bool truststoreChanged = false;
-    if (auto st = patchDomain(ctx, *domain, *body, truststoreChanged); !st) return st.takeError();
-    if (auto st = checkAndResolve(ctx, *domain, truststoreChanged); !st) return st.takeError();
-    saveDoc(ctx, kDomainName, "", call.params[0], *domain);
-    publishDomains(ctx);
-    return reply(200, visible(std::move(*domain)));
-  });
+  routes.addAsync(verb::patch, "domainnames/{}",
+                  [&ctx](const AdminCall& call) -> boost::asio::awaitable<Result<AdminReply>> {
+                    auto body = call.json();
+                    if (!body) co_return body.takeError();
+                    // The truststore the patched domain would name: read first (outside the lock) from S3.
+                    auto target = patchedTruststore(ctx, call.params[0], *body);
+                    if (!target) co_return target.takeError();
+                    FetchedTruststores fetched;
+                    auto got = co_await fetchS3Truststore(ctx, target->first, target->second, workerOf(call), fetched);
+                    if (!got) co_return got.takeError();
+                    co_return updateDomain(ctx, call.params[0], *body, fetched);
+                  });
   routes.add(verb::delete_, "domainnames/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
     std::lock_guard lock(ctx.mu);
     if (!loadDoc(ctx, kDomainName, "", call.params[0])) return unknownDomain();

@@ -11,14 +11,6 @@
 namespace portico::control::apigateway {
 namespace bj = boost::json;
 using boost::beast::http::verb;
-namespace {
-
-bool isVariable(std::string_view part) {
-  return part.size() > 2 && part.front() == '{' && part.back() == '}';
-}
-bool isGreedy(std::string_view part) {
-  return isVariable(part) && part.ends_with("+}");
-}
 
 Status validatePathPart(std::string_view part) {
   static const RE2 kLiteral(R"([a-zA-Z0-9._\-:@&=$,!'*()~]+)");
@@ -27,6 +19,15 @@ Status validatePathPart(std::string_view part) {
   return ApiError::badRequest(
       "Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an "
       "optional plus sign before the closing brace.");
+}
+
+namespace {
+
+bool isVariable(std::string_view part) {
+  return part.size() > 2 && part.front() == '{' && part.back() == '}';
+}
+bool isGreedy(std::string_view part) {
+  return isVariable(part) && part.ends_with("+}");
 }
 
 /// A resource as returned: methods embedded in full, or as {"GET": {}} summaries.

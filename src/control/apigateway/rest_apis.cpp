@@ -36,9 +36,6 @@ Status validateApi(const bj::object& api) {
 }
 
 Result<AdminReply> createRestApi(ApiGatewayContext& ctx, const AdminCall& call) {
-  if (call.queryParam("mode")) {
-    return ApiError::badRequest("OpenAPI import is not supported by this Portico version yet");
-  }
   auto body = call.json();
   if (!body) return body.takeError();
   std::lock_guard lock(ctx.mu);
@@ -88,7 +85,8 @@ Result<AdminReply> createRestApi(ApiGatewayContext& ctx, const AdminCall& call) 
 }  // namespace
 
 void registerRestApiRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
-  routes.add(verb::post, "restapis", [&ctx](const AdminCall& call) { return createRestApi(ctx, call); });
+  routes.add(verb::post, "restapis",
+             [&ctx](const AdminCall& call) { return importOrCreateRestApi(ctx, call, &createRestApi); });
 
   routes.add(verb::get, "restapis", [&ctx](const AdminCall& call) -> Result<AdminReply> {
     std::lock_guard lock(ctx.mu);

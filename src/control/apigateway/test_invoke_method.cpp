@@ -8,6 +8,7 @@
 
 #include "common/json_util.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/domain_names.h"
 #include "gateway/execution_log.h"
 #include "gateway/request_context.h"
 #include "gateway/route_tree.h"
@@ -72,7 +73,7 @@ void registerTestInvokeMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx) 
         const std::string& apiId = call.params[0];
         const std::string& resourceId = call.params[1];
         const std::string& httpMethod = call.params[2];
-        bj::object snapshot, resource;
+        bj::object snapshot, resource, clientCert;
         std::string requestId, apigwId;
         {
           std::lock_guard lock(ctx.mu);
@@ -86,6 +87,13 @@ void registerTestInvokeMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx) 
             co_return ApiError::notFound("Invalid Method identifier specified");
           }
           snapshot = deploymentSnapshot(ctx, *api, listDocs(ctx, kResource, apiId));
+          // clientCertificateId: the certificate HTTP integrations present to the backend, as a stage's.
+          if (auto certId = json::strOr(*body, "clientCertificateId", ""); !certId.empty()) {
+            auto cert = loadClientCertificate(ctx, certId);
+            if (!cert) co_return ApiError::badRequest(cert.error().message);
+            clientCert = bj::object{{"pemEncodedCertificate", cert->at("pemEncodedCertificate")},
+                                    {"privateKeyPem", cert->at("privateKeyPem")}};
+          }
           requestId = ctx.ids.uuid();
           apigwId = ctx.ids.alnum(16);
         }
@@ -93,6 +101,7 @@ void registerTestInvokeMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx) 
 
         bj::object stageDoc{{"stageName", "test-invoke-stage"}, {"deploymentId", "test-invoke-deployment-id"}};
         if (auto* vars = json::obj(*body, "stageVariables")) stageDoc["variables"] = *vars;
+        if (!clientCert.empty()) stageDoc["clientCertificate"] = std::move(clientCert);
         auto compiled = gateway::compileStage(snapshot, stageDoc, ctx.templates);
         if (!compiled) co_return compiled.takeError();
         std::shared_ptr<const gateway::StageSnapshot> stage = std::move(compiled).value();

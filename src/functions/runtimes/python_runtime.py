@@ -380,12 +380,15 @@ def _configure_logging(logging):
     logging.getLogger().addHandler(handler)
 
 
-class _LoggingImportHook:
-    """Meta-path finder: configures the root logger right after `logging` is
-    first imported, so a user's logging.basicConfig() is a no-op as on AWS."""
+class _AfterImportHook:
+    """Meta-path finder: runs `after(module)` right after `name` is first imported, so the
+    runtime can adjust a module the user's code imports (and only if it does)."""
+
+    def __init__(self, name, after):
+        self.name, self.after = name, after
 
     def find_spec(self, name, path=None, target=None):
-        if name != "logging":
+        if name != self.name:
             return None
         try:
             sys.meta_path.remove(self)
@@ -400,14 +403,49 @@ class _LoggingImportHook:
                     break
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
-        orig = spec.loader.exec_module
+        orig, after = spec.loader.exec_module, self.after
 
         def exec_module(module):
             orig(module)
-            _configure_logging(module)
+            after(module)
 
         spec.loader.exec_module = exec_module
         return spec
+
+
+# `logging`: the root logger configured right after it is first imported, so a user's
+# logging.basicConfig() is a no-op as on AWS.
+# `botocore.session`: a botocore that predates them (Debian 12's 1.29) taught the SDKs' endpoint
+# variables AWS_ENDPOINT_URL_<SERVICE_ID> and AWS_ENDPOINT_URL, which Portico sets so that an
+# unmodified boto3 reaches Portico's own APIs and the configured AWS endpoints (a botocore that
+# knows them, 1.31 and later, is left alone).
+
+
+def _teach_endpoint_variables(session_module):
+    provider = sys.modules.get("botocore.configprovider")
+    known = getattr(provider, "BOTOCORE_DEFAUT_SESSION_VARIABLES", None)
+    if known is None or "endpoint_url" in known:
+        return
+    session_class = getattr(session_module, "Session", None)
+    create = getattr(session_class, "create_client", None)
+    if create is None:
+        return
+
+    def create_client(self, service_name, *args, **kwargs):
+        if len(args) < 5 and kwargs.get("endpoint_url") is None:
+            url = None
+            try:
+                model = self.get_service_model(service_name, kwargs.get("api_version"))
+                sid = model.service_id.hyphenize().upper().replace("-", "_")
+                url = os.environ.get("AWS_ENDPOINT_URL_" + sid)
+            except Exception:
+                pass
+            url = url or os.environ.get("AWS_ENDPOINT_URL")
+            if url:
+                kwargs["endpoint_url"] = url
+        return create(self, service_name, *args, **kwargs)
+
+    session_class.create_client = create_client
 
 
 def _ensure_logging():
@@ -543,7 +581,9 @@ def main():
     if "logging" in sys.modules:
         _ensure_logging()
     else:
-        sys.meta_path.insert(0, _LoggingImportHook())
+        sys.meta_path.insert(0, _AfterImportHook("logging", _configure_logging))
+    if "AWS_ENDPOINT_URL" in env or any(k.startswith("AWS_ENDPOINT_URL_") for k in env):
+        sys.meta_path.insert(0, _AfterImportHook("botocore.session", _teach_endpoint_variables))
 
     try:
         handler = _load_handler(env.get("_HANDLER", ""))

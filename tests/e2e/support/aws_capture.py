@@ -7,7 +7,7 @@ request asks for application/xml):
   * POST /{account}/{queue} with Action=SendMessage (form body)   -> SendMessageResponse
   * Action=Publish (query or form)                               -> PublishResponse
   * Action=GetCallerIdentity                                     -> GetCallerIdentityResponse (the signer's key)
-  * /slow  waits `slow_seconds` first;  /huge  answers `huge_bytes` bytes
+  * /slow  waits `slow_seconds` first;  /huge (and /huge/...)  answers `huge_bytes` bytes
 A bad signature gets 403 SignatureDoesNotMatch in AWS's error shape; Version must be sent.
 """
 import hashlib
@@ -86,6 +86,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):  # a client that stops reading (a bounded one)
             self.close_connection = True
 
+    def _stream(self, status, size, content_type):
+        """`size` bytes of 'x' in 1 MB writes, stopping when the client stops reading."""
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        chunk, sent = b"x" * (1 << 20), 0
+        try:
+            while sent < size:
+                n = min(len(chunk), size - sent)
+                self.wfile.write(chunk[:n])
+                sent += n
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
     def _handle(self):
         capture = self.server.capture
         length = int(self.headers.get("Content-Length") or 0)
@@ -105,8 +120,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                                                           "Type": "Sender"}, "RequestId": str(uuid.uuid4())}))
         if path == "/slow":
             time.sleep(capture.slow_seconds)
-        if path == "/huge":
-            return self._reply(200, b"x" * capture.huge_bytes, "application/octet-stream")
+        if path == "/huge" or path.startswith("/huge/"):  # (an S3 GET of bucket "huge" too)
+            return self._stream(200, capture.huge_bytes, "application/octet-stream")
         action = params.get("Action", "")
         if "Version" not in params:
             return self._reply(400, json.dumps({"Error": {"Code": "MissingParameter",

@@ -90,10 +90,11 @@ def start_dynalite(modules, workdir):
                 port, os.path.join(workdir, "dynalite.log"))
 
 
-def start_s3rver(modules, workdir):
-    """s3rver checks SigV4 signatures made with its fixed keys S3RVER / S3RVER."""
+def start_s3rver(modules, workdir, launcher=()):
+    """s3rver checks SigV4 signatures made with its fixed keys S3RVER / S3RVER. `launcher` comes first
+    (("taskset", "-c", "1") pins it, for the benchmarks)."""
     port = free_port()
     data = os.path.join(workdir, "s3rver-data")
     os.makedirs(data, exist_ok=True)
-    return Peer("s3rver", [os.path.join(modules, ".bin", "s3rver"), "--address", "127.0.0.1", "--port", str(port),
+    return Peer("s3rver", [*launcher, os.path.join(modules, ".bin", "s3rver"), "--address", "127.0.0.1", "--port", str(port),
                            "--directory", data, "--silent"], port, os.path.join(workdir, "s3rver.log"))

@@ -1,7 +1,7 @@
 // API Gateway management calls, on the same paths and JSON shapes the AWS CLI uses
 // (https://docs.aws.amazon.com/apigateway/latest/api/). Lists ask for limit=500 and
 // read the wire name `item`.
-import { call, seg } from './client';
+import { call, callRaw, seg } from './client';
 
 export type StrMap = Record<string, string>;
 export type BoolMap = Record<string, boolean>;
@@ -234,7 +234,24 @@ const api = (id: string) => `/restapis/${seg(id)}`;
 const res = (id: string, rid: string) => `${api(id)}/resources/${seg(rid)}`;
 const meth = (id: string, rid: string, verb: string) => `${res(id, rid)}/methods/${seg(verb)}`;
 
+/** What import-rest-api and put-rest-api answer: the API, and what the import skipped. */
+export type ImportedApi = RestApi & { warnings?: string[] };
+
 export const restApis = {
+  /** import-rest-api (POST /restapis?mode=import): the document as written, JSON or YAML. */
+  importDocument: (text: string, failOnWarnings: boolean) =>
+    call<ImportedApi>('POST', `/restapis?mode=import${failOnWarnings ? '&failonwarnings=true' : ''}`, undefined, {
+      rawBody: text,
+    }),
+  /** put-rest-api: the document merged into, or overwriting, an existing API. */
+  putDocument: (id: string, text: string, mode: 'merge' | 'overwrite') =>
+    call<ImportedApi>('PUT', `${api(id)}?mode=${mode}`, undefined, { rawBody: text }),
+  /** get-export of a stage: the OpenAPI 3.0 or Swagger 2.0 document, as JSON or YAML text. */
+  exportStage: async (id: string, stage: string, type: 'oas30' | 'swagger', extensions: boolean, yaml: boolean) =>
+    (
+      await callRaw('GET', `${api(id)}/stages/${seg(stage)}/exports/${type}${extensions ? '?extensions=integrations' : ''}`,
+        undefined, { headers: { Accept: yaml ? 'application/yaml' : 'application/json' } })
+    ).text,
   list: () => list<RestApi>('/restapis'),
   get: (id: string) => call<RestApi>('GET', api(id)),
   create: (name: string, description: string) =>

@@ -1,6 +1,6 @@
 // REST APIs: list, filter, create and delete.
 import { useState } from 'preact/hooks';
-import { restApis, type RestApi } from '../../api/apigateway';
+import { restApis, type ImportedApi, type RestApi } from '../../api/apigateway';
 import { navigate } from '../../router';
 import { DeleteButton } from '../../ui/delete_button';
 import { formatDate } from '../../ui/format';
@@ -38,10 +38,98 @@ function CreateApiDialog(props: { onClose: () => void; onCreated: (a: RestApi) =
   );
 }
 
+/** Import an OpenAPI / Swagger document (pasted or uploaded) as a new API, or into an existing one. */
+function ImportApiDialog(props: { apis: RestApi[]; onClose: () => void; onImported: (a: ImportedApi) => void }) {
+  const [text, setText] = useState('');
+  const [target, setTarget] = useState('');
+  const [mode, setMode] = useState<'merge' | 'overwrite'>('merge');
+  const [failOnWarnings, setFailOnWarnings] = useState(false);
+  const [done, setDone] = useState<ImportedApi | null>(null);
+  const action = useAction();
+  if (done) {
+    return (
+      <FormDialog title="Imported" onClose={() => props.onImported(done)} testid="import-api-dialog" action={action}
+        submit={`Open ${done.name}`} submitTestid="import-api-open" onSubmit={() => props.onImported(done)}>
+        <p>Imported {done.name} with these warnings:</p>
+        <ul data-testid="import-warnings">
+          {(done.warnings ?? []).map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      </FormDialog>
+    );
+  }
+  return (
+    <FormDialog
+      title="Import API"
+      wide
+      onClose={props.onClose}
+      testid="import-api-dialog"
+      action={action}
+      submit="Import"
+      submitTestid="import-api-submit"
+      submitDisabled={!text.trim()}
+      onSubmit={async () => {
+        let imported: ImportedApi | null = null;
+        const ok = await action.run(async () => {
+          imported = target
+            ? await restApis.putDocument(target, text, mode)
+            : await restApis.importDocument(text, failOnWarnings);
+        });
+        if (!ok || !imported) return;
+        const result: ImportedApi = imported;
+        if (result.warnings?.length) setDone(result);
+        else props.onImported(result);
+      }}
+    >
+      <label class="field">
+        <span class="field-label">OpenAPI 3.0 or Swagger 2.0 document (JSON or YAML)</span>
+        <textarea name="document" rows={16} class="code" value={text} data-testid="import-document"
+          onInput={(e) => setText(e.currentTarget.value)} />
+      </label>
+      <label class="field">
+        <span class="field-label">Or upload a file</span>
+        <input type="file" accept=".json,.yaml,.yml" data-testid="import-file"
+          onChange={async (e) => {
+            const file = e.currentTarget.files?.[0];
+            if (file) setText(await file.text());
+          }} />
+      </label>
+      <label class="field">
+        <span class="field-label">Into</span>
+        <select name="target" value={target} onChange={(e) => setTarget(e.currentTarget.value)} data-testid="import-target">
+          <option value="">A new API</option>
+          {props.apis.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name} ({a.id})
+            </option>
+          ))}
+        </select>
+      </label>
+      {target ? (
+        <label class="field">
+          <span class="field-label">Mode</span>
+          <select name="mode" value={mode} onChange={(e) => setMode(e.currentTarget.value as 'merge' | 'overwrite')}
+            data-testid="import-mode">
+            <option value="merge">Merge (keep what the document does not name)</option>
+            <option value="overwrite">Overwrite (only what the document describes)</option>
+          </select>
+        </label>
+      ) : (
+        <label class="check">
+          <input type="checkbox" checked={failOnWarnings} onChange={(e) => setFailOnWarnings(e.currentTarget.checked)} />
+          Fail on warnings
+        </label>
+      )}
+    </FormDialog>
+  );
+}
+
 export function ApisPage() {
   const apis = useLoad(() => restApis.list(), []);
   const filter = useFilter('Filter APIs');
   const dialog = useCreateDialog();
+  const importDialog = useCreateDialog();
   const del = useAction();
 
   return (
@@ -51,6 +139,11 @@ export function ApisPage() {
       testid="apis-page"
       filter={filter}
       create={{ label: 'Create API', onClick: dialog.show, testid: 'create-api' }}
+      note={
+        <button type="button" onClick={importDialog.show} data-testid="import-api">
+          Import API
+        </button>
+      }
       action={del}
     >
       <ResourceTable
@@ -87,6 +180,16 @@ export function ApisPage() {
           </tr>
         )}
       />
+      {importDialog.open ? (
+        <ImportApiDialog
+          apis={apis.data ?? []}
+          onClose={importDialog.close}
+          onImported={(a) => {
+            importDialog.created(`Imported ${a.name}`);
+            navigate(`/apis/${a.id}/resources`);
+          }}
+        />
+      ) : null}
       {dialog.open ? (
         <CreateApiDialog
           onClose={dialog.close}

@@ -1,7 +1,7 @@
 // Stages: the list, and for one stage its invoke URL, variables, and the API's
 // deployment history with "redeploy" (point the stage at an older deployment).
 import { useMemo, useState } from 'preact/hooks';
-import { clientCertificates, deployments as deploymentsApi, mapDiff, stages as stagesApi, type Stage } from '../../api/apigateway';
+import { clientCertificates, deployments as deploymentsApi, mapDiff, restApis, stages as stagesApi, type Stage } from '../../api/apigateway';
 import { invokeUrl } from '../../api/session';
 import { navigate, useDirty } from '../../router';
 import { useSession } from '../../session_context';
@@ -51,6 +51,56 @@ function ClientCertificatePicker(props: { apiId: string; stage: Stage; onChanged
   );
 }
 
+/** get-export of the stage: OpenAPI 3.0 or Swagger 2.0, JSON or YAML, with or without API Gateway's extensions. */
+function ExportPanel(props: { apiId: string; stageName: string }) {
+  const [type, setType] = useState<'oas30' | 'swagger'>('oas30');
+  const [yaml, setYaml] = useState(false);
+  const [extensions, setExtensions] = useState(true);
+  const [text, setText] = useState('');
+  const action = useAction();
+  return (
+    <Form
+      class="form inline-form"
+      onSubmit={async () => {
+        let exported = '';
+        if (await action.run(async () => (exported = await restApis.exportStage(props.apiId, props.stageName, type, extensions, yaml)))) {
+          setText(exported);
+          const blob = new Blob([exported], { type: yaml ? 'application/yaml' : 'application/json' });
+          const a = document.createElement('a');
+          a.href = URL.createObjectURL(blob);
+          a.download = `${props.apiId}-${props.stageName}-${type}.${yaml ? 'yaml' : 'json'}`;
+          a.click();
+          URL.revokeObjectURL(a.href);
+        }
+      }}
+    >
+      <select name="exportType" value={type} onChange={(e) => setType(e.currentTarget.value as 'oas30' | 'swagger')}
+        data-testid="export-type" aria-label="Export format">
+        <option value="oas30">OpenAPI 3.0</option>
+        <option value="swagger">Swagger 2.0</option>
+      </select>
+      <select name="exportAs" value={yaml ? 'yaml' : 'json'} onChange={(e) => setYaml(e.currentTarget.value === 'yaml')}
+        data-testid="export-as" aria-label="Export as">
+        <option value="json">JSON</option>
+        <option value="yaml">YAML</option>
+      </select>
+      <label class="check">
+        <input type="checkbox" checked={extensions} onChange={(e) => setExtensions(e.currentTarget.checked)} />
+        With API Gateway extensions
+      </label>
+      <button type="submit" disabled={action.busy} data-testid="export-stage">
+        Export
+      </button>
+      <ErrorBox error={action.error} onDismiss={action.clear} />
+      {text ? (
+        <pre class="code-block" data-testid="export-preview">
+          {text.length > 4000 ? text.slice(0, 4000) + '\n…' : text}
+        </pre>
+      ) : null}
+    </Form>
+  );
+}
+
 function StageDetail(props: { apiId: string; stage: Stage; onChanged: () => void }) {
   const session = useSession();
   const { apiId, stage } = props;
@@ -94,6 +144,9 @@ function StageDetail(props: { apiId: string; stage: Stage; onChanged: () => void
       <p class="muted small-text">
         Or with a Host header: <code>curl -H "Host: {apiId}.execute-api.localhost" {session.dataPlaneUrl.replace(/\/+$/, '')}/{stage.stageName}/</code>
       </p>
+
+      <h3>Export</h3>
+      <ExportPanel apiId={apiId} stageName={stage.stageName} />
 
       <h3>Client certificate</h3>
       <ClientCertificatePicker apiId={apiId} stage={stage} onChanged={props.onChanged} />
