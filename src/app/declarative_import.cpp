@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/operation_call.h"
 #include "common/json_util.h"
 #include "openapi/document.h"
 
@@ -15,26 +16,9 @@ namespace bj = boost::json;
 using boost::beast::http::verb;
 namespace {
 
-/// One management operation in-process, as the CLI would call it over HTTP.
-Result<bj::object> call(const control::RouteTable& routes, verb method, std::vector<std::string> segments,
-                        std::vector<std::pair<std::string, std::string>> query, std::string_view body) {
-  auto match = routes.match(method, segments);
-  if (!match || !match->op) return ApiError::internal("no route for the import");
-  control::AdminCall c{method, std::move(match->params), std::move(query), body};
-  Result<control::AdminReply> reply = ApiError::internal("not run");
-  try {  // (what the management listener's handler catches: a store failure, a full disk)
-    reply = (*match->op)(c);
-  } catch (const std::exception& e) {
-    return ApiError::internal(std::string("the import failed: ") + e.what());
-  }
-  if (!reply) return reply.takeError();
-  if (reply->body && reply->body->is_object()) return reply->body->get_object();
-  return bj::object();
-}
-
 /// The API this document was imported as before: its x-portico-api-id, else the one with its title.
 std::string existingApi(const control::RouteTable& routes, const bj::object& doc) {
-  auto list = call(routes, verb::get, {"restapis"}, {{"limit", "500"}}, "");
+  auto list = callOperation(routes, verb::get, {"restapis"}, {{"limit", "500"}}, "");
   if (!list) return "";
   const auto* items = list->if_contains("item");
   if (!items || !items->is_array()) return "";
@@ -52,7 +36,7 @@ std::string existingApi(const control::RouteTable& routes, const bj::object& doc
 /// Lambda integrations whose function does not exist (yet).
 void checkFunctions(const control::RouteTable& routes, const std::string& apiId, std::vector<std::string>& warnings) {
   auto resources =
-      call(routes, verb::get, {"restapis", apiId, "resources"}, {{"embed", "methods"}, {"limit", "500"}}, "");
+      callOperation(routes, verb::get, {"restapis", apiId, "resources"}, {{"embed", "methods"}, {"limit", "500"}}, "");
   if (!resources) return;
   const auto* items = resources->if_contains("item");
   if (!items || !items->is_array()) return;
@@ -66,7 +50,7 @@ void checkFunctions(const control::RouteTable& routes, const std::string& apiId,
       if (at == std::string::npos) continue;
       std::string name = uri.substr(at + 10);
       name = name.substr(0, name.find_first_of("/:"));
-      if (!call(routes, verb::get, {"2015-03-31", "functions", name}, {}, "")) {
+      if (!callOperation(routes, verb::get, {"2015-03-31", "functions", name}, {}, "")) {
         warnings.push_back(std::string(verbName) + " " + json::strOr(r.get_object(), "path", "") +
                            ": the Lambda function " + name + " does not exist (yet)");
       }
@@ -94,8 +78,9 @@ ImportedDocument importAndDeploy(const control::RouteTable& routes, const std::f
     return out;
   }
   const std::string existing = existingApi(routes, doc->get_object());
-  auto imported = existing.empty() ? call(routes, verb::post, {"restapis"}, {{"mode", "import"}}, text)
-                                   : call(routes, verb::put, {"restapis", existing}, {{"mode", "overwrite"}}, text);
+  auto imported = existing.empty()
+                      ? callOperation(routes, verb::post, {"restapis"}, {{"mode", "import"}}, text)
+                      : callOperation(routes, verb::put, {"restapis", existing}, {{"mode", "overwrite"}}, text);
   if (!imported) {
     out.error = imported.error().message;
     return out;
@@ -108,7 +93,7 @@ ImportedDocument importAndDeploy(const control::RouteTable& routes, const std::f
     }
   }
   const std::string deployment = bj::serialize(bj::object{{"stageName", stage}});
-  auto deployed = call(routes, verb::post, {"restapis", out.apiId, "deployments"}, {}, deployment);
+  auto deployed = callOperation(routes, verb::post, {"restapis", out.apiId, "deployments"}, {}, deployment);
   if (!deployed) {
     out.error = "imported, but not deployed: " + deployed.error().message;
     return out;

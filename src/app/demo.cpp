@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "app/operation_call.h"
 #include "common/json_util.h"
 
 namespace portico::app {
@@ -11,17 +12,10 @@ namespace bj = boost::json;
 using boost::beast::http::verb;
 namespace {
 
-/// Calls one management operation in-process, as the CLI would over HTTP.
+/// One management operation in-process with a JSON body, as the CLI would call it over HTTP.
 Result<bj::object> call(const control::RouteTable& routes, verb method, std::vector<std::string> segments,
                         const bj::object& body) {
-  auto match = routes.match(method, segments);
-  if (!match || !match->op) return ApiError::internal("demo: no route");
-  std::string text = bj::serialize(body);
-  control::AdminCall c{method, std::move(match->params), {}, text};
-  auto reply = (*match->op)(c);
-  if (!reply) return reply.takeError();
-  if (reply->body && reply->body->is_object()) return reply->body->get_object();
-  return bj::object();
+  return callOperation(routes, method, std::move(segments), {}, bj::serialize(body));
 }
 
 }  // namespace

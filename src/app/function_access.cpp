@@ -3,26 +3,26 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/url/parse.hpp>
+#include <exception>
+
+#include "app/serve_options.h"
 
 namespace portico::app {
 namespace {
 
-struct Address {
-  std::string host;  // numeric
-  unsigned short port = 0;
-};
-
-/// "HOST:PORT" / "[V6]:PORT" as Listeners report them; the unspecified address as the loopback.
-std::optional<Address> connectable(const std::string& hostPort) {
-  auto colon = hostPort.rfind(':');
-  if (colon == std::string::npos) return std::nullopt;
-  std::string host = hostPort.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (host == "0.0.0.0") host = "127.0.0.1";
-  if (host == "::") host = "::1";
-  int port = std::atoi(hostPort.c_str() + colon + 1);
-  if (port <= 0 || port > 65535) return std::nullopt;
-  return Address{host, static_cast<unsigned short>(port)};
+/// The management listener's address as Listeners report it ("HOST:PORT", "[V6]:PORT"); the
+/// unspecified address is reached at the loopback.
+std::optional<HostPort> connectable(const std::string& hostPort) {
+  HostPort address;
+  try {
+    address = parseHostPort(hostPort, "--admin-listen");
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (address.port == 0) return std::nullopt;
+  if (address.host == "0.0.0.0") address.host = "127.0.0.1";
+  if (address.host == "::") address.host = "::1";
+  return address;
 }
 
 bool onHostLoopback(const std::string& host) {

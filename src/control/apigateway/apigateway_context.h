@@ -104,6 +104,11 @@ RegisterRoutes registerRestApiRoutes, registerResourceRoutes, registerMethodRout
     registerUsagePlanRoutes, registerRequestValidatorRoutes, registerOpenApiRoutes;
 /// A resource's path part: a literal of API Gateway's characters, or {name} / {name+}.
 Status validatePathPart(std::string_view part);
+/// "{name}" or "{name+}"; the greedy "{name+}".
+bool isPathVariable(std::string_view part);
+bool isGreedyPathVariable(std::string_view part);
+/// A model's name: alphanumeric, not empty.
+bool validModelName(std::string_view name);
 /// POST /restapis: ImportRestApi when ?mode= is given (openapi_api.cpp), else `create`.
 Result<AdminReply> importOrCreateRestApi(ApiGatewayContext& ctx, const AdminCall& call,
                                          Result<AdminReply> (*create)(ApiGatewayContext&, const AdminCall&));

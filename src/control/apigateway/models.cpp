@@ -15,6 +15,14 @@
 namespace portico::control::apigateway {
 namespace bj = boost::json;
 using boost::beast::http::verb;
+bool validModelName(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
 namespace {
 
 constexpr std::string_view kEmptySchema =
@@ -27,14 +35,6 @@ constexpr PatchField kModelFields[] = {
     {"/schema", FieldKind::kString, "schema"},
     {"/description", FieldKind::kString, "description"},
 };
-
-bool alphanumeric(std::string_view name) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
 
 constexpr ChildKind kModels{kModel, "Invalid model name specified: ", true};
 
@@ -78,7 +78,7 @@ Result<AdminReply> createModel(ApiGatewayContext& ctx, const AdminCall& call) {
   auto body = call.json();
   if (!body) return body.takeError();
   std::string name = json::strOr(*body, "name", "");
-  if (!alphanumeric(name)) return ApiError::badRequest("Model name must be alphanumeric: " + name);
+  if (!validModelName(name)) return ApiError::badRequest("Model name must be alphanumeric: " + name);
   const std::string& apiId = call.params[0];
   return withApi(ctx, apiId, [&](const bj::object&) -> Result<AdminReply> {
     if (loadDoc(ctx, kModel, apiId, name)) return ApiError::conflict("Model name already exists for this REST API");

@@ -6,7 +6,6 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/import-edge-optimized-api.html
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cctype>
 #include <map>
 #include <set>
 
@@ -55,15 +54,6 @@ Result<openapi::ImportedApi> convert(const AdminCall& call, const ImportQuery& q
   return imported;
 }
 
-bool alphanumeric(std::string_view s) {
-  return !s.empty() &&
-         std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
-}
-
-bool isVariable(std::string_view part) {
-  return part.size() > 2 && part.front() == '{' && part.back() == '}';
-}
-
 /// What CreateRestApi, CreateResource and CreateModel would refuse of the imported definition
 /// (names, key source, policy, path parts, sibling variables, children of a greedy variable, model
 /// names, models methods name), checked before anything is written. `existing`: the API's
@@ -80,7 +70,7 @@ Status checkImported(const openapi::ImportedApi& in, const std::vector<bj::objec
   for (const auto& m : existingModels) models.insert(json::strOr(m, "name", ""));
   for (const auto& m : in.models) {
     const std::string name = json::strOr(m, "name", "");
-    if (!alphanumeric(name)) return ApiError::badRequest("Model name must be alphanumeric: " + name.substr(0, 200));
+    if (!validModelName(name)) return ApiError::badRequest("Model name must be alphanumeric: " + name.substr(0, 200));
     models.insert(name);
   }
   std::map<std::string, std::set<std::string>> children;  // parent path → child parts
@@ -117,13 +107,13 @@ Status checkImported(const openapi::ImportedApi& in, const std::vector<bj::objec
   }
   for (const auto& [parent, parts] : children) {
     std::string_view last = parent == "/" ? "" : std::string_view(parent).substr(parent.rfind('/') + 1);
-    if (last.ends_with("+}") && isVariable(last)) {
+    if (isGreedyPathVariable(last)) {
       return ApiError::badRequest("Cannot create a child of a resource with a greedy path variable: " +
                                   std::string(last));
     }
     std::vector<std::string> variables;
     for (const auto& p : parts) {
-      if (isVariable(p)) variables.push_back(p);
+      if (isPathVariable(p)) variables.push_back(p);
     }
     if (variables.size() > 1) {
       return ApiError::badRequest("A sibling (" + variables[0] +

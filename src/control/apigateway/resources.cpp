@@ -21,14 +21,14 @@ Status validatePathPart(std::string_view part) {
       "optional plus sign before the closing brace.");
 }
 
-namespace {
-
-bool isVariable(std::string_view part) {
+bool isPathVariable(std::string_view part) {
   return part.size() > 2 && part.front() == '{' && part.back() == '}';
 }
-bool isGreedy(std::string_view part) {
-  return isVariable(part) && part.ends_with("+}");
+bool isGreedyPathVariable(std::string_view part) {
+  return isPathVariable(part) && part.ends_with("+}");
 }
+
+namespace {
 
 /// A resource as returned: methods embedded in full, or as {"GET": {}} summaries.
 bj::object present(bj::object r, bool embed) {
@@ -48,7 +48,7 @@ bj::object present(bj::object r, bool embed) {
 Status checkSiblings(ApiGatewayContext& ctx, const std::string& apiId, const bj::object& parent, std::string_view part,
                      std::string_view selfId) {
   std::string parentPart = json::strOr(parent, "pathPart", "");
-  if (isGreedy(parentPart)) {
+  if (isGreedyPathVariable(parentPart)) {
     return ApiError::badRequest("Cannot create a child of a resource with a greedy path variable: " + parentPart);
   }
   std::string parentId = json::strOr(parent, "id", "");
@@ -58,7 +58,7 @@ Status checkSiblings(ApiGatewayContext& ctx, const std::string& apiId, const bj:
     if (sibling == part) {
       return ApiError::conflict("Another resource with the same parent already has this name: " + std::string(part));
     }
-    if (isVariable(part) && isVariable(sibling)) {
+    if (isPathVariable(part) && isPathVariable(sibling)) {
       return ApiError::badRequest("A sibling (" + sibling +
                                   ") of this resource already has a variable path part -- only one is allowed");
     }
