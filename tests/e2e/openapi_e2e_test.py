@@ -221,6 +221,10 @@ class OpenApiE2E:
             "sibling-variables.yaml": b"openapi: 3.0.1\ninfo: {title: sib}\npaths:\n  /a/{x}: {}\n  /a/{y}: {}\n",
             "greedy-child.yaml": b"openapi: 3.0.1\ninfo: {title: greedy}\npaths:\n  /a/{p+}/b: {}\n",
             "bad-path-part.yaml": b"openapi: 3.0.1\ninfo: {title: part}\npaths:\n  /a b: {}\n",
+            "unknown-gateway-response.yaml": (b"openapi: 3.0.1\ninfo: {title: gr}\npaths: {}\n"
+                                              b"x-amazon-apigateway-gateway-responses: {NOT_A_TYPE: {statusCode: '400'}}\n"),
+            "bad-gateway-response-status.yaml": (b"openapi: 3.0.1\ninfo: {title: gr}\npaths: {}\n"
+                                                 b"x-amazon-apigateway-gateway-responses: {DEFAULT_4XX: {statusCode: '99'}}\n"),
             "missing-model.yaml": (b"openapi: 3.0.1\ninfo: {title: model}\npaths:\n  /a:\n    post:\n"
                                    b"      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}}\n"),
             "not-a-document.yaml": b"- just\n- a list\n",

@@ -107,6 +107,10 @@ Status validatePathPart(std::string_view part);
 /// "{name}" or "{name+}"; the greedy "{name+}".
 bool isPathVariable(std::string_view part);
 bool isGreedyPathVariable(std::string_view part);
+/// PutGatewayResponse's document for `type` from a body of statusCode, responseParameters and
+/// responseTemplates, checked as that operation checks it (type, status, mappings, templates).
+Result<boost::json::object> gatewayResponseDocument(ApiGatewayContext& ctx, std::string_view type,
+                                                    const boost::json::object& body);
 /// A model's name: alphanumeric, not empty.
 bool validModelName(std::string_view name);
 /// POST /restapis: ImportRestApi when ?mode= is given (openapi_api.cpp), else `create`.

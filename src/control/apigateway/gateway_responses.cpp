@@ -85,15 +85,10 @@ Result<AdminReply> putResponse(ApiGatewayContext& ctx, const AdminCall& call) {
   auto body = call.json();
   if (!body) return body.takeError();
   return withType(ctx, call, [&](const gateway::ResponseTypeInfo& info) -> Result<AdminReply> {
-    bj::object doc{{"responseType", info.type}, {"defaultResponse", false}};
-    if (auto s = json::str(*body, "statusCode")) doc["statusCode"] = *s;
-    auto* parameters = json::obj(*body, "responseParameters");
-    doc["responseParameters"] = parameters ? *parameters : bj::object();
-    auto* templates = json::obj(*body, "responseTemplates");
-    doc["responseTemplates"] = templates ? *templates : bj::object();
-    if (auto st = validate(ctx, doc); !st) return st.takeError();
-    saveDoc(ctx, kGatewayResponse, call.params[0], info.type, doc);
-    return reply(201, std::move(doc));
+    auto doc = gatewayResponseDocument(ctx, info.type, *body);
+    if (!doc) return doc.takeError();
+    saveDoc(ctx, kGatewayResponse, call.params[0], info.type, *doc);
+    return reply(201, std::move(doc).value());
   });
 }
 
@@ -111,6 +106,19 @@ Result<AdminReply> patchResponse(ApiGatewayContext& ctx, const AdminCall& call) 
 }
 
 }  // namespace
+
+Result<bj::object> gatewayResponseDocument(ApiGatewayContext& ctx, std::string_view type, const bj::object& body) {
+  auto info = responseType(type);
+  if (!info) return info.takeError();
+  bj::object doc{{"responseType", (*info)->type}, {"defaultResponse", false}};
+  if (auto s = json::str(body, "statusCode")) doc["statusCode"] = *s;
+  auto* parameters = json::obj(body, "responseParameters");
+  doc["responseParameters"] = parameters ? *parameters : bj::object();
+  auto* templates = json::obj(body, "responseTemplates");
+  doc["responseTemplates"] = templates ? *templates : bj::object();
+  if (auto st = validate(ctx, doc); !st) return st.takeError();
+  return doc;
+}
 
 void registerGatewayResponseRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
   routes.add(verb::get, "restapis/{}/gatewayresponses", [&ctx](const AdminCall& call) {

@@ -154,6 +154,17 @@ void clearDefinition(ApiGatewayContext& ctx, const std::string& apiId, const std
   }
 }
 
+/// The gateway responses as PutGatewayResponse would store them, or its 400 (an unknown type, a bad
+/// status, mapping or template): replaced in `in` before anything is written.
+Status checkGatewayResponses(ApiGatewayContext& ctx, openapi::ImportedApi& in) {
+  for (auto& g : in.gatewayResponses) {
+    auto doc = gatewayResponseDocument(ctx, json::strOr(g, "responseType", ""), g);
+    if (!doc) return doc.takeError();
+    g = std::move(doc).value();
+  }
+  return Ok{};
+}
+
 /// Writes the imported definition into the API (inside the caller's transaction). Methods of a
 /// path replace the same methods there; everything else is added or replaced by name.
 void writeDefinition(ApiGatewayContext& ctx, const std::string& apiId, openapi::ImportedApi& in) {
@@ -185,14 +196,8 @@ void writeDefinition(ApiGatewayContext& ctx, const std::string& apiId, openapi::
     authorizers[name] = id;
     saveDoc(ctx, kAuthorizer, apiId, id, a);
   }
-  for (auto& g : in.gatewayResponses) {
-    bj::object doc{{"responseType", g.at("responseType")}, {"defaultResponse", false}};
-    if (auto s = json::str(g, "statusCode")) doc["statusCode"] = *s;
-    auto* p = json::obj(g, "responseParameters");
-    doc["responseParameters"] = p ? *p : bj::object();
-    auto* t = json::obj(g, "responseTemplates");
-    doc["responseTemplates"] = t ? *t : bj::object();
-    saveDoc(ctx, kGatewayResponse, apiId, json::strOr(g, "responseType", ""), doc);
+  for (const auto& g : in.gatewayResponses) {  // (checked by checkGatewayResponses)
+    saveDoc(ctx, kGatewayResponse, apiId, json::strOr(g, "responseType", ""), g);
   }
   std::map<std::string, bj::object> byPath;  // every resource of the API, by path
   for (auto& r : listDocs(ctx, kResource, apiId)) byPath[json::strOr(r, "path", "/")] = std::move(r);
@@ -273,6 +278,7 @@ Result<AdminReply> importRestApi(ApiGatewayContext& ctx, const AdminCall& call) 
   auto imported = convert(call, q);
   if (!imported) return imported.takeError();
   if (auto st = checkImported(*imported, {}, {}); !st) return st.takeError();  // (before the lock: CPU only)
+  if (auto st = checkGatewayResponses(ctx, *imported); !st) return st.takeError();
   std::lock_guard lock(ctx.mu);
   bj::object api{{"id", ctx.ids.alnum(10)},
                  {"createdDate", ctx.nowEpochSeconds()},
@@ -313,6 +319,7 @@ Result<AdminReply> putRestApi(ApiGatewayContext& ctx, const AdminCall& call) {
   } else if (auto st = checkImported(*imported, {}, {}); !st) {
     return st.takeError();
   }
+  if (auto st = checkGatewayResponses(ctx, *imported); !st) return st.takeError();
   ctx.store.transaction([&] {
     if (q.mode == "overwrite") {
       clearDefinition(ctx, apiId, rootId);
