@@ -1,6 +1,7 @@
 #include "openapi/importer.h"
 
 #include <boost/json.hpp>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -59,6 +60,13 @@ class Importer {
     if (auto d = json::str(*info, "description")) out_.api["description"] = *d;
     if (auto v = json::str(*info, "version")) out_.api["version"] = *v;
     topLevelExtensions();
+    if (!options_.ignoreDocumentation && doc_.contains(kDocumentationExtension)) {
+      auto documentation = importDocumentation(root_);
+      if (!documentation) return documentation.takeError();
+      for (auto& w : documentation->warnings) warn(std::move(w));
+      documentation->warnings.clear();
+      out_.documentation = std::move(documentation).value();
+    }
     models();
     if (auto st = securitySchemes(); !st) return st.takeError();
     const std::string base = basePath();
@@ -111,6 +119,53 @@ class Importer {
     return "";
   }
 
+  /// The model a schema names: its $ref's or, for a schema written inline, a model made of it
+  /// (named after the method, made unique; the same inline schema twice is one model). "" when
+  /// there is none: no schema, an empty one, or a $ref to something else than a schema (warned).
+  std::string modelFor(const bj::value* schema, const std::string& suggested) {
+    if (!schema || !schema->is_object() || schema->get_object().empty()) return "";
+    if (auto ref = json::str(schema->get_object(), "$ref")) {
+      std::string name = modelName(schema);
+      if (name.empty()) {
+        warn("Unsupported schema reference " + ref->substr(0, 200) +
+             ": only #/components/schemas/... and #/definitions/... become models; skipped");
+      }
+      return name;
+    }
+    bj::object s = rewriteRefs(*schema).get_object();
+    if (!s.contains("$schema")) s["$schema"] = "http://json-schema.org/draft-04/schema#";
+    const std::string text = bj::serialize(s);
+    if (auto it = inlineModels_.find(text); it != inlineModels_.end()) return it->second;
+    if (out_.models.size() >= kMaxModels) {
+      warn("More than " + std::to_string(kMaxModels) + " models: the inline schema of " + suggested + " is skipped");
+      return "";
+    }
+    std::string name = suggested;
+    for (int n = 2; modelNames_.contains(name); ++n) name = suggested + std::to_string(n);
+    if (!s.contains("title")) s["title"] = name;
+    out_.models.push_back(
+        bj::object{{"name", name}, {"contentType", "application/json"}, {"schema", bj::serialize(s)}});
+    modelNames_.insert(name);
+    inlineModels_.emplace(text, name);
+    return name;
+  }
+
+  /// "POST" "/pets/{petId}" → "PostPetsPetId": what an inline schema's model is named after.
+  static std::string methodModelBase(const std::string& verb, const std::string& path) {
+    std::string out;
+    bool upper = true;
+    for (char c : verb + "/" + path) {
+      if (!std::isalnum(static_cast<unsigned char>(c))) {
+        upper = true;
+        continue;
+      }
+      out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+                   : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      upper = false;
+    }
+    return out.empty() ? "Root" : out.substr(0, 200);
+  }
+
   void topLevelExtensions() {
     for (const auto& [k, v] : doc_) {
       if (!k.starts_with(kExt)) continue;
@@ -151,9 +206,8 @@ class Importer {
           }
           out_.gatewayResponses.push_back(std::move(r));
         }
-      } else if (k == "x-amazon-apigateway-documentation") {
-        if (!options_.ignoreDocumentation)
-          warn("x-amazon-apigateway-documentation is not supported by Portico yet; skipped");
+      } else if (k == kDocumentationExtension) {
+        // read by importDocumentation (documentation.h)
       } else if (!knownExtensions().contains(k)) {
         warn("Unsupported extension " + std::string(k) + ": skipped");
       }
@@ -205,6 +259,7 @@ class Importer {
       bj::object model{{"name", name}, {"contentType", "application/json"}, {"schema", bj::serialize(s)}};
       if (auto d = json::str(schema.get_object(), "description")) model["description"] = *d;
       out_.models.push_back(std::move(model));
+      modelNames_.insert(std::string(name));
     }
   }
 
@@ -349,7 +404,7 @@ class Importer {
         bool required = in == "path" || (p->contains("required") && p->at("required") == true);
         params["method.request." + where + "." + name] = required;
       } else if (in == "body") {  // Swagger 2.0's request body
-        std::string model = modelName(p->if_contains("schema"));
+        std::string model = modelFor(p->if_contains("schema"), methodModelBase(verb, path) + "Request");
         if (!model.empty()) {
           bj::array consumes;
           if (auto* c = op.if_contains("consumes"); c && c->is_array()) consumes = c->get_array();
@@ -366,14 +421,16 @@ class Importer {
       if (!d) return d.takeError();
       if (auto* content = json::obj(**d, "content")) {
         for (const auto& [type, media] : *content) {
-          std::string model = media.is_object() ? modelName(media.get_object().if_contains("schema")) : "";
+          std::string model = media.is_object() ? modelFor(media.get_object().if_contains("schema"),
+                                                           methodModelBase(verb, path) + "Request")
+                                                : "";
           if (!model.empty()) requestModels[type] = model;
         }
       }
     }
     if (!params.empty()) m["requestParameters"] = std::move(params);
     if (!requestModels.empty()) m["requestModels"] = std::move(requestModels);
-    if (auto st = methodResponses(op, m); !st) return st.takeError();
+    if (auto st = methodResponses(op, m, methodModelBase(verb, path)); !st) return st.takeError();
     security(op, m);
     std::string validator = json::strOr(op, "x-amazon-apigateway-request-validator", defaultValidator_);
     if (!validator.empty()) m["_requestValidator"] = validator;
@@ -392,7 +449,7 @@ class Importer {
     return m;
   }
 
-  Status methodResponses(const bj::object& op, bj::object& m) {
+  Status methodResponses(const bj::object& op, bj::object& m, const std::string& modelBase) {
     const bj::object* responses = json::obj(op, "responses");
     if (!responses) return Ok{};
     bj::object out;
@@ -411,11 +468,14 @@ class Importer {
       if (oas3_) {
         if (auto* content = json::obj(**d, "content")) {
           for (const auto& [type, media] : *content) {
-            std::string model = media.is_object() ? modelName(media.get_object().if_contains("schema")) : "";
+            std::string model = media.is_object() ? modelFor(media.get_object().if_contains("schema"),
+                                                             modelBase + std::string(code) + "Response")
+                                                  : "";
             if (!model.empty()) models[type] = model;
           }
         }
-      } else if (std::string model = modelName((*d)->if_contains("schema")); !model.empty()) {
+      } else if (std::string model = modelFor((*d)->if_contains("schema"), modelBase + std::string(code) + "Response");
+                 !model.empty()) {
         bj::array produces;
         if (auto* p = op.if_contains("produces"); p && p->is_array()) produces = p->get_array();
         if (produces.empty()) produces.push_back("application/json");
@@ -493,6 +553,8 @@ class Importer {
   }
 
   const bj::value& root_;
+  std::set<std::string> modelNames_;                 // the models so far (document schemas, then inline ones)
+  std::map<std::string, std::string> inlineModels_;  // an inline schema's text → its model
   const bj::object& doc_;
   const ImportOptions& options_;
   bool oas3_ = false;

@@ -9,11 +9,13 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.h"
+#include "openapi/documentation.h"
 
 namespace portico::openapi {
 
@@ -41,6 +43,7 @@ struct ImportedApi {
   std::vector<boost::json::object> requestValidators;  // name, validateRequestBody, validateRequestParameters
   std::vector<boost::json::object> authorizers;        // Authorizer without id
   std::vector<boost::json::object> gatewayResponses;   // responseType, statusCode, responseParameters, ...
+  std::optional<ImportedDocumentation> documentation;  // x-amazon-apigateway-documentation (unless ignored)
   std::vector<std::string> warnings;
 };
 

@@ -4,14 +4,11 @@
 #include "control/apigateway/child_resource.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <boost/json.hpp>
-#include <filesystem>
 
 #include "common/json_util.h"
-#include "store/store.h"
-#include "support/fixed_clock.h"
+#include "support/apigateway_fixture.h"
 
 namespace portico::control::apigateway {
 namespace {
@@ -23,40 +20,17 @@ constexpr ChildKind kThings{kThing, "Invalid Thing identifier specified"};
 constexpr ChildKind kNamedThings{kThing, "Invalid thing name specified: ", true};
 constexpr PatchField kThingFields[] = {{"/name", FieldKind::kString, "name"}};
 
-class ChildResourceTest : public ::testing::Test {
+class ChildResourceTest : public ApiGatewayFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("portico-child-" + std::to_string(getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = store::makeSqliteStore(dir_ / "s.db");
-    quotas_ = std::make_unique<gateway::QuotaCounters>(*store_);
-    ctx_.reset(new ApiGatewayContext{*store_, clock_, *templates_, registry_, usage_, *quotas_});
-    saveDoc(*ctx_, kRestApi, "", "api1", bj::object{{"id", "api1"}, {"name", "pets"}});
+    ApiGatewayFixture::SetUp();
     for (const char* id : {"a", "b", "c"}) saveDoc(*ctx_, kThing, "api1", id, bj::object{{"id", id}, {"name", id}});
-  }
-  void TearDown() override {
-    ctx_.reset();
-    quotas_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   static AdminCall call(verb method, std::vector<std::string> params, std::string_view body = "",
                         std::vector<std::pair<std::string, std::string>> query = {}) {
     return AdminCall{method, std::move(params), std::move(query), body};
   }
-  static bj::object bodyOf(const Result<AdminReply>& reply) { return reply->body->as_object(); }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
-  FixedClock clock_{std::chrono::system_clock::time_point(std::chrono::seconds(1795694400))};
-  std::unique_ptr<vtl::TemplateEngine> templates_ = vtl::makeVelocityTemplateEngine();
-  gateway::StageRegistry registry_;
-  gateway::UsageRegistry usage_;
-  std::unique_ptr<gateway::QuotaCounters> quotas_;
-  std::unique_ptr<ApiGatewayContext> ctx_;
 };
 
 TEST_F(ChildResourceTest, NotFoundInAwsWords) {

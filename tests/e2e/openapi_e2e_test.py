@@ -14,6 +14,9 @@
   API → exported again gives the same document but for the API's id; the re-imported API serves the
   same answers.
 * put-rest-api merge (adds a path, keeps the others) and overwrite (only the new document's).
+* Documentation parts and versions with the CLI (create, the errors, filters, update, import merge
+  and overwrite, a version published on the stage): the export carries x-amazon-apigateway-
+  documentation and the parts' fields on their entities, as of the version.
 * `portico serve --import FILE --stage live --watch`: imported and deployed at start (the banner
   prints the invoke URL, and warns of a Lambda function that does not exist), an edit is served
   again within a second or two, a restart re-imports into the same API.
@@ -199,6 +202,103 @@ class OpenApiE2E:
         self.apigw.json("create-deployment", "--rest-api-id", self.copy, "--stage-name", "dev")
         check(http("GET", self.url(self.copy, "/owners")).status == 200, "the overwritten API serves")
         check(http("GET", self.url(self.copy, "/pets")).status == 403, "its old paths are gone")
+
+    def step_documentation_parts_versions_and_export(self):
+        api = self.api
+        part = lambda loc, props: self.apigw.json(  # noqa: E731
+            "create-documentation-part", "--rest-api-id", api, "--location", loc, "--properties", json.dumps(props))
+        top = part("type=API", {"description": "The pet store", "x-team": "pets"})
+        check(re.fullmatch(r"[a-z0-9]{6}", top["id"]) and top["location"] == {"type": "API"}, top)
+        method = part("type=METHOD,path=/pets,method=GET", {"summary": "List pets", "description": "All of them"})
+        ok = part("type=RESPONSE,statusCode=200", {"description": "It worked"})  # every 200 beneath /
+        check(ok["location"].get("path") == "/", f"the path defaults to /: {ok}")
+        part("type=QUERY_PARAMETER,path=/pets,method=GET,name=type", {"description": "cat or dog"})
+        err = self.apigw.error("ConflictException", "create-documentation-part", "--rest-api-id", api,
+                               "--location", "type=API", "--properties", "{}")
+        check("already exists for the specified location: type 'API'" in err, err)
+        err = self.apigw.error("ValidationException", "create-documentation-part", "--rest-api-id", api,
+                               "--location", "type=THING", "--properties", "{}")
+        check("createDocumentationPartInput.location.type" in err, err)
+        self.apigw.error("BadRequestException", "create-documentation-part", "--rest-api-id", api,
+                         "--location", "type=API,path=/pets", "--properties", "{}")
+        self.apigw.error("BadRequestException", "create-documentation-part", "--rest-api-id", api,
+                         "--location", "type=MODEL", "--properties", "{}")
+        self.apigw.error("BadRequestException", "create-documentation-part", "--rest-api-id", api,
+                         "--location", "type=API,method=GET", "--properties", "not json")
+        methods = self.apigw.json("get-documentation-parts", "--rest-api-id", api, "--type", "METHOD")["items"]
+        check([p["id"] for p in methods] == [method["id"]], methods)
+        self.apigw.json("update-documentation-part", "--rest-api-id", api, "--documentation-part-id", method["id"],
+                        "--patch-operations", json.dumps([{"op": "replace", "path": "/properties",
+                                                           "value": json.dumps({"summary": "Every pet"})}]))
+        err = self.apigw.error("BadRequestException", "update-documentation-part", "--rest-api-id", api,
+                               "--documentation-part-id", method["id"], "--patch-operations",
+                               "op=replace,path=/location,value=x")
+        check("Must be one of: [/properties]" in err, err)
+        version = self.apigw.json("create-documentation-version", "--rest-api-id", api, "--documentation-version",
+                                  "v1", "--stage-name", "dev", "--description", "first")
+        check(version["version"] == "v1" and version["description"] == "first", version)
+        check(self.apigw.json("get-stage", "--rest-api-id", api, "--stage-name", "dev").get("documentationVersion")
+              == "v1", "the stage publishes v1")
+        self.apigw.error("ConflictException", "create-documentation-version", "--rest-api-id", api,
+                         "--documentation-version", "v1")
+        # A change after the version is not in what the stage publishes.
+        self.apigw.json("update-documentation-part", "--rest-api-id", api, "--documentation-part-id", method["id"],
+                        "--patch-operations", json.dumps([{"op": "replace", "path": "/properties",
+                                                           "value": json.dumps({"summary": "Changed later"})}]))
+        for kind in ("oas30", "swagger"):
+            path = self.export(api, kind, "integrations")
+            self.validate(path)
+            with open(path) as f:
+                doc = json.load(f)
+            ext = doc.get("x-amazon-apigateway-documentation", {})
+            check(ext.get("version") == "v1" and len(ext.get("documentationParts", [])) == 4, ext)
+            check(doc["info"].get("description") == "The pet store" and doc["info"].get("x-team") == "pets",
+                  doc["info"])
+            get = doc["paths"]["/pets"]["get"]
+            check(get.get("summary") == "Every pet", f"the version's text, not the later one: {get.get('summary')}")
+            check(get["responses"]["200"]["description"] == "It worked", get["responses"]["200"])
+            query = next(p for p in get["parameters"] if p["name"] == "type")
+            check(query.get("description") == "cat or dog", query)
+            check(doc["paths"]["/pets/{petId}"]["get"]["responses"]["200"]["description"] == "It worked",
+                  "a RESPONSE part at / is inherited by every path")
+        err = self.apigw.error("ConflictException", "delete-documentation-version", "--rest-api-id", api,
+                               "--documentation-version", "v1")
+        check("dev" in err, err)
+        # ImportDocumentationParts: merge keeps the others, overwrite keeps only the document's.
+        body = os.path.join(self.workdir, "docs.json")
+        with open(body, "w") as f:
+            json.dump({"openapi": "3.0.1", "info": {"title": "PetStore", "version": "1"}, "paths": {},
+                       "x-amazon-apigateway-documentation": {"version": "2", "documentationParts": [
+                           {"location": {"type": "API"}, "properties": {"termsOfService": "https://example.test"}},
+                           {"location": {"type": "MODEL", "name": "Pet"}, "properties": {"description": "A pet"}}]}},
+                      f)
+        merged = self.apigw.json("import-documentation-parts", "--rest-api-id", api, "--mode", "merge",
+                                 "--body", f"fileb://{body}")
+        check(len(merged["ids"]) == 2 and top["id"] in merged["ids"], merged)
+        props = json.loads(self.apigw.json("get-documentation-part", "--rest-api-id", api, "--documentation-part-id",
+                                           top["id"])["properties"])
+        check(props == {"description": "The pet store", "x-team": "pets", "termsOfService": "https://example.test"},
+              f"merge merges the properties: {props}")
+        check(len(self.apigw.json("get-documentation-parts", "--rest-api-id", api)["items"]) == 5, "merge adds one")
+        self.apigw.json("import-documentation-parts", "--rest-api-id", api, "--mode", "overwrite",
+                        "--body", f"fileb://{body}")
+        check(len(self.apigw.json("get-documentation-parts", "--rest-api-id", api)["items"]) == 2,
+              "overwrite keeps only the document's")
+        self.apigw.json("update-stage", "--rest-api-id", api, "--stage-name", "dev", "--patch-operations",
+                        "op=replace,path=/documentationVersion,value=")
+        self.apigw.run("delete-documentation-version", "--rest-api-id", api, "--documentation-version", "v1")
+        self.apigw.error("NotFoundException", "get-documentation-version", "--rest-api-id", api,
+                         "--documentation-version", "v1")
+        # import-rest-api reads the extension (unless ignore=documentation).
+        imported = self.apigw.json("import-rest-api", "--body", f"fileb://{body}")
+        check(not imported.get("warnings"), imported.get("warnings"))
+        check(len(self.apigw.json("get-documentation-parts", "--rest-api-id", imported["id"])["items"]) == 2,
+              "import-rest-api creates the documentation parts")
+        ignored = self.apigw.json("import-rest-api", "--parameters", "ignore=documentation", "--body", f"fileb://{body}")
+        check(self.apigw.json("get-documentation-parts", "--rest-api-id", ignored["id"])["items"] == [],
+              "ignore=documentation")
+        for extra in (imported["id"], ignored["id"]):
+            self.apigw.run("delete-rest-api", "--rest-api-id", extra)
 
     def step_bad_documents_are_refused(self):
         before = len(self.apigw.json("get-rest-apis")["items"])

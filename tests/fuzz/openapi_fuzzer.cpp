@@ -1,6 +1,7 @@
 // libFuzzer target: parseDocument (JSON and YAML), importDocument and exportDocument of what it
-// imported. Byte 0 picks the import options. Invariants: a refusal is AWS's 400
-// (BadRequestException); what imports exports to a document that serializes and imports again.
+// imported, with its x-amazon-apigateway-documentation applied. Byte 0 picks the import options.
+// Invariants: a refusal is AWS's 400 (BadRequestException); what imports exports to a document
+// that serializes and imports again.
 #include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <string_view>
 
 #include "openapi/document.h"
+#include "openapi/documentation.h"
 #include "openapi/exporter.h"
 #include "openapi/importer.h"
 
@@ -44,6 +46,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     eo.stageName = "dev";
     eo.host = "abc.execute-api.us-east-1.amazonaws.com";
     bj::object out = exportDocument(snapshot, eo);
+    if (imported->documentation) {
+      bj::array parts;
+      for (const auto& p : imported->documentation->parts) parts.push_back(p);
+      applyDocumentation(out, bj::object{{"version", "1"}, {"documentationParts", std::move(parts)}},
+                         format == ExportFormat::kOas30);
+    }
     std::string json = bj::serialize(out);
     auto again = parseDocument(json);
     if (!again) std::abort();  // what Portico writes, it reads

@@ -1,11 +1,13 @@
 // src/openapi: documents parsed within their bounds (JSON and YAML), imported to API Gateway's
-// shapes (paths, parameters, bodies, responses, models, security, each extension, $refs, basepath
-// modes, warnings) and exported back.
+// shapes (paths, parameters, bodies, responses, models (inline schemas too), security, each
+// extension, $refs, basepath modes, warnings) and exported back; x-amazon-apigateway-documentation
+// read into parts and written into an export with each part's fields on its entity.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
 #include "openapi/document.h"
+#include "openapi/documentation.h"
 #include "openapi/exporter.h"
 #include "openapi/importer.h"
 
@@ -274,6 +276,139 @@ components:
   // Without extensions: no x-amazon-apigateway-* at all.
   ExportOptions plain{ExportFormat::kOas30, false, false, "dev", "h"};
   EXPECT_EQ(bj::serialize(exportDocument(snapshot, plain)).find("x-amazon-apigateway"), std::string::npos);
+}
+
+TEST(OpenApiDocumentation, TheExtensionIsReadUnlessIgnored) {
+  const std::string text = R"({"openapi":"3.0.1","info":{"title":"t","version":"1"},"paths":{},
+    "x-amazon-apigateway-documentation":{"version":"1.2","documentationParts":[
+      {"location":{"type":"API"},"properties":{"description":"d"}}, 7]}})";
+  auto api = mustImport(text);
+  ASSERT_TRUE(api.documentation);
+  EXPECT_EQ(api.documentation->version, "1.2");
+  ASSERT_EQ(api.documentation->parts.size(), 1u);
+  EXPECT_EQ(api.documentation->parts[0].at("properties"), (bj::object{{"description", "d"}}));
+  EXPECT_EQ(api.warnings, (std::vector<std::string>{"Documentation part skipped: not an object"}));
+  ImportOptions ignore;
+  ignore.ignoreDocumentation = true;
+  auto ignored = mustImport(text, ignore);
+  EXPECT_FALSE(ignored.documentation);
+  EXPECT_TRUE(ignored.warnings.empty());
+  auto bad = parseDocument(R"({"x-amazon-apigateway-documentation":{"documentationParts":{}}})");
+  ASSERT_TRUE(bad);
+  auto refused = importDocumentation(*bad);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().status, 400);
+}
+
+TEST(OpenApiDocumentation, PartsLandOnTheirEntitiesMostSpecificLast) {
+  bj::object exported = bj::parse(R"({
+    "openapi":"3.0.1","info":{"title":"t","version":"1"},
+    "paths":{
+      "/pets":{"get":{"parameters":[{"name":"type","in":"query"}],
+                      "responses":{"200":{"description":"200 response","headers":{"X-Next":{"schema":{"type":"string"}}}},
+                                   "404":{"description":"404 response"}}},
+               "post":{"requestBody":{"content":{}},"responses":{"200":{"description":"200 response"}}}},
+      "/pets/{id}":{"get":{"parameters":[{"name":"id","in":"path","required":true}],
+                           "responses":{"200":{"description":"200 response"}}}}},
+    "components":{"schemas":{"Pet":{"type":"object"}},"securitySchemes":{"auth":{"type":"apiKey"}}}})")
+                            .as_object();
+  const bj::object extension = bj::parse(R"({"version":"v1","documentationParts":[
+    {"location":{"type":"RESPONSE","path":"/pets","method":"GET","statusCode":"200"},"properties":{"description":"the pets"}},
+    {"location":{"type":"RESPONSE"},"properties":{"description":"ok"}},
+    {"location":{"type":"API"},"properties":{"description":"Pets API","x-owner":"team","foo":"not OpenAPI"}},
+    {"location":{"type":"METHOD","path":"/pets","method":"GET"},"properties":{"summary":"List","tags":["pets"]}},
+    {"location":{"type":"METHOD","path":"/pets"},"properties":{"description":"any method"}},
+    {"location":{"type":"QUERY_PARAMETER","path":"/pets","method":"GET","name":"type"},"properties":{"description":"kind"}},
+    {"location":{"type":"PATH_PARAMETER","name":"id"},"properties":{"description":"the id"}},
+    {"location":{"type":"RESPONSE_HEADER","path":"/pets","statusCode":"200","name":"X-Next"},"properties":{"description":"next page"}},
+    {"location":{"type":"REQUEST_BODY","path":"/pets","method":"POST"},"properties":{"description":"a new pet"}},
+    {"location":{"type":"MODEL","name":"Pet"},"properties":{"description":"A pet","title":"Pet"}},
+    {"location":{"type":"AUTHORIZER","name":"auth"},"properties":{"description":"the key"}},
+    {"location":{"type":"RESOURCE","path":"/pets"},"properties":{"x-res":1,"description":"not on a path item"}}]})")
+                                   .as_object();
+  applyDocumentation(exported, extension, true);
+  EXPECT_EQ(exported.at("x-amazon-apigateway-documentation"), extension);
+  const auto& info = exported.at("info").as_object();
+  EXPECT_EQ(info.at("description"), "Pets API");
+  EXPECT_EQ(info.at("x-owner"), "team");
+  EXPECT_FALSE(info.contains("foo"));
+  const auto& get = exported.at("paths").at("/pets").at("get").as_object();
+  EXPECT_EQ(get.at("summary"), "List");
+  EXPECT_EQ(get.at("tags"), (bj::array{"pets"}));
+  EXPECT_EQ(get.at("description"), "any method");                          // METHOD with method * covers GET
+  EXPECT_EQ(get.at("responses").at("200").at("description"), "the pets");  // the specific part wins
+  EXPECT_EQ(get.at("responses").at("404").at("description"), "ok");        // statusCode * covers every response
+  EXPECT_EQ(get.at("responses").at("200").at("headers").at("X-Next").at("description"), "next page");
+  EXPECT_EQ(get.at("parameters").at(0).at("description"), "kind");
+  const auto& post = exported.at("paths").at("/pets").at("post").as_object();
+  EXPECT_EQ(post.at("requestBody").at("description"), "a new pet");
+  EXPECT_EQ(post.at("responses").at("200").at("description"), "ok");  // RESPONSE at / is inherited
+  const auto& byId = exported.at("paths").at("/pets/{id}").at("get").as_object();
+  EXPECT_EQ(byId.at("parameters").at(0).at("description"), "the id");
+  EXPECT_EQ(byId.at("responses").at("200").at("description"), "the pets");  // /pets's, beneath it
+  EXPECT_FALSE(byId.contains("summary"));                                   // METHOD parts are not inherited
+  EXPECT_EQ(exported.at("paths").at("/pets").at("x-res"), 1);
+  EXPECT_FALSE(exported.at("paths").at("/pets").as_object().contains("description"));
+  EXPECT_EQ(exported.at("components").at("schemas").at("Pet").at("description"), "A pet");
+  EXPECT_EQ(exported.at("components").at("securitySchemes").at("auth").at("description"), "the key");
+}
+
+TEST(OpenApiDocumentation, SwaggerBodiesAndDefinitions) {
+  bj::object exported = bj::parse(R"({"swagger":"2.0","info":{"title":"t"},
+    "paths":{"/pets":{"post":{"parameters":[{"in":"body","name":"NewPet","schema":{}}],"responses":{}}}},
+    "definitions":{"NewPet":{"type":"object"}}})")
+                            .as_object();
+  applyDocumentation(exported,
+                     bj::parse(R"({"documentationParts":[
+    {"location":{"type":"REQUEST_BODY","path":"/pets","method":"POST"},"properties":{"description":"body"}},
+    {"location":{"type":"MODEL","name":"NewPet"},"properties":{"description":"new"}}]})")
+                         .as_object(),
+                     false);
+  EXPECT_EQ(exported.at("paths").at("/pets").at("post").at("parameters").at(0).at("description"), "body");
+  EXPECT_EQ(exported.at("definitions").at("NewPet").at("description"), "new");
+}
+
+TEST(OpenApiImport, InlineSchemasBecomeModels) {
+  auto api = mustImport(R"(
+openapi: 3.0.1
+info: {title: Inline, version: "1"}
+paths:
+  /pets/{id}:
+    put:
+      requestBody:
+        content:
+          application/json: {schema: {type: object, properties: {name: {type: string}}}}
+          application/x-json: {schema: {type: object, properties: {name: {type: string}}}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}}
+        "400":
+          description: no
+          content:
+            application/json: {schema: {$ref: "other.yaml#/Error"}}
+      x-amazon-apigateway-integration: {type: mock}
+components:
+  schemas:
+    Pet: {type: object}
+    PutPetsIdRequest: {type: string}
+)");
+  ASSERT_EQ(api.resources.size(), 1u);
+  const auto& put = api.resources[0].resourceMethods.at("PUT").as_object();
+  // The two identical inline schemas are one model; its name does not take the document's own.
+  EXPECT_EQ(put.at("requestModels"),
+            (bj::object{{"application/json", "PutPetsIdRequest2"}, {"application/x-json", "PutPetsIdRequest2"}}));
+  EXPECT_EQ(put.at("methodResponses").at("200").at("responseModels"),
+            (bj::object{{"application/json", "PutPetsId200Response"}}));
+  EXPECT_FALSE(put.at("methodResponses").at("400").as_object().contains("responseModels"));
+  ASSERT_EQ(api.models.size(), 4u);
+  EXPECT_EQ(api.models[2].at("name"), "PutPetsIdRequest2");
+  const std::string listSchema(api.models[3].at("schema").as_string());
+  EXPECT_NE(listSchema.find("https://apigateway.amazonaws.com/restapis/${restapi_id}/models/Pet"), std::string::npos)
+      << listSchema;
+  ASSERT_EQ(api.warnings.size(), 1u);
+  EXPECT_NE(api.warnings[0].find("other.yaml#/Error"), std::string::npos) << api.warnings[0];
 }
 
 }  // namespace

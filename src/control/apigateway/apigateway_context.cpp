@@ -7,6 +7,7 @@
 #include "common/json_util.h"
 #include "common/parse_number.h"
 #include "control/apigateway/child_resource.h"
+#include "control/apigateway/documentation_parts.h"
 #include "control/apigateway/domain_names.h"
 #include "gateway/snapshot_compiler.h"
 
@@ -105,13 +106,26 @@ std::size_t publishAllStages(ApiGatewayContext& ctx) {
 }
 
 void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
-  for (RegisterRoutes* family :
-       {registerRestApiRoutes, registerResourceRoutes, registerMethodRoutes, registerIntegrationRoutes,
-        registerDeploymentRoutes, registerStageRoutes, registerGatewayResponseRoutes, registerModelRoutes,
-        registerApiKeyRoutes, registerAuthorizerRoutes, registerTestInvokeAuthorizerRoutes,
-        registerTestInvokeMethodRoutes, registerUsagePlanRoutes, registerRequestValidatorRoutes,
-        registerDomainNameRoutes, registerBasePathMappingRoutes, registerClientCertificateRoutes,
-        registerOpenApiRoutes}) {
+  for (RegisterRoutes* family : {registerRestApiRoutes,
+                                 registerResourceRoutes,
+                                 registerMethodRoutes,
+                                 registerIntegrationRoutes,
+                                 registerDeploymentRoutes,
+                                 registerStageRoutes,
+                                 registerGatewayResponseRoutes,
+                                 registerModelRoutes,
+                                 registerApiKeyRoutes,
+                                 registerAuthorizerRoutes,
+                                 registerTestInvokeAuthorizerRoutes,
+                                 registerTestInvokeMethodRoutes,
+                                 registerUsagePlanRoutes,
+                                 registerRequestValidatorRoutes,
+                                 registerDomainNameRoutes,
+                                 registerBasePathMappingRoutes,
+                                 registerClientCertificateRoutes,
+                                 registerOpenApiRoutes,
+                                 registerDocumentationPartRoutes,
+                                 registerDocumentationVersionRoutes}) {
     family(routes, ctx);
   }
 }

@@ -11,8 +11,10 @@
 
 #include "common/json_util.h"
 #include "control/apigateway/apigateway_context.h"
+#include "control/apigateway/documentation_parts.h"
 #include "control/apigateway/input_limits.h"
 #include "openapi/document.h"
+#include "openapi/documentation.h"
 #include "openapi/exporter.h"
 #include "openapi/importer.h"
 
@@ -165,9 +167,21 @@ Status checkGatewayResponses(ApiGatewayContext& ctx, openapi::ImportedApi& in) {
   return Ok{};
 }
 
+/// What refuses an import midway (its transaction rolls back): the documentation's part quota, or
+/// a refused part under failonwarnings.
+struct Refused {
+  ApiError error;
+};
+
 /// Writes the imported definition into the API (inside the caller's transaction). Methods of a
-/// path replace the same methods there; everything else is added or replaced by name.
-void writeDefinition(ApiGatewayContext& ctx, const std::string& apiId, openapi::ImportedApi& in) {
+/// path replace the same methods there; everything else is added or replaced by name; the
+/// documentation parts are merged, or replace the API's under overwrite. Throws Refused.
+void writeDefinition(ApiGatewayContext& ctx, const std::string& apiId, openapi::ImportedApi& in, bool overwrite,
+                     bool failOnWarnings) {
+  if (in.documentation) {
+    auto written = writeDocumentationParts(ctx, apiId, in.documentation->parts, overwrite, failOnWarnings, in.warnings);
+    if (!written) throw Refused{written.error()};
+  }
   for (auto& m : in.models) {
     bj::object model{{"id", ctx.ids.alnum(6)},
                      {"name", m.at("name")},
@@ -288,12 +302,16 @@ Result<AdminReply> importRestApi(ApiGatewayContext& ctx, const AdminCall& call) 
   applyApiFields(api, *imported, q, false);
   const std::string apiId(api["id"].get_string()), rootId = ctx.ids.alnum(10);
   api["rootResourceId"] = rootId;
-  ctx.store.transaction([&] {
-    saveDoc(ctx, kRestApi, "", apiId, api);
-    saveDoc(ctx, kResource, apiId, rootId, bj::object{{"id", rootId}, {"path", "/"}});
-    createDefaultModels(ctx, apiId);
-    writeDefinition(ctx, apiId, *imported);
-  });
+  try {
+    ctx.store.transaction([&] {
+      saveDoc(ctx, kRestApi, "", apiId, api);
+      saveDoc(ctx, kResource, apiId, rootId, bj::object{{"id", rootId}, {"path", "/"}});
+      createDefaultModels(ctx, apiId);
+      writeDefinition(ctx, apiId, *imported, false, q.failOnWarnings);
+    });
+  } catch (const Refused& r) {
+    return r.error;
+  }
   bj::object body = api;
   if (!imported->warnings.empty()) body["warnings"] = warningsOf(*imported);
   return reply(201, std::move(body));
@@ -320,14 +338,18 @@ Result<AdminReply> putRestApi(ApiGatewayContext& ctx, const AdminCall& call) {
     return st.takeError();
   }
   if (auto st = checkGatewayResponses(ctx, *imported); !st) return st.takeError();
-  ctx.store.transaction([&] {
-    if (q.mode == "overwrite") {
-      clearDefinition(ctx, apiId, rootId);
-      createDefaultModels(ctx, apiId);
-    }
-    writeDefinition(ctx, apiId, *imported);
-    saveDoc(ctx, kRestApi, "", apiId, *api);
-  });
+  try {
+    ctx.store.transaction([&] {
+      if (q.mode == "overwrite") {
+        clearDefinition(ctx, apiId, rootId);
+        createDefaultModels(ctx, apiId);
+      }
+      writeDefinition(ctx, apiId, *imported, q.mode == "overwrite", q.failOnWarnings);
+      saveDoc(ctx, kRestApi, "", apiId, *api);
+    });
+  } catch (const Refused& r) {
+    return r.error;
+  }
   bj::object body = *api;
   if (!imported->warnings.empty()) body["warnings"] = warningsOf(*imported);
   return reply(200, std::move(body));
@@ -356,6 +378,9 @@ Result<AdminReply> getExport(ApiGatewayContext& ctx, const AdminCall& call) {
     auto snapshot = loadDoc(ctx, kSnapshot, call.params[0], json::strOr(*stage, "deploymentId", ""));
     if (!snapshot) return ApiError::notFound("Invalid deployment identifier specified");
     doc = openapi::exportDocument(*snapshot, options);
+    if (auto documentation = documentationExtension(ctx, call.params[0], *stage)) {
+      openapi::applyDocumentation(doc, *documentation, options.format == openapi::ExportFormat::kOas30);
+    }
   }
   const std::string accept = call.header("Accept");
   const bool yaml = accept.find("yaml") != std::string::npos;

@@ -9,6 +9,7 @@
 #include "common/parse_number.h"
 #include "control/apigateway/apigateway_context.h"
 #include "control/apigateway/child_resource.h"
+#include "control/apigateway/documentation_parts.h"
 #include "control/apigateway/domain_names.h"
 #include "control/apigateway/input_limits.h"
 #include "control/patch_operations.h"
@@ -26,6 +27,7 @@ constexpr PatchField kStageFields[] = {
     {"/cacheClusterSize", FieldKind::kString, "cacheClusterSize"},
     {"/tracingEnabled", FieldKind::kBool, "tracingEnabled"},
     {"/variables", FieldKind::kStringMap, "variables"},
+    {"/documentationVersion", FieldKind::kString, "documentationVersion"},
 };
 
 struct MethodSettingKey {
@@ -143,6 +145,10 @@ Result<AdminReply> addStage(ApiGatewayContext& ctx, const std::string& apiId, co
   if (auto* tags = json::obj(body, "tags")) stage["tags"] = *tags;
   if (auto cert = json::str(body, "clientCertificateId"); cert && !cert->empty()) stage["clientCertificateId"] = *cert;
   if (auto st = checkClientCertificate(ctx, stage); !st) return st.takeError();
+  if (auto v = json::str(body, "documentationVersion"); v && !v->empty()) {
+    if (auto st = checkDocumentationVersion(ctx, apiId, *v); !st) return st.takeError();
+    stage["documentationVersion"] = *v;
+  }
   stage["createdDate"] = ctx.nowEpochSeconds();
   stage["lastUpdatedDate"] = ctx.nowEpochSeconds();
   if (auto st = checkNameAndDescription(stage, "stage"); !st) return st.takeError();
@@ -169,6 +175,11 @@ Result<AdminReply> updateStage(ApiGatewayContext& ctx, const AdminCall& call) {
   if (auto st = applyPatch(*stage, *rest, kStageFields); !st) return st.takeError();
   if (auto st = checkNameAndDescription(*stage, "stage"); !st) return st.takeError();
   if (auto st = checkClientCertificate(ctx, *stage); !st) return st.takeError();
+  if (auto v = json::str(*stage, "documentationVersion"); v && v->empty()) {
+    stage->erase("documentationVersion");  // replaced with "": the stage publishes no documentation
+  } else if (v) {
+    if (auto st = checkDocumentationVersion(ctx, apiId, *v); !st) return st.takeError();
+  }
   std::string deploymentId = json::strOr(*stage, "deploymentId", "");
   if (!loadDoc(ctx, kDeployment, apiId, deploymentId)) {
     return ApiError::badRequest("Invalid deployment identifier specified");
