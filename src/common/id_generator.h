@@ -20,6 +20,8 @@ class IdGenerator {
     for (auto& c : out) c = kAlphabet[rng_() % 36];
     return out;
   }
+  /// A number drawn uniformly from [0, 1) (53 random bits).
+  double uniform() { return static_cast<double>(rng_() >> 11) * 0x1.0p-53; }
   /// A random UUID v4 in canonical text form.
   std::string uuid() {
     static constexpr char kHex[] = "0123456789abcdef";

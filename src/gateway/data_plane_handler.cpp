@@ -147,6 +147,7 @@ boost::asio::awaitable<http::Reply> DataPlaneHandler::handle(http::Request& req,
   std::shared_ptr<const StageSnapshot> stage;
   if (address) stage = registry_.find(address->apiId, address->stage);
   if (!stage) co_return gatewayErrorResponse(missingToken, requestId, apigwId);
+  if (stage->canary) stage = chooseRelease(stage, ids.uniform());
   if (address->executeApi && stage->executeApiDisabled) co_return forbidden(requestId, apigwId);
   auto match = route(stage->root, address->path, req.method_string());
   RequestContext ctx{req,

@@ -50,6 +50,7 @@ std::optional<std::string> contextValue(const RequestContext& ctx, std::string_v
   if (name == "apiId") return ctx.stage->apiId;
   if (name == "stage") return ctx.stage->stageName;
   if (name == "deploymentId") return ctx.stage->deploymentId;
+  if (name == "isCanaryRequest") return ctx.stage->isCanary ? "true" : "false";
   if (name == "httpMethod") return std::string(ctx.request.method_string());
   if (name == "resourceId" && ctx.match.resource) return ctx.match.resource->resourceId;
   if (name == "resourcePath" && ctx.match.resource) return ctx.match.resource->resourcePath;

@@ -116,6 +116,18 @@ struct StageSnapshot {
   std::string clientCertificateId;
   std::string clientCertificatePem;
   std::string clientKeyPem;
+  /// A canary release: the stage's canary deployment (its stage variables overlaid with the
+  /// canary's overrides), which canaryPercent % of the stage's requests get; isCanary on it.
+  std::shared_ptr<const StageSnapshot> canary;
+  double canaryPercent = 0;
+  bool isCanary = false;
 };
+
+/// The release a request goes to: the stage's canary when `uniform` (drawn from [0, 1)) falls in
+/// its share of the traffic, else the stage. No lock: both are compiled and held by the stage.
+inline const std::shared_ptr<const StageSnapshot>& chooseRelease(const std::shared_ptr<const StageSnapshot>& stage,
+                                                                 double uniform) {
+  return stage->canary && uniform * 100.0 < stage->canaryPercent ? stage->canary : stage;
+}
 
 }  // namespace portico::gateway

@@ -312,8 +312,10 @@ CompiledAuthorizer compileAuthorizer(const bj::object& a) {
   return out;
 }
 
-Result<std::shared_ptr<const StageSnapshot>> compileStage(const bj::object& deployment, const bj::object& stage,
-                                                          const vtl::TemplateEngine& engine) {
+namespace {
+
+Result<std::shared_ptr<StageSnapshot>> compileSnapshot(const bj::object& deployment, const bj::object& stage,
+                                                       const vtl::TemplateEngine& engine) {
   auto snap = std::make_shared<StageSnapshot>();
   const bj::object empty;
   const bj::object* api = json::obj(deployment, "api");
@@ -336,7 +338,41 @@ Result<std::shared_ptr<const StageSnapshot>> compileStage(const bj::object& depl
   auto built =
       buildRouteTree(resources && resources->is_array() ? resources->get_array() : noResources, snap->root, compile);
   if (!built) return built.takeError();
-  return std::shared_ptr<const StageSnapshot>(std::move(snap));
+  return snap;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const StageSnapshot>> compileStage(const bj::object& deployment, const bj::object& stage,
+                                                          const vtl::TemplateEngine& engine) {
+  auto snap = compileSnapshot(deployment, stage, engine);
+  if (!snap) return snap.takeError();
+  return std::shared_ptr<const StageSnapshot>(std::move(snap).value());
+}
+
+Result<std::shared_ptr<const StageSnapshot>> compileStageWithCanary(const bj::object& deployment,
+                                                                    const bj::object& stage,
+                                                                    const bj::object* canaryDeployment,
+                                                                    const vtl::TemplateEngine& engine) {
+  auto snap = compileSnapshot(deployment, stage, engine);
+  if (!snap) return snap.takeError();
+  const bj::object* canary = json::obj(stage, "canarySettings");
+  if (canary && canaryDeployment) {
+    bj::object canaryStage = stage;
+    canaryStage.erase("canarySettings");
+    canaryStage["deploymentId"] = json::strOr(*canary, "deploymentId", "");
+    if (const bj::object* overrides = json::obj(*canary, "stageVariableOverrides")) {
+      auto& variables = json::objAt(canaryStage, "variables");
+      for (const auto& [k, v] : *overrides) variables[k] = v;
+    }
+    auto compiled = compileSnapshot(*canaryDeployment, canaryStage, engine);
+    if (!compiled) return compiled.takeError();
+    (*compiled)->isCanary = true;
+    (*snap)->canary = std::move(compiled).value();
+    const bj::value* percent = canary->if_contains("percentTraffic");
+    (*snap)->canaryPercent = percent && percent->is_number() ? percent->to_number<double>() : 0.0;
+  }
+  return std::shared_ptr<const StageSnapshot>(std::move(snap).value());
 }
 
 }  // namespace portico::gateway

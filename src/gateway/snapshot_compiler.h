@@ -17,6 +17,13 @@ Result<std::shared_ptr<const StageSnapshot>> compileStage(const boost::json::obj
                                                           const boost::json::object& stage,
                                                           const vtl::TemplateEngine& templates);
 
+/// compileStage, and when the stage has canarySettings (deploymentId, percentTraffic,
+/// stageVariableOverrides) the canary compiled from canaryDeployment, held by the stage's snapshot.
+Result<std::shared_ptr<const StageSnapshot>> compileStageWithCanary(const boost::json::object& deployment,
+                                                                    const boost::json::object& stage,
+                                                                    const boost::json::object* canaryDeployment,
+                                                                    const vtl::TemplateEngine& templates);
+
 /// Compiles one integration (also used at put time to validate templates and patterns).
 Result<std::unique_ptr<CompiledIntegration>> compileIntegration(const boost::json::object& integration,
                                                                 const vtl::TemplateEngine& templates);

@@ -83,6 +83,7 @@ bj::object buildTemplateContext(const RequestContext& ctx) {
       {"extendedRequestId", ctx.apigwId},
       {"httpMethod", std::string(ctx.request.method_string())},
       {"identity", std::move(identity)},
+      {"isCanaryRequest", ctx.stage->isCanary},
       // On a custom domain, the path as the client sent it (base path and all); else /stage/path.
       {"path", ctx.customDomain ? ctx.domainPath : "/" + ctx.stage->stageName + ctx.path},
       {"protocol", "HTTP/1.1"},

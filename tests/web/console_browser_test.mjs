@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Browser test of the Portico web console: starts `portico serve` on loopback ports with
 // the built console, drives Debian's Chromium through playwright-core like a user
-// (login, API, resource, MOCK method, test invoke, deploy, invoke URL, a certificate from
-// the local CA, a custom domain mapped to the stage and served over TLS, a client
-// certificate picked for the stage, a Node function and its test event, logout) and saves
+// (login, API, resource, MOCK method, test invoke, deploy, invoke URL, a canary started,
+// promoted and removed on the stage, a certificate from the local CA, a custom domain mapped to
+// the stage and served over TLS, a client certificate picked for the stage, a Node function and
+// its test event, logout) and saves
 // a screenshot of each page it visits.
 //
 //   node tests/web/console_browser_test.mjs --portico build/release/portico \
@@ -293,6 +294,18 @@ async function main() {
       const body = await res.text();
       if (res.status !== 200 || !/"pets":\s*\["rex"\]/.test(body)) throw new Error(`GET ${invokeUrl}pets → ${res.status} ${body.slice(0, 300)}`);
     });
+
+    await step('start a canary on stage dev at 100% and promote it', async () => {
+      await byTest('canary-percent').fill('100');
+      await byTest('canary-save').click();
+      await expectText(byTest('canary-summary'), /gets 100% of requests/);
+      const res = await fetch(`${invokeUrl}pets`, { signal: AbortSignal.timeout(STEP_TIMEOUT_MS) });
+      if (res.status !== 200) throw new Error(`GET ${invokeUrl}pets with the canary → ${res.status}`);
+      await byTest('canary-promote').click();
+      await expectText(byTest('canary-summary'), /gets 0% of requests/);
+      await byTest('canary-remove').click();
+      await expectText(byTest('canary-summary'), /No canary/);
+    }, 'stage-canary');
 
     const domain = 'api.console.test';
     await step(`request a certificate for ${domain} from the local CA`, async () => {

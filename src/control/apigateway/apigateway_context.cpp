@@ -83,7 +83,12 @@ Status publishStage(ApiGatewayContext& ctx, const std::string& apiId, const bj::
                                                   {"privateKeyPem", cert->at("privateKeyPem")}};
     }
   }
-  auto compiled = gateway::compileStage(*snapshot, published, ctx.templates);
+  std::optional<bj::object> canary;  // the canary release's deployment, when the stage has one
+  if (const bj::object* settings = json::obj(stage, "canarySettings")) {
+    canary = loadDoc(ctx, kSnapshot, apiId, json::strOr(*settings, "deploymentId", ""));
+    if (!canary) return ApiError::notFound("Invalid deployment identifier specified");
+  }
+  auto compiled = gateway::compileStageWithCanary(*snapshot, published, canary ? &*canary : nullptr, ctx.templates);
   if (!compiled) return compiled.takeError();
   ctx.registry.put(std::move(compiled).value());
   return Ok{};

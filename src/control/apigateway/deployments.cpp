@@ -8,6 +8,7 @@
 #include "control/apigateway/apigateway_context.h"
 #include "control/apigateway/child_resource.h"
 #include "control/apigateway/input_limits.h"
+#include "control/apigateway/stage_canary.h"
 #include "control/patch_operations.h"
 
 namespace portico::control::apigateway {
@@ -44,6 +45,23 @@ Result<bj::object> summarize(const std::vector<bj::object>& resources) {
 /// CreateDeployment once the API is loaded: the deployment, its snapshot and the stage it names.
 Result<AdminReply> deploy(ApiGatewayContext& ctx, const std::string& apiId, const bj::object& api,
                           const bj::object& body) {
+  // A canary release deployment: to an existing stage, whose own deployment stays.
+  const bj::value* canary = body.if_contains("canarySettings");
+  if (canary && canary->is_null()) canary = nullptr;
+  if (canary) {
+    const bj::value* name = body.if_contains("stageName");
+    if (!name || !name->is_string() || name->get_string().empty()) {
+      return ApiError::badRequest(
+          "Invalid deployment content specified.Non null and non empty stageName must be provided for canary "
+          "deployment. Provided value is " +
+          std::string(name && name->is_string() ? "" : "null"));
+    }
+    if (!loadDoc(ctx, kStage, apiId, name->get_string())) {
+      return ApiError::badRequest("Invalid deployment content specified.Stage " +
+                                  std::string(name->get_string()).substr(0, 128) +
+                                  " must already be created before making a canary release deployment");
+    }
+  }
   auto resources = listDocs(ctx, kResource, apiId);
   auto summary = summarize(resources);
   if (!summary) return summary.takeError();
@@ -74,9 +92,15 @@ Result<AdminReply> deploy(ApiGatewayContext& ctx, const std::string& apiId, cons
       (*stage)["methodSettings"] = bj::object();
       if (auto d = json::str(body, "stageDescription")) (*stage)["description"] = *d;
     }
-    (*stage)["deploymentId"] = id;
+    if (canary) {
+      auto settings = canarySettings(ctx, apiId, *canary, id);
+      if (!settings) return settings.takeError();
+      (*stage)["canarySettings"] = std::move(settings).value();
+    } else {
+      (*stage)["deploymentId"] = id;
+    }
     (*stage)["lastUpdatedDate"] = ctx.nowEpochSeconds();
-    if (auto* vars = json::obj(body, "variables")) {
+    if (auto* vars = canary ? nullptr : json::obj(body, "variables")) {
       auto& target = json::objAt(*stage, "variables");
       for (auto& [k, v] : *vars) target[k] = v;
     }
@@ -104,7 +128,9 @@ constexpr PatchField kDeploymentFields[] = {{"/description", FieldKind::kString,
 /// BadRequestException while a stage serves the deployment.
 Status noStageOn(ApiGatewayContext& ctx, const AdminCall& call) {
   for (auto& stage : listDocs(ctx, kStage, call.params[0])) {
-    if (json::strOr(stage, "deploymentId", "") == call.params[1]) {
+    const bj::object* canary = json::obj(stage, "canarySettings");
+    if (json::strOr(stage, "deploymentId", "") == call.params[1] ||
+        (canary && json::strOr(*canary, "deploymentId", "") == call.params[1])) {
       return ApiError::badRequest("Active stages pointing to this deployment must be moved or deleted");
     }
   }

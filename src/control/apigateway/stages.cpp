@@ -12,6 +12,7 @@
 #include "control/apigateway/documentation_parts.h"
 #include "control/apigateway/domain_names.h"
 #include "control/apigateway/input_limits.h"
+#include "control/apigateway/stage_canary.h"
 #include "control/patch_operations.h"
 
 namespace portico::control::apigateway {
@@ -145,6 +146,11 @@ Result<AdminReply> addStage(ApiGatewayContext& ctx, const std::string& apiId, co
   if (auto* tags = json::obj(body, "tags")) stage["tags"] = *tags;
   if (auto cert = json::str(body, "clientCertificateId"); cert && !cert->empty()) stage["clientCertificateId"] = *cert;
   if (auto st = checkClientCertificate(ctx, stage); !st) return st.takeError();
+  if (const bj::value* canary = body.if_contains("canarySettings"); canary && !canary->is_null()) {
+    auto settings = canarySettings(ctx, apiId, *canary, "");
+    if (!settings) return settings.takeError();
+    stage["canarySettings"] = std::move(settings).value();
+  }
   if (auto v = json::str(body, "documentationVersion"); v && !v->empty()) {
     if (auto st = checkDocumentationVersion(ctx, apiId, *v); !st) return st.takeError();
     stage["documentationVersion"] = *v;
@@ -170,7 +176,9 @@ Result<AdminReply> updateStage(ApiGatewayContext& ctx, const AdminCall& call) {
   const std::string& apiId = call.params[0];
   auto stage = loadChild(ctx, kStages, apiId, call.params[1]);
   if (!stage) return stage.takeError();
-  auto rest = applyMethodSettings(*stage, *body);
+  auto canaryRest = applyCanaryOperations(ctx, apiId, *stage, *body);
+  if (!canaryRest) return canaryRest.takeError();
+  auto rest = applyMethodSettings(*stage, *canaryRest);
   if (!rest) return rest.takeError();
   if (auto st = applyPatch(*stage, *rest, kStageFields); !st) return st.takeError();
   if (auto st = checkNameAndDescription(*stage, "stage"); !st) return st.takeError();

@@ -78,8 +78,17 @@ export interface Stage {
   description?: string;
   variables?: StrMap;
   clientCertificateId?: string;
+  canarySettings?: CanarySettings;
   createdDate?: number;
   lastUpdatedDate?: number;
+}
+
+/** A stage's canary release: a deployment given percentTraffic % of the stage's requests. */
+export interface CanarySettings {
+  deploymentId?: string;
+  percentTraffic?: number;
+  stageVariableOverrides?: StrMap;
+  useStageCache?: boolean;
 }
 
 export interface DomainName {
@@ -180,9 +189,10 @@ export interface UsagePlan {
 }
 
 export interface PatchOp {
-  op: 'add' | 'remove' | 'replace';
+  op: 'add' | 'remove' | 'replace' | 'copy';
   path: string;
   value?: string;
+  from?: string;
 }
 
 export interface TestInvokeResult {

@@ -1,7 +1,7 @@
 // Stages: the list, and for one stage its invoke URL, variables, and the API's
 // deployment history with "redeploy" (point the stage at an older deployment).
 import { useMemo, useState } from 'preact/hooks';
-import { clientCertificates, deployments as deploymentsApi, mapDiff, restApis, stages as stagesApi, type Stage } from '../../api/apigateway';
+import { clientCertificates, deployments as deploymentsApi, mapDiff, restApis, stages as stagesApi, type PatchOp, type Stage } from '../../api/apigateway';
 import { invokeUrl } from '../../api/session';
 import { navigate, useDirty } from '../../router';
 import { useSession } from '../../session_context';
@@ -101,6 +101,93 @@ function ExportPanel(props: { apiId: string; stageName: string }) {
   );
 }
 
+/** The stage's canary release: start one on a deployment with a share of the traffic, change the
+ * share, promote it (the stage serves its deployment and takes its variable overrides), remove it. */
+function CanaryPanel(props: { apiId: string; stage: Stage; deploymentIds: string[]; onChanged: () => void }) {
+  const { apiId, stage } = props;
+  const canary = stage.canarySettings;
+  const [deploymentId, setDeploymentId] = useState(canary?.deploymentId ?? props.deploymentIds[0] ?? '');
+  const [percent, setPercent] = useState(String(canary?.percentTraffic ?? 10));
+  const action = useAction();
+  const run = async (ops: PatchOp[], done: string) => {
+    if (await action.run(() => stagesApi.update(apiId, stage.stageName, ops))) {
+      toast(done);
+      props.onChanged();
+    }
+  };
+  const picked = deploymentId || props.deploymentIds[0] || '';
+  return (
+    <Form
+      class="form inline-form"
+      onSubmit={() =>
+        run(
+          [
+            { op: 'replace', path: '/canarySettings/deploymentId', value: picked },
+            { op: 'replace', path: '/canarySettings/percentTraffic', value: percent },
+          ],
+          `${stage.stageName}: ${percent}% of requests go to ${picked}`,
+        )
+      }
+    >
+      {canary ? (
+        <p data-testid="canary-summary">
+          Canary: deployment <code>{canary.deploymentId}</code> gets {canary.percentTraffic ?? 0}% of requests
+          {Object.keys(canary.stageVariableOverrides ?? {}).length
+            ? `, with overrides of ${Object.keys(canary.stageVariableOverrides ?? {}).join(', ')}`
+            : ''}
+          .
+        </p>
+      ) : (
+        <p class="muted" data-testid="canary-summary">
+          No canary: every request goes to <code>{stage.deploymentId}</code>.
+        </p>
+      )}
+      <select name="canaryDeployment" value={picked} onChange={(e) => setDeploymentId(e.currentTarget.value)}
+        aria-label="Canary deployment" data-testid="canary-deployment">
+        {props.deploymentIds.map((id) => (
+          <option key={id} value={id}>
+            {id}
+          </option>
+        ))}
+      </select>
+      <input type="number" min="0" max="100" step="0.1" name="percentTraffic" value={percent}
+        onInput={(e) => setPercent(e.currentTarget.value)} aria-label="Percent of traffic" data-testid="canary-percent" />
+      <button type="submit" disabled={action.busy || !picked} data-testid="canary-save">
+        {canary ? 'Update canary' : 'Start canary'}
+      </button>
+      {canary ? (
+        <>
+          <button
+            type="button"
+            class="primary"
+            disabled={action.busy}
+            data-testid="canary-promote"
+            onClick={() =>
+              run(
+                [
+                  { op: 'copy', from: '/canarySettings/deploymentId', path: '/deploymentId' },
+                  ...(canary.stageVariableOverrides && Object.keys(canary.stageVariableOverrides).length
+                    ? [{ op: 'copy' as const, from: '/canarySettings/stageVariableOverrides', path: '/variables' }]
+                    : []),
+                  { op: 'replace', path: '/canarySettings/percentTraffic', value: '0' },
+                ],
+                `${stage.stageName} now serves ${canary.deploymentId}`,
+              )
+            }
+          >
+            Promote
+          </button>
+          <button type="button" class="danger" disabled={action.busy} data-testid="canary-remove"
+            onClick={() => run([{ op: 'remove', path: '/canarySettings' }], `${stage.stageName} has no canary`)}>
+            Remove canary
+          </button>
+        </>
+      ) : null}
+      <ErrorBox error={action.error} onDismiss={action.clear} />
+    </Form>
+  );
+}
+
 function StageDetail(props: { apiId: string; stage: Stage; onChanged: () => void }) {
   const session = useSession();
   const { apiId, stage } = props;
@@ -148,6 +235,14 @@ function StageDetail(props: { apiId: string; stage: Stage; onChanged: () => void
       <h3>Export</h3>
       <ExportPanel apiId={apiId} stageName={stage.stageName} />
 
+      <h3>Canary release</h3>
+      <CanaryPanel
+        apiId={apiId}
+        stage={stage}
+        deploymentIds={[...(deployments.data ?? [])].sort((a, b) => (b.createdDate ?? 0) - (a.createdDate ?? 0)).map((d) => d.id)}
+        onChanged={props.onChanged}
+      />
+
       <h3>Client certificate</h3>
       <ClientCertificatePicker apiId={apiId} stage={stage} onChanged={props.onChanged} />
 
@@ -186,6 +281,7 @@ function StageDetail(props: { apiId: string; stage: Stage; onChanged: () => void
             <td>{d.description}</td>
             <td class="muted">{formatDate(d.createdDate)}</td>
             <td class="row-actions">
+              {d.id === stage.canarySettings?.deploymentId ? <span class="badge">canary</span> : null}
               {d.id === stage.deploymentId ? (
                 <span class="badge">active</span>
               ) : (
@@ -254,7 +350,7 @@ export function StagesSection(props: { apiId: string; selected: string | null; o
           <ErrorBox error={new Error(`No stage named ${props.selected}.`)} />
         ) : selected ? (
           <StageDetail
-            key={`${selected.stageName}/${selected.deploymentId}/${selected.clientCertificateId ?? ''}/${JSON.stringify(selected.variables ?? {})}`}
+            key={`${selected.stageName}/${selected.deploymentId}/${selected.clientCertificateId ?? ''}/${JSON.stringify(selected.variables ?? {})}/${JSON.stringify(selected.canarySettings ?? null)}`}
             apiId={apiId}
             stage={selected}
             onChanged={() => void stages.reload()}
