@@ -115,6 +115,20 @@ class AdminApi:
         return json.loads(reply) if reply else {}
 
 
+def mock_api(admin, name, stage, body, path_part="mock"):
+    """A REST API with GET /<path_part> (MOCK, 200 with `body`) deployed to `stage`; returns its id."""
+    api = admin.call("POST", "/restapis", {"name": name})["id"]
+    root = admin.call("GET", f"/restapis/{api}/resources")["item"][0]["id"]
+    rid = admin.call("POST", f"/restapis/{api}/resources/{root}", {"pathPart": path_part})["id"]
+    base = f"/restapis/{api}/resources/{rid}/methods/GET"
+    admin.call("PUT", base, {"authorizationType": "NONE"})
+    admin.call("PUT", base + "/integration", {"type": "MOCK", "requestTemplates": {"application/json": '{"statusCode": 200}'}})
+    admin.call("PUT", base + "/responses/200", {})
+    admin.call("PUT", base + "/integration/responses/200", {"responseTemplates": {"application/json": body}})
+    admin.call("POST", f"/restapis/{api}/deployments", {"stageName": stage})
+    return api
+
+
 def zip_code(files):
     """Zips {name: (bytes, mode)}, keeping the Unix modes (a `provided` bootstrap must be executable)."""
     buf = io.BytesIO()

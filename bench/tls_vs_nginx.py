@@ -109,15 +109,7 @@ def start_nginx(work, cert, key):
 
 def configure_portico(admin, cert, key, ca):
     """GET /mock (MOCK) deployed to stage bench, the domain DOMAIN with the certificate, (none) -> bench."""
-    api = admin.call("POST", "/restapis", {"name": "tls-bench"})["id"]
-    root = admin.call("GET", f"/restapis/{api}/resources")["item"][0]["id"]
-    rid = admin.call("POST", f"/restapis/{api}/resources/{root}", {"pathPart": "mock"})["id"]
-    base = f"/restapis/{api}/resources/{rid}/methods/GET"
-    admin.call("PUT", base, {"authorizationType": "NONE"})
-    admin.call("PUT", base + "/integration", {"type": "MOCK", "requestTemplates": {"application/json": '{"statusCode": 200}'}})
-    admin.call("PUT", base + "/responses/200", {})
-    admin.call("PUT", base + "/integration/responses/200", {"responseTemplates": {"application/json": BODY}})
-    admin.call("POST", f"/restapis/{api}/deployments", {"stageName": "bench"})
+    api = support.mock_api(admin, "tls-bench", "bench", BODY)
     read = lambda p: open(p).read()  # noqa: E731
     admin.call("POST", "/domainnames", {
         "domainName": DOMAIN, "endpointConfiguration": {"types": ["REGIONAL"]}, "securityPolicy": "TLS_1_2",

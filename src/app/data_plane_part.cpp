@@ -1,5 +1,12 @@
 #include "app/data_plane_part.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
 #include "http/fetch_document.h"
 #include "integrations/integrations.h"
 
@@ -31,6 +38,15 @@ gateway::AuthorizationOptions authorizationOptions(const ServeOptions& opt, cons
   return o;
 }
 
+/// --access-log: the file appended to (created 0640), or stdout for "-"; none for "".
+std::unique_ptr<gateway::QueuedAccessLog> openAccessLog(const std::string& where) {
+  if (where.empty()) return nullptr;
+  if (where == "-") return std::make_unique<gateway::QueuedAccessLog>(STDOUT_FILENO, false);
+  int fd = ::open(where.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  if (fd < 0) throw std::runtime_error("--access-log " + where + ": " + std::strerror(errno));
+  return std::make_unique<gateway::QueuedAccessLog>(fd, true);
+}
+
 }  // namespace
 
 DataPlanePart::DataPlanePart(const ServeOptions& opt, const DataPlaneDeps& deps)
@@ -46,9 +62,10 @@ DataPlanePart::DataPlanePart(const ServeOptions& opt, const DataPlaneDeps& deps)
       lambda_(integrations::makeLambdaIntegration(deps.invoker)),
       awsService_(
           integrations::makeAwsServiceIntegration(awsClient, deps.awsCredentials, deps.credentials, opt.region)),
+      accessLog_(openAccessLog(opt.accessLog)),
       pipeline(methodRequest,
                gateway::Integrations{mock_.get(), http_.get(), lambdaProxy_.get(), lambda_.get(), awsService_.get()},
                renderPool_.get_executor()),
-      handler(deps.registry, deps.domains, pipeline, deps.clock, deps.loops.size()) {}
+      handler(deps.registry, deps.domains, pipeline, deps.clock, deps.loops.size(), accessLog_.get()) {}
 
 }  // namespace portico::app

@@ -8,6 +8,7 @@
 
 #include "app/serve_options.h"
 #include "aws/aws_client.h"
+#include "gateway/access_log.h"
 #include "gateway/authorization.h"
 #include "gateway/data_plane_handler.h"
 #include "gateway/integration.h"
@@ -73,6 +74,7 @@ class DataPlanePart {
   std::unique_ptr<gateway::Integration> mock_, http_, lambdaProxy_, lambda_, awsService_;
   // Mapping templates that outrun their slice on a serving loop finish here (Pipeline).
   boost::asio::thread_pool renderPool_{1};
+  std::unique_ptr<gateway::QueuedAccessLog> accessLog_;  // --access-log, when given
 
  public:
   gateway::Pipeline pipeline;

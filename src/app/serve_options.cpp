@@ -65,6 +65,10 @@ void addServeOptions(CLI::App& serve, ServeOptions& opt) {
       ->envname("PORTICO_ACCOUNT_BURST_LIMIT")
       ->capture_default_str();
   serve
+      .add_option("--access-log", opt.accessLog,
+                  "Where the access log lines of stages with accessLogSettings go: a file (appended) or - for stdout")
+      ->envname("PORTICO_ACCESS_LOG");
+  serve
       .add_option("--jwks-dir", opt.jwksDir,
                   "Cognito user pool keys for COGNITO_USER_POOLS authorizers: <pool id>.json (default <data-dir>/jwks)")
       ->envname("PORTICO_JWKS_DIR");

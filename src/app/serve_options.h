@@ -17,6 +17,7 @@ struct ServeOptions {
   std::string adminListen = "127.0.0.1:4566";
   std::string listen = "127.0.0.1:8080";
   std::string tlsListen = "127.0.0.1:8443";  // custom domain names over HTTPS (SNI picks the certificate)
+  std::string accessLog;  // --access-log: where stages' access log lines go (a file, "-" = stdout; "" = nowhere)
   unsigned threads = 0;
   std::string readyFile;
   std::string credentialsFile;

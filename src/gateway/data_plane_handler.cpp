@@ -1,6 +1,9 @@
 #include "gateway/data_plane_handler.h"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +12,7 @@
 #include "gateway/gateway_responses.h"
 #include "gateway/method_request.h"
 #include "gateway/router.h"
+#include "gateway/template_context.h"
 
 namespace portico::gateway {
 namespace {
@@ -53,8 +57,9 @@ std::optional<Address> parseAddress(std::string_view host, std::string_view targ
 }
 
 DataPlaneHandler::DataPlaneHandler(const StageRegistry& registry, const DomainRegistry& domains,
-                                   const Pipeline& pipeline, const Clock& clock, unsigned threads)
-    : registry_(registry), domains_(domains), pipeline_(pipeline), clock_(clock) {
+                                   const Pipeline& pipeline, const Clock& clock, unsigned threads,
+                                   AccessLogSink* accessLog)
+    : registry_(registry), domains_(domains), pipeline_(pipeline), clock_(clock), accessLog_(accessLog) {
   for (unsigned i = 0; i < threads; ++i) ids_.push_back(std::make_unique<IdGenerator>());
 }
 
@@ -118,7 +123,54 @@ http::Response forbidden(const std::string& requestId, const std::string& apigwI
   return res;
 }
 
+/// $context.requestTime: the CLF form, in UTC.
+std::string clfTime(std::chrono::system_clock::time_point at) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(at);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[64];
+  return std::string(text, std::strftime(text, sizeof text, "%d/%b/%Y:%H:%M:%S +0000", &tm));
+}
+
 }  // namespace
+
+http::Reply DataPlaneHandler::logged(const RequestContext& ctx, http::Reply reply) const {
+  if (!accessLog_ || !ctx.stage->accessLog) return reply;
+  const auto& res = reply.response;
+  std::optional<boost::json::object> context;  // the whole $context, built only for what is not below
+  auto value = [&](std::string_view path, std::string& out) -> bool {
+    if (path == "requestId") return out += ctx.requestId, true;
+    if (path == "extendedRequestId") return out += ctx.apigwId, true;
+    if (path == "identity.sourceIp") return out += ctx.conn.peerAddress, true;
+    if (path == "httpMethod") return out += ctx.request.method_string(), true;
+    if (path == "resourcePath") return ctx.match.method && (out += ctx.match.method->resourcePath, true);
+    if (path == "protocol") return out += "HTTP/1.1", true;
+    if (path == "stage") return out += ctx.stage->stageName, true;
+    if (path == "apiId") return out += ctx.stage->apiId, true;
+    if (path == "isCanaryRequest") return out += ctx.stage->isCanary ? "true" : "false", true;
+    if (path == "status") return out += std::to_string(res.result_int()), true;
+    if (path == "requestTime") return out += clfTime(ctx.receivedAt), true;
+    if (path == "requestTimeEpoch") {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.receivedAt.time_since_epoch());
+      return out += std::to_string(ms.count()), true;
+    }
+    if (path == "responseLength") {
+      if (auto length = res.find(boost::beast::http::field::content_length); length != res.end()) {
+        return out += length->value(), true;
+      }
+      return !reply.rest && (out += std::to_string(res.body().size()), true);
+    }
+    if (path == "responseLatency") {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - ctx.receivedAt);
+      return out += std::to_string(ms.count()), true;
+    }
+    if ((path == "identity.caller" || path == "identity.user") && ctx.identity.empty()) return false;
+    if (!context) context = buildTemplateContext(ctx);
+    return AccessLogFormat::appendFrom(*context, path, out);
+  };
+  accessLog_->write(ctx.stage->accessLog->render(value));
+  return reply;
+}
 
 boost::asio::awaitable<http::Reply> DataPlaneHandler::handle(http::Request& req, const http::ConnectionInfo& conn) {
   dropConsoleCookie(req);
@@ -164,9 +216,10 @@ boost::asio::awaitable<http::Reply> DataPlaneHandler::handle(http::Request& req,
   ctx.basePathMatched = std::move(address->basePathMatched);
   if (!ctx.match.method) {
     parseRequestParameters(ctx);  // a customised response may map request headers
-    co_return gatewayErrorResponse(missingToken, ctx);
+    co_return logged(ctx, gatewayErrorResponse(missingToken, ctx));
   }
-  co_return co_await pipeline_.run(ctx);
+  http::Reply reply = co_await pipeline_.run(ctx);
+  co_return logged(ctx, std::move(reply));
 }
 
 }  // namespace portico::gateway

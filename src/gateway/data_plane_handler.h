@@ -8,6 +8,7 @@
 
 #include "common/clock.h"
 #include "common/id_generator.h"
+#include "gateway/access_log.h"
 #include "gateway/domain_registry.h"
 #include "gateway/pipeline.h"
 #include "gateway/stage_registry.h"
@@ -18,9 +19,10 @@ namespace portico::gateway {
 class DataPlaneHandler final : public http::Handler {
  public:
   /// All borrowed; `threads` is the number of server workers. A request's time ($context.requestTime,
-  /// the quota day) is read once from `clock`, when it is routed.
+  /// the quota day) is read once from `clock`, when it is routed. A stage with an access log format
+  /// writes a line per request to `accessLog` (none: not written).
   DataPlaneHandler(const StageRegistry& registry, const DomainRegistry& domains, const Pipeline& pipeline,
-                   const Clock& clock, unsigned threads);
+                   const Clock& clock, unsigned threads, AccessLogSink* accessLog = nullptr);
   boost::asio::awaitable<http::Reply> handle(http::Request& req, const http::ConnectionInfo& conn) override;
 
  private:
@@ -28,7 +30,11 @@ class DataPlaneHandler final : public http::Handler {
   const DomainRegistry& domains_;
   const Pipeline& pipeline_;
   const Clock& clock_;
+  AccessLogSink* accessLog_;
   std::vector<std::unique_ptr<IdGenerator>> ids_;  // one per worker: no sharing
+
+  /// The reply, after its access log line (when the stage keeps one) is queued.
+  http::Reply logged(const RequestContext& ctx, http::Reply reply) const;
 };
 
 /// Where a data-plane request is addressed. Exposed for tests.

@@ -99,6 +99,8 @@ struct CompiledGatewayResponse {
   TemplateMap templates;
 };
 
+class AccessLogFormat;  // access_log.h
+
 struct StageSnapshot {
   std::string apiId;
   std::string apiName;
@@ -121,6 +123,8 @@ struct StageSnapshot {
   std::shared_ptr<const StageSnapshot> canary;
   double canaryPercent = 0;
   bool isCanary = false;
+  /// accessLogSettings.format compiled, when the stage logs its requests.
+  std::shared_ptr<const AccessLogFormat> accessLog;
 };
 
 /// The release a request goes to: the stage's canary when `uniform` (drawn from [0, 1)) falls in

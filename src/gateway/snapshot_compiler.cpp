@@ -3,6 +3,7 @@
 #include "common/json_util.h"
 #include "common/parse_number.h"
 #include "common/string_list.h"
+#include "gateway/access_log.h"
 #include "gateway/json_schema.h"
 #include "gateway/lambda_invocation.h"
 #include "gateway/route_tree.h"
@@ -320,6 +321,13 @@ Result<std::shared_ptr<StageSnapshot>> compileSnapshot(const bj::object& deploym
   const bj::object empty;
   const bj::object* api = json::obj(deployment, "api");
   compileStageInfo(api ? *api : empty, stage, *snap);
+  if (const bj::object* logs = json::obj(stage, "accessLogSettings")) {
+    if (auto format = json::strOr(*logs, "format", ""); !format.empty()) {
+      auto compiled = AccessLogFormat::compile(format);
+      if (!compiled) return compiled.takeError();
+      snap->accessLog = std::make_shared<const AccessLogFormat>(std::move(compiled).value());
+    }
+  }
   for (const bj::object* r : objects(deployment, "gatewayResponses")) {
     auto compiled = compileGatewayResponse(*r, engine);
     if (!compiled) return compiled.takeError();

@@ -11,13 +11,23 @@
   that does not exist, for a bad promotion, for deleting the canary's deployment; promotion
   (`update-stage` copying the canary's deployment and overrides, traffic to 0) serves the new
   deployment to everyone with the merged variables; removing the canary.
+* Access logs (`portico serve --access-log FILE`): each of the console's presets (CLF, JSON, XML,
+  CSV) set with `update-stage`, a line per request parsed back; AWS's 400s for an unknown
+  `$context` variable, a 100 KB format, no request id, a bad path, an empty value; none once
+  removed; with the log on a full disk (/dev/full) every request is still answered and the lost
+  lines are counted.
 Steps run in order; the first failure stops the run.
 """
+import csv
 import http.client
+import io
 import json
 import os
+import re
 import sys
+import time
 import urllib.parse
+import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from support.portico import AwsCli, PorticoServer, check, run_steps, say  # noqa: E402
@@ -27,7 +37,8 @@ TEMPLATE = '{"release": "%s", "v": "$stageVariables.v", "keep": "$stageVariables
 
 class StageOperationsE2E:
     def __init__(self, portico, workdir):
-        self.server = PorticoServer(portico, workdir)
+        self.access_log = os.path.join(workdir, "access.log")
+        self.server = PorticoServer(portico, workdir, extra_args=("--access-log", self.access_log))
         self.apigw = AwsCli(self.server)
 
     def get_many(self, n):
@@ -125,8 +136,94 @@ class StageOperationsE2E:
         check("canarySettings" not in stage, stage)
         self.apigw.silent("delete-deployment", "--rest-api-id", self.api, "--deployment-id", self.first)
 
-    def step_stop(self):
+    def log_lines(self, after, count):
+        """The access log's lines after the first `after`, once there are `count` of them (5 s at most)."""
+        deadline = time.monotonic() + 5
+        while True:
+            lines = open(self.access_log).read().splitlines() if os.path.exists(self.access_log) else []
+            if len(lines) >= after + count or time.monotonic() > deadline:
+                return lines[after:]
+            time.sleep(0.05)
+
+    def step_access_logs(self):
+        patch = lambda *ops: self.apigw.json("update-stage", "--rest-api-id", self.api, "--stage-name", "live",  # noqa
+                                             "--patch-operations", json.dumps(list(ops)))
+        bad = lambda code, *ops: self.apigw.error(code, "update-stage", "--rest-api-id", self.api,  # noqa: E731
+                                                  "--stage-name", "live", "--patch-operations", json.dumps(list(ops)))
+        fmt = lambda value: {"op": "replace", "path": "/accessLogSettings/format", "value": value}  # noqa: E731
+        err = bad("BadRequestException", fmt("$context.requestId $context.nothing"))
+        check("$context.nothing is not a $context variable" in err, err)
+        err = bad("BadRequestException", fmt("$context.status " + "x" * 100_000))
+        check("longer than 4096 characters" in err, err)
+        check("must contain $context.requestId" in bad("BadRequestException", fmt("$context.status")), "no id")
+        err = bad("BadRequestException", {"op": "replace", "path": "/accessLogSettings/level", "value": "x"})
+        check("Invalid accessLogSettings path. Must be one of : [/accessLogSettings/destinationArn, "
+              "/accessLogSettings/format]" in err, err)
+        check("Access Log value must not be empty" in bad("BadRequestException", fmt("")), "empty")
+        err = bad("BadRequestException", {"op": "remove", "path": "/accessLogSettings/destinationArn"})
+        check("Cannot remove method setting accessLogSettings/destinationArn" in err, err)
+        presets = {
+            "clf": '$context.identity.sourceIp $context.identity.caller $context.identity.user [$context.requestTime] '
+                   '"$context.httpMethod $context.resourcePath $context.protocol" $context.status '
+                   '$context.responseLength $context.requestId $context.extendedRequestId',
+            "json": '{ "requestId":"$context.requestId", "extendedRequestId":"$context.extendedRequestId", "ip": '
+                    '"$context.identity.sourceIp", "caller":"$context.identity.caller", "user":"$context.identity.user", '
+                    '"requestTime":"$context.requestTime", "httpMethod":"$context.httpMethod", '
+                    '"resourcePath":"$context.resourcePath", "status":"$context.status", '
+                    '"protocol":"$context.protocol", "responseLength":"$context.responseLength" }',
+            "xml": '<request id="$context.requestId"> <ip>$context.identity.sourceIp</ip> '
+                   '<httpMethod>$context.httpMethod</httpMethod> <resourcePath>$context.resourcePath</resourcePath> '
+                   '<status>$context.status</status> <responseLength>$context.responseLength</responseLength> </request>',
+            "csv": '$context.identity.sourceIp,$context.identity.caller,$context.identity.user,$context.requestTime,'
+                   '$context.httpMethod,$context.resourcePath,$context.protocol,$context.status,'
+                   '$context.responseLength,$context.requestId,$context.extendedRequestId',
+        }
+        seen = 0
+        for name, preset in presets.items():
+            stage = patch(fmt(preset), {"op": "replace", "path": "/accessLogSettings/destinationArn",
+                                        "value": "arn:aws:logs:us-east-1:000000000000:log-group:access"})
+            check(stage["accessLogSettings"]["format"] == preset, stage.get("accessLogSettings"))
+            self.get_many(3)
+            lines = self.log_lines(seen, 3)
+            check(len(lines) == 3, f"{name}: {len(lines)} lines after 3 requests: {lines}")
+            seen += 3
+            for line in lines:
+                if name == "clf":
+                    m = re.fullmatch(r'127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] '
+                                     r'"GET /hello HTTP/1\.1" 200 (\d+) [0-9a-f-]{36} \S+', line)
+                    check(m, f"CLF line: {line}")
+                elif name == "json":
+                    doc = json.loads(line)
+                    check(doc["status"] == "200" and doc["resourcePath"] == "/hello" and doc["ip"] == "127.0.0.1"
+                          and doc["caller"] == "-", doc)
+                elif name == "xml":
+                    el = ET.fromstring(line)
+                    check(el.find("status").text == "200" and el.find("httpMethod").text == "GET"
+                          and len(el.get("id")) == 36, line)
+                else:
+                    row = next(csv.reader(io.StringIO(line)))
+                    check(len(row) == 11 and row[4] == "GET" and row[5] == "/hello" and row[7] == "200", row)
+        stage = patch({"op": "remove", "path": "/accessLogSettings"})
+        check("accessLogSettings" not in stage, stage)
+        self.get_many(2)
+        time.sleep(0.3)
+        check(len(self.log_lines(seen, 0)) == 0, "no lines once the settings are removed")
+
+    def step_a_full_disk_loses_lines_not_requests(self):
         self.server.stop()
+        self.server.extra_args = ["--access-log", "/dev/full"]  # every write fails with ENOSPC
+        self.server.start()
+        self.apigw.json("update-stage", "--rest-api-id", self.api, "--stage-name", "live", "--patch-operations",
+                        "op=replace,path=/accessLogSettings/format,value=$context.requestId $context.status")
+        bodies = self.get_many(30)
+        check(len(bodies) == 30, "every request is answered while the log cannot be written")
+        self.server.stop()
+        check(re.search(r"access log: \d+ line\(s\) dropped", self.server.log_tail(200)),
+              "the drops are counted and reported:\n" + self.server.log_tail(20))
+
+    def step_stop(self):
+        if self.server.running():
+            self.server.stop()
         say("stage operations: all steps passed")
 
 

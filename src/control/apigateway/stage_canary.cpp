@@ -5,6 +5,7 @@
 
 #include "common/json_util.h"
 #include "common/parse_number.h"
+#include "control/apigateway/stage_operations.h"
 #include "control/patch_operations.h"
 
 namespace portico::control::apigateway {
@@ -167,28 +168,17 @@ Result<bj::object> canarySettings(ApiGatewayContext& ctx, const std::string& api
 
 Result<bj::object> applyCanaryOperations(ApiGatewayContext& ctx, const std::string& apiId, bj::object& stage,
                                          const bj::object& body) {
-  const bj::value* ops = body.if_contains("patchOperations");
-  if (!ops || !ops->is_array()) return body;
-  bj::array others;
-  for (const auto& item : ops->get_array()) {
-    if (!item.is_object()) return ApiError::badRequest("Invalid patch operation");
-    const bj::object& o = item.get_object();
-    const std::string op = json::strOr(o, "op", ""), path = json::strOr(o, "path", "");
-    if (op == "copy") {
-      if (auto st = promote(stage, json::strOr(o, "from", ""), path); !st) return st.takeError();
-    } else if (path == kCanary || path.starts_with(std::string(kCanary) + "/")) {
-      if (path == kCanary && op != "remove") return invalidSettingPath(path);
-      const std::string_view sub = std::string_view(path).substr(kCanary.size());
-      if (auto st = canaryOperation(ctx, apiId, stage, op, path, sub, o.if_contains("value")); !st) {
-        return st.takeError();
-      }
-    } else {
-      others.push_back(item);
-    }
-  }
-  bj::object rest = body;
-  rest["patchOperations"] = std::move(others);
-  return rest;
+  return takeOperations(
+      body,
+      [](const StageOperation& o) {
+        return o.op == "copy" || o.path == kCanary || o.path.starts_with(std::string(kCanary) + "/");
+      },
+      [&](const StageOperation& o) -> Status {
+        if (o.op == "copy") return promote(stage, json::strOr(o.item, "from", ""), o.path);
+        if (o.path == kCanary && o.op != "remove") return invalidSettingPath(o.path);
+        const std::string_view sub = std::string_view(o.path).substr(kCanary.size());
+        return canaryOperation(ctx, apiId, stage, o.op, o.path, sub, o.item.if_contains("value"));
+      });
 }
 
 }  // namespace portico::control::apigateway

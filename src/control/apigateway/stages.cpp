@@ -12,6 +12,7 @@
 #include "control/apigateway/documentation_parts.h"
 #include "control/apigateway/domain_names.h"
 #include "control/apigateway/input_limits.h"
+#include "control/apigateway/stage_access_log.h"
 #include "control/apigateway/stage_canary.h"
 #include "control/patch_operations.h"
 
@@ -178,7 +179,9 @@ Result<AdminReply> updateStage(ApiGatewayContext& ctx, const AdminCall& call) {
   if (!stage) return stage.takeError();
   auto canaryRest = applyCanaryOperations(ctx, apiId, *stage, *body);
   if (!canaryRest) return canaryRest.takeError();
-  auto rest = applyMethodSettings(*stage, *canaryRest);
+  auto logRest = applyAccessLogOperations(*stage, *canaryRest);
+  if (!logRest) return logRest.takeError();
+  auto rest = applyMethodSettings(*stage, *logRest);
   if (!rest) return rest.takeError();
   if (auto st = applyPatch(*stage, *rest, kStageFields); !st) return st.takeError();
   if (auto st = checkNameAndDescription(*stage, "stage"); !st) return st.takeError();
