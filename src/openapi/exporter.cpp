@@ -336,6 +336,13 @@ class Exporter {
     if (auto* m = api.if_contains("minimumCompressionSize"); m && m->is_int64()) {
       doc["x-amazon-apigateway-minimum-compression-size"] = *m;
     }
+    if (const bj::object* tags = json::obj(api, "tags"); tags && !tags->empty()) {
+      bj::array list;
+      for (const auto& [name, value] : *tags) {
+        list.push_back(bj::object{{"name", name}, {"x-amazon-apigateway-tag-value", value}});
+      }
+      doc["tags"] = std::move(list);
+    }
     if (auto p = json::str(api, "policy"); p && !p->empty()) {
       boost::system::error_code ec;
       bj::value policy = bj::parse(*p, ec);

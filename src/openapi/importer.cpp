@@ -60,6 +60,7 @@ class Importer {
     if (auto d = json::str(*info, "description")) out_.api["description"] = *d;
     if (auto v = json::str(*info, "version")) out_.api["version"] = *v;
     topLevelExtensions();
+    apiTags();
     if (!options_.ignoreDocumentation && doc_.contains(kDocumentationExtension)) {
       auto documentation = importDocumentation(root_);
       if (!documentation) return documentation.takeError();
@@ -164,6 +165,25 @@ class Importer {
       upper = false;
     }
     return out.empty() ? "Root" : out.substr(0, 200);
+  }
+
+  /// The root `tags` that carry x-amazon-apigateway-tag-value: the API's tags (name → value).
+  void apiTags() {
+    const bj::value* tags = doc_.if_contains("tags");
+    if (!tags || !tags->is_array()) return;
+    bj::object out;
+    for (const auto& t : tags->get_array()) {
+      if (!t.is_object()) continue;
+      const bj::value* value = t.get_object().if_contains("x-amazon-apigateway-tag-value");
+      const auto name = json::str(t.get_object(), "name");
+      if (!value) continue;  // an OpenAPI tag of operations, not one of the API
+      if (!value->is_string() || !name || name->empty()) {
+        warn("A tag with x-amazon-apigateway-tag-value needs a name and a string value: skipped");
+        continue;
+      }
+      out[*name] = *value;
+    }
+    if (!out.empty()) out_.api["tags"] = std::move(out);
   }
 
   void topLevelExtensions() {

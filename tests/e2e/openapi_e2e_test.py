@@ -94,6 +94,7 @@ class OpenApiE2E:
         check(self.apigw.json("get-rest-apis")["items"] == [], "a refused import creates nothing")
         api = self.apigw.json("import-rest-api", "--body", f"fileb://{doc}")
         check(api["name"] == "PetStore" and api.get("binaryMediaTypes") == ["image/png"], api)
+        check(api.get("tags") == {"team": "pets"}, f"x-amazon-apigateway-tag-value gives the API's tags: {api}")
         check(any("x-amazon-apigateway-frobnicate" in w for w in api.get("warnings", [])),
               f"the unsupported extension is a warning: {api.get('warnings')}")
         self.api = api["id"]

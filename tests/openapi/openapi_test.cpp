@@ -411,5 +411,20 @@ components:
   EXPECT_NE(api.warnings[0].find("other.yaml#/Error"), std::string::npos) << api.warnings[0];
 }
 
+TEST(OpenApiImport, TagValuesAreTheApisTags) {
+  auto api = mustImport(R"({"swagger": "2.0", "info": {"title": "Tagged"}, "paths": {},
+    "tags": [{"name": "Owner", "x-amazon-apigateway-tag-value": "Admin"}, {"name": "pets", "description": "ops"},
+             {"name": "Bad", "x-amazon-apigateway-tag-value": 7}]})");
+  EXPECT_EQ(api.api.at("tags"), (bj::object{{"Owner", "Admin"}}));
+  ASSERT_EQ(api.warnings.size(), 1u);
+  bj::object snapshot{{"api", api.api}, {"resources", bj::array{}}};
+  ExportOptions eo;
+  eo.integrations = true;
+  eo.stageName = "dev";
+  eo.host = "abc.execute-api.us-east-1.amazonaws.com";
+  const bj::object out = exportDocument(snapshot, eo);
+  EXPECT_EQ(out.at("tags"), (bj::array{bj::object{{"name", "Owner"}, {"x-amazon-apigateway-tag-value", "Admin"}}}));
+}
+
 }  // namespace
 }  // namespace portico::openapi
