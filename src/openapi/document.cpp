@@ -15,6 +15,11 @@ ApiError invalid(const std::string& why) {
   return ApiError::badRequest("Invalid OpenAPI input: " + why);
 }
 
+constexpr std::string_view kControlCharacters{
+    "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d"
+    "\x1e\x1f",
+    29};
+
 bool validUtf8(std::string_view s) {
   std::size_t i = 0;
   const std::size_t n = s.size();
@@ -114,6 +119,8 @@ struct Converter {
         return bj::value(nullptr);
       case YAML::NodeType::Scalar:
         if ((bytes += node.Scalar().size()) > kMaxExpandedBytes) return tooBig();
+        // (An escape such as "\uD800" can make what the text did not hold.)
+        if (!validUtf8(node.Scalar())) return invalid("a string is not valid UTF-8");
         if (node.Tag() == "?") return plainScalar(node.Scalar());
         return bj::value(bj::string(node.Scalar()));
       case YAML::NodeType::Sequence: {
@@ -131,6 +138,7 @@ struct Converter {
           if (!kv.first.IsScalar()) return invalid("a mapping key is not a scalar");
           const std::string key = kv.first.Scalar();
           if ((bytes += key.size()) > kMaxExpandedBytes) return tooBig();
+          if (!validUtf8(key)) return invalid("a key is not valid UTF-8");
           if (out.contains(key)) {
             return invalid("duplicate key '" + key.substr(0, 200) + "' at line " +
                            std::to_string(kv.first.Mark().line + 1));
@@ -180,6 +188,13 @@ void emit(YAML::Emitter& out, const bj::value& v) {
 Result<bj::value> parseDocument(std::string_view text) {
   if (text.size() > kMaxDocumentBytes) return ApiError::badRequest("Request body is larger than the 6 MB limit");
   if (!validUtf8(text)) return invalid("the document is not valid UTF-8");
+  // Neither YAML nor JSON text holds raw control characters but tab, CR and LF (a NUL in YAML
+  // made yaml-cpp return bytes that are not UTF-8).
+  if (auto at = text.find_first_of(kControlCharacters); at != std::string_view::npos) {
+    const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + at, '\n'));
+    return invalid("the document holds a control character (" + std::to_string(static_cast<unsigned char>(text[at])) +
+                   ") at line " + std::to_string(line));
+  }
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return invalid("the document is empty");
   if (nestsTooDeep(text)) return invalid("the document nests deeper than " + std::to_string(kMaxDepth) + " levels");

@@ -426,5 +426,17 @@ TEST(OpenApiImport, TagValuesAreTheApisTags) {
   EXPECT_EQ(out.at("tags"), (bj::array{bj::object{{"name", "Owner"}, {"x-amazon-apigateway-tag-value", "Admin"}}}));
 }
 
+TEST(OpenApiDocument, ControlCharactersAndEscapesThatAreNotUtf8AreRefused) {
+  auto refused = [](std::string_view text) {
+    auto doc = parseDocument(text);
+    return doc ? std::string("accepted") : doc.error().message;
+  };
+  EXPECT_EQ(refused(std::string_view("openapi: 3.0.1\ninfo: {title: \"a\0b\"}\n", 36)),
+            "Invalid OpenAPI input: the document holds a control character (0) at line 2");
+  EXPECT_NE(refused("openapi: 3.0.1\ninfo: {title: \"\\uD800\"}\n"), "accepted");  // a lone surrogate
+  EXPECT_EQ(refused("{\"a\":\"\x01\"}"), "Invalid OpenAPI input: the document holds a control character (1) at line 1");
+  EXPECT_EQ(refused("openapi: 3.0.1\r\ninfo:\r\n  title: \"a\tb\"\r\n"), "accepted");
+}
+
 }  // namespace
 }  // namespace portico::openapi
