@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <optional>
 #include <string>
 #include <utility>
@@ -123,15 +122,6 @@ http::Response forbidden(const std::string& requestId, const std::string& apigwI
   return res;
 }
 
-/// $context.requestTime: the CLF form, in UTC.
-std::string clfTime(std::chrono::system_clock::time_point at) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(at);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[64];
-  return std::string(text, std::strftime(text, sizeof text, "%d/%b/%Y:%H:%M:%S +0000", &tm));
-}
-
 }  // namespace
 
 http::Reply DataPlaneHandler::logged(const RequestContext& ctx, http::Reply reply) const {
@@ -149,7 +139,7 @@ http::Reply DataPlaneHandler::logged(const RequestContext& ctx, http::Reply repl
     if (path == "apiId") return out += ctx.stage->apiId, true;
     if (path == "isCanaryRequest") return out += ctx.stage->isCanary ? "true" : "false", true;
     if (path == "status") return out += std::to_string(res.result_int()), true;
-    if (path == "requestTime") return out += clfTime(ctx.receivedAt), true;
+    if (path == "requestTime") return out += requestTimeText(ctx.receivedAt), true;
     if (path == "requestTimeEpoch") {
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.receivedAt.time_since_epoch());
       return out += std::to_string(ms.count()), true;

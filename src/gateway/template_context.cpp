@@ -55,13 +55,17 @@ void addIntegration(bj::object& context, const RequestContext& ctx) {
 
 }  // namespace
 
-bj::object buildTemplateContext(const RequestContext& ctx) {
-  const auto now = ctx.receivedAt;
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
+std::string requestTimeText(std::chrono::system_clock::time_point at) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(at);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char time[64];
-  std::strftime(time, sizeof time, "%d/%b/%Y:%H:%M:%S +0000", &tm);  // CLF, as $context.requestTime
+  char text[64];
+  return std::string(text, std::strftime(text, sizeof text, "%d/%b/%Y:%H:%M:%S +0000", &tm));
+}
+
+bj::object buildTemplateContext(const RequestContext& ctx) {
+  const auto now = ctx.receivedAt;
+  const std::string time = requestTimeText(now);
   const CompiledMethod* method = ctx.match.method;
   std::string host(ctx.request[boost::beast::http::field::host]);
   std::string resourcePath = method ? method->resourcePath : "";

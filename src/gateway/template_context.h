@@ -3,6 +3,8 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html
 #pragma once
 #include <boost/json/object.hpp>
+#include <chrono>
+#include <string>
 #include <string_view>
 
 #include "gateway/request_context.h"
@@ -13,6 +15,9 @@ namespace portico::gateway {
 /// The $context object: requestId, apiId, stage, resourceId, resourcePath, httpMethod, path,
 /// protocol, requestTime, requestTimeEpoch, identity.{sourceIp,userAgent}, domainName, accountId...
 boost::json::object buildTemplateContext(const RequestContext& ctx);
+
+/// $context.requestTime: the request's time in CLF form, UTC ("03/Dec/2026:14:00:00 +0000").
+std::string requestTimeText(std::chrono::system_clock::time_point at);
 
 /// The response template for a client's Accept header: the first accepted type's, else
 /// application/json's, else the first; end() when there are none. (Integration responses and

@@ -6,25 +6,13 @@
 #include <span>
 #include <string_view>
 
+#include "common/json_util.h"
+
 namespace portico::openapi {
 namespace bj = boost::json;
 namespace {
 
-std::string strOr(const bj::object& o, std::string_view key, std::string_view fallback) {
-  const bj::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string(fallback);
-}
-
-bj::object propertiesOf(const bj::object& part) {
-  const bj::value* p = part.if_contains("properties");
-  if (p && p->is_object()) return p->get_object();
-  if (p && p->is_string()) {
-    boost::system::error_code ec;
-    bj::value v = bj::parse(p->get_string(), ec);
-    if (!ec && v.is_object()) return std::move(v.get_object());
-  }
-  return {};
-}
+using json::strOr;
 
 /// Copies the keys of `props` that `target` documents in OpenAPI (`keys`) and every x-* key.
 void inject(bj::object& target, const bj::object& props, std::span<const std::string_view> keys) {
@@ -129,6 +117,13 @@ void documentOperation(bj::object& op, const Part& part, bool oas30) {
 
 }  // namespace
 
+bj::object documentationProperties(const bj::object& part) {
+  const bj::value* p = part.if_contains("properties");
+  if (p && p->is_object()) return p->get_object();
+  if (p && p->is_string()) return json::parseObject(p->get_string()).value_or(bj::object{});
+  return {};
+}
+
 Result<ImportedDocumentation> importDocumentation(const bj::value& document) {
   ImportedDocumentation out;
   if (!document.is_object()) return out;
@@ -162,7 +157,7 @@ void applyDocumentation(bj::object& exported, const bj::object& extension, bool 
       if (!p.is_object()) continue;
       const bj::value* loc = p.get_object().if_contains("location");
       if (!loc || !loc->is_object()) continue;
-      parts.push_back(Part{loc->get_object(), propertiesOf(p.get_object())});
+      parts.push_back(Part{loc->get_object(), documentationProperties(p.get_object())});
     }
   }
   // General first, specific last: what is written last wins.

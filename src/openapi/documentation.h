@@ -27,6 +27,10 @@ struct ImportedDocumentation {
 /// when the extension is not an object with a documentationParts array.
 Result<ImportedDocumentation> importDocumentation(const boost::json::value& document);
 
+/// A documentation part's properties as an object: an import's object, or the JSON text the API
+/// stores ({} when it is neither).
+boost::json::object documentationProperties(const boost::json::object& part);
+
 /// Writes `extension` ({"version", "createdDate", "documentationParts"}) into the exported
 /// document (OpenAPI 3 when oas30, else Swagger 2) and its parts' fields onto the entities.
 void applyDocumentation(boost::json::object& exported, const boost::json::object& extension, bool oas30);

@@ -19,6 +19,7 @@
 #include "common/json_util.h"
 #include "control/apigateway/child_resource.h"
 #include "openapi/document.h"
+#include "openapi/documentation.h"
 #include "openapi/importer.h"
 
 namespace portico::control::apigateway {
@@ -76,15 +77,6 @@ bool validMethod(std::string_view m) {
     if (m == v) return true;
   }
   return false;
-}
-
-/// The properties as an object (parts written by an import carry an object, the API a JSON text).
-bj::object propertiesObject(const bj::object& part) {
-  const bj::value* p = part.if_contains("properties");
-  if (!p) return {};
-  if (p->is_object()) return p->get_object();
-  if (p->is_string()) return json::parseObject(p->get_string()).value_or(bj::object{});
-  return {};
 }
 
 /// The location as GetExport writes it: the defaults left out.
@@ -149,7 +141,7 @@ Result<AdminReply> listParts(ApiGatewayContext& ctx, const AdminCall& call) {
       if (type && json::strOr(*loc, "type", "") != *type) continue;
       if (name && json::strOr(*loc, "name", "").find(*name) == std::string::npos) continue;  // (a name query)
       if (path && json::strOr(*loc, "path", "") != *path) continue;
-      if (status && (propertiesObject(part).empty() == (*status == "DOCUMENTED"))) continue;
+      if (status && (openapi::documentationProperties(part).empty() == (*status == "DOCUMENTED"))) continue;
       items.push_back(std::move(part));
     }
     return pagedList(call, std::move(items));
@@ -347,8 +339,8 @@ Result<std::vector<std::string>> writeDocumentationParts(ApiGatewayContext& ctx,
       it = byLocation.emplace(key, std::move(part)).first;
     } else {
       // Merge: each imported property replaces the same one; the others stay.
-      bj::object merged = propertiesObject(it->second);
-      for (auto& [k, v] : propertiesObject(doc)) merged[k] = v;
+      bj::object merged = openapi::documentationProperties(it->second);
+      for (auto& [k, v] : openapi::documentationProperties(doc)) merged[k] = v;
       it->second["properties"] = bj::serialize(merged);
     }
     const std::string id = json::strOr(it->second, "id", "");
@@ -371,7 +363,7 @@ std::optional<bj::object> documentationExtension(ApiGatewayContext& ctx, const s
       if (!p.is_object()) continue;
       const bj::object* loc = json::obj(p.get_object(), "location");
       parts.push_back(bj::object{{"location", loc ? exportedLocation(*loc) : bj::object{}},
-                                 {"properties", propertiesObject(p.get_object())}});
+                                 {"properties", openapi::documentationProperties(p.get_object())}});
     }
   }
   bj::object ext{{"version", version}};
