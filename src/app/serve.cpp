@@ -31,8 +31,10 @@
 #include "control/lambda/lambda_context.h"
 #include "control/logs/logs_api.h"
 #include "gateway/domain_registry.h"
+#include "gateway/memory_response_cache.h"
 #include "gateway/quota_counters.h"
 #include "gateway/quota_flusher.h"
+#include "gateway/stage_caches.h"
 #include "gateway/stage_registry.h"
 #include "gateway/usage_journal.h"
 #include "gateway/usage_plans.h"
@@ -152,6 +154,11 @@ int serve(const ServeOptions& opt) {
   DataPlanePart data(opt, {loops, functions.runtime, acceptedKeys, clock, registry, domains, usage, quotas,
                            awsEndpoints, awsCredentials, kAccountId});
 
+  // The stage caches (cacheClusterEnabled), in this process's memory, each bounded by its size.
+  gateway::StageCaches stageCaches([&clock](std::size_t budget) -> std::shared_ptr<gateway::ResponseCache> {
+    return std::make_shared<gateway::MemoryResponseCache>(budget, clock);
+  });
+
   // The control plane: the management APIs' routes over the same components.
   control::RouteTable routes;
   control::apigateway::ApiGatewayContext apigw{.store = *store,
@@ -167,6 +174,7 @@ int serve(const ServeOptions& opt) {
                                                .tls = &tls,
                                                .awsCredentials = &awsCredentials,
                                                .aws = &data.awsClient,
+                                               .caches = &stageCaches,
                                                .accountId = kAccountId,
                                                .region = opt.region};
   control::apigateway::registerApiGatewayRoutes(routes, apigw);

@@ -24,4 +24,9 @@ void AuthorizerCache::put(const std::string& key, std::shared_ptr<const Authoriz
   entries_[key] = Entry{std::move(value), now + ttl};
 }
 
+void AuthorizerCache::forget(std::string_view prefix) {
+  std::lock_guard lock(mu_);
+  std::erase_if(entries_, [&](const auto& e) { return std::string_view(e.first).starts_with(prefix); });
+}
+
 }  // namespace portico::auth

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "auth/iam_policy.h"
@@ -31,6 +32,8 @@ class AuthorizerCache {
   /// Keeps value until now + ttl (ttl 0: not kept).
   void put(const std::string& key, std::shared_ptr<const Authorization> value, std::chrono::seconds ttl,
            Clock::time_point now = Clock::now());
+  /// Drops every entry whose key starts with prefix (FlushStageAuthorizersCache: a stage's).
+  void forget(std::string_view prefix);
 
  private:
   struct Entry {

@@ -56,12 +56,25 @@ StageResult Authorization::apply(RequestContext& ctx, const auth::Authorization&
   return std::nullopt;
 }
 
+std::string Authorization::stageCachePrefix(std::string_view apiId, std::string_view stage) {
+  std::string prefix(apiId);
+  prefix += '/';
+  prefix += stage;
+  prefix += '\n';
+  return prefix;
+}
+
+void Authorization::flushStage(std::string_view apiId, std::string_view stage) const {
+  cache_.forget(stageCachePrefix(apiId, stage));
+}
+
 boost::asio::awaitable<StageResult> Authorization::lambda(RequestContext& ctx,
                                                           const CompiledAuthorizer& authorizer) const {
   auto identity =
       authorizerIdentity(authorizer, [&ctx](std::string_view source) { return requestSourceValue(ctx, source); });
   if (identityRefusal(authorizer, identity)) co_return kUnauthorized;
-  if (auto cached = cache_.find(identity.cacheKey)) {
+  const std::string cacheKey = stageCachePrefix(ctx.stage->apiId, ctx.stage->stageName) + identity.cacheKey;
+  if (auto cached = cache_.find(cacheKey)) {
     auto verdict = apply(ctx, *cached);
     if (!verdict) ctx.authorizer["integrationLatency"] = 0;  // as AWS reports a cached result
     co_return verdict;
@@ -81,7 +94,7 @@ boost::asio::awaitable<StageResult> Authorization::lambda(RequestContext& ctx,
     spdlog::info("request {}: authorizer {} {}", ctx.requestId, authorizer.name, answered.reason);
     co_return kConfigError;
   }
-  cache_.put(identity.cacheKey, answered.answer, std::chrono::seconds(authorizer.ttlSeconds));
+  cache_.put(cacheKey, answered.answer, std::chrono::seconds(authorizer.ttlSeconds));
   auto verdict = apply(ctx, *answered.answer);
   if (!verdict) ctx.authorizer["integrationLatency"] = answered.latency.count();
   co_return verdict;

@@ -62,11 +62,16 @@ class Authorization {
   /// The method ARN a policy is evaluated against (and Lambda authorizers receive).
   std::string methodArn(const RequestContext& ctx) const;
 
+  /// Forgets the stage's cached Lambda authorizer results (FlushStageAuthorizersCache): results
+  /// are cached per stage, as on AWS.
+  void flushStage(std::string_view apiId, std::string_view stage) const;
+
  private:
   boost::asio::awaitable<StageResult> lambda(RequestContext& ctx, const CompiledAuthorizer& authorizer) const;
   boost::asio::awaitable<StageResult> cognito(RequestContext& ctx, const CompiledAuthorizer& authorizer) const;
   StageResult iam(RequestContext& ctx) const;
   StageResult apply(RequestContext& ctx, const auth::Authorization& result) const;
+  static std::string stageCachePrefix(std::string_view apiId, std::string_view stage);
 
   functions::Invoker& invoker_;
   const auth::CredentialSource& credentials_;

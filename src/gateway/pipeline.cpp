@@ -14,6 +14,7 @@
 #include "gateway/integration_response.h"
 #include "gateway/method_request.h"
 #include "gateway/method_response.h"
+#include "gateway/response_caching.h"
 
 namespace portico::gateway {
 namespace {
@@ -110,6 +111,17 @@ boost::asio::awaitable<http::Reply> Pipeline::run(RequestContext& ctx) const {
     if (ctx.log) logMethodRequest(ctx, *ctx.log);
     if (err) co_return fail(*err);
 
+    // The stage cache: a hit is answered here, past the Method Request stage's checks.
+    CacheDecision cached = decideCaching(ctx);
+    if (cached.refusal) co_return fail(*cached.refusal);
+    if (cached.read) {
+      if (auto entry = ctx.stage->cache->get(cached.key)) {
+        http::Reply hit = cachedReply(*entry, ctx);
+        if (cached.warn) hit.response.set(kCacheWarningHeader, kCacheWarningValue);
+        co_return hit;
+      }
+    }
+
     const CompiledIntegration* integration = ctx.match.method->integration.get();
     if (!integration) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});
     Integration* backend = nullptr;
@@ -147,6 +159,12 @@ boost::asio::awaitable<http::Reply> Pipeline::run(RequestContext& ctx) const {
     if (mapped) co_return fail(*mapped);
     http::Reply reply = runMethodResponse(ctx);
     if (ctx.log) logMethodResponse(reply.response, *ctx.log);
+    if (!cached.key.empty()) {
+      if (auto entry = cacheableResponse(reply)) {
+        ctx.stage->cache->put(std::move(cached.key), std::move(entry), ctx.match.method->caching->ttl);
+      }
+      if (cached.warn) reply.response.set(kCacheWarningHeader, kCacheWarningValue);
+    }
     co_return reply;
   } catch (const std::exception& e) {
     failure = e.what();

@@ -6,6 +6,7 @@
 #pragma once
 #include <re2/re2.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -63,6 +64,19 @@ struct CompiledAuthorizer {
   std::vector<std::string> providerArns;  // Cognito user pools
 };
 
+enum class CacheControlStrategy { kFailWith403, kSucceedWithHeader, kSucceedWithoutHeader };
+
+/// A method whose responses the stage cache keeps (the stage's cache is on and the method's
+/// caching/enabled, which "*/*" gives GET methods only): response_caching.h.
+struct MethodCaching {
+  std::chrono::seconds ttl{300};
+  bool requireAuthorization = true;  // requireAuthorizationForCacheControl
+  CacheControlStrategy unauthorized = CacheControlStrategy::kSucceedWithHeader;
+  bool dataEncrypted = false;              // stored; entries never leave this process's memory
+  std::string cacheNamespace;              // the integration's cacheNamespace, else the resource id
+  std::vector<std::string> keyParameters;  // the integration's cacheKeyParameters
+};
+
 struct CompiledMethod {
   std::string httpMethod;
   std::string resourceId;
@@ -77,6 +91,7 @@ struct CompiledMethod {
   std::map<std::string, std::shared_ptr<const JsonSchema>> bodyModels;  // by content type ("$default" too)
   std::map<std::string, CompiledMethodResponse> methodResponses;        // by status code
   std::shared_ptr<const TokenBucket> throttle;       // the stage's method settings for this method (or */*), if set
+  std::shared_ptr<const MethodCaching> caching;      // null: its responses are not cached
   std::unique_ptr<CompiledIntegration> integration;  // null if none was put
 };
 
@@ -100,6 +115,7 @@ struct CompiledGatewayResponse {
 };
 
 class AccessLogFormat;  // access_log.h
+class ResponseCache;    // response_cache.h
 
 struct StageSnapshot {
   std::string apiId;
@@ -125,6 +141,10 @@ struct StageSnapshot {
   bool isCanary = false;
   /// accessLogSettings.format compiled, when the stage logs its requests.
   std::shared_ptr<const AccessLogFormat> accessLog;
+  /// The stage cache (cacheClusterEnabled), held by stage_caches.h across deploys; null when off.
+  /// A canary that does not share it (useStageCache false) keys its entries apart.
+  std::shared_ptr<ResponseCache> cache;
+  std::string cacheKeyPrefix;
 };
 
 /// The release a request goes to: the stage's canary when `uniform` (drawn from [0, 1)) falls in

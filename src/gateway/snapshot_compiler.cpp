@@ -6,6 +6,7 @@
 #include "gateway/access_log.h"
 #include "gateway/json_schema.h"
 #include "gateway/lambda_invocation.h"
+#include "gateway/method_caching.h"
 #include "gateway/route_tree.h"
 
 namespace portico::gateway {
@@ -77,6 +78,7 @@ struct ApiDefinitions {
   std::map<std::string, std::shared_ptr<const JsonSchema>> compiled;
   std::map<std::string, std::pair<double, double>> stageThrottles;  // "/pets/GET" or "*/*" → (rate, burst)
   const std::map<std::string, CompiledAuthorizer>* authorizers = nullptr;
+  const bj::object* stage = nullptr;  // its method settings (caching)
 
   Result<std::shared_ptr<const JsonSchema>> schema(const std::string& name) {
     if (auto it = compiled.find(name); it != compiled.end()) return it->second;
@@ -164,6 +166,7 @@ Result<std::unique_ptr<CompiledMethod>> compileMethod(const bj::object& m, const
     auto compiled = compileIntegration(*integration, defs.engine);
     if (!compiled) return compiled.takeError();
     out->integration = std::move(compiled).value();
+    if (defs.stage) out->caching = compileMethodCaching(*defs.stage, *out, integration);
   }
   return out;
 }
@@ -337,7 +340,7 @@ Result<std::shared_ptr<StageSnapshot>> compileSnapshot(const bj::object& deploym
     CompiledAuthorizer compiled = compileAuthorizer(*a);
     snap->authorizers.emplace(compiled.id, std::move(compiled));
   }
-  ApiDefinitions defs{engine, {}, {}, {}, compileStageThrottles(stage), &snap->authorizers};
+  ApiDefinitions defs{engine, {}, {}, {}, compileStageThrottles(stage), &snap->authorizers, &stage};
   collectDefinitions(deployment, defs);
 
   const bj::array noResources;
@@ -361,9 +364,11 @@ Result<std::shared_ptr<const StageSnapshot>> compileStage(const bj::object& depl
 Result<std::shared_ptr<const StageSnapshot>> compileStageWithCanary(const bj::object& deployment,
                                                                     const bj::object& stage,
                                                                     const bj::object* canaryDeployment,
-                                                                    const vtl::TemplateEngine& engine) {
+                                                                    const vtl::TemplateEngine& engine,
+                                                                    std::shared_ptr<ResponseCache> cache) {
   auto snap = compileSnapshot(deployment, stage, engine);
   if (!snap) return snap.takeError();
+  (*snap)->cache = cache;
   const bj::object* canary = json::obj(stage, "canarySettings");
   if (canary && canaryDeployment) {
     bj::object canaryStage = stage;
@@ -376,6 +381,9 @@ Result<std::shared_ptr<const StageSnapshot>> compileStageWithCanary(const bj::ob
     auto compiled = compileSnapshot(*canaryDeployment, canaryStage, engine);
     if (!compiled) return compiled.takeError();
     (*compiled)->isCanary = true;
+    (*compiled)->cache = cache;
+    const bj::value* shared = canary->if_contains("useStageCache");
+    if (!shared || !shared->is_bool() || !shared->get_bool()) (*compiled)->cacheKeyPrefix = "canary";
     (*snap)->canary = std::move(compiled).value();
     const bj::value* percent = canary->if_contains("percentTraffic");
     (*snap)->canaryPercent = percent && percent->is_number() ? percent->to_number<double>() : 0.0;

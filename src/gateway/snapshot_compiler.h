@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "common/result.h"
+#include "gateway/response_cache.h"
 #include "gateway/snapshot.h"
 #include "vtl/template_engine.h"
 
@@ -19,10 +20,13 @@ Result<std::shared_ptr<const StageSnapshot>> compileStage(const boost::json::obj
 
 /// compileStage, and when the stage has canarySettings (deploymentId, percentTraffic,
 /// stageVariableOverrides) the canary compiled from canaryDeployment, held by the stage's snapshot.
+/// `cache`: the stage's cache (stage_caches.h) when cacheClusterEnabled, shared by the canary
+/// (whose keys stay apart unless its useStageCache is set).
 Result<std::shared_ptr<const StageSnapshot>> compileStageWithCanary(const boost::json::object& deployment,
                                                                     const boost::json::object& stage,
                                                                     const boost::json::object* canaryDeployment,
-                                                                    const vtl::TemplateEngine& templates);
+                                                                    const vtl::TemplateEngine& templates,
+                                                                    std::shared_ptr<ResponseCache> cache = nullptr);
 
 /// Compiles one integration (also used at put time to validate templates and patterns).
 Result<std::unique_ptr<CompiledIntegration>> compileIntegration(const boost::json::object& integration,

@@ -11,6 +11,14 @@
   that does not exist, for a bad promotion, for deleting the canary's deployment; promotion
   (`update-stage` copying the canary's deployment and overrides, traffic to 0) serves the new
   deployment to everyone with the merged variables; removing the canary.
+* The stage cache: `update-stage` turns the cache cluster on (status AVAILABLE, size 0.5) and
+  `/*/*/caching/enabled` (the method setting filled in with AWS's defaults) for a GET /items/{id}
+  HTTP integration keyed on `method.request.path.id`, in front of a backend that counts: repeated
+  GETs reach it once per id; `Cache-Control: max-age=0` from an unauthorized caller is served from
+  the cache with a warning header (the default strategy), refused 403 under FAIL_WITH_403, and with
+  requireAuthorizationForCacheControl off fetches afresh; the TTL ends an entry; `flush-stage-cache`
+  (and `flush-stage-authorizers-cache`) answer 202 and the next GET reaches the backend; AWS's
+  400s for a cache size it does not sell and a TTL over 3600.
 * Access logs (`portico serve --access-log FILE`): each of the console's presets (CLF, JSON, XML,
   CSV) set with `update-stage`, a line per request parsed back; AWS's 400s for an unknown
   `$context` variable, a 100 KB format, no request id, a bad path, an empty value; none once
@@ -20,6 +28,8 @@ Steps run in order; the first failure stops the run.
 """
 import csv
 import http.client
+import http.server
+import threading
 import io
 import json
 import os
@@ -135,6 +145,111 @@ class StageOperationsE2E:
                                 "--patch-operations", "op=remove,path=/canarySettings")
         check("canarySettings" not in stage, stage)
         self.apigw.silent("delete-deployment", "--rest-api-id", self.api, "--deployment-id", self.first)
+
+    def start_backend(self):
+        """An HTTP backend on 127.0.0.1 that counts the requests it gets: 'call N <path>'."""
+        test = self
+
+        class Counting(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                test.backend_calls += 1
+                body = f"call {test.backend_calls} {self.path}".encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.backend_calls = 0
+        self.backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)
+        threading.Thread(target=self.backend.serve_forever, daemon=True).start()
+        return self.backend.server_address[1]
+
+    def cached_get(self, item, headers=None):
+        url = urllib.parse.urlparse(self.server.data_url)
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+        try:
+            conn.request("GET", f"/restapis/{self.cache_api}/c/_user_request_/items/{item}", headers=headers or {})
+            res = conn.getresponse()
+            return res.status, {k.lower(): v for k, v in res.getheaders()}, res.read().decode()
+        finally:
+            conn.close()
+
+    def patch_stage(self, api, stage, *ops):
+        return self.apigw.json("update-stage", "--rest-api-id", api, "--stage-name", stage,
+                               "--patch-operations", json.dumps([{"op": "replace", "path": p, "value": v}
+                                                                 for p, v in ops]))
+
+    def step_stage_cache(self):
+        port = self.start_backend()
+        api = self.cache_api = self.apigw.json("create-rest-api", "--name", "cached")["id"]
+        root = self.apigw.json("get-resources", "--rest-api-id", api)["items"][0]["id"]
+        items = self.apigw.json("create-resource", "--rest-api-id", api, "--parent-id", root,
+                                "--path-part", "items")["id"]
+        item = self.apigw.json("create-resource", "--rest-api-id", api, "--parent-id", items,
+                               "--path-part", "{id}")["id"]
+        common = ["--rest-api-id", api, "--resource-id", item, "--http-method", "GET"]
+        self.apigw.json("put-method", *common, "--authorization-type", "NONE",
+                        "--request-parameters", "method.request.path.id=true")
+        self.apigw.json("put-integration", *common, "--type", "HTTP", "--integration-http-method", "GET",
+                        "--uri", f"http://127.0.0.1:{port}/items/{{id}}",
+                        "--request-parameters", "integration.request.path.id=method.request.path.id",
+                        "--cache-key-parameters", "method.request.path.id")
+        self.apigw.json("put-method-response", *common, "--status-code", "200")
+        self.apigw.json("put-integration-response", *common, "--status-code", "200", "--selection-pattern", "")
+        self.apigw.json("create-deployment", "--rest-api-id", api, "--stage-name", "c")
+        stage = self.apigw.json("get-stage", "--rest-api-id", api, "--stage-name", "c")
+        check(stage["cacheClusterEnabled"] is False and stage["cacheClusterStatus"] == "NOT_AVAILABLE", stage)
+        err = self.apigw.error("BadRequestException", "update-stage", "--rest-api-id", api, "--stage-name", "c",
+                               "--patch-operations", "op=replace,path=/cacheClusterSize,value=3")
+        check("Invalid cache cluster size specified: 3" in err, err)
+        stage = self.patch_stage(api, "c", ("/cacheClusterEnabled", "true"), ("/*/*/caching/enabled", "true"))
+        check(stage["cacheClusterEnabled"] is True and stage["cacheClusterStatus"] == "AVAILABLE"
+              and stage["cacheClusterSize"] == "0.5", stage)
+        setting = stage["methodSettings"]["*/*"]
+        check(setting["cachingEnabled"] is True and setting["cacheTtlInSeconds"] == 300
+              and setting["requireAuthorizationForCacheControl"] is True
+              and setting["unauthorizedCacheControlHeaderStrategy"] == "SUCCEED_WITH_RESPONSE_HEADER", setting)
+        err = self.apigw.error("BadRequestException", "update-stage", "--rest-api-id", api, "--stage-name", "c",
+                               "--patch-operations", "op=replace,path=/*/*/caching/ttlInSeconds,value=3601")
+        check("3600" in err, err)
+
+        bodies = [self.cached_get(i)[2] for i in ("1", "1", "2", "1", "2")]
+        check(self.backend_calls == 2, f"one backend call per id: {self.backend_calls} for {bodies}")
+        check(bodies[0] == bodies[1] == bodies[3] == "call 1 /items/1" and bodies[2] == bodies[4] == "call 2 /items/2",
+              bodies)
+        status, headers, body = self.cached_get("1", {"Cache-Control": "max-age=0"})
+        check(status == 200 and body == "call 1 /items/1" and "warning" in headers and self.backend_calls == 2,
+              f"an unauthorized max-age=0 is served from the cache with a warning: {status} {headers} {body}")
+        self.patch_stage(api, "c", ("/*/*/caching/unauthorizedCacheControlHeaderStrategy", "FAIL_WITH_403"))
+        status, _, body = self.cached_get("1", {"Cache-Control": "max-age=0"})
+        check(status == 403 and json.loads(body) == {"Message": "User is not authorized to access this resource"},
+              f"{status} {body}")
+        self.patch_stage(api, "c", ("/*/*/caching/requireAuthorizationForCacheControl", "false"))
+        status, _, body = self.cached_get("1", {"Cache-Control": "max-age=0"})
+        check(status == 200 and body == "call 3 /items/1", f"invalidated: {status} {body}")
+        check(self.cached_get("1")[2] == "call 3 /items/1", "the fresh response is the entry now")
+
+        self.apigw.silent("flush-stage-cache", "--rest-api-id", api, "--stage-name", "c")
+        self.apigw.silent("flush-stage-authorizers-cache", "--rest-api-id", api, "--stage-name", "c")
+        check(self.cached_get("2")[2] == "call 4 /items/2", "a flush empties the cache")
+        self.patch_stage(api, "c", ("/*/*/caching/ttlInSeconds", "1"))  # a stage edit keeps the entries
+        check(self.cached_get("2")[2] == "call 4 /items/2", "entries outlive a stage edit")
+        check(self.cached_get("3")[2] == "call 5 /items/3" and self.cached_get("3")[2] == "call 5 /items/3",
+              "a 1 s entry")
+        time.sleep(1.2)
+        check(self.cached_get("3")[2] == "call 6 /items/3", "the TTL ends an entry")
+        stage = self.patch_stage(api, "c", ("/cacheClusterEnabled", "false"))
+        check(stage["cacheClusterStatus"] == "NOT_AVAILABLE", stage)
+        self.cached_get("2")
+        self.cached_get("2")
+        check(self.backend_calls == 8, f"no cache once the cluster is off: {self.backend_calls}")
+        self.apigw.error("NotFoundException", "flush-stage-cache", "--rest-api-id", api, "--stage-name", "nope")
+        self.backend.shutdown()
+        say(f"    stage cache: {self.backend_calls} backend calls")
 
     def log_lines(self, after, count):
         """The access log's lines after the first `after`, once there are `count` of them (5 s at most)."""

@@ -13,6 +13,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/system/system_error.hpp>
 
+#include "gateway/memory_response_cache.h"
+
 namespace portico::loopback {
 
 asio::awaitable<Result<functions::InvokeResult>> ScriptedInvoker::invoke(functions::InvokeRequest request) {
@@ -82,6 +84,9 @@ LoopbackStage::LoopbackStage(LoopbackOptions options)
       clock_(options.now),
       templates_(vtl::makeVelocityTemplateEngine()),
       quotas_(*store_),
+      caches_([this](std::size_t budget) -> std::shared_ptr<gateway::ResponseCache> {
+        return std::make_shared<gateway::MemoryResponseCache>(budget, clock_);
+      }),
       apigw_{*store_, clock_, *templates_, registry_, usage_, quotas_},
       account_(options.accountRateLimit, options.accountBurstLimit),
       authorization_(functions_, credentials_, clock_, authorizationOptions(dir_.path() / "jwks")),
@@ -100,6 +105,7 @@ LoopbackStage::LoopbackStage(LoopbackOptions options)
   apigw_.invoker = &functions_;
   apigw_.pipeline = &pipeline_;
   apigw_.authorization = &authorization_;
+  apigw_.caches = &caches_;
 }
 
 Status LoopbackStage::deploy(const bj::object& deployment, const bj::object& stage) {

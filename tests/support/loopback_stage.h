@@ -47,6 +47,7 @@
 #include "gateway/pipeline.h"
 #include "gateway/quota_counters.h"
 #include "gateway/snapshot.h"
+#include "gateway/stage_caches.h"
 #include "gateway/stage_registry.h"
 #include "gateway/token_bucket.h"
 #include "gateway/usage_plans.h"
@@ -408,6 +409,7 @@ class LoopbackStage {
   std::filesystem::path jwksDir() const { return dir_.path() / "jwks"; }
   store::Store& store() { return *store_; }
   gateway::StageRegistry& registry() { return registry_; }
+  gateway::StageCaches& caches() { return caches_; }
   const vtl::TemplateEngine& templates() const { return *templates_; }
   asio::io_context& ioContext() { return ioc_; }
   const std::string& apiId() const { return apiId_; }
@@ -439,6 +441,7 @@ class LoopbackStage {
   gateway::DomainRegistry domains_;
   gateway::UsageRegistry usage_;
   gateway::QuotaCounters quotas_;
+  gateway::StageCaches caches_;  // the stages' caches (cacheClusterEnabled), on clock_
   auth::StaticCredentials credentials_;
   ScriptedInvoker functions_;
   control::apigateway::ApiGatewayContext apigw_;

@@ -9,6 +9,7 @@
 #include "control/apigateway/child_resource.h"
 #include "control/apigateway/documentation_parts.h"
 #include "control/apigateway/domain_names.h"
+#include "control/apigateway/stage_cache.h"
 #include "gateway/snapshot_compiler.h"
 
 namespace portico::control::apigateway {
@@ -88,7 +89,8 @@ Status publishStage(ApiGatewayContext& ctx, const std::string& apiId, const bj::
     canary = loadDoc(ctx, kSnapshot, apiId, json::strOr(*settings, "deploymentId", ""));
     if (!canary) return ApiError::notFound("Invalid deployment identifier specified");
   }
-  auto compiled = gateway::compileStageWithCanary(*snapshot, published, canary ? &*canary : nullptr, ctx.templates);
+  auto compiled = gateway::compileStageWithCanary(*snapshot, published, canary ? &*canary : nullptr, ctx.templates,
+                                                  stageCache(ctx, apiId, stage));
   if (!compiled) return compiled.takeError();
   ctx.registry.put(std::move(compiled).value());
   return Ok{};
@@ -111,26 +113,14 @@ std::size_t publishAllStages(ApiGatewayContext& ctx) {
 }
 
 void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
-  for (RegisterRoutes* family : {registerRestApiRoutes,
-                                 registerResourceRoutes,
-                                 registerMethodRoutes,
-                                 registerIntegrationRoutes,
-                                 registerDeploymentRoutes,
-                                 registerStageRoutes,
-                                 registerGatewayResponseRoutes,
-                                 registerModelRoutes,
-                                 registerApiKeyRoutes,
-                                 registerAuthorizerRoutes,
-                                 registerTestInvokeAuthorizerRoutes,
-                                 registerTestInvokeMethodRoutes,
-                                 registerUsagePlanRoutes,
-                                 registerRequestValidatorRoutes,
-                                 registerDomainNameRoutes,
-                                 registerBasePathMappingRoutes,
-                                 registerClientCertificateRoutes,
-                                 registerOpenApiRoutes,
-                                 registerDocumentationPartRoutes,
-                                 registerDocumentationVersionRoutes}) {
+  for (RegisterRoutes* family :
+       {registerRestApiRoutes,          registerResourceRoutes,          registerMethodRoutes,
+        registerIntegrationRoutes,      registerDeploymentRoutes,        registerStageRoutes,
+        registerStageCacheRoutes,       registerGatewayResponseRoutes,   registerModelRoutes,
+        registerApiKeyRoutes,           registerAuthorizerRoutes,        registerTestInvokeAuthorizerRoutes,
+        registerTestInvokeMethodRoutes, registerUsagePlanRoutes,         registerRequestValidatorRoutes,
+        registerDomainNameRoutes,       registerBasePathMappingRoutes,   registerClientCertificateRoutes,
+        registerOpenApiRoutes,          registerDocumentationPartRoutes, registerDocumentationVersionRoutes}) {
     family(routes, ctx);
   }
 }

@@ -27,6 +27,9 @@
 namespace portico::aws {
 class AwsClient;
 }
+namespace portico::gateway {
+class StageCaches;
+}
 
 namespace portico::control::apigateway {
 
@@ -44,6 +47,7 @@ struct ApiGatewayContext {
   http::TlsCatalog* tls = nullptr;                          // and their certificates, for the TLS listener
   const aws::AwsCredentialChain* awsCredentials = nullptr;  // to warn of AWS integrations nothing can sign
   const aws::AwsClient* aws = nullptr;                      // reads s3:// truststores
+  gateway::StageCaches* caches = nullptr;                   // the stage caches (cacheClusterEnabled)
   std::string accountId = "000000000000";
   std::string region = "us-east-1";
   IdGenerator ids;
@@ -101,7 +105,7 @@ using RegisterRoutes = void(RouteTable& routes, ApiGatewayContext& ctx);
 RegisterRoutes registerRestApiRoutes, registerResourceRoutes, registerMethodRoutes, registerIntegrationRoutes,
     registerDeploymentRoutes, registerStageRoutes, registerGatewayResponseRoutes, registerModelRoutes,
     registerApiKeyRoutes, registerAuthorizerRoutes, registerTestInvokeAuthorizerRoutes, registerTestInvokeMethodRoutes,
-    registerUsagePlanRoutes, registerRequestValidatorRoutes, registerOpenApiRoutes;
+    registerUsagePlanRoutes, registerRequestValidatorRoutes, registerOpenApiRoutes, registerStageCacheRoutes;
 /// A resource's path part: a literal of API Gateway's characters, or {name} / {name+}.
 Status validatePathPart(std::string_view part);
 /// "{name}" or "{name+}"; the greedy "{name+}".

@@ -8,6 +8,7 @@
 #include "control/apigateway/apigateway_context.h"
 #include "control/apigateway/child_resource.h"
 #include "control/apigateway/input_limits.h"
+#include "control/apigateway/stage_cache.h"
 #include "control/apigateway/stage_canary.h"
 #include "control/patch_operations.h"
 
@@ -99,6 +100,12 @@ Result<AdminReply> deploy(ApiGatewayContext& ctx, const std::string& apiId, cons
     } else {
       (*stage)["deploymentId"] = id;
     }
+    // CreateDeployment's cacheClusterEnabled / cacheClusterSize apply to the stage it deploys to.
+    if (auto* c = body.if_contains("cacheClusterEnabled"); c && c->is_bool()) (*stage)["cacheClusterEnabled"] = *c;
+    if (auto* size = body.if_contains("cacheClusterSize"); size && !size->is_null()) {
+      (*stage)["cacheClusterSize"] = *size;
+    }
+    if (auto st = settleCacheCluster(*stage); !st) return st.takeError();
     (*stage)["lastUpdatedDate"] = ctx.nowEpochSeconds();
     if (auto* vars = canary ? nullptr : json::obj(body, "variables")) {
       auto& target = json::objAt(*stage, "variables");

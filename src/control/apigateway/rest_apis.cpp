@@ -6,6 +6,7 @@
 #include "control/apigateway/apigateway_context.h"
 #include "control/apigateway/input_limits.h"
 #include "control/patch_operations.h"
+#include "gateway/stage_caches.h"
 
 namespace portico::control::apigateway {
 namespace bj = boost::json;
@@ -121,6 +122,7 @@ void registerRestApiRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
       ctx.store.remove(kRestApi, "", call.params[0]);
     });
     ctx.registry.removeApi(call.params[0]);
+    if (ctx.caches) ctx.caches->releaseApi(call.params[0]);
     return AdminReply{202, std::nullopt};
   });
 }

@@ -13,8 +13,10 @@
 #include "control/apigateway/domain_names.h"
 #include "control/apigateway/input_limits.h"
 #include "control/apigateway/stage_access_log.h"
+#include "control/apigateway/stage_cache.h"
 #include "control/apigateway/stage_canary.h"
 #include "control/patch_operations.h"
+#include "gateway/stage_caches.h"
 
 namespace portico::control::apigateway {
 namespace bj = boost::json;
@@ -73,7 +75,15 @@ Result<bj::object> applyMethodSettings(bj::object& doc, const bj::object& body) 
       others.push_back(op);
       continue;
     }
-    auto& settings = json::objAt(json::objAt(doc, "methodSettings"), resource + "/" + method);
+    auto& all = json::objAt(doc, "methodSettings");
+    const std::string settingKey = resource + "/" + method;
+    if (!all.contains(settingKey)) {  // a new entry starts as AWS fills one in
+      const bj::object* stageWide = settingKey == "*/*" ? nullptr : json::obj(all, "*/*");
+      bj::object seeded = methodSettingDefaults(stageWide);
+      if (stageWide && method != "GET") seeded["cachingEnabled"] = false;  // "*/*" caches GET only
+      all[settingKey] = std::move(seeded);
+    }
+    auto& settings = json::objAt(all, settingKey);
     std::string opName = json::strOr(op.get_object(), "op", "");
     if (opName == "remove") {
       settings.erase(match->key);
@@ -104,6 +114,12 @@ Result<bj::object> applyMethodSettings(bj::object& doc, const bj::object& body) 
       }
       settings[match->key] = rate;
     } else {
+      if (match->key == "unauthorizedCacheControlHeaderStrategy" && value != "FAIL_WITH_403" &&
+          value != "SUCCEED_WITH_RESPONSE_HEADER" && value != "SUCCEED_WITHOUT_RESPONSE_HEADER") {
+        return ApiError::badRequest("Invalid unauthorizedCacheControlHeaderStrategy: " + value +
+                                    ". Must be one of: [FAIL_WITH_403, SUCCEED_WITH_RESPONSE_HEADER, "
+                                    "SUCCEED_WITHOUT_RESPONSE_HEADER]");
+      }
       settings[match->key] = value;
     }
   }
@@ -139,7 +155,8 @@ Result<AdminReply> addStage(ApiGatewayContext& ctx, const std::string& apiId, co
   if (auto d = json::str(body, "description")) stage["description"] = *d;
   stage["cacheClusterEnabled"] = false;
   if (auto* c = body.if_contains("cacheClusterEnabled"); c && c->is_bool()) stage["cacheClusterEnabled"] = *c;
-  stage["cacheClusterStatus"] = "NOT_AVAILABLE";
+  if (auto* size = body.if_contains("cacheClusterSize"); size && !size->is_null()) stage["cacheClusterSize"] = *size;
+  if (auto st = settleCacheCluster(stage); !st) return st.takeError();
   stage["tracingEnabled"] = false;
   if (auto* t = body.if_contains("tracingEnabled"); t && t->is_bool()) stage["tracingEnabled"] = *t;
   stage["methodSettings"] = bj::object();
@@ -184,6 +201,7 @@ Result<AdminReply> updateStage(ApiGatewayContext& ctx, const AdminCall& call) {
   auto rest = applyMethodSettings(*stage, *logRest);
   if (!rest) return rest.takeError();
   if (auto st = applyPatch(*stage, *rest, kStageFields); !st) return st.takeError();
+  if (auto st = settleCacheCluster(*stage); !st) return st.takeError();
   if (auto st = checkNameAndDescription(*stage, "stage"); !st) return st.takeError();
   if (auto st = checkClientCertificate(ctx, *stage); !st) return st.takeError();
   if (auto v = json::str(*stage, "documentationVersion"); v && v->empty()) {
@@ -226,6 +244,7 @@ void registerStageRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
   deletion.remove = [&ctx](const AdminCall& call) {
     ctx.store.remove(kStage, call.params[0], call.params[1]);
     ctx.registry.remove(call.params[0], call.params[1]);
+    if (ctx.caches) ctx.caches->release(call.params[0], call.params[1]);
   };
   routes.add(verb::delete_, "restapis/{}/stages/{}",
              [&ctx, deletion](const AdminCall& call) { return deleteChild(ctx, kStages, call, deletion); });
