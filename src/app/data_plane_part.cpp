@@ -66,6 +66,6 @@ DataPlanePart::DataPlanePart(const ServeOptions& opt, const DataPlaneDeps& deps)
       pipeline(methodRequest,
                gateway::Integrations{mock_.get(), http_.get(), lambdaProxy_.get(), lambda_.get(), awsService_.get()},
                renderPool_.get_executor()),
-      handler(deps.registry, deps.domains, pipeline, deps.clock, deps.loops.size(), accessLog_.get()) {}
+      handler(deps.registry, deps.domains, pipeline, deps.clock, deps.loops.size(), accessLog_.get(), deps.logGroups) {}
 
 }  // namespace portico::app

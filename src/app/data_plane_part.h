@@ -34,6 +34,7 @@ namespace portico::gateway {
 class StageRegistry;
 class UsageRegistry;
 class QuotaCounters;
+class LogGroups;
 }  // namespace portico::gateway
 
 namespace portico::app {
@@ -51,6 +52,7 @@ struct DataPlaneDeps {
   const aws::AwsEndpoints& awsEndpoints;
   const aws::AwsCredentialChain& awsCredentials;
   std::string accountId;
+  gateway::LogGroups* logGroups = nullptr;  // stages' access and execution log groups
 };
 
 class DataPlanePart {

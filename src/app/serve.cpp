@@ -31,6 +31,7 @@
 #include "control/lambda/lambda_context.h"
 #include "control/logs/logs_api.h"
 #include "gateway/domain_registry.h"
+#include "gateway/log_groups.h"
 #include "gateway/memory_response_cache.h"
 #include "gateway/quota_counters.h"
 #include "gateway/quota_flusher.h"
@@ -151,8 +152,9 @@ int serve(const ServeOptions& opt) {
   const functions::FunctionGrants grants = functionGrants(adminAddr, awsEndpoints, &issuer);
 
   FunctionsPart functions(opt, *store, clock, kAccountId, grants);
+  gateway::LogGroups logGroups;  // the stages' access and execution logs (CloudWatch Logs groups)
   DataPlanePart data(opt, {loops, functions.runtime, acceptedKeys, clock, registry, domains, usage, quotas,
-                           awsEndpoints, awsCredentials, kAccountId});
+                           awsEndpoints, awsCredentials, kAccountId, &logGroups});
 
   // The stage caches (cacheClusterEnabled), in this process's memory, each bounded by its size.
   gateway::StageCaches stageCaches([&clock](std::size_t budget) -> std::shared_ptr<gateway::ResponseCache> {
@@ -200,7 +202,7 @@ int serve(const ServeOptions& opt) {
   control::lambda::publishReservedConcurrency(lambdaCtx);
   // The JSON 1.1 services on the root path: CloudWatch Logs and Certificate Manager.
   control::TargetRouter targets;
-  control::logs::registerLogsRoutes(targets, functions.logs, *store);
+  control::logs::registerLogsRoutes(targets, {functions.logs, logGroups, *store, clock});
   control::acm::LocalCa localCa(dataDir);
   control::acm::AcmContext acm{
       .store = *store,

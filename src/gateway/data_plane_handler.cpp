@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <utility>
@@ -57,9 +58,18 @@ std::optional<Address> parseAddress(std::string_view host, std::string_view targ
 
 DataPlaneHandler::DataPlaneHandler(const StageRegistry& registry, const DomainRegistry& domains,
                                    const Pipeline& pipeline, const Clock& clock, unsigned threads,
-                                   AccessLogSink* accessLog)
-    : registry_(registry), domains_(domains), pipeline_(pipeline), clock_(clock), accessLog_(accessLog) {
+                                   AccessLogSink* accessLog, LogGroups* logGroups)
+    : registry_(registry),
+      domains_(domains),
+      pipeline_(pipeline),
+      clock_(clock),
+      accessLog_(accessLog),
+      logGroups_(logGroups) {
   for (unsigned i = 0; i < threads; ++i) ids_.push_back(std::make_unique<IdGenerator>());
+  IdGenerator streamIds;
+  for (char c : streamIds.uuid()) {
+    if (c != '-') logStream_ += c;  // 32 hex digits, as AWS names the gateway's streams
+  }
 }
 
 namespace {
@@ -122,10 +132,37 @@ http::Response forbidden(const std::string& requestId, const std::string& apigwI
   return res;
 }
 
+std::int64_t epochMs(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+bool startsWithAny(std::string_view line, std::initializer_list<std::string_view> prefixes) {
+  for (auto p : prefixes) {
+    if (line.starts_with(p)) return true;
+  }
+  return false;
+}
+
+/// What an ERROR level keeps of a failed request's log.
+bool isErrorLine(std::string_view line) {
+  return startsWithAny(
+      line, {"Execution failed", "Gateway response type", "Request validation failed", "Method completed with status"});
+}
+
+/// The request's and response's data: only with dataTrace ("can result in logging sensitive data").
+bool isDataLine(std::string_view line) {
+  return startsWithAny(
+      line, {"Method request path", "Method request query string", "Method request headers", "Method request body",
+             "Endpoint request headers", "Endpoint request body", "Endpoint response headers", "Endpoint response body",
+             "Method response body", "Method response headers"});
+}
+
 }  // namespace
 
 http::Reply DataPlaneHandler::logged(const RequestContext& ctx, http::Reply reply) const {
-  if (!accessLog_ || !ctx.stage->accessLog) return reply;
+  if (!ctx.stage->accessLog) return reply;
+  const bool toGroup = logGroups_ && !ctx.stage->accessLogGroup.empty();
+  if (!accessLog_ && !toGroup) return reply;
   const auto& res = reply.response;
   std::optional<boost::json::object> context;  // the whole $context, built only for what is not below
   auto value = [&](std::string_view path, std::string& out) -> bool {
@@ -158,8 +195,27 @@ http::Reply DataPlaneHandler::logged(const RequestContext& ctx, http::Reply repl
     if (!context) context = buildTemplateContext(ctx);
     return AccessLogFormat::appendFrom(*context, path, out);
   };
-  accessLog_->write(ctx.stage->accessLog->render(value));
+  std::string line = ctx.stage->accessLog->render(value);
+  if (toGroup) {
+    logGroups_->append(ctx.stage->accessLogGroup, logStream_, {{epochMs(clock_.now()), "", line}});
+  }
+  if (accessLog_) accessLog_->write(std::move(line));
   return reply;
+}
+
+void DataPlaneHandler::writeExecutionLog(const RequestContext& ctx, const ExecutionLog& log, unsigned status) const {
+  const MethodLogLevel level = ctx.match.method->logLevel;
+  if (level == MethodLogLevel::kError && status < 400) return;
+  const std::int64_t now = epochMs(clock_.now());
+  const std::string prefix = "(" + ctx.requestId + ") ";
+  std::vector<LogGroupEvent> events;
+  if (level == MethodLogLevel::kInfo) events.push_back({now, "", prefix + "Extended Request Id: " + ctx.apigwId});
+  for (const auto& line : log.lines()) {
+    if (level == MethodLogLevel::kError && !isErrorLine(line)) continue;
+    if (!ctx.match.method->dataTrace && isDataLine(line)) continue;
+    events.push_back({now, "", prefix + line});
+  }
+  logGroups_->append(ctx.stage->executionLogGroup, logStream_, std::move(events));
 }
 
 boost::asio::awaitable<http::Reply> DataPlaneHandler::handle(http::Request& req, const http::ConnectionInfo& conn) {
@@ -208,7 +264,13 @@ boost::asio::awaitable<http::Reply> DataPlaneHandler::handle(http::Request& req,
     parseRequestParameters(ctx);  // a customised response may map request headers
     co_return logged(ctx, gatewayErrorResponse(missingToken, ctx));
   }
+  std::optional<ExecutionLog> execution;  // the method's execution log, when it keeps one
+  if (logGroups_ && ctx.match.method->logLevel != MethodLogLevel::kOff) {
+    execution.emplace(ctx.receivedAt);
+    ctx.log = &*execution;
+  }
   http::Reply reply = co_await pipeline_.run(ctx);
+  if (execution) writeExecutionLog(ctx, *execution, reply.response.result_int());
   co_return logged(ctx, std::move(reply));
 }
 

@@ -14,17 +14,17 @@ std::string executionLogDate(std::chrono::system_clock::time_point t) {
 }
 
 void ExecutionLog::add(std::string_view line) {
-  std::string out = executionLogDate(started_);
-  out += " : ";
-  out += line;
-  lines_.push_back(std::move(out));
+  lines_.emplace_back(line);
 }
 
 std::string ExecutionLog::text(std::string_view requestId) const {
+  const std::string date = executionLogDate(started_);
   std::string out = "Execution log for request ";
   out += requestId;
   out += '\n';
   for (const auto& line : lines_) {
+    out += date;
+    out += " : ";
     out += line;
     out += '\n';
   }

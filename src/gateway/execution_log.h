@@ -1,6 +1,7 @@
 // ExecutionLog: the step-by-step log AWS writes for a request ("Execution log for request
 // <id>", then "<date> : <step>" lines). The pipeline writes to it only when a request carries
-// one (TestInvokeMethod does; data-plane requests don't, so the hot path pays a null check).
+// one: TestInvokeMethod's, and a data-plane request's when its method's logging/loglevel is on
+// (the others pay a null check).
 #pragma once
 #include <chrono>
 #include <map>
@@ -19,6 +20,8 @@ class ExecutionLog {
   void add(std::string_view line);
   /// "Execution log for request <id>\n" followed by every line, each ending in '\n'.
   std::string text(std::string_view requestId) const;
+  /// The lines as added (a stage's execution log writes each as "(<request id>) <line>").
+  const std::vector<std::string>& lines() const { return lines_; }
 
   /// AWS's rendering of a parameter map: "{a=1, b=2}"; values longer than `limit` in total end in
   /// " [TRUNCATED]".

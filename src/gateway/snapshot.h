@@ -77,6 +77,9 @@ struct MethodCaching {
   std::vector<std::string> keyParameters;  // the integration's cacheKeyParameters
 };
 
+/// A method's execution logging (its loggingLevel method setting).
+enum class MethodLogLevel { kOff, kError, kInfo };
+
 struct CompiledMethod {
   std::string httpMethod;
   std::string resourceId;
@@ -92,6 +95,8 @@ struct CompiledMethod {
   std::map<std::string, CompiledMethodResponse> methodResponses;        // by status code
   std::shared_ptr<const TokenBucket> throttle;       // the stage's method settings for this method (or */*), if set
   std::shared_ptr<const MethodCaching> caching;      // null: its responses are not cached
+  MethodLogLevel logLevel = MethodLogLevel::kOff;    // execution logs to the stage's log group
+  bool dataTrace = false;                            // ... with the request's and response's data
   std::unique_ptr<CompiledIntegration> integration;  // null if none was put
 };
 
@@ -145,6 +150,11 @@ struct StageSnapshot {
   /// A canary that does not share it (useStageCache false) keys its entries apart.
   std::shared_ptr<ResponseCache> cache;
   std::string cacheKeyPrefix;
+  /// The CloudWatch Logs groups the stage writes (log_groups.h): its access log's
+  /// (accessLogSettings.destinationArn; "" for none) and its execution logs'
+  /// (API-Gateway-Execution-Logs_{apiId}/{stage}); a canary's end in "/Canary".
+  std::string accessLogGroup;
+  std::string executionLogGroup;
 };
 
 /// The release a request goes to: the stage's canary when `uniform` (drawn from [0, 1)) falls in

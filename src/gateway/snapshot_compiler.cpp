@@ -6,7 +6,9 @@
 #include "gateway/access_log.h"
 #include "gateway/json_schema.h"
 #include "gateway/lambda_invocation.h"
+#include "gateway/log_groups.h"
 #include "gateway/method_caching.h"
+#include "gateway/method_settings.h"
 #include "gateway/route_tree.h"
 
 namespace portico::gateway {
@@ -161,6 +163,7 @@ Result<std::unique_ptr<CompiledMethod>> compileMethod(const bj::object& m, const
   out->requestParameters = boolMap(json::obj(m, "requestParameters"));
   if (auto st = compileValidation(m, *out, defs); !st) return st.takeError();
   out->throttle = methodThrottle(*out, defs);
+  if (defs.stage) compileMethodLogging(*defs.stage, *out);
   out->methodResponses = compileMethodResponses(json::obj(m, "methodResponses"));
   if (auto* integration = json::obj(m, "methodIntegration")) {
     auto compiled = compileIntegration(*integration, defs.engine);
@@ -329,8 +332,10 @@ Result<std::shared_ptr<StageSnapshot>> compileSnapshot(const bj::object& deploym
       auto compiled = AccessLogFormat::compile(format);
       if (!compiled) return compiled.takeError();
       snap->accessLog = std::make_shared<const AccessLogFormat>(std::move(compiled).value());
+      snap->accessLogGroup = logGroupOfArn(json::strOr(*logs, "destinationArn", ""));
     }
   }
+  snap->executionLogGroup = "API-Gateway-Execution-Logs_" + snap->apiId + "/" + snap->stageName;
   for (const bj::object* r : objects(deployment, "gatewayResponses")) {
     auto compiled = compileGatewayResponse(*r, engine);
     if (!compiled) return compiled.takeError();
@@ -381,6 +386,8 @@ Result<std::shared_ptr<const StageSnapshot>> compileStageWithCanary(const bj::ob
     auto compiled = compileSnapshot(*canaryDeployment, canaryStage, engine);
     if (!compiled) return compiled.takeError();
     (*compiled)->isCanary = true;
+    if (!(*compiled)->accessLogGroup.empty()) (*compiled)->accessLogGroup += "/Canary";
+    (*compiled)->executionLogGroup += "/Canary";
     (*compiled)->cache = cache;
     const bj::value* shared = canary->if_contains("useStageCache");
     if (!shared || !shared->is_bool() || !shared->get_bool()) (*compiled)->cacheKeyPrefix = "canary";

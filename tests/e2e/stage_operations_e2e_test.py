@@ -22,7 +22,11 @@
 * Access logs (`portico serve --access-log FILE`): each of the console's presets (CLF, JSON, XML,
   CSV) set with `update-stage`, a line per request parsed back; AWS's 400s for an unknown
   `$context` variable, a 100 KB format, no request id, a bad path, an empty value; none once
-  removed; with the log on a full disk (/dev/full) every request is still answered and the lost
+  removed; the same lines in the CloudWatch Logs group the stage's destinationArn names, read back
+  with `aws logs filter-log-events`; execution logs once `/*/*/logging/loglevel` is INFO, in
+  `API-Gateway-Execution-Logs_{api}/{stage}`, each line `(<request id>) ...`; `describe-log-groups`,
+  `describe-log-streams`, `put-retention-policy` (AWS's 400 for a period it does not offer) and
+  `delete-retention-policy`; with the log on a full disk (/dev/full) every request is still answered and the lost
   lines are counted.
 Steps run in order; the first failure stops the run.
 """
@@ -323,6 +327,57 @@ class StageOperationsE2E:
         self.get_many(2)
         time.sleep(0.3)
         check(len(self.log_lines(seen, 0)) == 0, "no lines once the settings are removed")
+
+    def step_log_groups(self):
+        logs = AwsCli(self.server, service="logs")
+        logs.silent("create-log-group", "--log-group-name", "portico-access")
+        logs.error("ResourceAlreadyExistsException", "create-log-group", "--log-group-name", "portico-access")
+        arn = "arn:aws:logs:us-east-1:000000000000:log-group:portico-access"
+        self.apigw.json("update-stage", "--rest-api-id", self.api, "--stage-name", "live", "--patch-operations",
+                        json.dumps([{"op": "replace", "path": "/accessLogSettings/format",
+                                     "value": "$context.requestId $context.status"},
+                                    {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": arn},
+                                    {"op": "replace", "path": "/*/*/logging/loglevel", "value": "INFO"}]))
+        ids = [self.get_with_id() for _ in range(3)]
+        events = logs.json("filter-log-events", "--log-group-name", "portico-access")["events"]
+        check([e["message"] for e in events] == [f"{i} 200" for i in ids], f"{ids} {events}")
+        group = f"API-Gateway-Execution-Logs_{self.api}/live"
+        found = logs.json("filter-log-events", "--log-group-name", group, "--filter-pattern", '"Starting execution"')
+        lines = [e["message"] for e in found["events"]]
+        check(lines == [f"({i}) Starting execution for request: {i}" for i in ids], lines)
+        every = [e["message"] for e in logs.json("filter-log-events", "--log-group-name", group)["events"]]
+        check(any(m == f"({ids[0]}) Method completed with status: 200" for m in every), every[:20])
+        check(not any("Method response body" in m for m in every), "no data without dataTrace")
+        streams = logs.json("describe-log-streams", "--log-group-name", group)["logStreams"]
+        check(len(streams) == 1 and re.fullmatch(r"[0-9a-f]{32}", streams[0]["logStreamName"]), streams)
+        listed = logs.json("describe-log-groups", "--log-group-name-prefix", "API-Gateway-Execution-Logs_")
+        check([g["logGroupName"] for g in listed["logGroups"]] == [group], listed)
+        err = logs.error("InvalidParameterException", "put-retention-policy", "--log-group-name", group,
+                         "--retention-in-days", "2")
+        check("retentionInDays" in err, err)
+        logs.silent("put-retention-policy", "--log-group-name", group, "--retention-in-days", "7")
+        listed = logs.json("describe-log-groups", "--log-group-name-prefix", group)["logGroups"]
+        check(listed[0].get("retentionInDays") == 7, listed)
+        logs.silent("delete-retention-policy", "--log-group-name", group)
+        logs.error("ResourceNotFoundException", "put-retention-policy", "--log-group-name", "nope",
+                   "--retention-in-days", "7")
+        self.apigw.json("update-stage", "--rest-api-id", self.api, "--stage-name", "live", "--patch-operations",
+                        "op=replace,path=/*/*/logging/loglevel,value=OFF")
+        self.get_with_id()
+        after = logs.json("filter-log-events", "--log-group-name", group)["events"]
+        check(len(after) == len(every), "no execution logs once the level is OFF")
+
+    def get_with_id(self):
+        url = urllib.parse.urlparse(self.server.data_url)
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+        try:
+            conn.request("GET", f"/restapis/{self.api}/live/_user_request_/hello")
+            res = conn.getresponse()
+            res.read()
+            check(res.status == 200, res.status)
+            return res.getheader("x-amzn-RequestId")
+        finally:
+            conn.close()
 
     def step_a_full_disk_loses_lines_not_requests(self):
         self.server.stop()

@@ -97,7 +97,7 @@ LoopbackStage::LoopbackStage(LoopbackOptions options)
       lambdaProxy_(integrations::makeLambdaProxyIntegration(functions_)),
       lambda_(integrations::makeLambdaIntegration(functions_)),
       pipeline_(methodRequest_, gateway::Integrations{mock_.get(), http_.get(), lambdaProxy_.get(), lambda_.get()}),
-      handler_(registry_, domains_, pipeline_, clock_, 1) {
+      handler_(registry_, domains_, pipeline_, clock_, 1, nullptr, &logGroups_) {
   apigw_.domains = &domains_;
   std::filesystem::create_directories(jwksDir());
   apigw_.accountId = std::string(kAccountId);

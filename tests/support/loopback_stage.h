@@ -43,6 +43,7 @@
 #include "functions/invoker.h"
 #include "gateway/authorization.h"
 #include "gateway/data_plane_handler.h"
+#include "gateway/log_groups.h"
 #include "gateway/method_request.h"
 #include "gateway/pipeline.h"
 #include "gateway/quota_counters.h"
@@ -410,6 +411,7 @@ class LoopbackStage {
   store::Store& store() { return *store_; }
   gateway::StageRegistry& registry() { return registry_; }
   gateway::StageCaches& caches() { return caches_; }
+  gateway::LogGroups& logGroups() { return logGroups_; }
   const vtl::TemplateEngine& templates() const { return *templates_; }
   asio::io_context& ioContext() { return ioc_; }
   const std::string& apiId() const { return apiId_; }
@@ -441,7 +443,8 @@ class LoopbackStage {
   gateway::DomainRegistry domains_;
   gateway::UsageRegistry usage_;
   gateway::QuotaCounters quotas_;
-  gateway::StageCaches caches_;  // the stages' caches (cacheClusterEnabled), on clock_
+  gateway::StageCaches caches_;   // the stages' caches (cacheClusterEnabled), on clock_
+  gateway::LogGroups logGroups_;  // access log groups (destinationArn) and execution logs
   auth::StaticCredentials credentials_;
   ScriptedInvoker functions_;
   control::apigateway::ApiGatewayContext apigw_;

@@ -1,15 +1,28 @@
-// The CloudWatch Logs API (JSON 1.1, SigV4 service `logs`, POST / with X-Amz-Target),
-// as far as function logs need it: FilterLogEvents, GetLogEvents and DescribeLogStreams
-// over the log groups /aws/lambda/<function>, so `aws logs filter-log-events` and
-// `aws logs tail` read what functions printed.
+// The CloudWatch Logs API (JSON 1.1, SigV4 service `logs`, POST / with X-Amz-Target) over the
+// log groups Portico keeps: each function's /aws/lambda/<function> (functions/function_logs.h)
+// and the gateway's (gateway/log_groups.h: stages' access logs at their destinationArn and
+// execution logs in API-Gateway-Execution-Logs_{restApiId}/{stageName}). FilterLogEvents,
+// GetLogEvents, DescribeLogStreams, DescribeLogGroups, CreateLogGroup, DeleteLogGroup,
+// PutRetentionPolicy and DeleteRetentionPolicy, so `aws logs filter-log-events`, `aws logs tail`
+// and `aws logs put-retention-policy` work as on AWS.
 // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html
 #pragma once
+#include "common/clock.h"
 #include "control/target_router.h"
 #include "functions/function_logs.h"
+#include "gateway/log_groups.h"
 #include "store/store.h"
 
 namespace portico::control::logs {
 
-void registerLogsRoutes(TargetRouter& targets, functions::FunctionLogs& logs, store::Store& store);
+/// All borrowed.
+struct LogsContext {
+  functions::FunctionLogs& functions;
+  gateway::LogGroups& groups;
+  store::Store& store;
+  const Clock& clock;
+};
+
+void registerLogsRoutes(TargetRouter& targets, LogsContext ctx);
 
 }  // namespace portico::control::logs
