@@ -13,6 +13,9 @@ the real portico binary, driven by boto3.
   without providing a reason"; with status 1, "Runtime exited with error: exit status 1".
 - An Event invocation of a function whose reserved concurrency is 0 is refused with the 429 a
   synchronous one gets, and is not queued.
+- Tags (issue 21): CreateFunction's Tags, TagResource merging, ListTags, UntagResource and
+  GetFunction's Tags on the function's ARN; AWS's 400s for a name instead of an ARN, an alias's
+  ARN, a reserved "aws:" key and more than 50 tags; an unknown function's 404.
 
 Steps run in order; the first failure stops the run and prints the server log. Exit code 0 =
 every step passed.
@@ -207,6 +210,31 @@ class LambdaFidelityE2E:
         check(starts(), "the accepted Event invocation must run")
         time.sleep(2.5)  # a queued refused event would have been retried by now
         check(len(starts()) == 1, f"only the accepted event ran: {starts()}")
+
+    def step_tags(self):
+        self.create("tagged", "app.keeper", Tags={"team": "core"})
+        arn = self.lam.get_function(FunctionName="tagged")["Configuration"]["FunctionArn"]
+        check(self.lam.list_tags(Resource=arn)["Tags"] == {"team": "core"}, "CreateFunction's tags")
+        self.lam.tag_resource(Resource=arn, Tags={"env": "dev", "team": "edge"})
+        check(self.lam.list_tags(Resource=arn)["Tags"] == {"team": "edge", "env": "dev"}, "merged")
+        self.lam.untag_resource(Resource=arn, TagKeys=["team", "absent"])
+        check(self.lam.get_function(FunctionName="tagged")["Tags"] == {"env": "dev"}, "GetFunction shows them")
+
+        def refused(code, **kwargs):
+            try:
+                self.lam.tag_resource(**kwargs)
+            except self.lam.exceptions.ClientError as e:
+                check(e.response["Error"]["Code"] == code, e.response)
+                return e.response
+            raise E2EFailure(f"tag_resource({kwargs}) must fail with {code}")
+
+        refused("ValidationException", Resource="tagged", Tags={"a": "b"})
+        refused("InvalidParameterValueException", Resource=arn + ":live", Tags={"a": "b"})
+        refused("InvalidParameterValueException", Resource=arn, Tags={"aws:owner": "x"})
+        refused("InvalidParameterValueException", Resource=arn, Tags={f"k{i}": "v" for i in range(50)})
+        check(self.lam.list_tags(Resource=arn)["Tags"] == {"env": "dev"}, "a refused change changes nothing")
+        missing = refused("ResourceNotFoundException", Resource=arn.replace("tagged", "nobody"), Tags={"a": "b"})
+        check(missing["ResponseMetadata"]["HTTPStatusCode"] == 404, missing)
 
 
 def main():

@@ -89,6 +89,7 @@ void registerVersionRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerAliasRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerPolicyRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerInvokeRoutes(RouteTable& routes, LambdaContext& ctx);
+void registerTagRoutes(RouteTable& routes, LambdaContext& ctx);
 
 inline void registerLambdaRoutes(RouteTable& routes, LambdaContext& ctx) {
   registerFunctionRoutes(routes, ctx);
@@ -96,6 +97,7 @@ inline void registerLambdaRoutes(RouteTable& routes, LambdaContext& ctx) {
   registerAliasRoutes(routes, ctx);
   registerPolicyRoutes(routes, ctx);
   registerInvokeRoutes(routes, ctx);
+  registerTagRoutes(routes, ctx);
 }
 
 }  // namespace portico::control::lambda
