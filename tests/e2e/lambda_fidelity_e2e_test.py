@@ -16,6 +16,8 @@ the real portico binary, driven by boto3.
 - Tags (issue 21): CreateFunction's Tags, TagResource merging, ListTags, UntagResource and
   GetFunction's Tags on the function's ARN; AWS's 400s for a name instead of an ARN, an alias's
   ARN, a reserved "aws:" key and more than 50 tags; an unknown function's 404.
+- Runtime management (issue 21), with Debian's AWS CLI v2: Auto at first, Manual with a runtime
+  version ARN, back to FunctionUpdate; AWS's 400s for Manual without an ARN and an unknown mode.
 
 Steps run in order; the first failure stops the run and prints the server log. Exit code 0 =
 every step passed.
@@ -29,7 +31,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import E2EFailure, PorticoServer, check, make_zip, read, run_steps  # noqa: E402
+from support.portico import AwsCli, E2EFailure, PorticoServer, check, make_zip, read, run_steps  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lambda_fixtures")
 FIXTURE = os.path.join(FIXTURES, "fidelity.py")
@@ -235,6 +237,26 @@ class LambdaFidelityE2E:
         check(self.lam.list_tags(Resource=arn)["Tags"] == {"env": "dev"}, "a refused change changes nothing")
         missing = refused("ResourceNotFoundException", Resource=arn.replace("tagged", "nobody"), Tags={"a": "b"})
         check(missing["ResponseMetadata"]["HTTPStatusCode"] == 404, missing)
+
+    def step_runtime_management(self):
+        cli = AwsCli(self.server, service="lambda")
+        got = cli.json("get-runtime-management-config", "--function-name", "tagged")
+        check(got["UpdateRuntimeOn"] == "Auto" and "RuntimeVersionArn" not in got, got)
+        version = "arn:aws:lambda:us-east-1::runtime:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+        put = cli.json("put-runtime-management-config", "--function-name", "tagged", "--update-runtime-on", "Manual",
+                       "--runtime-version-arn", version)
+        check(put["UpdateRuntimeOn"] == "Manual" and put["RuntimeVersionArn"] == version
+              and put["FunctionArn"].endswith(":function:tagged"), put)
+        got = cli.json("get-runtime-management-config", "--function-name", "tagged")
+        check(got["UpdateRuntimeOn"] == "Manual" and got["RuntimeVersionArn"] == version, got)
+        cli.error("InvalidParameterValueException", "put-runtime-management-config", "--function-name", "tagged",
+                  "--update-runtime-on", "Manual")
+        cli.error("ValidationException", "put-runtime-management-config", "--function-name", "tagged",
+                  "--update-runtime-on", "Sometimes")
+        cli.json("put-runtime-management-config", "--function-name", "tagged", "--update-runtime-on", "FunctionUpdate")
+        got = cli.json("get-runtime-management-config", "--function-name", "tagged")
+        check(got["UpdateRuntimeOn"] == "FunctionUpdate" and "RuntimeVersionArn" not in got, got)
+        cli.error("ResourceNotFoundException", "get-runtime-management-config", "--function-name", "nobody")
 
 
 def main():

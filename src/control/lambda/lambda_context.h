@@ -90,6 +90,7 @@ void registerAliasRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerPolicyRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerInvokeRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerTagRoutes(RouteTable& routes, LambdaContext& ctx);
+void registerRuntimeManagementRoutes(RouteTable& routes, LambdaContext& ctx);
 
 inline void registerLambdaRoutes(RouteTable& routes, LambdaContext& ctx) {
   registerFunctionRoutes(routes, ctx);
@@ -98,6 +99,7 @@ inline void registerLambdaRoutes(RouteTable& routes, LambdaContext& ctx) {
   registerPolicyRoutes(routes, ctx);
   registerInvokeRoutes(routes, ctx);
   registerTagRoutes(routes, ctx);
+  registerRuntimeManagementRoutes(routes, ctx);
 }
 
 }  // namespace portico::control::lambda
