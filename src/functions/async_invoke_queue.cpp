@@ -8,6 +8,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
+#include <ctime>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/json_util.h"
@@ -20,8 +22,26 @@ namespace bj = boost::json;
 namespace {
 
 constexpr std::string_view kKind = "async_invocation";
-constexpr int kMaxAttempts = 3;
 constexpr std::chrono::milliseconds kThrottledDelay{1000};
+
+/// A JSON payload as itself, anything else as a string (an invocation record's payload fields).
+bj::value payloadValue(const std::string& text) {
+  boost::system::error_code ec;
+  bj::value v = bj::parse(text, ec);
+  if (ec) return bj::value(text);
+  return v;
+}
+
+std::string isoTimestamp(std::int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+  return out;
+}
 
 std::int64_t intOr(const bj::object& o, std::string_view key) {
   auto* v = o.if_contains(key);
@@ -50,7 +70,8 @@ std::string AsyncInvokeQueue::enqueue(const FunctionRef& function, const std::st
                     {"payload", payload},
                     {"clientContext", clientContext},
                     {"attempt", 0},
-                    {"notBefore", 0}};
+                    {"notBefore", 0},
+                    {"enqueuedAt", nowMs()}};
   store_.put(store::Document{std::string(kKind), "", id, bj::serialize(record), 0});
   asio::co_spawn(loop_, drive(id, std::move(record)), asio::detached);
   return id;
@@ -74,11 +95,49 @@ asio::awaitable<void> AsyncInvokeQueue::sleep(std::chrono::milliseconds delay) {
   co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
+void AsyncInvokeQueue::deliver(const std::string& destination, const bj::object& record, const std::string& id,
+                               const AttemptResult& last, std::string_view condition, std::int64_t attempts) {
+  if (destination.empty()) return;
+  auto parts = std::string_view(destination);
+  constexpr std::string_view kLambda = "arn:aws:lambda:";
+  if (!parts.starts_with(kLambda)) {
+    spdlog::warn("async invocation {}: destination {} not delivered: Portico delivers to Lambda functions only", id,
+                 destination);
+    return;
+  }
+  // arn:aws:lambda:{region}:{account}:function:{name}[:{qualifier}]
+  std::vector<std::string> fields;
+  for (std::size_t start = 0;;) {
+    auto colon = destination.find(':', start);
+    fields.push_back(destination.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  if (fields.size() < 7 || fields.size() > 8 || fields[5] != "function") {
+    spdlog::warn("async invocation {}: destination {} is not a function ARN", id, destination);
+    return;
+  }
+  FunctionRef target{fields[6], fields.size() == 8 ? fields[7] : ""};
+  bj::object responseContext{{"statusCode", 200}, {"executedVersion", last.executedVersion}};
+  if (!last.functionError.empty()) responseContext["functionError"] = last.functionError;
+  bj::object invocation{{"version", "1.0"},
+                        {"timestamp", isoTimestamp(nowMs())},
+                        {"requestContext", bj::object{{"requestId", id},
+                                                      {"functionArn", last.functionArn},
+                                                      {"condition", condition},
+                                                      {"approximateInvokeCount", attempts}}},
+                        {"requestPayload", payloadValue(json::strOr(record, "payload", ""))},
+                        {"responseContext", std::move(responseContext)}};
+  if (last.ran) invocation["responsePayload"] = payloadValue(last.response);
+  enqueue(target, bj::serialize(invocation), "");
+}
+
 asio::awaitable<void> AsyncInvokeQueue::drive(std::string id, bj::object record) {
   auto self = shared_from_this();
   if (std::chrono::milliseconds wait{intOr(record, "notBefore") - nowMs()}; wait.count() > 0) {
     co_await sleep(wait);
   }
+  const std::int64_t enqueuedAt = record.contains("enqueuedAt") ? intOr(record, "enqueuedAt") : nowMs();
   while (!stopped_) {
     QueuedEvent event{{json::strOr(record, "function", ""), json::strOr(record, "qualifier", "")},
                       json::strOr(record, "payload", ""),
@@ -86,18 +145,28 @@ asio::awaitable<void> AsyncInvokeQueue::drive(std::string id, bj::object record)
                       id};
     std::string name = event.function.name;
     auto attempt = run_(std::move(event));  // a named local: GCC 12 mishandles co_await on temporaries
-    AttemptOutcome outcome = co_await std::move(attempt);
-    if (outcome == AttemptOutcome::kStopping || stopped_) co_return;  // the record runs again after a restart
-    if (outcome == AttemptOutcome::kDone) break;
+    AttemptResult result = co_await std::move(attempt);
+    if (result.outcome == AttemptOutcome::kStopping || stopped_) co_return;  // runs again after a restart
+    const std::int64_t attempts = intOr(record, "attempt") + (result.outcome == AttemptOutcome::kThrottled ? 0 : 1);
+    if (result.outcome == AttemptOutcome::kDone) {
+      if (result.ran) deliver(result.policy.onSuccess, record, id, result, "Success", attempts);
+      break;
+    }
     std::chrono::milliseconds delay = kThrottledDelay;  // throttled: retried without counting an attempt
-    if (outcome == AttemptOutcome::kFailed) {
-      std::int64_t attempts = intOr(record, "attempt");
-      if (attempts + 1 >= kMaxAttempts) {
-        spdlog::warn("async invocation {} of {} failed after {} attempts", id, name, kMaxAttempts);
+    if (result.outcome == AttemptOutcome::kFailed) {
+      if (attempts > result.policy.maximumRetryAttempts) {
+        spdlog::warn("async invocation {} of {} failed after {} attempt(s)", id, name, attempts);
+        deliver(result.policy.onFailure, record, id, result, "RetriesExhausted", attempts);
         break;
       }
-      record["attempt"] = attempts + 1;
-      delay = attempts == 0 ? delays_.first : delays_.second;
+      record["attempt"] = attempts;
+      delay = attempts == 1 ? delays_.first : delays_.second;
+    }
+    if (nowMs() + delay.count() - enqueuedAt > std::int64_t{result.policy.maximumEventAgeSeconds} * 1000) {
+      spdlog::warn("async invocation {} of {} dropped: older than {} s", id, name,
+                   result.policy.maximumEventAgeSeconds);
+      deliver(result.policy.onFailure, record, id, result, "EventAgeExceeded", attempts);
+      break;
     }
     record["notBefore"] = nowMs() + delay.count();
     store_.put(store::Document{std::string(kKind), "", id, bj::serialize(record), 0});

@@ -1,7 +1,10 @@
 // AsyncInvokeQueue: Lambda's queue of Event invocations. Each is written to the store (kind
 // `async_invocation`) before the caller gets its 202 and removed once done, so a restart resumes
-// what was acknowledged. A function error is retried twice (AWS: after 1 minute, then 2); a
-// throttled attempt is retried after a second without counting. Runs on the functions loop.
+// what was acknowledged. A function error is retried MaximumRetryAttempts times (AWS's default
+// 2: after 1 minute, then 2); a throttled attempt is retried after a second without counting; an
+// event older than MaximumEventAgeInSeconds is not tried again. Then the invocation record goes
+// to the OnSuccess or OnFailure destination when it is a Lambda function (queued like any Event
+// invocation); other destination types are logged as not delivered. Runs on the functions loop.
 #pragma once
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
@@ -41,6 +44,18 @@ enum class AttemptOutcome {
   kStopping,   // Portico is shutting down: keep the record for the restart
 };
 
+/// An attempt's outcome with what decides the next step: the function's settings as resolved
+/// for the attempt and, once it ran, its answer (for a destination's invocation record).
+struct AttemptResult {
+  AttemptOutcome outcome = AttemptOutcome::kDone;
+  EventInvokePolicy policy;
+  std::string functionArn;      // the ARN invoked
+  std::string executedVersion;  // "$LATEST", "3", ...
+  std::string response;         // the function's payload
+  std::string functionError;    // "Unhandled" when it failed, "" on success
+  bool ran = false;             // false: never reached the function (gone, shutting down)
+};
+
 struct RetryDelays {
   std::chrono::milliseconds first{60000};
   std::chrono::milliseconds second{120000};
@@ -48,7 +63,7 @@ struct RetryDelays {
 
 class AsyncInvokeQueue : public std::enable_shared_from_this<AsyncInvokeQueue> {
  public:
-  using Runner = std::function<boost::asio::awaitable<AttemptOutcome>(QueuedEvent)>;
+  using Runner = std::function<boost::asio::awaitable<AttemptResult>(QueuedEvent)>;
 
   /// All borrowed; `run` makes one attempt.
   AsyncInvokeQueue(boost::asio::io_context& loop, store::Store& store, const Clock& clock, RetryDelays delays,
@@ -64,6 +79,9 @@ class AsyncInvokeQueue : public std::enable_shared_from_this<AsyncInvokeQueue> {
 
  private:
   boost::asio::awaitable<void> drive(std::string id, boost::json::object record);
+  /// The invocation record to `destination` (condition: Success, RetriesExhausted, EventAgeExceeded).
+  void deliver(const std::string& destination, const boost::json::object& record, const std::string& id,
+               const AttemptResult& last, std::string_view condition, std::int64_t attempts);
   boost::asio::awaitable<void> sleep(std::chrono::milliseconds delay);
   std::int64_t nowMs() const;
 

@@ -119,6 +119,23 @@ Result<FunctionSpec> FunctionCatalog::specFrom(const bj::object& doc, const Func
   if (auto* r = functionDoc.if_contains("reserved"); r && r->is_int64()) {
     spec.reservedConcurrency = static_cast<int>(r->as_int64());
   }
+  // The asynchronous invocation settings of the qualifier invoked (control/lambda's event-invoke-config).
+  const bj::object* configs = json::obj(functionDoc, "eventInvokeConfigs");
+  if (const bj::object* e =
+          configs ? json::obj(*configs, ref.qualifier.empty() ? "$LATEST" : ref.qualifier) : nullptr) {
+    if (auto* v = e->if_contains("MaximumRetryAttempts"); v && v->is_int64()) {
+      spec.eventInvoke.maximumRetryAttempts = static_cast<int>(v->as_int64());
+    }
+    if (auto* v = e->if_contains("MaximumEventAgeInSeconds"); v && v->is_int64()) {
+      spec.eventInvoke.maximumEventAgeSeconds = static_cast<int>(v->as_int64());
+    }
+    if (const bj::object* d = json::obj(*e, "DestinationConfig")) {
+      if (const bj::object* ok = json::obj(*d, "OnSuccess"))
+        spec.eventInvoke.onSuccess = json::strOr(*ok, "Destination", "");
+      if (const bj::object* no = json::obj(*d, "OnFailure"))
+        spec.eventInvoke.onFailure = json::strOr(*no, "Destination", "");
+    }
+  }
   return spec;
 }
 

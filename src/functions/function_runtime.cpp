@@ -130,9 +130,9 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
   }
 
   /// (A coroutine of its own, not a capturing lambda's: its frame holds its arguments.)
-  static asio::awaitable<AttemptOutcome> attemptEvent(std::weak_ptr<Impl> weak, QueuedEvent event) {
+  static asio::awaitable<AttemptResult> attemptEvent(std::weak_ptr<Impl> weak, QueuedEvent event) {
     auto self = weak.lock();
-    if (!self || self->stopped) co_return AttemptOutcome::kStopping;
+    if (!self || self->stopped) co_return AttemptResult{AttemptOutcome::kStopping};
     auto attempt = self->runEventAttempt(std::move(event));
     co_return co_await std::move(attempt);
   }
@@ -294,13 +294,17 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
   }
 
   /// One attempt of a queued Event invocation, on the functions loop.
-  asio::awaitable<AttemptOutcome> runEventAttempt(QueuedEvent event) {
+  asio::awaitable<AttemptResult> runEventAttempt(QueuedEvent event) {
     auto self = shared_from_this();
     auto spec = resolve(event.function);
     if (!spec) {
       spdlog::warn("async invocation of {} dropped: {}", event.function.name, spec.error().message);
-      co_return AttemptOutcome::kDone;
+      co_return AttemptResult{AttemptOutcome::kDone};
     }
+    AttemptResult out;
+    out.policy = spec->eventInvoke;
+    out.functionArn = spec->invokedArn;
+    out.executedVersion = spec->version;
     auto context = decodeClientContext(event.clientContext);
     // Arguments as named locals: GCC 12 mishandles temporaries (and ?:) inside co_await.
     std::string decoded;
@@ -308,10 +312,20 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     FunctionSpec resolved = std::move(spec).value();
     auto result = co_await runSync(std::move(resolved), std::move(event.payload), std::move(decoded), false, loop,
                                    std::move(event.requestId));
-    if (stopped) co_return AttemptOutcome::kStopping;
-    if (!result && result.error().status == 429) co_return AttemptOutcome::kThrottled;
-    if (result && result->functionError.empty()) co_return AttemptOutcome::kDone;
-    co_return AttemptOutcome::kFailed;
+    if (stopped) {
+      out.outcome = AttemptOutcome::kStopping;
+    } else if (!result && result.error().status == 429) {
+      out.outcome = AttemptOutcome::kThrottled;
+    } else if (result) {
+      out.ran = true;
+      out.response = result->payload;
+      out.functionError = result->functionError;
+      out.outcome = result->functionError.empty() ? AttemptOutcome::kDone : AttemptOutcome::kFailed;
+    } else {
+      out.outcome = AttemptOutcome::kFailed;  // a start-up error
+      out.functionError = "Unhandled";
+    }
+    co_return out;
   }
 
   asio::awaitable<void> reapLoop() {

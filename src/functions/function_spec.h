@@ -8,6 +8,15 @@
 
 namespace portico::functions {
 
+/// What the Event queue does with an asynchronous invocation (PutFunctionEventInvokeConfig for the
+/// qualifier invoked; AWS's defaults without one).
+struct EventInvokePolicy {
+  int maximumRetryAttempts = 2;
+  int maximumEventAgeSeconds = 21600;
+  std::string onSuccess;  // destination ARNs ("" for none)
+  std::string onFailure;
+};
+
 struct FunctionSpec {
   std::string name;
   std::string version = "$LATEST";  // the version that runs ("$LATEST", "1", ...)
@@ -21,6 +30,7 @@ struct FunctionSpec {
   std::string codeHex;     // the code store key (hex SHA-256 of the zip)
   std::string revisionId;  // changes with every code or configuration change
   std::optional<int> reservedConcurrency;
+  EventInvokePolicy eventInvoke;
 
   /// Identifies one immutable configuration: environments are pooled by this key.
   std::string poolKey() const { return name + ":" + version + "#" + revisionId; }

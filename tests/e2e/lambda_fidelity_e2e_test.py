@@ -16,6 +16,11 @@ the real portico binary, driven by boto3.
 - Tags (issue 21): CreateFunction's Tags, TagResource merging, ListTags, UntagResource and
   GetFunction's Tags on the function's ARN; AWS's 400s for a name instead of an ARN, an alias's
   ARN, a reserved "aws:" key and more than 50 tags; an unknown function's 404.
+- Asynchronous invocation settings (issue 21): put / get / list / update / delete
+  function-event-invoke-config with AWS's bounds; MaximumRetryAttempts 0 runs a failing Event
+  invocation once and sends the invocation record (condition RetriesExhausted, the request
+  payload, the error) to its OnFailure function; a success sends one (Success, the response) to
+  OnSuccess.
 - Runtime management (issue 21), with Debian's AWS CLI v2: Auto at first, Manual with a runtime
   version ARN, back to FunctionUpdate; AWS's 400s for Manual without an ARN and an unknown mode.
 
@@ -257,6 +262,83 @@ class LambdaFidelityE2E:
         got = cli.json("get-runtime-management-config", "--function-name", "tagged")
         check(got["UpdateRuntimeOn"] == "FunctionUpdate" and "RuntimeVersionArn" not in got, got)
         cli.error("ResourceNotFoundException", "get-runtime-management-config", "--function-name", "nobody")
+
+    def records(self, function):
+        """The invocation records `function` (app.recorder) printed, parsed."""
+        logs = self.client("logs")
+        try:
+            events = logs.filter_log_events(logGroupName=f"/aws/lambda/{function}")["events"]
+        except logs.exceptions.ResourceNotFoundException:
+            return []
+        return [json.loads(e["message"].split("RECORD ", 1)[1]) for e in events if "RECORD " in e["message"]]
+
+    def starts(self, function):
+        logs = self.client("logs")
+        try:
+            events = logs.filter_log_events(logGroupName=f"/aws/lambda/{function}")["events"]
+        except logs.exceptions.ResourceNotFoundException:
+            return 0
+        return sum(1 for e in events if e["message"].startswith("START RequestId:"))
+
+    def wait_for(self, what, seconds=20):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            got = what()
+            if got:
+                return got
+            time.sleep(0.2)
+        return what()
+
+    def step_event_invoke_config_and_destinations(self):
+        self.create("failing", "app.frames")
+        self.create("succeeding", "app.keeper")
+        self.create("recorder", "app.recorder")
+        recorder = self.lam.get_function(FunctionName="recorder")["Configuration"]["FunctionArn"]
+        cli = AwsCli(self.server, service="lambda")
+        import boto3
+        from botocore.config import Config
+        raw = boto3.client("lambda", endpoint_url=self.server.admin_url, region_name="us-east-1",
+                           aws_access_key_id="test", aws_secret_access_key="test",
+                           config=Config(retries={"max_attempts": 1}, parameter_validation=False))
+        for bad in ({"MaximumRetryAttempts": 3}, {"MaximumEventAgeInSeconds": 30}):
+            try:
+                raw.put_function_event_invoke_config(FunctionName="failing", **bad)
+                raise E2EFailure(f"{bad} must be refused")
+            except raw.exceptions.ClientError as e:
+                check(e.response["Error"]["Code"] == "ValidationException", e.response)
+        cli.error("ResourceNotFoundException", "get-function-event-invoke-config", "--function-name", "failing")
+        put = cli.json("put-function-event-invoke-config", "--function-name", "failing", "--maximum-retry-attempts",
+                       "0", "--destination-config", json.dumps({"OnFailure": {"Destination": recorder}}))
+        check(put["MaximumRetryAttempts"] == 0 and put["FunctionArn"].endswith(":function:failing:$LATEST")
+              and put["DestinationConfig"]["OnFailure"]["Destination"] == recorder, put)
+        updated = cli.json("update-function-event-invoke-config", "--function-name", "failing",
+                           "--maximum-event-age-in-seconds", "3600")
+        check(updated["MaximumRetryAttempts"] == 0 and updated["MaximumEventAgeInSeconds"] == 3600, updated)
+        listed = cli.json("list-function-event-invoke-configs", "--function-name", "failing")
+        check(len(listed["FunctionEventInvokeConfigs"]) == 1, listed)
+
+        r = self.lam.invoke(FunctionName="failing", InvocationType="Event", Payload=b'{"n": 1}')
+        check(r["StatusCode"] == 202, r)
+        records = self.wait_for(lambda: self.records("recorder"))
+        check(len(records) == 1, f"one invocation record: {records}")
+        rec = records[0]
+        check(rec["requestContext"]["condition"] == "RetriesExhausted"
+              and rec["requestContext"]["approximateInvokeCount"] == 1
+              and rec["requestContext"]["functionArn"].endswith(":function:failing")
+              and rec["requestPayload"] == {"n": 1} and rec["responseContext"]["functionError"] == "Unhandled"
+              and rec["responsePayload"]["errorType"] == "KeyError" and rec["version"] == "1.0", rec)
+        time.sleep(2.5)  # retries come every second here: none with MaximumRetryAttempts 0
+        check(self.starts("failing") == 1, f"one attempt: {self.starts('failing')}")
+
+        cli.json("put-function-event-invoke-config", "--function-name", "succeeding", "--destination-config",
+                 json.dumps({"OnSuccess": {"Destination": recorder}}))
+        self.lam.invoke(FunctionName="succeeding", InvocationType="Event", Payload=b'{"m": 2}')
+        records = self.wait_for(lambda: [x for x in self.records("recorder") if x["requestContext"]["condition"] == "Success"])
+        check(len(records) == 1 and records[0]["requestPayload"] == {"m": 2}
+              and records[0]["responsePayload"]["count"] >= 1 and "functionError" not in records[0]["responseContext"],
+              records)
+        cli.silent("delete-function-event-invoke-config", "--function-name", "failing")
+        cli.error("ResourceNotFoundException", "get-function-event-invoke-config", "--function-name", "failing")
 
 
 def main():

@@ -91,6 +91,7 @@ void registerPolicyRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerInvokeRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerTagRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerRuntimeManagementRoutes(RouteTable& routes, LambdaContext& ctx);
+void registerEventInvokeConfigRoutes(RouteTable& routes, LambdaContext& ctx);
 
 inline void registerLambdaRoutes(RouteTable& routes, LambdaContext& ctx) {
   registerFunctionRoutes(routes, ctx);
@@ -100,6 +101,7 @@ inline void registerLambdaRoutes(RouteTable& routes, LambdaContext& ctx) {
   registerInvokeRoutes(routes, ctx);
   registerTagRoutes(routes, ctx);
   registerRuntimeManagementRoutes(routes, ctx);
+  registerEventInvokeConfigRoutes(routes, ctx);
 }
 
 }  // namespace portico::control::lambda

@@ -35,3 +35,10 @@ def exit_zero(event, context):
 
 def exit_one(event, context):
     sys.exit(1)
+
+
+def recorder(event, context):
+    """Prints the event it got (a destination's invocation record) as one JSON line."""
+    import json
+    print("RECORD " + json.dumps(event, sort_keys=True))
+    return {"recorded": True}
