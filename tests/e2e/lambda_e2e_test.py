@@ -327,9 +327,11 @@ class LambdaE2E:
         self.aws.json("update-function-configuration", "--function-name", "sleepy", "--timeout", "10")
         client = self.boto()
 
+        # Each call sleeps 4 s, so that all of them overlap even on a loaded machine (with 1.5 s, a
+        # call that started late under CI's load found a slot already freed).
         def one(_):
             try:
-                r = client.invoke(FunctionName="sleepy", Payload=json.dumps({"seconds": 1.5}))
+                r = client.invoke(FunctionName="sleepy", Payload=json.dumps({"seconds": 4}))
                 return ("ok", r["Payload"].read())
             except client.exceptions.TooManyRequestsException as e:
                 return ("429", e.response)
@@ -357,7 +359,7 @@ class LambdaE2E:
 
         def call(name):
             try:
-                r = client.invoke(FunctionName=name, Payload=json.dumps({"seconds": 1.5}))
+                r = client.invoke(FunctionName=name, Payload=json.dumps({"seconds": 4}))
                 return (name, "ok", r["Payload"].read())
             except client.exceptions.TooManyRequestsException as e:
                 return (name, "429", e.response)
