@@ -28,6 +28,9 @@
   `describe-log-streams`, `put-retention-policy` (AWS's 400 for a period it does not offer) and
   `delete-retention-policy`; with the log on a full disk (/dev/full) every request is still answered and the lost
   lines are counted.
+* Tags (issue 21): `tag-resource`, `get-tags` and `untag-resource` on a REST API's and a stage's
+  ARN (the stage's create-time tags kept), `get-rest-api` showing them; AWS's 400 for a reserved
+  `aws:` key and a bad ARN, 404 for an API that does not exist.
 Steps run in order; the first failure stops the run.
 """
 import csv
@@ -378,6 +381,26 @@ class StageOperationsE2E:
             return res.getheader("x-amzn-RequestId")
         finally:
             conn.close()
+
+    def step_tags(self):
+        api_arn = f"arn:aws:apigateway:us-east-1::/restapis/{self.api}"
+        stage_arn = api_arn + "/stages/tagged"
+        self.apigw.json("create-stage", "--rest-api-id", self.api, "--stage-name", "tagged", "--deployment-id",
+                        self.second, "--tags", "owner=core")
+        self.apigw.silent("tag-resource", "--resource-arn", api_arn, "--tags", "team=edge,env=dev")
+        check(self.apigw.json("get-tags", "--resource-arn", api_arn)["tags"] == {"team": "edge", "env": "dev"},
+              "the API's tags")
+        check(self.apigw.json("get-rest-api", "--rest-api-id", self.api).get("tags") == {"team": "edge", "env": "dev"},
+              "get-rest-api shows them")
+        self.apigw.silent("untag-resource", "--resource-arn", api_arn, "--tag-keys", "team")
+        check(self.apigw.json("get-tags", "--resource-arn", api_arn)["tags"] == {"env": "dev"}, "untagged")
+        self.apigw.silent("tag-resource", "--resource-arn", stage_arn, "--tags", "tier=gold")
+        check(self.apigw.json("get-tags", "--resource-arn", stage_arn)["tags"] == {"owner": "core", "tier": "gold"},
+              "the stage's tags")
+        self.apigw.error("BadRequestException", "tag-resource", "--resource-arn", api_arn, "--tags", "aws:x=y")
+        self.apigw.error("BadRequestException", "get-tags", "--resource-arn", "arn:aws:s3:::bucket")
+        self.apigw.error("NotFoundException", "get-tags", "--resource-arn", "arn:aws:apigateway:us-east-1::/restapis/nope")
+        self.apigw.silent("delete-stage", "--rest-api-id", self.api, "--stage-name", "tagged")
 
     def step_a_full_disk_loses_lines_not_requests(self):
         self.server.stop()

@@ -113,14 +113,28 @@ std::size_t publishAllStages(ApiGatewayContext& ctx) {
 }
 
 void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
-  for (RegisterRoutes* family :
-       {registerRestApiRoutes,          registerResourceRoutes,          registerMethodRoutes,
-        registerIntegrationRoutes,      registerDeploymentRoutes,        registerStageRoutes,
-        registerStageCacheRoutes,       registerGatewayResponseRoutes,   registerModelRoutes,
-        registerApiKeyRoutes,           registerAuthorizerRoutes,        registerTestInvokeAuthorizerRoutes,
-        registerTestInvokeMethodRoutes, registerUsagePlanRoutes,         registerRequestValidatorRoutes,
-        registerDomainNameRoutes,       registerBasePathMappingRoutes,   registerClientCertificateRoutes,
-        registerOpenApiRoutes,          registerDocumentationPartRoutes, registerDocumentationVersionRoutes}) {
+  for (RegisterRoutes* family : {registerRestApiRoutes,
+                                 registerResourceRoutes,
+                                 registerMethodRoutes,
+                                 registerIntegrationRoutes,
+                                 registerDeploymentRoutes,
+                                 registerStageRoutes,
+                                 registerStageCacheRoutes,
+                                 registerTagRoutes,
+                                 registerGatewayResponseRoutes,
+                                 registerModelRoutes,
+                                 registerApiKeyRoutes,
+                                 registerAuthorizerRoutes,
+                                 registerTestInvokeAuthorizerRoutes,
+                                 registerTestInvokeMethodRoutes,
+                                 registerUsagePlanRoutes,
+                                 registerRequestValidatorRoutes,
+                                 registerDomainNameRoutes,
+                                 registerBasePathMappingRoutes,
+                                 registerClientCertificateRoutes,
+                                 registerOpenApiRoutes,
+                                 registerDocumentationPartRoutes,
+                                 registerDocumentationVersionRoutes}) {
     family(routes, ctx);
   }
 }

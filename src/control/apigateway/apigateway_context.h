@@ -105,7 +105,8 @@ using RegisterRoutes = void(RouteTable& routes, ApiGatewayContext& ctx);
 RegisterRoutes registerRestApiRoutes, registerResourceRoutes, registerMethodRoutes, registerIntegrationRoutes,
     registerDeploymentRoutes, registerStageRoutes, registerGatewayResponseRoutes, registerModelRoutes,
     registerApiKeyRoutes, registerAuthorizerRoutes, registerTestInvokeAuthorizerRoutes, registerTestInvokeMethodRoutes,
-    registerUsagePlanRoutes, registerRequestValidatorRoutes, registerOpenApiRoutes, registerStageCacheRoutes;
+    registerUsagePlanRoutes, registerRequestValidatorRoutes, registerOpenApiRoutes, registerStageCacheRoutes,
+    registerTagRoutes;
 /// A resource's path part: a literal of API Gateway's characters, or {name} / {name+}.
 Status validatePathPart(std::string_view part);
 /// "{name}" or "{name+}"; the greedy "{name+}".
