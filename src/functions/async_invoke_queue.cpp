@@ -8,10 +8,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <ctime>
-#include <vector>
 
 #include "common/clock.h"
+#include "common/iso_time.h"
 #include "common/json_util.h"
 #include "store/store.h"
 
@@ -30,17 +29,6 @@ bj::value payloadValue(const std::string& text) {
   bj::value v = bj::parse(text, ec);
   if (ec) return bj::value(text);
   return v;
-}
-
-std::string isoTimestamp(std::int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
-  return out;
 }
 
 std::int64_t intOr(const bj::object& o, std::string_view key) {
@@ -98,30 +86,20 @@ asio::awaitable<void> AsyncInvokeQueue::sleep(std::chrono::milliseconds delay) {
 void AsyncInvokeQueue::deliver(const std::string& destination, const bj::object& record, const std::string& id,
                                const AttemptResult& last, std::string_view condition, std::int64_t attempts) {
   if (destination.empty()) return;
-  auto parts = std::string_view(destination);
-  constexpr std::string_view kLambda = "arn:aws:lambda:";
-  if (!parts.starts_with(kLambda)) {
+  if (!destination.starts_with("arn:aws:lambda:")) {
     spdlog::warn("async invocation {}: destination {} not delivered: Portico delivers to Lambda functions only", id,
                  destination);
     return;
   }
-  // arn:aws:lambda:{region}:{account}:function:{name}[:{qualifier}]
-  std::vector<std::string> fields;
-  for (std::size_t start = 0;;) {
-    auto colon = destination.find(':', start);
-    fields.push_back(destination.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
-    if (colon == std::string::npos) break;
-    start = colon + 1;
-  }
-  if (fields.size() < 7 || fields.size() > 8 || fields[5] != "function") {
+  auto target = FunctionCatalog::parseRef(destination);
+  if (!target) {
     spdlog::warn("async invocation {}: destination {} is not a function ARN", id, destination);
     return;
   }
-  FunctionRef target{fields[6], fields.size() == 8 ? fields[7] : ""};
   bj::object responseContext{{"statusCode", 200}, {"executedVersion", last.executedVersion}};
   if (!last.functionError.empty()) responseContext["functionError"] = last.functionError;
   bj::object invocation{{"version", "1.0"},
-                        {"timestamp", isoTimestamp(nowMs())},
+                        {"timestamp", isoMillis(clock_.now(), "Z")},
                         {"requestContext", bj::object{{"requestId", id},
                                                       {"functionArn", last.functionArn},
                                                       {"condition", condition},
@@ -129,7 +107,7 @@ void AsyncInvokeQueue::deliver(const std::string& destination, const bj::object&
                         {"requestPayload", payloadValue(json::strOr(record, "payload", ""))},
                         {"responseContext", std::move(responseContext)}};
   if (last.ran) invocation["responsePayload"] = payloadValue(last.response);
-  enqueue(target, bj::serialize(invocation), "");
+  enqueue(*target, bj::serialize(invocation), "");
 }
 
 asio::awaitable<void> AsyncInvokeQueue::drive(std::string id, bj::object record) {

@@ -48,7 +48,7 @@ std::string FunctionCatalog::functionArn(std::string_view name, std::string_view
   return arn;
 }
 
-Result<FunctionRef> FunctionCatalog::parseRef(std::string_view nameOrArn, std::string_view qualifier) const {
+Result<FunctionRef> FunctionCatalog::parseRef(std::string_view nameOrArn, std::string_view qualifier) {
   FunctionRef ref;
   auto parts = splitColons(nameOrArn);
   if (parts.size() >= 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "function") {

@@ -51,7 +51,7 @@ class FunctionCatalog {
 
   /// Splits a name or ARN and merges `qualifier` (the ?Qualifier= parameter). Invalid names and
   /// conflicting qualifiers → InvalidParameterValueException / ValidationException.
-  Result<FunctionRef> parseRef(std::string_view nameOrArn, std::string_view qualifier = {}) const;
+  static Result<FunctionRef> parseRef(std::string_view nameOrArn, std::string_view qualifier = {});
 
   /// ResourceNotFoundException "Function not found: <arn>".
   ApiError notFound(const FunctionRef& ref) const;

@@ -25,6 +25,9 @@ struct ChildKind {
   bool notFoundNamesId = false;  // the message goes on with the id ("Invalid model name specified: Pet")
 };
 
+/// A REST API's stages (the stage operations and the stage cache's flushes).
+inline constexpr ChildKind kStages{kStage, "Invalid Stage identifier specified"};
+
 /// The child `id` of REST API `apiId`, or NotFoundException (for the API first). Hold ctx.mu.
 Result<boost::json::object> loadChild(ApiGatewayContext& ctx, const ChildKind& kind, const std::string& apiId,
                                       const std::string& id);

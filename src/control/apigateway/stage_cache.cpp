@@ -9,8 +9,6 @@ namespace bj = boost::json;
 using boost::beast::http::verb;
 namespace {
 
-constexpr ChildKind kStages{kStage, "Invalid Stage identifier specified"};
-
 bool cacheEnabled(const bj::object& stage) {
   const bj::value* on = stage.if_contains("cacheClusterEnabled");
   return on && on->is_bool() && on->get_bool();

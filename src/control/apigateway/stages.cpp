@@ -127,8 +127,6 @@ Result<bj::object> applyMethodSettings(bj::object& doc, const bj::object& body) 
   return rest;
 }
 
-constexpr ChildKind kStages{kStage, "Invalid Stage identifier specified"};
-
 /// The stage's clientCertificateId names a client certificate (or is absent / empty).
 Status checkClientCertificate(ApiGatewayContext& ctx, const bj::object& stage) {
   const std::string id = json::strOr(stage, "clientCertificateId", "");

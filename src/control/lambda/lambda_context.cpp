@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "common/digest.h"
+#include "common/iso_time.h"
 #include "common/json_util.h"
 #include "common/parse_number.h"
 #include "common/uri_encoding.h"
@@ -25,16 +26,7 @@ std::int64_t epochSeconds(const Clock& clock) {
 }  // namespace
 
 std::string LambdaContext::lastModifiedNow() const {
-  auto now = clock.now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[64];
-  std::snprintf(out, sizeof out, "%s.%03d+0000", buf, static_cast<int>(ms));
-  return out;
+  return isoMillis(clock.now(), "+0000");
 }
 
 ApiError invalidParameter(std::string message) {
