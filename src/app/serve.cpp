@@ -202,7 +202,7 @@ int serve(const ServeOptions& opt) {
   control::lambda::publishReservedConcurrency(lambdaCtx);
   // The JSON 1.1 services on the root path: CloudWatch Logs and Certificate Manager.
   control::TargetRouter targets;
-  control::logs::registerLogsRoutes(targets, {functions.logs, logGroups, *store, clock});
+  control::logs::registerLogsRoutes(targets, {functions.logs, logGroups, *store, clock, opt.region, kAccountId});
   control::acm::LocalCa localCa(dataDir);
   control::acm::AcmContext acm{
       .store = *store,

@@ -355,6 +355,7 @@ class StageOperationsE2E:
         check(len(streams) == 1 and re.fullmatch(r"[0-9a-f]{32}", streams[0]["logStreamName"]), streams)
         listed = logs.json("describe-log-groups", "--log-group-name-prefix", "API-Gateway-Execution-Logs_")
         check([g["logGroupName"] for g in listed["logGroups"]] == [group], listed)
+        check(listed["logGroups"][0]["arn"] == f"arn:aws:logs:us-east-1:000000000000:log-group:{group}:*", listed)
         err = logs.error("InvalidParameterException", "put-retention-policy", "--log-group-name", group,
                          "--retention-in-days", "2")
         check("retentionInDays" in err, err)

@@ -153,7 +153,7 @@ Result<AdminReply> describeGroups(const LogsContext& ctx, const bj::object& body
                  {"creationTime", created},
                  {"storedBytes", bytes},
                  {"metricFilterCount", 0},
-                 {"arn", "arn:aws:logs:us-east-1:000000000000:log-group:" + name + ":*"}};
+                 {"arn", "arn:aws:logs:" + ctx.region + ":" + ctx.accountId + ":log-group:" + name + ":*"}};
     if (auto days = ctx.groups.retention(name)) g["retentionInDays"] = *days;
     found[name] = std::move(g);
   };

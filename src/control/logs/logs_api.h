@@ -7,6 +7,8 @@
 // and `aws logs put-retention-policy` work as on AWS.
 // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html
 #pragma once
+#include <string>
+
 #include "common/clock.h"
 #include "control/target_router.h"
 #include "functions/function_logs.h"
@@ -15,12 +17,14 @@
 
 namespace portico::control::logs {
 
-/// All borrowed.
+/// The references borrowed.
 struct LogsContext {
   functions::FunctionLogs& functions;
   gateway::LogGroups& groups;
   store::Store& store;
   const Clock& clock;
+  std::string region = "us-east-1";  // for the log groups' ARNs
+  std::string accountId = "000000000000";
 };
 
 void registerLogsRoutes(TargetRouter& targets, LogsContext ctx);
