@@ -154,7 +154,7 @@ def build_c_bootstrap(work):
         return f.read()
 
 
-WrkResult = collections.namedtuple("WrkResult", "rps p50_us p99_us non2xx")
+WrkResult = collections.namedtuple("WrkResult", "rps p50_us p99_us non2xx requests")
 
 
 def ensure_wrk():
@@ -177,7 +177,8 @@ def wrk(url, seconds, connections, headers=None, lua=None):
         m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)", out, re.M)
         lat[pct] = float(m.group(1)) * {"us": 1, "ms": 1000, "s": 1e6}[m.group(2)]
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return WrkResult(rps, lat["50"], lat["99"], int(non2xx.group(1)) if non2xx else 0)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return WrkResult(rps, lat["50"], lat["99"], int(non2xx.group(1)) if non2xx else 0, requests)
 
 
 def section_heading(title):

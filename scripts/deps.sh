@@ -7,7 +7,7 @@ packages=(
   libssl-dev libsqlite3-dev libcli11-dev libspdlog-dev libfmt-dev libre2-dev libgtest-dev libarchive-dev
   bubblewrap slirp4netns libseccomp-dev iproute2 util-linux nodejs zip chromium
   clang libclang-rt-14-dev libbenchmark-dev libvalijson-dev libyaml-cpp-dev
-  curl awscli python3 python3-boto3
+  curl awscli python3 python3-boto3 prometheus-cpp-dev prometheus
   autoconf automake libtool  # the e2e test builds aws-lambda-ric's native client from npm
 )
 missing=()

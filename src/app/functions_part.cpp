@@ -20,7 +20,7 @@ functions::SandboxOptions sandboxOptions(const ServeOptions& opt, const function
 }
 
 functions::RuntimeOptions runtimeOptions(const ServeOptions& opt, const functions::AccountConcurrency& account,
-                                         const functions::FunctionGrants& grants) {
+                                         const functions::FunctionGrants& grants, metrics::MetricsRegistry* metrics) {
   functions::RuntimeOptions o;
   o.runtimeDir = std::filesystem::absolute(std::filesystem::path(opt.dataDir) / "runtimes");
   o.account = &account;
@@ -28,6 +28,7 @@ functions::RuntimeOptions runtimeOptions(const ServeOptions& opt, const function
   o.firstRetryDelay = std::chrono::milliseconds(static_cast<long>(opt.asyncRetrySeconds * 1000));
   o.secondRetryDelay = 2 * o.firstRetryDelay;
   o.grants = &grants;
+  o.metrics = metrics;
   return o;
 }
 
@@ -41,13 +42,14 @@ std::unique_ptr<functions::Sandbox> sandboxWithRuntimes(const ServeOptions& opt,
 }  // namespace
 
 FunctionsPart::FunctionsPart(const ServeOptions& opt, store::Store& store, const Clock& clock,
-                             const std::string& accountId, const functions::FunctionGrants& grants)
+                             const std::string& accountId, const functions::FunctionGrants& grants,
+                             metrics::MetricsRegistry* metrics)
     : code(std::filesystem::path(opt.dataDir) / "code"),
       catalog(store, opt.region, accountId),
       account(opt.functionConcurrency, opt.unreservedMinimum),
       sandbox(sandboxWithRuntimes(opt, grants)),
       work_(boost::asio::make_work_guard(loop_)),
-      runtime(loop_, catalog, code, *sandbox, logs, clock, runtimeOptions(opt, account, grants)) {}
+      runtime(loop_, catalog, code, *sandbox, logs, clock, runtimeOptions(opt, account, grants, metrics)) {}
 
 FunctionsPart::~FunctionsPart() {
   stop();

@@ -25,13 +25,18 @@ namespace portico::store {
 class Store;
 }
 
+namespace portico::metrics {
+class MetricsRegistry;
+}
+
 namespace portico::app {
 
 class FunctionsPart {
  public:
-  /// `grants` is borrowed: it must outlive the part.
+  /// `grants` and `metrics` (where invocations count; null: nowhere) are borrowed: they must
+  /// outlive the part.
   FunctionsPart(const ServeOptions& opt, store::Store& store, const Clock& clock, const std::string& accountId,
-                const functions::FunctionGrants& grants);
+                const functions::FunctionGrants& grants, metrics::MetricsRegistry* metrics = nullptr);
   ~FunctionsPart();
 
   /// Starts the functions loop's thread and the runtime (the reaper, queued Event invocations).

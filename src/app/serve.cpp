@@ -17,6 +17,7 @@
 #include "app/demo.h"
 #include "app/function_access.h"
 #include "app/functions_part.h"
+#include "app/metrics_roller.h"
 #include "app/ready_file.h"
 #include "auth/credentials.h"
 #include "aws/aws_credentials.h"
@@ -27,9 +28,11 @@
 #include "control/admin_handler.h"
 #include "control/apigateway/apigateway_context.h"
 #include "control/apigateway/domain_names.h"
+#include "control/cloudwatch/cloudwatch_api.h"
 #include "control/console/console_handler.h"
 #include "control/lambda/lambda_context.h"
 #include "control/logs/logs_api.h"
+#include "control/metrics_endpoint.h"
 #include "gateway/domain_registry.h"
 #include "gateway/log_groups.h"
 #include "gateway/memory_response_cache.h"
@@ -76,7 +79,7 @@ bool tlsListenerWanted(const ServeOptions& opt) {
   return opt.tlsListen != "off";
 }
 
-/// admin, data, then (unless off) tls: the order of the server's routes.
+/// admin, data, then (unless off) tls, then (when asked) metrics: the order of the server's routes.
 std::vector<http::ListenAddress> listenAddresses(const ServeOptions& opt) {
   auto [adminHost, adminPort] = parseHostPort(opt.adminListen, "--admin-listen");
   auto [dataHost, dataPort] = parseHostPort(opt.listen, "--listen");
@@ -84,6 +87,10 @@ std::vector<http::ListenAddress> listenAddresses(const ServeOptions& opt) {
   if (tlsListenerWanted(opt)) {
     auto [tlsHost, tlsPort] = parseHostPort(opt.tlsListen, "--tls-listen");
     out.push_back({"tls", tlsHost, tlsPort});
+  }
+  if (!opt.metricsListen.empty()) {
+    auto [metricsHost, metricsPort] = parseHostPort(opt.metricsListen, "--metrics-listen");
+    out.push_back({"metrics", metricsHost, metricsPort});
   }
   return out;
 }
@@ -151,7 +158,10 @@ int serve(const ServeOptions& opt) {
   FunctionCredentialIssuer issuer(minted, awsCredentials, std::chrono::seconds(opt.functionCredentialsSeconds));
   const functions::FunctionGrants grants = functionGrants(adminAddr, awsEndpoints, &issuer);
 
-  FunctionsPart functions(opt, *store, clock, kAccountId, grants);
+  // Every request's and invocation's counts (Prometheus' /metrics, CloudWatch's statistics).
+  metrics::MetricsRegistry metricsRegistry(clock);
+  metrics::MetricsRegistry* const counting = opt.noMetrics ? nullptr : &metricsRegistry;
+  FunctionsPart functions(opt, *store, clock, kAccountId, grants, counting);
   gateway::LogGroups logGroups;  // the stages' access and execution logs (CloudWatch Logs groups)
   DataPlanePart data(opt, {loops, functions.runtime, acceptedKeys, clock, registry, domains, usage, quotas,
                            awsEndpoints, awsCredentials, kAccountId, &logGroups});
@@ -177,6 +187,7 @@ int serve(const ServeOptions& opt) {
                                                .awsCredentials = &awsCredentials,
                                                .aws = &data.awsClient,
                                                .caches = &stageCaches,
+                                               .metrics = counting,
                                                .accountId = kAccountId,
                                                .region = opt.region};
   control::apigateway::registerApiGatewayRoutes(routes, apigw);
@@ -200,7 +211,8 @@ int serve(const ServeOptions& opt) {
                                            .region = opt.region};
   control::lambda::registerLambdaRoutes(routes, lambdaCtx);
   control::lambda::publishReservedConcurrency(lambdaCtx);
-  // The JSON 1.1 services on the root path: CloudWatch Logs and Certificate Manager.
+  // The services on the root path: CloudWatch Logs and Certificate Manager (JSON 1.1), CloudWatch
+  // (query).
   control::TargetRouter targets;
   control::logs::registerLogsRoutes(targets, {functions.logs, logGroups, *store, clock, opt.region, kAccountId});
   control::acm::LocalCa localCa(dataDir);
@@ -212,6 +224,7 @@ int serve(const ServeOptions& opt) {
       .accountId = kAccountId,
       .usedBy = [&apigw](const std::string& arn) { return control::apigateway::domainsUsingCertificate(apigw, arn); }};
   control::acm::registerAcmRoutes(targets, acm);
+  control::cloudwatch::registerCloudWatchRoutes(targets, {metricsRegistry, clock});  // the query protocol's
   routes.add(boost::beast::http::verb::post, "", [&targets](const control::AdminCall& call) { return targets(call); });
 
   control::console::ConsoleSessions consoleSessions(
@@ -220,16 +233,23 @@ int serve(const ServeOptions& opt) {
                                                                        : std::filesystem::path(opt.consoleDir));
   control::console::ConsoleHandler console(consoleSessions, consoleAssets,
                                            {opt.region, kAccountId, "http://" + dataAddr});
-  control::AdminHandler admin(
-      routes, acceptedKeys, clock,
-      {opt.region, &console, {control::lambda::makeCodeDownloadEndpoint(lambdaCtx)}, loops.size()});
+  control::MetricsEndpoint metricsEndpoint(metricsRegistry);
+  control::MetricsHandler metricsHandler(metricsEndpoint);
+  control::AdminHandler admin(routes, acceptedKeys, clock,
+                              {opt.region,
+                               &console,
+                               {control::lambda::makeCodeDownloadEndpoint(lambdaCtx)},
+                               loops.size(),
+                               opt.metricsListen.empty() && counting ? &metricsEndpoint : nullptr});
 
   std::vector<http::ListenerRoute> listenerRoutes{{&admin, adminLimits(opt)}, {&data.handler, connectionLimits(opt)}};
   if (tlsListenerWanted(opt)) listenerRoutes.push_back({&data.handler, connectionLimits(opt), &tls});
+  if (!opt.metricsListen.empty()) listenerRoutes.push_back({&metricsHandler, connectionLimits(opt)});
   http::Server server(loops, listeners, std::move(listenerRoutes));
   functions.start();
   // Quota counts reach the store once a second (and at shutdown), off the request path.
   gateway::QuotaFlusher quotaFlusher(functions.loop(), quotas);
+  MetricsRoller metricsRoller(functions.loop(), metricsRegistry);  // requests into their minutes
 
   std::optional<std::string> demoId;
   if (opt.demo) demoId = app::ensureDemoApi(routes);
@@ -259,6 +279,7 @@ int serve(const ServeOptions& opt) {
   watcher.reset();      // no re-import once the server has stopped
   functions.stop();     // the functions loop, then every execution environment
   quotaFlusher.stop();  // the loop is gone: no tick runs concurrently
+  metricsRoller.stop();
   // Invocations the drain cut short end now that their runtimes are dead: let them unwind (and
   // answer) before any loop is destroyed, since one that crossed to another worker's loop is owned
   // by that loop's queue. (Before the upstream pools go: what resumes may still use them.)

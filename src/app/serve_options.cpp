@@ -32,6 +32,10 @@ void addServeOptions(CLI::App& serve, ServeOptions& opt) {
       ->envname("PORTICO_TLS_LISTEN")
       ->capture_default_str();
   serve
+      .add_option("--metrics-listen", opt.metricsListen,
+                  "HOST:PORT where Prometheus scrapes GET /metrics instead of the management listener (port 0 = any)")
+      ->envname("PORTICO_METRICS_LISTEN");
+  serve
       .add_option("--aws-endpoint", opt.awsEndpoints,
                   "SERVICE=URL: where AWS integrations reach a service instead of AWS (repeatable; e.g. "
                   "s3=http://127.0.0.1:9000; also PORTICO_AWS_ENDPOINT_<SERVICE>, AWS_ENDPOINT_URL[_<SERVICE>])")
@@ -125,6 +129,11 @@ void addServeOptions(CLI::App& serve, ServeOptions& opt) {
       .add_flag("--no-usage-journal", opt.noUsageJournal,
                 "Do not journal quota counts before answering (a crash may then forget up to a second of them)")
       ->envname("PORTICO_NO_USAGE_JOURNAL");
+  serve
+      .add_flag("--no-metrics", opt.noMetrics,
+                "Count nothing: no /metrics, and CloudWatch's GetMetricStatistics answers no datapoints")
+      ->envname("PORTICO_NO_METRICS")
+      ->excludes("--metrics-listen");
   serve
       .add_option("--max-connections", opt.maxConnections,
                   "Open connections each listener keeps; beyond, an idle keep-alive one is closed, else the new one")

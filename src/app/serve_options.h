@@ -17,7 +17,8 @@ struct ServeOptions {
   std::string adminListen = "127.0.0.1:4566";
   std::string listen = "127.0.0.1:8080";
   std::string tlsListen = "127.0.0.1:8443";  // custom domain names over HTTPS (SNI picks the certificate)
-  std::string accessLog;  // --access-log: where stages' access log lines go (a file, "-" = stdout; "" = nowhere)
+  std::string metricsListen;  // --metrics-listen: /metrics on a listener of its own ("": on the management one)
+  std::string accessLog;      // --access-log: where stages' access log lines go (a file, "-" = stdout; "" = nowhere)
   unsigned threads = 0;
   std::string readyFile;
   std::string credentialsFile;
@@ -33,6 +34,7 @@ struct ServeOptions {
   double asyncRetrySeconds = 60;
   bool noSandbox = false;
   bool noUsageJournal = false;
+  bool noMetrics = false;  // --no-metrics: nothing counts (no /metrics, CloudWatch's statistics empty)
   std::string functionNetwork = "outbound";    // none | outbound
   std::string functionFreeze = "on";           // on | off
   std::size_t maxConnections = 10000;          // per listener

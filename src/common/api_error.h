@@ -6,9 +6,10 @@
 
 namespace portico {
 
-/// How the error body is worded: API Gateway's {"message"}, Lambda's {"Type","Message"}, or the
-/// JSON 1.1 protocol's {"__type","message"} (CloudWatch Logs).
-enum class ErrorShape { kApiGateway, kLambda, kAwsJson };
+/// How the error body is worded: API Gateway's {"message"}, Lambda's {"Type","Message"}, the
+/// JSON 1.1 protocol's {"__type","message"} (CloudWatch Logs), or the query protocol's XML
+/// <ErrorResponse><Error><Type/><Code/><Message/></Error></ErrorResponse> (CloudWatch).
+enum class ErrorShape { kApiGateway, kLambda, kAwsJson, kAwsQuery };
 
 struct ApiError {
   std::string type;     // x-amzn-ErrorType, e.g. "NotFoundException"

@@ -41,11 +41,14 @@ ApiError storeFailure(const http::Request& req, std::string_view path, const std
 
 /// The AWS service a management request is for, as its credential scope must name it: Lambda's
 /// paths start with an API version date, CloudWatch Logs and Certificate Manager calls name
-/// Logs_* and CertificateManager.* in X-Amz-Target.
+/// Logs_* and CertificateManager.* in X-Amz-Target, CloudWatch's (the query protocol) post a
+/// form to the root path.
 std::string_view serviceOf(const bhttp::fields& req, std::string_view path) {
   if (auto target = req.find("X-Amz-Target"); target != req.end()) {
     if (target->value().starts_with("Logs_")) return "logs";
     if (target->value().starts_with("CertificateManager.")) return "acm";
+  } else if (path == "/" && req[bhttp::field::content_type].starts_with("application/x-www-form-urlencoded")) {
+    return "monitoring";
   }
   auto isDigit = [&](std::size_t i) { return i < path.size() && path[i] >= '0' && path[i] <= '9'; };
   if (path.size() > 11 && path[0] == '/' && isDigit(1) && isDigit(2) && isDigit(3) && isDigit(4) && path[5] == '-' &&
@@ -77,6 +80,7 @@ http::HeadVerdict AdminHandler::checkHead(const bhttp::request_header<>& head, c
   if (!uploadsCode(head.method(), path)) verdict.bodyLimit = kSmallBodyBytes;
   // Portico's own unsigned paths and the console (cookie sessions) are judged with their body.
   if (path.starts_with("/_portico/") || (console_ && console::ConsoleHandler::owns(path))) return verdict;
+  if (metrics_ && MetricsEndpoint::owns(path)) return verdict;  // Prometheus scrapes unsigned
   if (console_ && head.find(bhttp::field::authorization) == head.end() &&
       head[bhttp::field::cookie].find("portico_console=") != std::string_view::npos) {
     return verdict;
@@ -112,6 +116,7 @@ std::variant<http::Response, AdminHandler::Prepared> AdminHandler::prepare(const
   }
 
   if (console_ && console::ConsoleHandler::owns(path)) return console_->handle(req, path);
+  if (metrics_ && MetricsEndpoint::owns(path)) return metrics_->answer(req);
   // The console's calls carry its session cookie (and CSRF token) instead of a signature.
   std::optional<Result<std::string>> consoleUser;
   if (console_ && req.find(bhttp::field::authorization) == req.end()) consoleUser = console_->authenticate(req);

@@ -18,6 +18,7 @@
 #include "common/clock.h"
 #include "common/id_generator.h"
 #include "control/console/console_handler.h"
+#include "control/metrics_endpoint.h"
 #include "control/route_table.h"
 #include "http/handler.h"
 
@@ -31,6 +32,7 @@ struct AdminOptions {
   const console::ConsoleHandler* console = nullptr;  // serves /console/ (borrowed; optional)
   std::vector<UnsignedEndpoint> unsignedEndpoints;   // under /_portico/ (e.g. function code downloads)
   unsigned threads = 1;                              // the server's workers (request ids: one generator each)
+  const MetricsEndpoint* metrics = nullptr;          // serves GET /metrics unsigned (borrowed; optional)
 };
 
 class AdminHandler final : public http::Handler {
@@ -43,6 +45,7 @@ class AdminHandler final : public http::Handler {
         clock_(clock),
         unsigned_(std::move(options.unsignedEndpoints)),
         console_(options.console),
+        metrics_(options.metrics),
         region_(std::move(options.region)) {
     for (unsigned i = 0; i < std::max(1u, options.threads); ++i) ids_.push_back(std::make_unique<IdGenerator>());
   }
@@ -77,6 +80,7 @@ class AdminHandler final : public http::Handler {
   mutable auth::SigningKeyCache signingKeys_;  // a cache: not part of the handler's state
   const std::vector<UnsignedEndpoint> unsigned_;
   const console::ConsoleHandler* const console_;
+  const MetricsEndpoint* const metrics_;
   const std::string region_;
   std::vector<std::unique_ptr<IdGenerator>> ids_;  // one per worker, no sharing (drawn from by const calls)
 };

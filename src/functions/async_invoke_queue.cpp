@@ -112,6 +112,11 @@ void AsyncInvokeQueue::deliver(const std::string& destination, const bj::object&
 
 asio::awaitable<void> AsyncInvokeQueue::drive(std::string id, bj::object record) {
   auto self = shared_from_this();
+  depth_.fetch_add(1, std::memory_order_relaxed);
+  struct Leaving {
+    std::atomic<int>& depth;
+    ~Leaving() { depth.fetch_sub(1, std::memory_order_relaxed); }
+  } leaving{depth_};
   if (std::chrono::milliseconds wait{intOr(record, "notBefore") - nowMs()}; wait.count() > 0) {
     co_await sleep(wait);
   }
@@ -120,7 +125,8 @@ asio::awaitable<void> AsyncInvokeQueue::drive(std::string id, bj::object record)
     QueuedEvent event{{json::strOr(record, "function", ""), json::strOr(record, "qualifier", "")},
                       json::strOr(record, "payload", ""),
                       json::strOr(record, "clientContext", ""),
-                      id};
+                      id,
+                      enqueuedAt};
     std::string name = event.function.name;
     auto attempt = run_(std::move(event));  // a named local: GCC 12 mishandles co_await on temporaries
     AttemptResult result = co_await std::move(attempt);

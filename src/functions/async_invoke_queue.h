@@ -32,8 +32,9 @@ namespace portico::functions {
 struct QueuedEvent {
   FunctionRef function;
   std::string payload;
-  std::string clientContext;  // X-Amz-Client-Context as sent (base64 JSON)
-  std::string requestId;      // the invocation's, the same in every attempt (what Invoke answered)
+  std::string clientContext;      // X-Amz-Client-Context as sent (base64 JSON)
+  std::string requestId;          // the invocation's, the same in every attempt (what Invoke answered)
+  std::int64_t enqueuedAtMs = 0;  // when Invoke queued it (the AsyncEventAge metric)
 };
 
 /// How an attempt ended, as the queue decides what comes next.
@@ -76,6 +77,8 @@ class AsyncInvokeQueue : public std::enable_shared_from_this<AsyncInvokeQueue> {
   void resume();
   /// No attempt starts after this; what is queued stays queued.
   void stop() { stopped_ = true; }
+  /// Events queued or being attempted now (the async queue depth gauge).
+  int depth() const { return depth_.load(std::memory_order_relaxed); }
 
  private:
   boost::asio::awaitable<void> drive(std::string id, boost::json::object record);
@@ -91,6 +94,7 @@ class AsyncInvokeQueue : public std::enable_shared_from_this<AsyncInvokeQueue> {
   RetryDelays delays_;
   Runner run_;
   std::atomic<bool> stopped_ = false;
+  std::atomic<int> depth_ = 0;
   std::mutex idsMu_;  // enqueue runs on any caller's thread
   IdGenerator ids_;
 };

@@ -1,5 +1,7 @@
 #include "functions/function_runtime.h"
 
+#include <prometheus/client_metric.h>
+#include <prometheus/metric_family.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -20,6 +22,8 @@
 #include "functions/function_catalog.h"
 #include "functions/function_logs.h"
 #include "functions/warm_pool.h"
+#include "metrics/families.h"
+#include "metrics/metrics_registry.h"
 
 namespace portico::functions {
 namespace asio = boost::asio;
@@ -82,6 +86,15 @@ asio::awaitable<RunReport> runOn(Env env, std::shared_ptr<Invocation> invocation
   co_return report;
 }
 
+/// Lambda's Resource dimension: "function:qualifier" as invoked, "" for an unqualified invocation.
+std::string metricResource(const FunctionSpec& spec) {
+  std::size_t colons = 0, at = std::string::npos;
+  for (std::size_t i = 0; i < spec.invokedArn.size(); ++i) {
+    if (spec.invokedArn[i] == ':' && ++colons == 7) at = i;
+  }
+  return at == std::string::npos ? std::string() : spec.name + spec.invokedArn.substr(at);
+}
+
 /// A custom runtime's function without a bootstrap fails its init, as on Lambda, without an
 /// environment being started for it.
 bool failsWithoutBootstrap(CodeStore& code, const FunctionSpec& spec, Invocation& invocation) {
@@ -120,6 +133,12 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
   Impl(asio::io_context& l, FunctionCatalog& c, CodeStore& cs, Sandbox& s, FunctionLogs& lg, const Clock& ck,
        RuntimeOptions o)
       : loop(l), catalog(c), code(cs), sandbox(s), logs(lg), clock(ck), options(std::move(o)), pool(options.account) {}
+
+  /// The invocation's series (function, resource, executed version), null when nothing counts.
+  std::shared_ptr<metrics::MetricSeries> seriesOf(const FunctionSpec& spec) const {
+    if (!options.metrics) return nullptr;
+    return options.metrics->series(metrics::lambdaFamily(), {spec.name, metricResource(spec), spec.version});
+  }
 
   /// The Event queue's attempts run here; it outlives no runtime (the reference is weak).
   void makeEventQueue() {
@@ -214,8 +233,13 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
                                                 bool tail, asio::io_context& here, std::string requestId = {}) {
     auto self = shared_from_this();
     auto admitted = pool.admit(spec, &here, clock.now());
-    if (!admitted) co_return admitted.takeError();
+    auto series = seriesOf(spec);
+    if (!admitted) {
+      if (series && admitted.error().status == 429) series->add(metrics::kThrottles);
+      co_return admitted.takeError();
+    }
     WarmPool::Lease lease = std::move(admitted).value();
+    const bool cold = !lease.slot();  // no idle environment: this invocation starts one
     auto invocation = std::make_shared<Invocation>();
     {
       std::lock_guard lock(mu);
@@ -235,6 +259,14 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       ran = std::move(run).value();
     }
     auto ended = clock.now();
+    if (series) {
+      series->add(metrics::kInvocations);
+      if (invocation->outcome != Invocation::Outcome::kSuccess) series->add(metrics::kErrors);
+      if (cold) series->add(metrics::kColdStarts);
+      const auto took = std::chrono::duration_cast<std::chrono::microseconds>(ended - started).count();
+      series->observe(metrics::kDuration, static_cast<std::uint64_t>(std::max<std::int64_t>(0, took)));
+      series->observe(metrics::kConcurrentExecutions, static_cast<std::uint64_t>(lease.concurrency()));
+    }
     InvocationFrame frame = frameInvocation({invocation->requestId, spec.version,
                                              std::chrono::duration<double, std::milli>(ended - started).count(),
                                              spec.memoryMb, ran.memoryMb, ran.initMs});
@@ -282,6 +314,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       // A function that may run nothing (reserved concurrency 0) refuses the event at once, with
       // the 429 its synchronous invocations get, rather than queueing it.
       if (auto refused = WarmPool::refusesEvery(*spec)) co_return std::move(*refused);
+      if (auto series = seriesOf(*spec)) series->add(metrics::kAsyncEventsReceived);
       InvokeResult r;
       r.status = 202;
       r.requestId = events->enqueue(*ref, req.payload, req.clientContext);  // what the invocation runs with
@@ -300,6 +333,10 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     if (!spec) {
       spdlog::warn("async invocation of {} dropped: {}", event.function.name, spec.error().message);
       co_return AttemptResult{AttemptOutcome::kDone};
+    }
+    if (auto series = seriesOf(*spec); series && event.enqueuedAtMs > 0) {
+      const std::int64_t ageMs = epochMs(clock.now()) - event.enqueuedAtMs;
+      series->observe(metrics::kAsyncEventAge, static_cast<std::uint64_t>(std::max<std::int64_t>(0, ageMs)) * 1000);
     }
     AttemptResult out;
     out.policy = spec->eventInvoke;
@@ -351,6 +388,32 @@ FunctionRuntime::~FunctionRuntime() {
 }
 
 void FunctionRuntime::start() {
+  if (impl_->options.metrics) {
+    // Read at each scrape; the runtime may be gone by then (the registry outlives it).
+    impl_->options.metrics->addGauges([weak = std::weak_ptr<Impl>(impl_)](std::vector<prometheus::MetricFamily>& out) {
+      auto self = weak.lock();
+      if (!self) return;
+      prometheus::MetricFamily running{"portico_lambda_concurrent_executions",
+                                       "Executions running or starting now, per function.",
+                                       prometheus::MetricType::Gauge,
+                                       {}};
+      for (const auto& [name, n] : self->pool.running()) {
+        prometheus::ClientMetric m;
+        m.label = {{"function_name", name}};
+        m.gauge.value = n;
+        running.metric.push_back(std::move(m));
+      }
+      out.push_back(std::move(running));
+      prometheus::MetricFamily depth{"portico_lambda_async_queue_depth",
+                                     "Events queued for asynchronous invocation, or being attempted.",
+                                     prometheus::MetricType::Gauge,
+                                     {}};
+      prometheus::ClientMetric m;
+      m.gauge.value = self->events->depth();
+      depth.metric.push_back(std::move(m));
+      out.push_back(std::move(depth));
+    });
+  }
   asio::co_spawn(impl_->loop, impl_->reapLoop(), asio::detached);
   asio::post(impl_->loop, [events = impl_->events] { events->resume(); });
 }

@@ -22,6 +22,9 @@
 namespace portico {
 class Clock;
 }
+namespace portico::metrics {
+class MetricsRegistry;
+}
 
 namespace portico::functions {
 
@@ -40,6 +43,9 @@ struct RuntimeOptions {
   std::chrono::milliseconds secondRetryDelay{120000};
   /// Credentials, forwards and endpoints every environment gets (borrowed; null: none).
   const FunctionGrants* grants = nullptr;
+  /// Where invocations count (Lambda's metrics family, and the concurrency and queue gauges);
+  /// borrowed, null: nothing counts.
+  metrics::MetricsRegistry* metrics = nullptr;
 };
 
 class FunctionRuntime final : public Invoker {

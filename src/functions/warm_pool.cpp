@@ -40,13 +40,18 @@ void retireIdle(std::vector<WarmPool::Slot>& pool, Drop drop) {
 
 }  // namespace
 
-WarmPool::Lease::Lease(WarmPool& pool, std::string function, bool unreserved, Slot slot)
-    : pool_(&pool), function_(std::move(function)), unreserved_(unreserved), slot_(std::move(slot)) {}
+WarmPool::Lease::Lease(WarmPool& pool, std::string function, bool unreserved, Slot slot, int concurrency)
+    : pool_(&pool),
+      function_(std::move(function)),
+      unreserved_(unreserved),
+      concurrency_(concurrency),
+      slot_(std::move(slot)) {}
 
 WarmPool::Lease::Lease(Lease&& other) noexcept
     : pool_(std::exchange(other.pool_, nullptr)),
       function_(std::move(other.function_)),
       unreserved_(other.unreserved_),
+      concurrency_(other.concurrency_),
       slot_(std::move(other.slot_)),
       alive_(other.alive_) {}
 
@@ -95,10 +100,19 @@ Result<WarmPool::Lease> WarmPool::admit(const FunctionSpec& spec, const asio::io
   if (!reserved && account_ && inUseUnreserved_ >= account_->unreserved()) {
     return throttled("ConcurrentInvocationLimitExceeded");
   }
-  ++inUse_[spec.name];
+  const int concurrency = ++inUse_[spec.name];
   if (!reserved) ++inUseUnreserved_;
   return Lease(*this, spec.name, !reserved,
-               takeIdleLocked(spec.poolKey(), here, now + std::chrono::seconds(spec.timeoutSeconds)));
+               takeIdleLocked(spec.poolKey(), here, now + std::chrono::seconds(spec.timeoutSeconds)), concurrency);
+}
+
+std::map<std::string, int> WarmPool::running() {
+  std::lock_guard lock(mu_);
+  std::map<std::string, int> out;
+  for (const auto& [name, n] : inUse_) {
+    if (n > 0) out.emplace(name, n);
+  }
+  return out;
 }
 
 std::optional<ApiError> WarmPool::refusesEvery(const FunctionSpec& spec) {

@@ -58,13 +58,16 @@ class WarmPool {
     void replace(std::shared_ptr<ExecutionEnvironment> env);
     /// How the invocation left its environment: a dead one is dropped when the lease ends.
     void setAlive(bool alive) { alive_ = alive; }
+    /// The function's concurrent executions once this one was admitted (it included).
+    int concurrency() const { return concurrency_; }
 
    private:
     friend class WarmPool;
-    Lease(WarmPool& pool, std::string function, bool unreserved, Slot slot);
+    Lease(WarmPool& pool, std::string function, bool unreserved, Slot slot, int concurrency);
     WarmPool* pool_;
     std::string function_;
     bool unreserved_;
+    int concurrency_;
     Slot slot_;
     std::optional<bool> alive_;  // known once the invocation ran
   };
@@ -86,6 +89,8 @@ class WarmPool {
   void reapIdle(std::chrono::steady_clock::time_point cutoff);
   /// Kills every environment at once (on the caller's thread: call once their loops have stopped).
   void killAll();
+  /// Each function's executions running or starting now (the ConcurrentExecutions gauge).
+  std::map<std::string, int> running();
 
  private:
   void dropLocked(const Slot& slot);

@@ -12,6 +12,7 @@
 #include "gateway/gateway_responses.h"
 #include "gateway/method_request.h"
 #include "gateway/router.h"
+#include "gateway/stage_metrics.h"
 #include "gateway/template_context.h"
 
 namespace portico::gateway {
@@ -160,6 +161,8 @@ bool isDataLine(std::string_view line) {
 }  // namespace
 
 http::Reply DataPlaneHandler::logged(const RequestContext& ctx, http::Reply reply) const {
+  countRequest(ctx, reply.response.result_int(),
+               std::chrono::duration_cast<std::chrono::microseconds>(clock_.now() - ctx.receivedAt));
   if (!ctx.stage->accessLog) return reply;
   const bool toGroup = logGroups_ && !ctx.stage->accessLogGroup.empty();
   if (!accessLog_ && !toGroup) return reply;

@@ -40,7 +40,8 @@ class DataPlaneHandler final : public http::Handler {
   std::string logStream_;                          // this node's stream in every log group it writes
   std::vector<std::unique_ptr<IdGenerator>> ids_;  // one per worker: no sharing
 
-  /// The reply, after its access log line (when the stage keeps one) is queued.
+  /// The reply, once counted in its method's metrics and its access log line (when the stage
+  /// keeps one) queued.
   http::Reply logged(const RequestContext& ctx, http::Reply reply) const;
   /// The request's execution log lines, as its method's level and data trace keep them.
   void writeExecutionLog(const RequestContext& ctx, const ExecutionLog& log, unsigned status) const;

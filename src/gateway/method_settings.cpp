@@ -40,6 +40,9 @@ void compileMethodLogging(const bj::object& stage, CompiledMethod& method) {
   if (const bj::value* trace = settings.find("dataTraceEnabled"); trace && trace->is_bool()) {
     method.dataTrace = trace->get_bool();
   }
+  if (const bj::value* metrics = settings.find("metricsEnabled"); metrics && metrics->is_bool()) {
+    method.detailedMetrics = metrics->get_bool();
+  }
 }
 
 }  // namespace portico::gateway

@@ -19,7 +19,8 @@ struct MethodSettings {
 
 MethodSettings methodSettings(const boost::json::object& stage, const CompiledMethod& method);
 
-/// The method's execution logging: loggingLevel (OFF, ERROR, INFO) and dataTraceEnabled.
+/// The method's execution logging (loggingLevel OFF, ERROR, INFO; dataTraceEnabled) and its
+/// detailed metrics (metricsEnabled).
 void compileMethodLogging(const boost::json::object& stage, CompiledMethod& method);
 
 }  // namespace portico::gateway

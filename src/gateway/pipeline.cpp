@@ -116,12 +116,14 @@ boost::asio::awaitable<http::Reply> Pipeline::run(RequestContext& ctx) const {
     if (cached.refusal) co_return fail(*cached.refusal);
     if (cached.read) {
       if (auto entry = ctx.stage->cache->get(cached.key)) {
+        ctx.cacheOutcome = RequestContext::CacheOutcome::kHit;
         http::Reply hit = cachedReply(*entry, ctx);
         if (cached.warn) hit.response.set(kCacheWarningHeader, kCacheWarningValue);
         co_return hit;
       }
     }
 
+    if (!cached.key.empty()) ctx.cacheOutcome = RequestContext::CacheOutcome::kMiss;
     const CompiledIntegration* integration = ctx.match.method->integration.get();
     if (!integration) co_return fail({"API_CONFIGURATION_ERROR", "Internal server error"});
     Integration* backend = nullptr;
@@ -152,7 +154,7 @@ boost::asio::awaitable<http::Reply> Pipeline::run(RequestContext& ctx) const {
     const auto started = std::chrono::steady_clock::now();
     if (auto e = co_await backend->invoke(ctx)) co_return fail(*e);
     const auto took = std::chrono::steady_clock::now() - started;
-    ctx.integrationLatency = std::chrono::duration_cast<std::chrono::milliseconds>(took);
+    ctx.integrationLatency = std::chrono::duration_cast<std::chrono::microseconds>(took);
     if (ctx.log) logEndpointResponse(ctx, *integration, took, *ctx.log);
     mapped = runMappingInline(ctx, &runIntegrationResponse);
     if (mapped && mapped->timeSliceSpent) mapped = co_await runMappingElsewhere(ctx, &runIntegrationResponse);

@@ -70,8 +70,12 @@ struct RequestContext {
   boost::json::object responseOverride;
   IntegrationResult integrationResult;
   /// How long the integration took (set once it has answered): $context.integration.latency and
-  /// $context.integrationLatency; the rest of $context.integration.* is read off integrationResult.
-  std::optional<std::chrono::milliseconds> integrationLatency;
+  /// $context.integrationLatency (in milliseconds), the IntegrationLatency metric; the rest of
+  /// $context.integration.* is read off integrationResult.
+  std::optional<std::chrono::microseconds> integrationLatency;
+  /// What the stage cache did for this request (the CacheHitCount and CacheMissCount metrics).
+  enum class CacheOutcome { kNotCached, kHit, kMiss };
+  CacheOutcome cacheOutcome = CacheOutcome::kNotCached;
   std::string selectedStatus = "200";  // method response status chosen by integration_response
   HeaderList responseHeaders;          // mapped method response headers
   std::string responseContentType;     // the selected response template's type, "" when none ran

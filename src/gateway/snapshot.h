@@ -17,6 +17,10 @@
 #include "gateway/token_bucket.h"
 #include "vtl/template_engine.h"
 
+namespace portico::metrics {
+class MetricSeries;  // metrics/metric_series.h
+}
+
 namespace portico::gateway {
 
 using TemplateMap = std::map<std::string, std::shared_ptr<const vtl::CompiledTemplate>>;  // by content type
@@ -93,10 +97,13 @@ struct CompiledMethod {
   bool validateBody = false;
   std::map<std::string, std::shared_ptr<const JsonSchema>> bodyModels;  // by content type ("$default" too)
   std::map<std::string, CompiledMethodResponse> methodResponses;        // by status code
-  std::shared_ptr<const TokenBucket> throttle;       // the stage's method settings for this method (or */*), if set
-  std::shared_ptr<const MethodCaching> caching;      // null: its responses are not cached
-  MethodLogLevel logLevel = MethodLogLevel::kOff;    // execution logs to the stage's log group
-  bool dataTrace = false;                            // ... with the request's and response's data
+  std::shared_ptr<const TokenBucket> throttle;     // the stage's method settings for this method (or */*), if set
+  std::shared_ptr<const MethodCaching> caching;    // null: its responses are not cached
+  MethodLogLevel logLevel = MethodLogLevel::kOff;  // execution logs to the stage's log group
+  bool dataTrace = false;                          // ... with the request's and response's data
+  bool detailedMetrics = false;                    // metricsEnabled: CloudWatch's per-method dimensions
+  /// Its requests' counts and latencies (API, stage, resource, method), bound at deploy time.
+  std::shared_ptr<metrics::MetricSeries> metrics;
   std::unique_ptr<CompiledIntegration> integration;  // null if none was put
 };
 
@@ -155,6 +162,9 @@ struct StageSnapshot {
   /// (API-Gateway-Execution-Logs_{apiId}/{stage}); a canary's end in "/Canary".
   std::string accessLogGroup;
   std::string executionLogGroup;
+  /// The counts of its requests that match no method (no resource, no verb), whose series has
+  /// empty resource and method labels; null when nothing counts.
+  std::shared_ptr<metrics::MetricSeries> unmatchedMetrics;
 };
 
 /// The release a request goes to: the stage's canary when `uniform` (drawn from [0, 1)) falls in

@@ -10,6 +10,7 @@
 #include "gateway/method_caching.h"
 #include "gateway/method_settings.h"
 #include "gateway/route_tree.h"
+#include "gateway/stage_metrics.h"
 
 namespace portico::gateway {
 namespace bj = boost::json;
@@ -366,14 +367,13 @@ Result<std::shared_ptr<const StageSnapshot>> compileStage(const bj::object& depl
   return std::shared_ptr<const StageSnapshot>(std::move(snap).value());
 }
 
-Result<std::shared_ptr<const StageSnapshot>> compileStageWithCanary(const bj::object& deployment,
-                                                                    const bj::object& stage,
-                                                                    const bj::object* canaryDeployment,
-                                                                    const vtl::TemplateEngine& engine,
-                                                                    std::shared_ptr<ResponseCache> cache) {
+Result<std::shared_ptr<const StageSnapshot>> compileStageWithCanary(
+    const bj::object& deployment, const bj::object& stage, const bj::object* canaryDeployment,
+    const vtl::TemplateEngine& engine, std::shared_ptr<ResponseCache> cache, metrics::MetricsRegistry* metrics) {
   auto snap = compileSnapshot(deployment, stage, engine);
   if (!snap) return snap.takeError();
   (*snap)->cache = cache;
+  if (metrics) bindStageMetrics(**snap, *metrics);
   const bj::object* canary = json::obj(stage, "canarySettings");
   if (canary && canaryDeployment) {
     bj::object canaryStage = stage;
@@ -389,6 +389,7 @@ Result<std::shared_ptr<const StageSnapshot>> compileStageWithCanary(const bj::ob
     if (!(*compiled)->accessLogGroup.empty()) (*compiled)->accessLogGroup += "/Canary";
     (*compiled)->executionLogGroup += "/Canary";
     (*compiled)->cache = cache;
+    if (metrics) bindStageMetrics(**compiled, *metrics);
     const bj::value* shared = canary->if_contains("useStageCache");
     if (!shared || !shared->is_bool() || !shared->get_bool()) (*compiled)->cacheKeyPrefix = "canary";
     (*snap)->canary = std::move(compiled).value();

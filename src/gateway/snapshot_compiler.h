@@ -8,6 +8,7 @@
 #include "common/result.h"
 #include "gateway/response_cache.h"
 #include "gateway/snapshot.h"
+#include "metrics/metrics_registry.h"
 #include "vtl/template_engine.h"
 
 namespace portico::gateway {
@@ -21,12 +22,14 @@ Result<std::shared_ptr<const StageSnapshot>> compileStage(const boost::json::obj
 /// compileStage, and when the stage has canarySettings (deploymentId, percentTraffic,
 /// stageVariableOverrides) the canary compiled from canaryDeployment, held by the stage's snapshot.
 /// `cache`: the stage's cache (stage_caches.h) when cacheClusterEnabled, shared by the canary
-/// (whose keys stay apart unless its useStageCache is set).
+/// (whose keys stay apart unless its useStageCache is set). `metrics`: where its methods count
+/// (stage_metrics.h), the canary's into the same series; null: nothing counts.
 Result<std::shared_ptr<const StageSnapshot>> compileStageWithCanary(const boost::json::object& deployment,
                                                                     const boost::json::object& stage,
                                                                     const boost::json::object* canaryDeployment,
                                                                     const vtl::TemplateEngine& templates,
-                                                                    std::shared_ptr<ResponseCache> cache = nullptr);
+                                                                    std::shared_ptr<ResponseCache> cache = nullptr,
+                                                                    metrics::MetricsRegistry* metrics = nullptr);
 
 /// Compiles one integration (also used at put time to validate templates and patterns).
 Result<std::unique_ptr<CompiledIntegration>> compileIntegration(const boost::json::object& integration,

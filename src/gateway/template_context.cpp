@@ -40,7 +40,7 @@ std::string resultHeader(const IntegrationResult& result, std::initializer_list<
 void addIntegration(bj::object& context, const RequestContext& ctx) {
   if (!ctx.integrationLatency) return;
   const IntegrationResult& result = ctx.integrationResult;
-  const auto latency = ctx.integrationLatency->count();
+  const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(*ctx.integrationLatency).count();
   const std::string requestId = resultHeader(result, {"x-amzn-RequestId", "x-amz-request-id"});
   context["integration"] = bj::object{{"error", ""},
                                       {"integrationStatus", result.status},

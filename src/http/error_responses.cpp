@@ -10,6 +10,33 @@ void preparePayload(Response& res) {
   res.prepare_payload();
 }
 
+std::string xmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 Response jsonResponse(int status, std::string body) {
   Response res{static_cast<boost::beast::http::status>(status), 11};
   res.set(boost::beast::http::field::content_type, "application/json");
@@ -33,6 +60,17 @@ Response errorResponse(const ApiError& error) {
     Response res = jsonResponse(error.status, boost::json::serialize(body));
     res.set(boost::beast::http::field::content_type, "application/x-amz-json-1.1");
     res.set("x-amzn-ErrorType", error.type);
+    return res;
+  }
+  if (error.shape == ErrorShape::kAwsQuery) {
+    std::string body = "<ErrorResponse><Error><Type>";
+    body += error.status >= 500 ? "Receiver" : "Sender";
+    body += "</Type><Code>" + xmlEscape(error.type) + "</Code><Message>" + xmlEscape(error.message) +
+            "</Message></Error></ErrorResponse>";
+    Response res{static_cast<boost::beast::http::status>(error.status), 11};
+    res.set(boost::beast::http::field::content_type, "text/xml");
+    res.body() = std::move(body);
+    res.prepare_payload();
     return res;
   }
   // Lambda: {"Type":"User","Message":...}; throttling adds "Reason" and words it "message".

@@ -1,6 +1,7 @@
 // errorResponse: a JSON error reply in API Gateway's shape
 // ({"message": ...} + x-amzn-ErrorType), used wherever Portico answers an error itself.
 #pragma once
+#include <string>
 #include <string_view>
 
 #include "common/api_error.h"
@@ -16,5 +17,7 @@ Response errorResponse(const ApiError& error);
 void preparePayload(Response& res);
 /// A JSON reply with the given status and already-serialized body.
 Response jsonResponse(int status, std::string body);
+/// Text with XML's five special characters escaped (for element content and attribute values).
+std::string xmlEscape(std::string_view text);
 
 }  // namespace portico::http

@@ -106,6 +106,7 @@ LoopbackStage::LoopbackStage(LoopbackOptions options)
   apigw_.pipeline = &pipeline_;
   apigw_.authorization = &authorization_;
   apigw_.caches = &caches_;
+  apigw_.metrics = &metrics_;
 }
 
 Status LoopbackStage::deploy(const bj::object& deployment, const bj::object& stage) {

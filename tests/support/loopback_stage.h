@@ -412,6 +412,7 @@ class LoopbackStage {
   gateway::StageRegistry& registry() { return registry_; }
   gateway::StageCaches& caches() { return caches_; }
   gateway::LogGroups& logGroups() { return logGroups_; }
+  metrics::MetricsRegistry& metrics() { return metrics_; }
   const vtl::TemplateEngine& templates() const { return *templates_; }
   asio::io_context& ioContext() { return ioc_; }
   const std::string& apiId() const { return apiId_; }
@@ -443,8 +444,9 @@ class LoopbackStage {
   gateway::DomainRegistry domains_;
   gateway::UsageRegistry usage_;
   gateway::QuotaCounters quotas_;
-  gateway::StageCaches caches_;   // the stages' caches (cacheClusterEnabled), on clock_
-  gateway::LogGroups logGroups_;  // access log groups (destinationArn) and execution logs
+  gateway::StageCaches caches_;               // the stages' caches (cacheClusterEnabled), on clock_
+  gateway::LogGroups logGroups_;              // access log groups (destinationArn) and execution logs
+  metrics::MetricsRegistry metrics_{clock_};  // where deployed methods count
   auth::StaticCredentials credentials_;
   ScriptedInvoker functions_;
   control::apigateway::ApiGatewayContext apigw_;

@@ -2,9 +2,10 @@
 // Browser test of the Portico web console: starts `portico serve` on loopback ports with
 // the built console, drives Debian's Chromium through playwright-core like a user
 // (login, API, resource, MOCK method, test invoke, deploy, invoke URL, a canary started,
-// promoted and removed on the stage, a certificate from the local CA, a custom domain mapped to
+// promoted and removed on the stage, the stage's monitoring charts counting its requests, its
+// cache turned on, flushed and off, a certificate from the local CA, a custom domain mapped to
 // the stage and served over TLS, a client certificate picked for the stage, a Node function and
-// its test event, logout) and saves
+// its test event, its monitoring tab's chart and live log tail, logout) and saves
 // a screenshot of each page it visits.
 //
 //   node tests/web/console_browser_test.mjs --portico build/release/portico \
@@ -26,7 +27,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const READY_TIMEOUT_MS = 20_000;
 const STEP_TIMEOUT_MS = 15_000;
 const INVOKE_TIMEOUT_MS = 45_000; // a first invoke starts a sandboxed runtime
-const TOTAL_TIMEOUT_MS = 170_000;
+const TOTAL_TIMEOUT_MS = 240_000;
 
 function parseArgs(argv) {
   const out = {};
@@ -307,6 +308,45 @@ async function main() {
       await expectText(byTest('canary-summary'), /No canary/);
     }, 'stage-canary');
 
+    // The chart's plotted points (data-series: {line label: [[epoch seconds, value], ...]}).
+    const chartTotal = async (testid, label) => {
+      const raw = await byTest(testid).getAttribute('data-series');
+      return (JSON.parse(raw ?? '{}')[label] ?? []).reduce((sum, [, v]) => sum + v, 0);
+    };
+    const waitForTotal = async (testid, label, want, timeout = STEP_TIMEOUT_MS) => {
+      let got = 0;
+      for (const until = Date.now() + timeout; Date.now() < until; await sleep(500)) {
+        await byTest('metrics-refresh').click();
+        await sleep(300);
+        got = await chartTotal(testid, label);
+        if (got === want) return;
+      }
+      throw new Error(`chart ${testid} shows ${got} ${label}, wanted ${want}`);
+    };
+
+    await step("the stage's monitoring charts count the requests sent", async () => {
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${invokeUrl}pets`, { signal: AbortSignal.timeout(STEP_TIMEOUT_MS) });
+        if (res.status !== 200) throw new Error(`GET ${invokeUrl}pets → ${res.status}`);
+      }
+      await byTest('stage-metrics').waitFor();
+      await byTest('chart-requests').locator('canvas').first().waitFor();
+      await waitForTotal('chart-requests', 'Count', 5); // two in the steps above, three here
+      if ((await chartTotal('chart-errors', '4XXError')) !== 0) throw new Error('no 4xx was sent');
+    }, 'stage-monitoring');
+
+    await step('turn the stage cache on, flush it, turn it off', async () => {
+      await byTest('cache-enabled').check();
+      await byTest('cache-size').selectOption('0.5');
+      await byTest('cache-save').click();
+      await expectText(byTest('cache-status'), /Cache AVAILABLE, 0\.5 GB/);
+      await byTest('cache-flush').click();
+      await byTest('toast').filter({ hasText: 'Flushed the cache of dev' }).first().waitFor();
+      await byTest('cache-enabled').uncheck();
+      await byTest('cache-save').click();
+      await expectText(byTest('cache-status'), /No stage cache/);
+    }, 'stage-cache');
+
     const domain = 'api.console.test';
     await step(`request a certificate for ${domain} from the local CA`, async () => {
       await byTest('nav-certificates').click();
@@ -420,6 +460,25 @@ async function main() {
       await expectText(byTest('invoke-status'), /Succeeded/);
       await expectText(byTest('invoke-payload'), /"hello":\s*"portico"/);
     }, 'function-test');
+
+    await step("the function's monitoring tab charts its invocation and tails its log live", async () => {
+      await page.getByRole('link', { name: 'Monitoring' }).click();
+      await byTest('function-metrics').waitFor();
+      await waitForTotal('chart-invocations', 'Invocations', 1);
+      const reports = async () => ((await byTest('log-lines').innerText()).match(/REPORT RequestId/g) ?? []).length;
+      await expectText(byTest('log-lines'), /REPORT RequestId/);
+      const before = await reports();
+      await byTest('log-live').check();
+      execFileSync('/usr/bin/aws', ['--endpoint-url', base, 'lambda', 'invoke', '--function-name', fnName,
+        '--cli-binary-format', 'raw-in-base64-out', '--payload', '{"name": "tail"}', path.join(work, 'invoke-out.json')], {
+        timeout: INVOKE_TIMEOUT_MS,
+        env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1',
+          AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_PAGER: '' },
+      });
+      for (const until = Date.now() + STEP_TIMEOUT_MS; (await reports()) <= before; await sleep(200)) {
+        if (Date.now() > until) throw new Error(`the live tail never showed the new invocation's REPORT line`);
+      }
+    }, 'function-monitoring');
 
     const importedName = `imported-${Date.now().toString(36)}`;
     const openapi = [

@@ -90,7 +90,7 @@ Status publishStage(ApiGatewayContext& ctx, const std::string& apiId, const bj::
     if (!canary) return ApiError::notFound("Invalid deployment identifier specified");
   }
   auto compiled = gateway::compileStageWithCanary(*snapshot, published, canary ? &*canary : nullptr, ctx.templates,
-                                                  stageCache(ctx, apiId, stage));
+                                                  stageCache(ctx, apiId, stage), ctx.metrics);
   if (!compiled) return compiled.takeError();
   ctx.registry.put(std::move(compiled).value());
   return Ok{};

@@ -21,6 +21,7 @@
 #include "gateway/stage_registry.h"
 #include "gateway/usage_plans.h"
 #include "http/tls_catalog.h"
+#include "metrics/metrics_registry.h"
 #include "store/store.h"
 #include "vtl/template_engine.h"
 
@@ -48,6 +49,7 @@ struct ApiGatewayContext {
   const aws::AwsCredentialChain* awsCredentials = nullptr;  // to warn of AWS integrations nothing can sign
   const aws::AwsClient* aws = nullptr;                      // reads s3:// truststores
   gateway::StageCaches* caches = nullptr;                   // the stage caches (cacheClusterEnabled)
+  metrics::MetricsRegistry* metrics = nullptr;              // where deployed methods count
   std::string accountId = "000000000000";
   std::string region = "us-east-1";
   IdGenerator ids;

@@ -79,6 +79,11 @@ export interface Stage {
   variables?: StrMap;
   clientCertificateId?: string;
   canarySettings?: CanarySettings;
+  cacheClusterEnabled?: boolean;
+  cacheClusterSize?: string;
+  cacheClusterStatus?: string;
+  accessLogSettings?: { format?: string; destinationArn?: string };
+  methodSettings?: Record<string, { metricsEnabled?: boolean; loggingLevel?: string; cachingEnabled?: boolean }>;
   createdDate?: number;
   lastUpdatedDate?: number;
 }
@@ -315,6 +320,8 @@ export const stages = {
   update: (id: string, stage: string, ops: PatchOp[]) =>
     call<Stage>('PATCH', `${api(id)}/stages/${seg(stage)}`, { patchOperations: ops }),
   remove: (id: string, stage: string) => call<void>('DELETE', `${api(id)}/stages/${seg(stage)}`),
+  /** FlushStageCache: every entry of the stage's cache goes. */
+  flushCache: (id: string, stage: string) => call<void>('DELETE', `${api(id)}/stages/${seg(stage)}/cache/data`),
 };
 
 export const domainNames = {

@@ -42,6 +42,8 @@ export interface CallOptions {
 function errorFrom(status: number, headers: Headers, text: string): ApiError {
   const type = (headers.get('x-amzn-ErrorType') ?? '').split(':')[0] ?? '';
   let message = '';
+  const xml = /<Message>([\s\S]*?)<\/Message>/.exec(text);  // the query protocol's errors (CloudWatch)
+  if (xml) return new ApiError(xml[1] ?? '', status, /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? type);
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
     const m = body.message ?? body.Message ?? body.errorMessage;

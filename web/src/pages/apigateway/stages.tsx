@@ -1,4 +1,5 @@
-// Stages: the list, and for one stage its invoke URL, variables, and the API's
+// Stages: the list, and for one stage its invoke URL, variables, cache, monitoring (metric
+// charts, access and execution logs) and the API's
 // deployment history with "redeploy" (point the stage at an older deployment).
 import { useMemo, useState } from 'preact/hooks';
 import { clientCertificates, deployments as deploymentsApi, mapDiff, restApis, stages as stagesApi, type PatchOp, type Stage } from '../../api/apigateway';
@@ -10,6 +11,8 @@ import { formatDate } from '../../ui/format';
 import { Form } from '../../ui/form';
 import { useAction, useLoad } from '../../ui/hooks';
 import { ResourceTable } from '../../ui/resource_table';
+import { LogViewer } from '../monitoring/log_viewer';
+import { StageMetrics } from '../monitoring/metrics_view';
 import { CopyButton, Empty, ErrorBox, Field, KeyValueEditor, Link, Loading, fromRows, toRows, toast, type KvRow } from '../../ui/widgets';
 
 /** The client certificate the stage presents to HTTPS backends (HTTP and HTTP_PROXY integrations). */
@@ -188,9 +191,82 @@ function CanaryPanel(props: { apiId: string; stage: Stage; deploymentIds: string
   );
 }
 
+const CACHE_SIZES = ['0.5', '1.6', '6.1', '13.5', '28.4', '58.2', '118', '237'];
+
+/** The stage cache: on or off, its size (GB, as AWS sells them), and a flush. */
+function CachePanel(props: { apiId: string; stage: Stage; onChanged: () => void }) {
+  const { apiId, stage } = props;
+  const [enabled, setEnabled] = useState(!!stage.cacheClusterEnabled);
+  const [size, setSize] = useState(stage.cacheClusterSize ?? '0.5');
+  const save = useAction();
+  const flush = useAction();
+  const changed = enabled !== !!stage.cacheClusterEnabled || (enabled && size !== (stage.cacheClusterSize ?? '0.5'));
+  return (
+    <Form
+      class="form inline-form"
+      onSubmit={async () => {
+        const ops: PatchOp[] = [{ op: 'replace', path: '/cacheClusterEnabled', value: String(enabled) }];
+        if (enabled) ops.push({ op: 'replace', path: '/cacheClusterSize', value: size });
+        if (await save.run(() => stagesApi.update(apiId, stage.stageName, ops))) {
+          toast(enabled ? `${stage.stageName} caches responses (${size} GB)` : `${stage.stageName} caches nothing`);
+          props.onChanged();
+        }
+      }}
+    >
+      <p class="muted small-text" data-testid="cache-status">
+        {stage.cacheClusterEnabled
+          ? `Cache ${stage.cacheClusterStatus ?? 'AVAILABLE'}, ${stage.cacheClusterSize ?? '0.5'} GB. Methods cache with their caching settings (GET by default).`
+          : 'No stage cache.'}
+      </p>
+      <label class="small-text">
+        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} data-testid="cache-enabled" /> Enable the cache
+      </label>
+      <select value={size} onChange={(e) => setSize(e.currentTarget.value)} disabled={!enabled} aria-label="Cache size (GB)" data-testid="cache-size">
+        {CACHE_SIZES.map((s) => (
+          <option key={s} value={s}>
+            {s} GB
+          </option>
+        ))}
+      </select>
+      <button type="submit" disabled={save.busy || !changed} data-testid="cache-save">
+        Save
+      </button>
+      {stage.cacheClusterEnabled ? (
+        <button
+          type="button"
+          disabled={flush.busy}
+          data-testid="cache-flush"
+          onClick={async () => {
+            if (await flush.run(() => stagesApi.flushCache(apiId, stage.stageName))) toast(`Flushed the cache of ${stage.stageName}`);
+          }}
+        >
+          Flush cache
+        </button>
+      ) : null}
+      <ErrorBox error={save.error ?? flush.error} onDismiss={() => (save.clear(), flush.clear())} />
+    </Form>
+  );
+}
+
+/** CloudWatch's ApiName: the API's name without its non-ASCII characters, else its id. */
+function metricApiName(name: string | undefined, apiId: string): string {
+  const ascii = (name ?? '').replace(/[^\x00-\x7f]/g, '');
+  return ascii || apiId;
+}
+
+/** The log groups a stage writes: its access log's (destinationArn) and its execution logs. */
+function stageLogGroups(apiId: string, stage: Stage): Array<{ label: string; name: string }> {
+  const groups = [{ label: 'Execution logs', name: `API-Gateway-Execution-Logs_${apiId}/${stage.stageName}` }];
+  const arn = stage.accessLogSettings?.destinationArn ?? '';
+  const at = arn.indexOf(':log-group:');
+  if (at >= 0) groups.unshift({ label: 'Access logs', name: arn.slice(at + ':log-group:'.length).replace(/:\*$/, '') });
+  return groups;
+}
+
 function StageDetail(props: { apiId: string; stage: Stage; onChanged: () => void }) {
   const session = useSession();
   const { apiId, stage } = props;
+  const restApi = useLoad(() => restApis.get(apiId), [apiId]);
   const deployments = useLoad(() => deploymentsApi.list(apiId), [apiId]);
   const [vars, setVars] = useState<KvRow[]>(() => toRows(stage.variables));
   const saveVars = useAction();
@@ -242,6 +318,15 @@ function StageDetail(props: { apiId: string; stage: Stage; onChanged: () => void
         deploymentIds={[...(deployments.data ?? [])].sort((a, b) => (b.createdDate ?? 0) - (a.createdDate ?? 0)).map((d) => d.id)}
         onChanged={props.onChanged}
       />
+
+      <h3>Cache</h3>
+      <CachePanel apiId={apiId} stage={stage} onChanged={props.onChanged} />
+
+      <h3>Monitoring</h3>
+      {restApi.data ? <StageMetrics apiName={metricApiName(restApi.data.name, apiId)} stage={stage.stageName} /> : null}
+
+      <h3>Logs</h3>
+      <LogViewer groups={stageLogGroups(apiId, stage)} testid="stage-logs" />
 
       <h3>Client certificate</h3>
       <ClientCertificatePicker apiId={apiId} stage={stage} onChanged={props.onChanged} />
@@ -350,7 +435,7 @@ export function StagesSection(props: { apiId: string; selected: string | null; o
           <ErrorBox error={new Error(`No stage named ${props.selected}.`)} />
         ) : selected ? (
           <StageDetail
-            key={`${selected.stageName}/${selected.deploymentId}/${selected.clientCertificateId ?? ''}/${JSON.stringify(selected.variables ?? {})}/${JSON.stringify(selected.canarySettings ?? null)}`}
+            key={`${selected.stageName}/${selected.deploymentId}/${selected.clientCertificateId ?? ''}/${JSON.stringify(selected.variables ?? {})}/${JSON.stringify(selected.canarySettings ?? null)}/${String(selected.cacheClusterEnabled)}/${selected.cacheClusterSize ?? ''}`}
             apiId={apiId}
             stage={selected}
             onChanged={() => void stages.reload()}

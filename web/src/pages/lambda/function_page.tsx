@@ -1,5 +1,6 @@
 // One function: code (edit, save) with a test event beside it, configuration
-// (memory, timeout, handler, environment) and versions and aliases.
+// (memory, timeout, handler, environment), versions and aliases, and its monitoring (metrics
+// charts and its log with a live tail).
 import { useEffect, useState } from 'preact/hooks';
 import { functions as functionsApi, type FunctionConfiguration } from '../../api/lambda';
 import { DetailHead } from '../../ui/detail_head';
@@ -9,11 +10,14 @@ import { FunctionCode } from './function_code';
 import { FunctionTest } from './function_test';
 import { FunctionConfig } from './function_config';
 import { FunctionVersions } from './function_versions';
+import { LogViewer } from '../monitoring/log_viewer';
+import { FunctionMetrics } from '../monitoring/metrics_view';
 
 const TABS = [
   { id: 'code', label: 'Code and test' },
   { id: 'configuration', label: 'Configuration' },
   { id: 'versions', label: 'Versions and aliases' },
+  { id: 'monitoring', label: 'Monitoring' },
 ] as const;
 
 export function FunctionPage(props: { name: string; tab: string }) {
@@ -83,6 +87,13 @@ export function FunctionPage(props: { name: string; tab: string }) {
           {visited.has('versions') ? (
             <div hidden={tab !== 'versions'}>
               <FunctionVersions name={name} active={tab === 'versions'} />
+            </div>
+          ) : null}
+          {tab === 'monitoring' ? (
+            <div>
+              <FunctionMetrics name={name} />
+              <h3>Logs</h3>
+              <LogViewer groups={[{ label: `/aws/lambda/${name}`, name: `/aws/lambda/${name}` }]} testid="function-logs" />
             </div>
           ) : null}
         </>
