@@ -22,12 +22,12 @@ from access_log_bench import JSON
 
 
 def measure(binary, work, name, no_metrics, log_format, seconds, connections):
-    log = os.path.join(work, f"{name.replace(' ', '-')}.log")
+    log = os.path.join(work, f"{name.replace(' ', '-').replace('+', 'and')}.log")
     flags = ["--threads", "1", "--access-log", log, *support.UNTHROTTLED]
     if no_metrics:
         flags.append("--no-metrics")
-    with support.portico(binary, os.path.join(work, name.replace(" ", "-")), flags,
-                         launcher=("taskset", "-c", "1")) as ready:
+    home = tempfile.mkdtemp(prefix=name.replace(" ", "-") + "-", dir=work)  # a fresh ready file each run
+    with support.portico(binary, home, flags, launcher=("taskset", "-c", "1")) as ready:
         admin = support.AdminApi(ready["admin"])
         api = support.mock_api(admin, "observability-bench", "bench", '{"ok":true}')
         if log_format:

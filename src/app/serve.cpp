@@ -17,7 +17,6 @@
 #include "app/demo.h"
 #include "app/function_access.h"
 #include "app/functions_part.h"
-#include "app/metrics_roller.h"
 #include "app/ready_file.h"
 #include "auth/credentials.h"
 #include "aws/aws_credentials.h"
@@ -37,12 +36,12 @@
 #include "gateway/log_groups.h"
 #include "gateway/memory_response_cache.h"
 #include "gateway/quota_counters.h"
-#include "gateway/quota_flusher.h"
 #include "gateway/stage_caches.h"
 #include "gateway/stage_registry.h"
 #include "gateway/usage_journal.h"
 #include "gateway/usage_plans.h"
 #include "http/listeners.h"
+#include "http/periodic_timer.h"
 #include "http/server.h"
 #include "http/tls_catalog.h"
 #include "http/worker_loops.h"
@@ -247,9 +246,18 @@ int serve(const ServeOptions& opt) {
   if (!opt.metricsListen.empty()) listenerRoutes.push_back({&metricsHandler, connectionLimits(opt)});
   http::Server server(loops, listeners, std::move(listenerRoutes));
   functions.start();
-  // Quota counts reach the store once a second (and at shutdown), off the request path.
-  gateway::QuotaFlusher quotaFlusher(functions.loop(), quotas);
-  MetricsRoller metricsRoller(functions.loop(), metricsRegistry);  // requests into their minutes
+  // Quota counts reach the store once a second (and at shutdown), off the request path; a failed
+  // write is tried again at the next tick (the counts stay in memory, and in the usage journal).
+  http::PeriodicTimer quotaFlusher(functions.loop(), std::chrono::seconds(1), [&quotas] {
+    try {
+      quotas.flush();
+    } catch (const std::exception& e) {
+      spdlog::error("writing quota counts failed: {}", e.what());
+    }
+  });
+  // What the metric series counted goes into its minute every 5 s (CloudWatch's statistics).
+  http::PeriodicTimer metricsRoller(functions.loop(), std::chrono::seconds(5),
+                                    [&metricsRegistry] { metricsRegistry.roll(); });
 
   std::optional<std::string> demoId;
   if (opt.demo) demoId = app::ensureDemoApi(routes);

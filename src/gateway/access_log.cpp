@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <set>
+#include <utility>
 
 namespace portico::gateway {
 namespace bj = boost::json;
@@ -51,6 +52,30 @@ bool knownVariable(std::string_view path) {
                                                           "authenticate",
                                                           "xrayTraceId"};
   return kTop.contains(path.substr(0, path.find('.')));
+}
+
+AccessLogVariable variableOf(std::string_view path) {
+  using V = AccessLogVariable;
+  static const std::pair<std::string_view, V> kKnown[] = {{"requestId", V::kRequestId},
+                                                          {"extendedRequestId", V::kExtendedRequestId},
+                                                          {"identity.sourceIp", V::kSourceIp},
+                                                          {"httpMethod", V::kHttpMethod},
+                                                          {"resourcePath", V::kResourcePath},
+                                                          {"protocol", V::kProtocol},
+                                                          {"stage", V::kStage},
+                                                          {"apiId", V::kApiId},
+                                                          {"isCanaryRequest", V::kIsCanaryRequest},
+                                                          {"status", V::kStatus},
+                                                          {"requestTime", V::kRequestTime},
+                                                          {"requestTimeEpoch", V::kRequestTimeEpoch},
+                                                          {"responseLength", V::kResponseLength},
+                                                          {"responseLatency", V::kResponseLatency},
+                                                          {"identity.caller", V::kCaller},
+                                                          {"identity.user", V::kUser}};
+  for (const auto& [name, v] : kKnown) {
+    if (name == path) return v;
+  }
+  return V::kOther;
 }
 
 bool nameChar(char c) {
@@ -104,7 +129,7 @@ Result<AccessLogFormat> AccessLogFormat::compile(std::string_view format) {
     if (path == "requestId" || path == "extendedRequestId") hasId = true;
     if (!literal.empty()) out.segments_.push_back({std::move(literal), false});
     literal.clear();
-    out.segments_.push_back({path, true});
+    out.segments_.push_back({path, true, variableOf(path)});
     i = end;
   }
   if (!literal.empty()) out.segments_.push_back({std::move(literal), false});
@@ -112,23 +137,19 @@ Result<AccessLogFormat> AccessLogFormat::compile(std::string_view format) {
   return out;
 }
 
-std::string AccessLogFormat::render(const Lookup& value) const {
-  std::string out, v;
-  out.reserve(256);
-  for (const auto& s : segments_) {
-    if (!s.variable) {
-      out += s.text;
-      continue;
-    }
-    v.clear();
-    if (!value(s.text, v) || v.empty()) v = "-";
-    for (char c : v) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c;
+void AccessLogFormat::appendSanitized(std::string& out, std::string_view value) {
+  const std::size_t at = out.size();
+  out += value;
+  for (std::size_t i = at; i < out.size(); ++i) {
+    const auto c = static_cast<unsigned char>(out[i]);
+    if (c < 0x20 || c == 0x7f) out[i] = ' ';
   }
-  return out;
 }
 
 std::string AccessLogFormat::render(const bj::object& context) const {
-  return render([&context](std::string_view path, std::string& out) { return appendFrom(context, path, out); });
+  return render([&context](AccessLogVariable, std::string_view path, std::string& out) {
+    return appendFrom(context, path, out);
+  });
 }
 
 bool AccessLogFormat::appendFrom(const bj::object& context, std::string_view path, std::string& out) {
@@ -157,35 +178,35 @@ QueuedAccessLog::~QueuedAccessLog() {
     spdlog::warn("access log: {} line(s) dropped (the queue was full or writes failed)", lost);
 }
 
-void QueuedAccessLog::write(std::string line) {
+void QueuedAccessLog::write(std::string_view line) {
   bool wasEmpty = false;
   {
     std::lock_guard lock(mu_);
-    if (queue_.size() >= capacity_) {
+    if (queuedLines_ >= capacity_) {
       dropped_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    wasEmpty = queue_.empty();
-    queue_.push_back(std::move(line));
+    wasEmpty = queuedLines_ == 0;
+    queued_ += line;
+    queued_ += '\n';
+    ++queuedLines_;
   }
   if (wasEmpty) wake_.notify_one();  // the writer sleeps only on an empty queue: one wake per batch
 }
 
 void QueuedAccessLog::run() {
-  std::deque<std::string> batch;
+  std::string chunk;  // the batch being written; swapped with the queue's buffer (both keep their capacity)
+  std::size_t lines = 0;
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty() && stopping_) return;
+      wake_.wait(lock, [this] { return stopping_ || queuedLines_ > 0; });
+      if (queuedLines_ == 0 && stopping_) return;
       // Lines come in bursts: gather a batch (one write for many lines), unless stopping.
-      wake_.wait_for(lock, kBatchWindow, [this] { return stopping_ || queue_.size() >= capacity_ / 2; });
-      batch.swap(queue_);
-    }
-    std::string chunk;
-    for (auto& line : batch) {
-      chunk += line;
-      chunk += '\n';
+      wake_.wait_for(lock, kBatchWindow, [this] { return stopping_ || queuedLines_ >= capacity_ / 2; });
+      chunk.clear();
+      chunk.swap(queued_);
+      lines = std::exchange(queuedLines_, 0);
     }
     const char* p = chunk.data();
     std::size_t left = chunk.size();
@@ -200,8 +221,7 @@ void QueuedAccessLog::run() {
       p += n;
       left -= static_cast<std::size_t>(n);
     }
-    (failed ? dropped_ : written_).fetch_add(batch.size(), std::memory_order_relaxed);
-    batch.clear();
+    (failed ? dropped_ : written_).fetch_add(lines, std::memory_order_relaxed);
   }
 }
 

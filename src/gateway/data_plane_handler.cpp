@@ -168,41 +168,61 @@ http::Reply DataPlaneHandler::logged(const RequestContext& ctx, http::Reply repl
   if (!accessLog_ && !toGroup) return reply;
   const auto& res = reply.response;
   std::optional<boost::json::object> context;  // the whole $context, built only for what is not below
-  auto value = [&](std::string_view path, std::string& out) -> bool {
-    if (path == "requestId") return out += ctx.requestId, true;
-    if (path == "extendedRequestId") return out += ctx.apigwId, true;
-    if (path == "identity.sourceIp") return out += ctx.conn.peerAddress, true;
-    if (path == "httpMethod") return out += ctx.request.method_string(), true;
-    if (path == "resourcePath") return ctx.match.method && (out += ctx.match.method->resourcePath, true);
-    if (path == "protocol") return out += "HTTP/1.1", true;
-    if (path == "stage") return out += ctx.stage->stageName, true;
-    if (path == "apiId") return out += ctx.stage->apiId, true;
-    if (path == "isCanaryRequest") return out += ctx.stage->isCanary ? "true" : "false", true;
-    if (path == "status") return out += std::to_string(res.result_int()), true;
-    if (path == "requestTime") return out += requestTimeText(ctx.receivedAt), true;
-    if (path == "requestTimeEpoch") {
-      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.receivedAt.time_since_epoch());
-      return out += std::to_string(ms.count()), true;
-    }
-    if (path == "responseLength") {
-      if (auto length = res.find(boost::beast::http::field::content_length); length != res.end()) {
-        return out += length->value(), true;
+  auto value = [&](AccessLogVariable variable, std::string_view path, std::string& out) -> bool {
+    using V = AccessLogVariable;
+    switch (variable) {
+      case V::kRequestId:
+        return out += ctx.requestId, true;
+      case V::kExtendedRequestId:
+        return out += ctx.apigwId, true;
+      case V::kSourceIp:
+        return out += ctx.conn.peerAddress, true;
+      case V::kHttpMethod:
+        return out += ctx.request.method_string(), true;
+      case V::kResourcePath:
+        return ctx.match.method && (out += ctx.match.method->resourcePath, true);
+      case V::kProtocol:
+        return out += "HTTP/1.1", true;
+      case V::kStage:
+        return out += ctx.stage->stageName, true;
+      case V::kApiId:
+        return out += ctx.stage->apiId, true;
+      case V::kIsCanaryRequest:
+        return out += ctx.stage->isCanary ? "true" : "false", true;
+      case V::kStatus:
+        return out += std::to_string(res.result_int()), true;
+      case V::kRequestTime:
+        return appendRequestTime(ctx.receivedAt, out), true;
+      case V::kRequestTimeEpoch: {
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.receivedAt.time_since_epoch());
+        return out += std::to_string(ms.count()), true;
       }
-      return !reply.rest && (out += std::to_string(res.body().size()), true);
+      case V::kResponseLength:
+        if (auto length = res.find(boost::beast::http::field::content_length); length != res.end()) {
+          return out += length->value(), true;
+        }
+        return !reply.rest && (out += std::to_string(res.body().size()), true);
+      case V::kResponseLatency: {
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - ctx.receivedAt);
+        return out += std::to_string(ms.count()), true;
+      }
+      case V::kCaller:
+      case V::kUser:
+        if (ctx.identity.empty()) return false;
+        break;
+      case V::kOther:
+        break;
     }
-    if (path == "responseLatency") {
-      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - ctx.receivedAt);
-      return out += std::to_string(ms.count()), true;
-    }
-    if ((path == "identity.caller" || path == "identity.user") && ctx.identity.empty()) return false;
     if (!context) context = buildTemplateContext(ctx);
     return AccessLogFormat::appendFrom(*context, path, out);
   };
-  std::string line = ctx.stage->accessLog->render(value);
+  thread_local std::string line;  // this worker's, reused: no allocation per request
+  line.clear();
+  ctx.stage->accessLog->renderInto(value, line);
   if (toGroup) {
     logGroups_->append(ctx.stage->accessLogGroup, logStream_, {{epochMs(clock_.now()), "", line}});
   }
-  if (accessLog_) accessLog_->write(std::move(line));
+  if (accessLog_) accessLog_->write(line);
   return reply;
 }
 

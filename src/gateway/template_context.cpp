@@ -55,12 +55,25 @@ void addIntegration(bj::object& context, const RequestContext& ctx) {
 
 }  // namespace
 
-std::string requestTimeText(std::chrono::system_clock::time_point at) {
+void appendRequestTime(std::chrono::system_clock::time_point at, std::string& out) {
+  // Formatted once per second and thread: every access log line of a busy stage has one.
+  thread_local std::time_t cachedSecond = -1;
+  thread_local char cached[40];
+  thread_local std::size_t cachedLength = 0;
   const std::time_t t = std::chrono::system_clock::to_time_t(at);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[64];
-  return std::string(text, std::strftime(text, sizeof text, "%d/%b/%Y:%H:%M:%S +0000", &tm));
+  if (t != cachedSecond) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    cachedLength = std::strftime(cached, sizeof cached, "%d/%b/%Y:%H:%M:%S +0000", &tm);
+    cachedSecond = t;
+  }
+  out.append(cached, cachedLength);
+}
+
+std::string requestTimeText(std::chrono::system_clock::time_point at) {
+  std::string out;
+  appendRequestTime(at, out);
+  return out;
 }
 
 bj::object buildTemplateContext(const RequestContext& ctx) {

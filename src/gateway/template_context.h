@@ -18,6 +18,8 @@ boost::json::object buildTemplateContext(const RequestContext& ctx);
 
 /// $context.requestTime: the request's time in CLF form, UTC ("03/Dec/2026:14:00:00 +0000").
 std::string requestTimeText(std::chrono::system_clock::time_point at);
+/// The same, appended to `out` (no allocation of its own).
+void appendRequestTime(std::chrono::system_clock::time_point at, std::string& out);
 
 /// The response template for a client's Accept header: the first accepted type's, else
 /// application/json's, else the first; end() when there are none. (Integration responses and
