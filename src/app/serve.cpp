@@ -187,6 +187,8 @@ int serve(const ServeOptions& opt) {
                                                .aws = &data.awsClient,
                                                .caches = &stageCaches,
                                                .metrics = counting,
+                                               .accountRateLimit = opt.accountRateLimit,
+                                               .accountBurstLimit = opt.accountBurstLimit,
                                                .accountId = kAccountId,
                                                .region = opt.region};
   control::apigateway::registerApiGatewayRoutes(routes, apigw);

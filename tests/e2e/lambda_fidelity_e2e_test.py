@@ -23,6 +23,8 @@ the real portico binary, driven by boto3.
   OnSuccess.
 - Runtime management (issue 21), with Debian's AWS CLI v2: Auto at first, Manual with a runtime
   version ARN, back to FunctionUpdate; AWS's 400s for Manual without an ARN and an unknown mode.
+- InvokeAsync (issue 21), the deprecated call: 202 {"Status": 202}, the event run once; 404 for a
+  function that does not exist.
 
 Steps run in order; the first failure stops the run and prints the server log. Exit code 0 =
 every step passed.
@@ -339,6 +341,18 @@ class LambdaFidelityE2E:
               records)
         cli.silent("delete-function-event-invoke-config", "--function-name", "failing")
         cli.error("ResourceNotFoundException", "get-function-event-invoke-config", "--function-name", "failing")
+
+    def step_invoke_async(self):
+        # The deprecated InvokeAsync (older SDKs and tools): queued as an Event invocation.
+        r = self.lam.invoke_async(FunctionName="recorder", InvokeArgs=b'{"legacy": true}')
+        check(r["Status"] == 202 and r["ResponseMetadata"]["HTTPStatusCode"] == 202, r)
+        records = self.wait_for(lambda: [x for x in self.records("recorder") if x.get("legacy") is True])
+        check(len(records) == 1, f"the event ran once: {records}")
+        try:
+            self.lam.invoke_async(FunctionName="no-such-function", InvokeArgs=b"{}")
+            raise E2EFailure("InvokeAsync of a missing function must fail")
+        except self.lam.exceptions.ResourceNotFoundException:
+            pass
 
 
 def main():

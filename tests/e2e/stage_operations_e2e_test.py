@@ -31,6 +31,9 @@
 * Tags (issue 21): `tag-resource`, `get-tags` and `untag-resource` on a REST API's and a stage's
   ARN (the stage's create-time tags kept), `get-rest-api` showing them; AWS's 400 for a reserved
   `aws:` key and a bad ARN, 404 for an API that does not exist.
+* The account (issue 21): `get-account` reports the account throttle Portico applies and the
+  UsagePlans feature; `update-account` keeps a cloudwatchRoleArn; AWS's 400s for a malformed role
+  ARN and a path it does not patch.
 Steps run in order; the first failure stops the run.
 """
 import csv
@@ -402,6 +405,20 @@ class StageOperationsE2E:
         self.apigw.error("BadRequestException", "get-tags", "--resource-arn", "arn:aws:s3:::bucket")
         self.apigw.error("NotFoundException", "get-tags", "--resource-arn", "arn:aws:apigateway:us-east-1::/restapis/nope")
         self.apigw.silent("delete-stage", "--rest-api-id", self.api, "--stage-name", "tagged")
+
+    def step_account(self):
+        account = self.apigw.json("get-account")
+        check(account["throttleSettings"] == {"burstLimit": 5000, "rateLimit": 10000}
+              and account["features"] == ["UsagePlans"] and "cloudwatchRoleArn" not in account, account)
+        role = "arn:aws:iam::000000000000:role/apigateway-logs"
+        updated = self.apigw.json("update-account", "--patch-operations",
+                                  f"op=replace,path=/cloudwatchRoleArn,value={role}")
+        check(updated["cloudwatchRoleArn"] == role, updated)
+        check(self.apigw.json("get-account")["cloudwatchRoleArn"] == role, "kept")
+        self.apigw.error("BadRequestException", "update-account", "--patch-operations",
+                         "op=replace,path=/cloudwatchRoleArn,value=not-a-role")
+        self.apigw.error("BadRequestException", "update-account", "--patch-operations",
+                         "op=replace,path=/features,value=x")
 
     def step_a_full_disk_loses_lines_not_requests(self):
         self.server.stop()

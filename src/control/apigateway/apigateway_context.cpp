@@ -121,6 +121,7 @@ void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
                                  registerStageRoutes,
                                  registerStageCacheRoutes,
                                  registerTagRoutes,
+                                 registerAccountRoutes,
                                  registerGatewayResponseRoutes,
                                  registerModelRoutes,
                                  registerApiKeyRoutes,

@@ -50,6 +50,8 @@ struct ApiGatewayContext {
   const aws::AwsClient* aws = nullptr;                      // reads s3:// truststores
   gateway::StageCaches* caches = nullptr;                   // the stage caches (cacheClusterEnabled)
   metrics::MetricsRegistry* metrics = nullptr;              // where deployed methods count
+  double accountRateLimit = 10000;                          // the account throttle (GetAccount reports it)
+  double accountBurstLimit = 5000;
   std::string accountId = "000000000000";
   std::string region = "us-east-1";
   IdGenerator ids;
@@ -108,7 +110,7 @@ RegisterRoutes registerRestApiRoutes, registerResourceRoutes, registerMethodRout
     registerDeploymentRoutes, registerStageRoutes, registerGatewayResponseRoutes, registerModelRoutes,
     registerApiKeyRoutes, registerAuthorizerRoutes, registerTestInvokeAuthorizerRoutes, registerTestInvokeMethodRoutes,
     registerUsagePlanRoutes, registerRequestValidatorRoutes, registerOpenApiRoutes, registerStageCacheRoutes,
-    registerTagRoutes;
+    registerTagRoutes, registerAccountRoutes;
 /// A resource's path part: a literal of API Gateway's characters, or {name} / {name+}.
 Status validatePathPart(std::string_view part);
 /// "{name}" or "{name+}"; the greedy "{name+}".

@@ -1,5 +1,8 @@
-// Invoke: POST /2015-03-31/functions/{name}/invocations, through the in-process Invoker.
+// Invoke: POST /2015-03-31/functions/{name}/invocations, through the in-process Invoker; and the
+// deprecated InvokeAsync (POST /2014-11-13/functions/{name}/invoke-async/), an Event invocation
+// answered 202 {"Status": 202}, as older SDKs and tools still call it.
 // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+// https://docs.aws.amazon.com/lambda/latest/api/API_InvokeAsync.html
 #include <boost/json.hpp>
 
 #include "common/base64.h"
@@ -51,6 +54,20 @@ void registerInvokeRoutes(RouteTable& routes, LambdaContext& ctx) {
                         if (tail.size() > 4096) tail = tail.substr(tail.size() - 4096);
                         reply.headers.emplace_back("X-Amz-Log-Result", base64Encode(tail));
                       }
+                    }
+                    co_return reply;
+                  });
+  routes.addAsync(verb::post, "2014-11-13/functions/{}/invoke-async",
+                  [&ctx](const AdminCall& call) -> boost::asio::awaitable<Result<AdminReply>> {
+                    functions::InvokeRequest req;
+                    req.function = call.params[0];
+                    req.payload = std::string(call.body);
+                    req.type = functions::InvocationType::kEvent;
+                    auto result = co_await ctx.invoker.invoke(std::move(req));
+                    if (!result) co_return result.takeError();
+                    AdminReply reply{202, boost::json::value(boost::json::object{{"Status", 202}})};
+                    if (!result->requestId.empty()) {
+                      reply.headers.emplace_back(std::string(AdminHandler::kRequestIdHeader), result->requestId);
                     }
                     co_return reply;
                   });
