@@ -11,6 +11,7 @@
 #include "gateway/method_settings.h"
 #include "gateway/route_tree.h"
 #include "gateway/stage_metrics.h"
+#include "metrics/metrics_registry.h"
 
 namespace portico::gateway {
 namespace bj = boost::json;

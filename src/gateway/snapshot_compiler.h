@@ -8,8 +8,11 @@
 #include "common/result.h"
 #include "gateway/response_cache.h"
 #include "gateway/snapshot.h"
-#include "metrics/metrics_registry.h"
 #include "vtl/template_engine.h"
+
+namespace portico::metrics {
+class MetricsRegistry;  // metrics/metrics_registry.h
+}
 
 namespace portico::gateway {
 

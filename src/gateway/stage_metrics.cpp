@@ -1,6 +1,7 @@
 #include "gateway/stage_metrics.h"
 
 #include "metrics/families.h"
+#include "metrics/metrics_registry.h"
 
 namespace portico::gateway {
 namespace {

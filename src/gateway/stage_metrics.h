@@ -7,7 +7,10 @@
 
 #include "gateway/request_context.h"
 #include "gateway/snapshot.h"
-#include "metrics/metrics_registry.h"
+
+namespace portico::metrics {
+class MetricsRegistry;  // metrics/metrics_registry.h
+}
 
 namespace portico::gateway {
 

@@ -55,6 +55,7 @@
 #include "http/handler.h"
 #include "http/upstream_pool.h"
 #include "integrations/integrations.h"
+#include "metrics/metrics_registry.h"
 #include "store/store.h"
 #include "support/fixed_clock.h"
 #include "vtl/template_engine.h"

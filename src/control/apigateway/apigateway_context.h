@@ -21,7 +21,6 @@
 #include "gateway/stage_registry.h"
 #include "gateway/usage_plans.h"
 #include "http/tls_catalog.h"
-#include "metrics/metrics_registry.h"
 #include "store/store.h"
 #include "vtl/template_engine.h"
 
@@ -30,6 +29,10 @@ class AwsClient;
 }
 namespace portico::gateway {
 class StageCaches;
+}
+
+namespace portico::metrics {
+class MetricsRegistry;  // metrics/metrics_registry.h
 }
 
 namespace portico::control::apigateway {
