@@ -42,8 +42,8 @@ std::optional<std::chrono::system_clock::time_point> parseIsoTime(std::string_vi
   std::tm tm{};
   const int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
   const int hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 ||
-      minute > 59 || second < 0 || second > 60) {
+  if (year < 1970 || year >= 2262 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
+      minute < 0 || minute > 59 || second < 0 || second > 60) {
     return std::nullopt;
   }
   std::size_t pos = 19;

@@ -12,7 +12,7 @@ std::string isoMillis(std::chrono::system_clock::time_point t, std::string_view 
 
 /// Reads an ISO 8601 extended timestamp as AWS's query protocol sends them:
 /// "2026-12-04T18:00:00Z", with optional fractional seconds and a "Z", "+hh:mm" or "-hh:mm"
-/// zone (none: UTC). nullopt for anything else.
+/// zone (none: UTC), from 1970 up to 2261 (system_clock's range). nullopt for anything else.
 std::optional<std::chrono::system_clock::time_point> parseIsoTime(std::string_view text);
 
 }  // namespace portico

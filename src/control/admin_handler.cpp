@@ -80,7 +80,10 @@ http::HeadVerdict AdminHandler::checkHead(const bhttp::request_header<>& head, c
   if (!uploadsCode(head.method(), path)) verdict.bodyLimit = kSmallBodyBytes;
   // Portico's own unsigned paths and the console (cookie sessions) are judged with their body.
   if (path.starts_with("/_portico/") || (console_ && console::ConsoleHandler::owns(path))) return verdict;
-  if (metrics_ && MetricsEndpoint::owns(path)) return verdict;  // Prometheus scrapes unsigned
+  if (metrics_ && MetricsEndpoint::owns(path)) {  // Prometheus scrapes unsigned, and sends no body
+    verdict.bodyLimit = 0;
+    return verdict;
+  }
   if (console_ && head.find(bhttp::field::authorization) == head.end() &&
       head[bhttp::field::cookie].find("portico_console=") != std::string_view::npos) {
     return verdict;

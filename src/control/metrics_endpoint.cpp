@@ -22,11 +22,12 @@ MetricsEndpoint::MetricsEndpoint(metrics::MetricsRegistry& registry)
                  .Help("Metric series Portico keeps (methods, function versions).")
                  .Register(*own_)
                  .Add({});
-  dropped_ = &prometheus::BuildGauge()
-                  .Name("portico_metric_series_refused")
-                  .Help("Series not counted because the bound on series was reached.")
-                  .Register(*own_)
-                  .Add({});
+  dropped_ =
+      &prometheus::BuildGauge()
+           .Name("portico_metric_series_refused")
+           .Help("Lookups of a new series refused because the bound on series was reached (nothing counted for them).")
+           .Register(*own_)
+           .Add({});
 }
 
 MetricsEndpoint::~MetricsEndpoint() = default;

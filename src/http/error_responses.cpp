@@ -31,7 +31,8 @@ std::string xmlEscape(std::string_view text) {
         out += "&apos;";
         break;
       default:
-        out += c;
+        // XML 1.0 has no control characters but tab, CR and LF: a space stands in for the others.
+        out += static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r' ? ' ' : c;
     }
   }
   return out;

@@ -80,10 +80,10 @@ void MetricsRegistry::rollLocked(std::int64_t minute) {
   }
 }
 
-void MetricsRegistry::visit(const FamilySchema& family,
-                            const std::function<void(const MetricSeries&, const std::deque<MinutePoint>&)>& visitor) {
-  std::unique_lock lock(mu_);
-  rollLocked(minuteOf(clock_.now()));
+void MetricsRegistry::visit(
+    const FamilySchema& family,
+    const std::function<void(const MetricSeries&, const std::deque<MinutePoint>&)>& visitor) const {
+  std::shared_lock lock(mu_);
   for (const auto& [key, e] : entries_) {
     if (&e.series->family() == &family) visitor(*e.series, e.points);
   }

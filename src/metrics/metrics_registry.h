@@ -41,9 +41,10 @@ class MetricsRegistry final : public prometheus::Collectable {
   /// forgets points older than 24 hours and series nobody holds that have none left.
   void roll();
 
-  /// Every series of `family` with its minute points (after a roll), under the registry's lock.
+  /// Every series of `family` with its minute points as of the last roll, under the registry's
+  /// shared lock (a reader that wants what was counted just now rolls first, once).
   void visit(const FamilySchema& family,
-             const std::function<void(const MetricSeries&, const std::deque<MinutePoint>&)>& visitor);
+             const std::function<void(const MetricSeries&, const std::deque<MinutePoint>&)>& visitor) const;
 
   /// Gauges read at scrape time (concurrency, queue depth): each appends its families.
   void addGauges(std::function<void(std::vector<prometheus::MetricFamily>&)> gauges);

@@ -72,7 +72,7 @@ double Datapoint::percentile(double percent) const {
   return maximum;
 }
 
-StatisticsResult metricStatistics(MetricsRegistry& registry, const StatisticsRequest& request) {
+StatisticsResult metricStatistics(const MetricsRegistry& registry, const StatisticsRequest& request) {
   StatisticsResult out;
   const FamilySchema* family = familyOf(request.ns);
   if (!family) return out;
@@ -132,8 +132,25 @@ StatisticsResult metricStatistics(MetricsRegistry& registry, const StatisticsReq
     } else {
       const HistogramDef& def = family->histograms[*histogram];
       dp.sum = static_cast<double>(a.sum) * def.scale;
-      dp.minimum = a.extremes.min <= a.extremes.max ? static_cast<double>(a.extremes.min) * def.scale : 0;
-      dp.maximum = a.extremes.min <= a.extremes.max ? static_cast<double>(a.extremes.max) * def.scale : 0;
+      if (a.extremes.min <= a.extremes.max) {
+        dp.minimum = static_cast<double>(a.extremes.min) * def.scale;
+        dp.maximum = static_cast<double>(a.extremes.max) * def.scale;
+      } else {
+        // A roll came between a sample's bucket and its extremes: bound them by the buckets.
+        std::optional<std::size_t> first, last;
+        for (std::size_t b = 0; b < a.buckets.size(); ++b) {
+          if (a.buckets[b] == 0) continue;
+          if (!first) first = b;
+          last = b;
+        }
+        // The lowest bucket's lower bound, the highest's upper bound (the last finite one for +Inf).
+        auto upper = [&](std::size_t b) {
+          if (def.bounds.empty()) return 0.0;
+          return static_cast<double>(def.bounds[std::min(b, def.bounds.size() - 1)]);
+        };
+        dp.minimum = first && *first > 0 ? upper(*first - 1) * def.scale : 0.0;
+        dp.maximum = last ? upper(*last) * def.scale : 0.0;
+      }
       std::uint64_t cumulative = 0;
       for (std::size_t b = 0; b < a.buckets.size(); ++b) {
         cumulative += a.buckets[b];
@@ -147,7 +164,7 @@ StatisticsResult metricStatistics(MetricsRegistry& registry, const StatisticsReq
   return out;
 }
 
-std::vector<MetricIdentity> listMetrics(MetricsRegistry& registry) {
+std::vector<MetricIdentity> listMetrics(const MetricsRegistry& registry) {
   std::set<std::tuple<std::string, std::string, std::vector<std::pair<std::string, std::string>>>> seen;
   for (const FamilySchema* family : {&apiGatewayFamily(), &lambdaFamily()}) {
     registry.visit(*family, [&](const MetricSeries& series, const std::deque<MinutePoint>& points) {

@@ -42,8 +42,9 @@ struct StatisticsResult {
   std::vector<Datapoint> datapoints;  // oldest first, periods without samples left out
 };
 
-/// The families the registry may hold (families.h), searched by namespace.
-StatisticsResult metricStatistics(MetricsRegistry& registry, const StatisticsRequest& request);
+/// The families the registry may hold (families.h), searched by namespace; from the points as of
+/// the registry's last roll.
+StatisticsResult metricStatistics(const MetricsRegistry& registry, const StatisticsRequest& request);
 
 /// The (namespace, metric, dimensions) combinations the registry can answer for now, as
 /// ListMetrics gives them.
@@ -52,6 +53,6 @@ struct MetricIdentity {
   std::string metricName;
   std::vector<std::pair<std::string, std::string>> dimensions;
 };
-std::vector<MetricIdentity> listMetrics(MetricsRegistry& registry);
+std::vector<MetricIdentity> listMetrics(const MetricsRegistry& registry);
 
 }  // namespace portico::metrics

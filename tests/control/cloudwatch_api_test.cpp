@@ -68,14 +68,18 @@ TEST_F(CloudWatchApiTest, GetMetricStatisticsAnswersInXml) {
   EXPECT_NE(xml.find("<Label>Count</Label>"), std::string::npos);
   EXPECT_NE(xml.find("<ResponseMetadata><RequestId>"), std::string::npos);
 
-  std::string latency =
-      ok("Action=GetMetricStatistics&Namespace=AWS%2FApiGateway&MetricName=Latency&Dimensions.member.1.Name=ApiName"
-         "&Dimensions.member.1.Value=Pets&Period=300" +
-         window() + "&Statistics.member.1=Maximum&ExtendedStatistics.member.1=p99");
-  EXPECT_NE(latency.find("<Maximum>4</Maximum><Unit>Milliseconds</Unit><ExtendedStatistics><entry><key>p99</key>"
-                         "<value>4</value></entry></ExtendedStatistics>"),
-            std::string::npos)
-      << latency;
+  const std::string latency =
+      "Action=GetMetricStatistics&Namespace=AWS%2FApiGateway&MetricName=Latency&Dimensions.member.1.Name=ApiName"
+      "&Dimensions.member.1.Value=Pets&Period=300" +
+      window();
+  EXPECT_NE(ok(latency + "&Statistics.member.1=Maximum").find("<Maximum>4</Maximum><Unit>Milliseconds</Unit>"),
+            std::string::npos);
+  EXPECT_NE(ok(latency + "&ExtendedStatistics.member.1=p99")
+                .find("<Unit>Milliseconds</Unit><ExtendedStatistics><entry><key>p99</key><value>4</value></entry>"
+                      "</ExtendedStatistics>"),
+            std::string::npos);
+  EXPECT_EQ(error(latency + "&Statistics.member.1=Maximum&ExtendedStatistics.member.1=p99").message,
+            "Must specify either Statistics or ExtendedStatistics, but not both.");
   EXPECT_EQ(ok(std::string(kCount) + window() + "&Statistics.member.1=Sum&Unit=Seconds").find("<member>"),
             std::string::npos)
       << "another unit: no datapoints";
@@ -127,7 +131,7 @@ TEST_F(CloudWatchApiTest, RefusesWhatAwsRefuses) {
   e = error(std::string(kCount) +
             "&StartTime=2025-02-17T00:00:00Z&EndTime=2025-02-19T00:00:00Z&Statistics.member.1=Sum");
   EXPECT_EQ(e.type, "InvalidParameterCombination");
-  EXPECT_NE(e.message.find("You have requested up to 2880 datapoints, which exceeds the limit of 1,440."),
+  EXPECT_NE(e.message.find("You have requested up to 2,880 datapoints, which exceeds the limit of 1,440."),
             std::string::npos);
   e = error(std::string(kCount) + window() + "&Statistics.member.1=Median");
   EXPECT_EQ(e.type, "InvalidParameterValue");
@@ -145,6 +149,13 @@ TEST_F(CloudWatchApiTest, RefusesWhatAwsRefuses) {
   EXPECT_EQ(e.type, "InvalidParameterValue");
   e = error("Action=GetMetricData" + window() + "&MetricDataQueries.member.1.Id=Bad-Id");
   EXPECT_EQ(e.message, "The value Bad-Id for parameter MetricDataQueries.member.1.Id is not valid.");
+  e = error(std::string(kCount).replace(std::string(kCount).find("Period=60"), 9, "Period=1") +
+            "&StartTime=2025-02-19T00:00:00Z&EndTime=2025-02-19T02:00:00Z&Statistics.member.1=Sum");
+  EXPECT_NE(e.message.find("up to 7,200 datapoints"), std::string::npos) << "counted at the period asked for";
+  EXPECT_EQ(error("Action=ListMetrics&NextToken=zz").type, "InvalidNextToken");
+  e = error(std::string(kCount) +
+            "&StartTime=2025-02-19T00:00:00Z&EndTime=2300-01-01T00:00:00Z&Statistics.member.1=Sum");
+  EXPECT_EQ(e.message, "The parameter EndTime must be a valid ISO 8601 timestamp.") << "beyond the clock's range";
   e = error("Action=PutMetricData&Namespace=N");
   EXPECT_EQ(e.type, "InvalidAction");
 

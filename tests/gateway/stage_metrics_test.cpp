@@ -76,12 +76,14 @@ TEST(StageMetrics, MetricsEnabledPublishesThePerMethodDimensions) {
       {"ApiName", "loopback"}, {"Stage", std::string(kStageName)}, {"Resource", "/pets"}, {"Method", "GET"}};
   q.start = gw.clock().now() - std::chrono::minutes(5);
   q.end = gw.clock().now() + std::chrono::minutes(5);
+  gw.metrics().roll();
   EXPECT_TRUE(metrics::metricStatistics(gw.metrics(), q).datapoints.empty()) << "detailed metrics are off";
   q.dimensions.resize(2);
   EXPECT_EQ(metrics::metricStatistics(gw.metrics(), q).datapoints.at(0).sum, 1);
 
   ASSERT_TRUE(gw.deploy(doc, stageDoc({}, bj::object{{"*/*", bj::object{{"metricsEnabled", true}}}})));
   gw.get("/pets");
+  gw.metrics().roll();
   q.dimensions = {
       {"ApiName", "loopback"}, {"Stage", std::string(kStageName)}, {"Resource", "/pets"}, {"Method", "GET"}};
   EXPECT_EQ(metrics::metricStatistics(gw.metrics(), q).datapoints.at(0).sum, 2);

@@ -81,6 +81,7 @@ TEST(MetricsRegistry, MinutePointsLastADayAndUnheldSeriesAreForgotten) {
   s->add(kCount, 1);
   std::vector<std::pair<std::int64_t, std::uint64_t>> seen;
   auto collect = [&] {
+    registry.roll();
     seen.clear();
     registry.visit(apiGatewayFamily(), [&](const MetricSeries&, const std::deque<MinutePoint>& points) {
       for (const auto& p : points) seen.emplace_back(p.minute, p.counters[kCount]);
@@ -158,6 +159,7 @@ TEST(Statistics, CountAndErrorRatesPerDimensionSet) {
   prod->add(kCount, 4);
   prod->add(k4xxError, 1);
   beta->add(kCount, 6);
+  registry.roll();
 
   auto all = metricStatistics(registry, request("Count", {{"ApiName", "Pets"}}));
   EXPECT_EQ(all.unit, "Count");
@@ -198,6 +200,7 @@ TEST(Statistics, LatencyPerPeriodWithPercentiles) {
   registry.roll();
   clock.set(kT0 + minutes(3));
   s->observe(kLatency, 400000);
+  registry.roll();
 
   auto r = request("Latency", {{"ApiName", "Pets"}});
   r.start = kT0;
@@ -221,6 +224,19 @@ TEST(Statistics, LatencyPerPeriodWithPercentiles) {
   EXPECT_EQ(metricStatistics(registry, r).datapoints.size(), 1u) << "the end is exclusive";
 }
 
+TEST(Statistics, ExtremesLostToARollAreBoundedByTheBuckets) {
+  FixedClock clock(kT0);
+  MetricsRegistry registry(clock);
+  auto s = registry.series(apiGatewayFamily(), method("prod"));
+  s->observe(kLatency, 3000);  // in the (2.5, 5] ms bucket
+  s->takeExtremes();           // as a roll between the bucket and the extremes would
+  registry.roll();
+  auto stats = metricStatistics(registry, request("Latency", {{"ApiName", "Pets"}}));
+  ASSERT_EQ(stats.datapoints.size(), 1u);
+  EXPECT_DOUBLE_EQ(stats.datapoints[0].minimum, 2.5);
+  EXPECT_DOUBLE_EQ(stats.datapoints[0].maximum, 5);
+}
+
 TEST(Statistics, LambdaDimensionSetsSkipUnqualifiedResources) {
   FixedClock clock(kT0);
   MetricsRegistry registry(clock);
@@ -229,6 +245,7 @@ TEST(Statistics, LambdaDimensionSetsSkipUnqualifiedResources) {
   unqualified->add(kInvocations, 2);
   alias->add(kInvocations, 5);
   alias->add(kErrors, 1);
+  registry.roll();
   StatisticsRequest r = request("Invocations", {{"FunctionName", "fn"}});
   r.ns = "AWS/Lambda";
   auto byName = metricStatistics(registry, r);

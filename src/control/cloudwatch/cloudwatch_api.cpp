@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <limits>
 #include <map>
 #include <mutex>
 
@@ -25,6 +26,7 @@ constexpr std::string_view kXmlns = "http://monitoring.amazonaws.com/doc/2010-08
 constexpr std::size_t kMaxDatapoints = 1440;  // GetMetricStatistics' limit per call
 constexpr std::size_t kMaxQueries = 500;      // GetMetricData's MetricDataQueries
 constexpr std::size_t kMaxDimensions = 30;
+constexpr std::size_t kListPage = 500;                 // ListMetrics' page
 constexpr std::int64_t kMaxMetricDataPoints = 100800;  // GetMetricData's MaxDatapoints default and bound
 
 ApiError invalid(std::string message) {
@@ -80,7 +82,7 @@ Result<std::chrono::system_clock::time_point> timeOf(const Form& form, std::stri
   auto t = parseIsoTime(*text);
   if (!t) {
     // The CLI sends ISO 8601; SDKs may send seconds since the epoch.
-    if (auto secs = parseNumber<std::int64_t>(*text); secs && *secs >= 0 && *secs < 32503680000) {
+    if (auto secs = parseNumber<std::int64_t>(*text); secs && *secs >= 0 && *secs < 7258118400) {  // before 2200
       return std::chrono::system_clock::time_point(std::chrono::seconds(*secs));
     }
     return invalid(fmt::format("The parameter {} must be a valid ISO 8601 timestamp.", name));
@@ -88,13 +90,31 @@ Result<std::chrono::system_clock::time_point> timeOf(const Form& form, std::stri
   return *t;
 }
 
+/// The period asked for (the datapoint bound counts with it; the statistics are computed per
+/// minute at least: Portico's metrics are standard resolution).
 Result<std::chrono::seconds> periodOf(const std::string& text, std::string_view name) {
   auto period = parseNumber<std::int64_t>(text);
-  if (!period || *period < 1) return invalid(fmt::format("The parameter {} must be greater than 0.", name));
+  if (!period || *period < 1 || *period > std::numeric_limits<std::int32_t>::max()) {
+    return invalid(fmt::format("The parameter {} must be greater than 0.", name));
+  }
   if (*period != 1 && *period != 5 && *period != 10 && *period != 30 && *period % 60 != 0) {
     return invalid(fmt::format("The parameter {} must be 1, 5, 10, 30, or a multiple of 60.", name));
   }
-  return std::chrono::seconds(std::max<std::int64_t>(60, *period));  // standard resolution: a minute at least
+  return std::chrono::seconds(*period);
+}
+
+std::chrono::seconds atLeastAMinute(std::chrono::seconds period) {
+  return std::max(period, std::chrono::seconds(60));
+}
+
+/// 2880 → "2,880", as AWS words counts in its messages.
+std::string withThousands(std::int64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
 }
 
 std::string timestamp(std::chrono::system_clock::time_point t) {
@@ -179,8 +199,8 @@ Result<AdminReply> getMetricStatistics(State& state, const Form& form) {
   std::vector<std::string> stats, extended;
   for (const auto& m : memberPrefixes(form, "Statistics", 5)) stats.push_back(form.at(m));
   for (const auto& m : memberPrefixes(form, "ExtendedStatistics", 10)) extended.push_back(form.at(m));
-  if (stats.empty() && extended.empty()) {
-    return combination("Must specify either Statistics or ExtendedStatistics.");
+  if (stats.empty() == extended.empty()) {
+    return combination("Must specify either Statistics or ExtendedStatistics, but not both.");
   }
   if (stats.size() > 5) return invalid("The collection Statistics must not have a size greater than 5.");
   if (extended.size() > 10) return invalid("The collection ExtendedStatistics must not have a size greater than 10.");
@@ -198,14 +218,14 @@ Result<AdminReply> getMetricStatistics(State& state, const Form& form) {
   }
   if (*start >= *end) return invalid("The parameter StartTime must be less than the parameter EndTime.");
   const auto span = std::chrono::duration_cast<std::chrono::seconds>(*end - *start).count();
-  const std::int64_t points = (span + period->count() - 1) / period->count();
+  const std::int64_t points = span / period->count() + (span % period->count() != 0 ? 1 : 0);
   if (points > static_cast<std::int64_t>(kMaxDatapoints)) {
     return combination(
         fmt::format("You have requested up to {} datapoints, which exceeds the limit of 1,440. You may "
                     "reduce the datapoints requested by increasing Period, or decreasing the time range.",
-                    points));
+                    withThousands(points)));
   }
-  metrics::StatisticsRequest request{*ns, *metricName, std::move(*dims), *start, *end, *period};
+  metrics::StatisticsRequest request{*ns, *metricName, std::move(*dims), *start, *end, atLeastAMinute(*period)};
   auto result = metrics::metricStatistics(state.ctx.registry, request);
   const auto unit = field(form, "Unit");
   if (unit && !result.unit.empty() && *unit != result.unit) result.datapoints.clear();  // other units: none
@@ -284,7 +304,7 @@ Result<AdminReply> getMetricData(State& state, const Form& form) {
     q.unit = field(form, stat + ".Unit");
     q.label = field(form, m + ".Label").value_or(*name);
     q.returnData = field(form, m + ".ReturnData").value_or("true") != "false";
-    q.request = metrics::StatisticsRequest{*ns, *name, std::move(*dims), *start, *end, *period};
+    q.request = metrics::StatisticsRequest{*ns, *name, std::move(*dims), *start, *end, atLeastAMinute(*period)};
     queries.push_back(std::move(q));
   }
   std::string xml = "<MetricDataResults>";
@@ -320,7 +340,18 @@ Result<AdminReply> listMetrics(State& state, const Form& form) {
   auto members = memberPrefixes(form, "Dimensions", 10, ".Name");
   if (members.size() > 10) return invalid("The collection Dimensions must not have a size greater than 10.");
   for (const auto& m : members) filters.emplace_back(form.at(m + ".Name"), field(form, m + ".Value").value_or(""));
+  std::size_t skip = 0;  // NextToken: how many matching metrics earlier pages gave
+  if (auto token = field(form, "NextToken")) {
+    auto n = parseNumber<std::size_t>(*token);
+    if (!n) {
+      return ApiError{
+          "InvalidNextToken", 400, "The service couldn't process the NextToken.", ErrorShape::kAwsQuery, {}};
+    }
+    skip = *n;
+  }
   std::string xml = "<Metrics>";
+  std::size_t matched = 0, shown = 0;
+  bool more = false;
   for (const auto& metric : metrics::listMetrics(state.ctx.registry)) {
     if (ns && metric.ns != *ns) continue;
     if (name && metric.metricName != *name) continue;
@@ -330,7 +361,12 @@ Result<AdminReply> listMetrics(State& state, const Form& form) {
                return d.first == fname && (fvalue.empty() || d.second == fvalue);
              });
     }
-    if (!keep) continue;
+    if (!keep || matched++ < skip) continue;
+    if (shown == kListPage) {
+      more = true;
+      break;
+    }
+    ++shown;
     xml += "<member><Namespace>" + http::xmlEscape(metric.ns) + "</Namespace><MetricName>" +
            http::xmlEscape(metric.metricName) + "</MetricName><Dimensions>";
     for (const auto& [dname, dvalue] : metric.dimensions) {
@@ -340,6 +376,7 @@ Result<AdminReply> listMetrics(State& state, const Form& form) {
     xml += "</Dimensions></member>";
   }
   xml += "</Metrics>";
+  if (more) xml += "<NextToken>" + std::to_string(skip + shown) + "</NextToken>";
   return xmlReply(state, "ListMetrics", xml);
 }
 
@@ -351,6 +388,7 @@ void registerCloudWatchRoutes(TargetRouter& targets, CloudWatchContext ctx) {
     Form form;
     for (auto& [k, v] : parseQuery(call.body)) form.insert_or_assign(std::move(k), std::move(v));
     const std::string action = form.contains("Action") ? form.at("Action") : "";
+    state->ctx.registry.roll();  // once per call: what was counted until now, in its minute
     if (action == "GetMetricStatistics") return getMetricStatistics(*state, form);
     if (action == "GetMetricData") return getMetricData(*state, form);
     if (action == "ListMetrics") return listMetrics(*state, form);

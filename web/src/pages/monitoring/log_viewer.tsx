@@ -6,6 +6,9 @@ import { filterLogEvents, type LogEvent } from '../../api/logs';
 import { ErrorBox } from '../../ui/widgets';
 
 const KEEP = 500; // events shown at most
+// Lambda writes an invocation's lines when it ends, stamped from its start: each poll asks again
+// for the last few seconds and drops what it has already shown.
+const OVERLAP_MS = 15_000;
 
 export function LogViewer(props: { groups: Array<{ label: string; name: string }>; testid: string }) {
   const [group, setGroup] = useState(props.groups[0]?.name ?? '');
@@ -15,21 +18,29 @@ export function LogViewer(props: { groups: Array<{ label: string; name: string }
   const [events, setEvents] = useState<LogEvent[]>([]);
   const [error, setError] = useState<Error | null>(null);
   const last = useRef(0);
+  const seen = useRef(new Set<string>());
 
   useEffect(() => {
     let stopped = false;
     let timer = 0;
     last.current = Date.now() - 3600_000;
+    seen.current = new Set();
     setEvents([]);
     const poll = async (first: boolean) => {
       try {
-        const got = await filterLogEvents(group, { pattern: applied, startTime: last.current, limit: first ? 200 : 100 });
+        const since = first ? last.current : Math.max(0, last.current - OVERLAP_MS);
+        const got = await filterLogEvents(group, { pattern: applied, startTime: since, limit: first ? 200 : 1000 });
         if (stopped) return;
         setError(null);
-        if (got.length) {
-          last.current = Math.max(...got.map((e) => e.timestamp)) + 1;
-          setEvents((old) => [...old, ...got].slice(-KEEP));
-        }
+        const fresh = got.filter((e) => {
+          const key = e.eventId ?? `${e.timestamp}/${e.logStreamName ?? ''}/${e.message}`;
+          if (seen.current.has(key)) return false;
+          seen.current.add(key);
+          return true;
+        });
+        if (got.length) last.current = Math.max(last.current, ...got.map((e) => e.timestamp));
+        if (fresh.length) setEvents((old) => [...old, ...fresh].slice(-KEEP));
+        if (seen.current.size > 4 * KEEP) seen.current = new Set([...seen.current].slice(-2 * KEEP));
       } catch (e) {
         // A group nothing wrote to yet (execution logging off, no access log) has no events.
         if (!stopped && (e as ApiError).type !== 'ResourceNotFoundException') setError(e as Error);
