@@ -250,15 +250,10 @@ int serve(const ServeOptions& opt) {
   functions.start();
   // Quota counts reach the store once a second (and at shutdown), off the request path; a failed
   // write is tried again at the next tick (the counts stay in memory, and in the usage journal).
-  http::PeriodicTimer quotaFlusher(functions.loop(), std::chrono::seconds(1), [&quotas] {
-    try {
-      quotas.flush();
-    } catch (const std::exception& e) {
-      spdlog::error("writing quota counts failed: {}", e.what());
-    }
-  });
+  http::PeriodicTimer quotaFlusher(functions.loop(), std::chrono::seconds(1), "writing quota counts",
+                                   [&quotas] { quotas.flush(); });
   // What the metric series counted goes into its minute every 5 s (CloudWatch's statistics).
-  http::PeriodicTimer metricsRoller(functions.loop(), std::chrono::seconds(5),
+  http::PeriodicTimer metricsRoller(functions.loop(), std::chrono::seconds(5), "rolling the metrics",
                                     [&metricsRegistry] { metricsRegistry.roll(); });
 
   std::optional<std::string> demoId;

@@ -7,9 +7,9 @@
 
 namespace portico::http {
 
-PeriodicTimer::PeriodicTimer(boost::asio::io_context& loop, std::chrono::milliseconds interval,
+PeriodicTimer::PeriodicTimer(boost::asio::io_context& loop, std::chrono::milliseconds interval, std::string what,
                              std::function<void()> tick)
-    : timer_(loop), interval_(interval), tick_(std::move(tick)) {
+    : timer_(loop), interval_(interval), what_(std::move(what)), tick_(std::move(tick)) {
   boost::asio::post(loop, [this] { schedule(); });
 }
 
@@ -30,7 +30,7 @@ void PeriodicTimer::schedule() {
     try {
       tick_();
     } catch (const std::exception& e) {
-      spdlog::error("periodic task failed: {}", e.what());
+      spdlog::error("{} failed: {}", what_, e.what());
     }
     schedule();
   });

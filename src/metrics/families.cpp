@@ -77,4 +77,8 @@ const FamilySchema& lambdaFamily() {
   return family;
 }
 
+std::array<const FamilySchema*, 2> allFamilies() {
+  return {&apiGatewayFamily(), &lambdaFamily()};
+}
+
 }  // namespace portico::metrics

@@ -3,6 +3,8 @@
 // and dimension names (aws-production-features.md §4.5;
 // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html).
 #pragma once
+#include <array>
+
 #include "metrics/metric_schema.h"
 
 namespace portico::metrics {
@@ -19,5 +21,7 @@ enum LambdaHistogram : unsigned { kDuration, kConcurrentExecutions, kAsyncEventA
 
 const FamilySchema& apiGatewayFamily();
 const FamilySchema& lambdaFamily();
+/// Both, for what searches the families (CloudWatch's namespaces).
+std::array<const FamilySchema*, 2> allFamilies();
 
 }  // namespace portico::metrics

@@ -3,6 +3,7 @@
 // and the dimension combinations CloudWatch answers for. families.h holds the two Portico has.
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,11 @@ struct HistogramDef {
   std::string unit;  // CloudWatch's: "Milliseconds", "Count"
   double scale = 1.0;
   std::vector<std::uint64_t> bounds;  // bucket upper bounds in recorded units, ascending (+Inf implied)
+
+  /// Bucket b's upper bound in the unit shown (+Inf for the last bucket).
+  double upperBound(std::size_t b) const {
+    return b < bounds.size() ? static_cast<double>(bounds[b]) * scale : std::numeric_limits<double>::infinity();
+  }
 };
 
 /// A dimension combination CloudWatch answers for, its names sorted. detailedOnly: only series

@@ -140,9 +140,7 @@ std::vector<prometheus::MetricFamily> MetricsRegistry::Collect() const {
         std::uint64_t cumulative = 0;
         for (std::size_t b = 0; b < r.buckets.size(); ++b) {
           cumulative += r.buckets[b];
-          const double bound = b < def.bounds.size() ? static_cast<double>(def.bounds[b]) * def.scale
-                                                     : std::numeric_limits<double>::infinity();
-          m.histogram.bucket.push_back({cumulative, bound});
+          m.histogram.bucket.push_back({cumulative, def.upperBound(b)});
         }
         m.histogram.sample_count = cumulative;
         m.histogram.sample_sum = static_cast<double>(r.sum) * def.scale;

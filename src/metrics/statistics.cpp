@@ -11,7 +11,7 @@ namespace portico::metrics {
 namespace {
 
 const FamilySchema* familyOf(std::string_view ns) {
-  for (const FamilySchema* f : {&apiGatewayFamily(), &lambdaFamily()}) {
+  for (const FamilySchema* f : allFamilies()) {
     if (f->ns == ns) return f;
   }
   return nullptr;
@@ -154,9 +154,7 @@ StatisticsResult metricStatistics(const MetricsRegistry& registry, const Statist
       std::uint64_t cumulative = 0;
       for (std::size_t b = 0; b < a.buckets.size(); ++b) {
         cumulative += a.buckets[b];
-        const double bound = b < def.bounds.size() ? static_cast<double>(def.bounds[b]) * def.scale
-                                                   : std::numeric_limits<double>::infinity();
-        dp.cumulative.emplace_back(bound, cumulative);
+        dp.cumulative.emplace_back(def.upperBound(b), cumulative);
       }
     }
     out.datapoints.push_back(std::move(dp));
@@ -166,7 +164,7 @@ StatisticsResult metricStatistics(const MetricsRegistry& registry, const Statist
 
 std::vector<MetricIdentity> listMetrics(const MetricsRegistry& registry) {
   std::set<std::tuple<std::string, std::string, std::vector<std::pair<std::string, std::string>>>> seen;
-  for (const FamilySchema* family : {&apiGatewayFamily(), &lambdaFamily()}) {
+  for (const FamilySchema* family : allFamilies()) {
     registry.visit(*family, [&](const MetricSeries& series, const std::deque<MinutePoint>& points) {
       if (points.empty()) return;
       for (const auto& set : family->dimensionSets) {
