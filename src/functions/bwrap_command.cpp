@@ -68,8 +68,10 @@ std::vector<std::string> bwrapOptions(const BwrapSettings& settings, const Launc
   } else {
     opts.insert(opts.end(), {"--bind", spec.tmpDir.string(), "/tmp"});
   }
-  opts.insert(opts.end(), {"--ro-bind", spec.codeDir.string(), "/var/task", "--ro-bind", spec.runtimeDir.string(),
-                           "/var/runtime", "--chdir", "/var/task"});
+  opts.insert(opts.end(),
+              {"--ro-bind", spec.codeDir.string(), "/var/task", "--ro-bind", spec.runtimeDir.string(), "/var/runtime"});
+  if (!spec.optDir.empty()) opts.insert(opts.end(), {"--ro-bind", spec.optDir.string(), "/opt"});
+  opts.insert(opts.end(), {"--chdir", "/var/task"});
   return opts;
 }
 

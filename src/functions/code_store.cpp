@@ -109,7 +109,7 @@ fs::path CodeStore::zipPath(std::string_view hex) const {
   return fs::exists(p) ? p : fs::path();
 }
 
-Status CodeStore::unpack(std::string_view zip, const fs::path& into) const {
+Status CodeStore::unpack(std::string_view zip, const fs::path& into, Extraction& how) const {
   std::unique_ptr<archive, ArchiveCloser> ar(archive_read_new());
   archive_read_support_format_zip(ar.get());
   if (archive_read_open_memory(ar.get(), zip.data(), zip.size()) != ARCHIVE_OK) {
@@ -119,9 +119,8 @@ Status CodeStore::unpack(std::string_view zip, const fs::path& into) const {
   // a link (RESOLVE_NO_SYMLINKS): links made by earlier entries cannot carry later ones anywhere.
   UniqueFd root(::open(into.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (root.fd < 0) return ApiError::lambda("ServiceException", 500, "Cannot store function code: no directory");
-  std::uint64_t total = 0, entries = 0;
+  std::uint64_t entries = 0;
   std::vector<char> buf(64 * 1024);
-  std::vector<std::string> links;  // checked once all entries exist
   archive_entry* entry = nullptr;
   while (true) {
     int rc = archive_read_next_header(ar.get(), &entry);
@@ -153,6 +152,9 @@ Status CodeStore::unpack(std::string_view zip, const fs::path& into) const {
     UniqueFd parent(openBeneath(root.fd, rel.parent_path()));
     if (parent.fd < 0) return invalidZip(std::string("entry '") + name + "' is written through a link");
     const std::string leaf = rel.filename().string();
+    if (how.over && ::unlinkat(parent.fd, leaf.c_str(), 0) != 0 && errno != ENOENT) {
+      return invalidZip(std::string("entry '") + name + "' would replace a directory of an earlier layer");
+    }
     if (type == AE_IFLNK) {
       const char* target = archive_entry_symlink(entry);
       if (!target || !linkStaysInside(rel, target)) {
@@ -161,7 +163,7 @@ Status CodeStore::unpack(std::string_view zip, const fs::path& into) const {
       if (::symlinkat(target, parent.fd, leaf.c_str()) != 0) {
         return invalidZip(std::string("cannot create link '") + name + "': " + std::strerror(errno));
       }
-      links.push_back(rel.string());
+      how.links.push_back(rel.string());
       continue;
     }
     mode_t mode = (archive_entry_perm(entry) & 0755) | 0644;
@@ -171,8 +173,8 @@ Status CodeStore::unpack(std::string_view zip, const fs::path& into) const {
       la_ssize_t n = archive_read_data(ar.get(), buf.data(), buf.size());
       if (n < 0) return invalidZip(archive_error_string(ar.get()) ? archive_error_string(ar.get()) : "corrupt entry");
       if (n == 0) break;
-      total += static_cast<std::uint64_t>(n);
-      if (total > limits_.maxUnpackedBytes) {
+      how.total += static_cast<std::uint64_t>(n);
+      if (how.total > limits_.maxUnpackedBytes) {
         return invalidZip("unzipped size must be smaller than " + std::to_string(limits_.maxUnpackedBytes) + " bytes");
       }
       if (::write(out.fd, buf.data(), static_cast<std::size_t>(n)) != n) {
@@ -180,8 +182,13 @@ Status CodeStore::unpack(std::string_view zip, const fs::path& into) const {
       }
     }
   }
-  // Each link, followed through the links it meets, must still resolve inside the root
-  // (RESOLVE_BENEATH refuses every step out): a chain such as a -> ., b -> a/.. is refused.
+  return Ok{};
+}
+
+Status CodeStore::checkLinks(const fs::path& into, const std::vector<std::string>& links) {
+  // RESOLVE_BENEATH refuses every step out: a chain such as a -> ., b -> a/.. is refused.
+  UniqueFd root(::open(into.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (root.fd < 0) return ApiError::lambda("ServiceException", 500, "Cannot store function code: no directory");
   for (const auto& link : links) {
     open_how how{};
     how.flags = O_PATH | O_CLOEXEC;
@@ -209,7 +216,10 @@ Result<StoredCode> CodeStore::put(std::string_view zip) {
   fs::path zipTmp = root_ / (hex + ".zip" + unique);
   fs::remove_all(tmp);
   fs::create_directories(tmp);
-  if (auto st = unpack(zip, tmp); !st) {
+  Extraction how;
+  Status st = unpack(zip, tmp, how);
+  if (st) st = checkLinks(tmp, how.links);
+  if (!st) {
     std::error_code ec;
     fs::remove_all(tmp, ec);
     return st.takeError();
@@ -232,16 +242,71 @@ Result<StoredCode> CodeStore::put(std::string_view zip) {
   return code;
 }
 
+std::optional<std::string> CodeStore::readZip(std::string_view hex) const {
+  auto zip = zipPath(hex);
+  if (zip.empty()) return std::nullopt;
+  std::ifstream in(zip, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.eof() && in.fail()) return std::nullopt;
+  return bytes;
+}
+
 Result<fs::path> CodeStore::unpacked(std::string_view hex) {
   if (!isSha256Hex(hex)) return ApiError::lambda("ServiceException", 500, "bad code key");
   fs::path dir = root_ / std::string(hex);
   if (fs::exists(dir)) return dir;
-  auto zip = zipPath(hex);
-  if (zip.empty()) return ApiError::lambda("ServiceException", 500, "function code is missing from the code store");
-  std::ifstream in(zip, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto st = put(bytes);
+  auto bytes = readZip(hex);
+  if (!bytes) return ApiError::lambda("ServiceException", 500, "function code is missing from the code store");
+  auto st = put(*bytes);
   if (!st) return st.takeError();
+  return dir;
+}
+
+Result<std::uint64_t> CodeStore::unpackedBytes(std::string_view hex) {
+  auto dir = unpacked(hex);
+  if (!dir) return dir.takeError();
+  std::uint64_t bytes = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(*dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec) && !it->is_symlink(ec)) bytes += it->file_size(ec);
+  }
+  if (ec) return ApiError::lambda("ServiceException", 500, "Cannot read function code: " + ec.message());
+  return bytes;
+}
+
+Result<fs::path> CodeStore::layered(const std::vector<std::string>& hexes) {
+  if (hexes.empty()) return ApiError::lambda("ServiceException", 500, "no layers");
+  if (hexes.size() == 1) return unpacked(hexes.front());
+  std::string joined;
+  for (const auto& hex : hexes) {
+    if (!isSha256Hex(hex)) return ApiError::lambda("ServiceException", 500, "bad layer key");
+    joined += hex + "\n";
+  }
+  fs::path dir = root_ / ("opt-" + hexEncode(sha256(joined)));
+  if (fs::exists(dir)) return dir;
+  const std::string unique = ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}());
+  fs::path tmp = root_ / (dir.filename().string() + unique);
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp);
+  Extraction how;
+  how.over = true;
+  Status st = Ok{};
+  for (const auto& hex : hexes) {
+    auto zip = readZip(hex);
+    if (!zip) {
+      st = ApiError::lambda("ServiceException", 500, "layer code is missing from the code store");
+      break;
+    }
+    if (st = unpack(*zip, tmp, how); !st) break;
+  }
+  if (st) st = checkLinks(tmp, how.links);
+  if (!st) {
+    fs::remove_all(tmp, ec);
+    return st.takeError();
+  }
+  fs::rename(tmp, dir, ec);
+  if (ec) fs::remove_all(tmp, ec);  // another environment made the same list first
   return dir;
 }
 

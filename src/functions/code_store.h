@@ -12,8 +12,10 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 
@@ -41,9 +43,28 @@ class CodeStore {
   std::filesystem::path zipPath(std::string_view hex) const;
   /// The unpacked directory for a key, unpacking again if it went missing.
   Result<std::filesystem::path> unpacked(std::string_view hex);
+  /// The bytes of the unpacked code's files (what AWS's 250 MB unzipped limit counts).
+  Result<std::uint64_t> unpackedBytes(std::string_view hex);
+  /// The directory mounted at /opt for these layers' zips (keys, in the function's order): the
+  /// layer's own unpacked directory for one; for several, one directory made once per list by
+  /// extracting each in turn over the last (a later layer's file replaces an earlier one's, as on
+  /// Lambda), under the same checks and the 250 MB bound for all of them together.
+  Result<std::filesystem::path> layered(const std::vector<std::string>& hexes);
 
  private:
-  Status unpack(std::string_view zip, const std::filesystem::path& into) const;
+  /// How an archive is extracted: into an empty directory (entries may not collide), or over
+  /// earlier layers (a file or link replaces what was there, directories merge). `total` counts
+  /// the bytes written across the calls that share it.
+  struct Extraction {
+    bool over = false;
+    std::uint64_t total = 0;
+    std::vector<std::string> links;  // every link made, checked once all archives are out
+  };
+  Status unpack(std::string_view zip, const std::filesystem::path& into, Extraction& how) const;
+  /// Each link, followed through the links it meets, must still resolve inside `into`.
+  static Status checkLinks(const std::filesystem::path& into, const std::vector<std::string>& links);
+  /// Reads a stored zip (empty when absent).
+  std::optional<std::string> readZip(std::string_view hex) const;
 
   std::filesystem::path root_;
   UnpackLimits limits_;

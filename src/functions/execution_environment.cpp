@@ -103,7 +103,18 @@ std::map<std::string, std::string> ExecutionEnvironment::lambdaEnvironment(const
   if (!env.contains("LANG")) env["LANG"] = "en_US.UTF-8";
   env["PATH"] = "/usr/local/bin:/usr/bin:/bin:/opt/bin:/var/task/bin";
   env["LD_LIBRARY_PATH"] = "/var/task/lib:/opt/lib";
-  env["NODE_PATH"] = "/opt/nodejs/node_modules:/var/runtime/node_modules:/var/task/node_modules";
+  // Layers' paths as Lambda puts them on each runtime's search path (/opt/python[/lib/pythonX.Y/
+  // site-packages], /opt/nodejs[/nodeNN]/node_modules, /opt/lib, /opt/bin).
+  // https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html#packaging-layers-paths
+  std::string nodeModules = "/opt/nodejs/node_modules:/var/runtime/node_modules:/var/task/node_modules";
+  if (spec_.runtime.starts_with("nodejs") && spec_.runtime.size() > 6) {
+    std::string major = spec_.runtime.substr(6, spec_.runtime.find('.') - 6);  // "nodejs20.x" → "20"
+    nodeModules = "/opt/nodejs/node" + major + "/node_modules:" + nodeModules;
+  }
+  env["NODE_PATH"] = nodeModules;
+  if (spec_.runtime.starts_with("python")) {
+    env.try_emplace("PYTHONPATH", "/opt/python/lib/" + spec_.runtime + "/site-packages:/opt/python");
+  }
   env["PYTHONUNBUFFERED"] = "1";
   env["PYTHONDONTWRITEBYTECODE"] = "1";
   if (grants_) {
@@ -138,6 +149,7 @@ Status ExecutionEnvironment::start() {
   LaunchSpec launch{std::move(launchId), paths_.codeDir,     paths_.runtimeDir,
                     paths_.command,      std::move(envList), spec_.memoryMb};
   if (paths_.tmp) launch.tmpDir = paths_.tmp->dir();
+  launch.optDir = paths_.optDir;
   spawnedAt_ = std::chrono::steady_clock::now();
   auto launched = sandbox_.launch(launch);
   if (!launched) {

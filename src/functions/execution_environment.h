@@ -62,6 +62,7 @@ struct EnvironmentPaths {
   /// The execution environment's /tmp (Sandbox::makeTmp), shared by the runtimes it restarts;
   /// null: each sandbox gets a fresh one.
   std::shared_ptr<EnvironmentTmp> tmp;
+  std::filesystem::path optDir;  // the function's layers at /opt (empty: none)
 };
 
 /// What Lambda says of a runtime that exited before answering, from its waitpid status: "Runtime

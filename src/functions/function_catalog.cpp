@@ -115,6 +115,11 @@ Result<FunctionSpec> FunctionCatalog::specFrom(const bj::object& doc, const Func
     }
   }
   spec.codeHex = json::strOr(doc, "codeHex", "");
+  if (const bj::value* layers = doc.if_contains("layerHexes"); layers && layers->is_array()) {
+    for (const auto& hex : layers->get_array()) {
+      if (hex.is_string()) spec.layerHexes.emplace_back(hex.get_string());
+    }
+  }
   spec.revisionId = json::strOr(*config, "RevisionId", "");
   if (auto* r = functionDoc.if_contains("reserved"); r && r->is_int64()) {
     spec.reservedConcurrency = static_cast<int>(r->as_int64());

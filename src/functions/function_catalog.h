@@ -2,8 +2,11 @@
 // management API (which writes it) and the runtime (which resolves invocations).
 //
 //   ("function", "", name)                 {"config": FunctionConfiguration of $LATEST, "codeHex",
-//                                           "nextVersion", "reserved"?, "policy"?}
-//   ("function_version", "fn:"+name, "N")  {"config": FunctionConfiguration of version N, "codeHex"}
+//                                           "layerHexes"?, "nextVersion", "reserved"?, "policy"?}
+//   ("function_version", "fn:"+name, "N")  {"config": FunctionConfiguration of version N, "codeHex",
+//                                           "layerHexes"?}
+// ("layerHexes": the code store keys of the configuration's Layers, kept with the function so a
+// layer version deleted later still runs for the functions that use it, as on Lambda.)
 //   ("function_alias", "fn:"+name, alias)  AliasConfiguration
 //
 // Names, ARNs and qualifiers are parsed as AWS accepts them: "name", "name:qualifier",

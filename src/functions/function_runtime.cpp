@@ -101,6 +101,10 @@ bool failsWithoutBootstrap(CodeStore& code, const FunctionSpec& spec, Invocation
   if (!spec.runtime.starts_with("provided") || spec.codeHex.empty()) return false;
   auto dir = code.unpacked(spec.codeHex);
   if (!dir || std::filesystem::exists(*dir / "bootstrap")) return false;
+  if (!spec.layerHexes.empty()) {  // a layer may bring the runtime (/opt/bootstrap)
+    auto opt = code.layered(spec.layerHexes);
+    if (!opt || std::filesystem::exists(*opt / "bootstrap")) return false;
+  }
   invocation.outcome = Invocation::Outcome::kInitError;
   invocation.errorType = "Runtime.InvalidEntrypoint";
   bj::object err{{"errorType", "Runtime.InvalidEntrypoint"},
@@ -189,8 +193,20 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       std::lock_guard lock(mu);
       id = ids.alnum(32);
     }
+    std::filesystem::path optDir;
+    if (!spec.layerHexes.empty()) {
+      auto opt = code.layered(spec.layerHexes);
+      if (!opt) return opt.takeError();
+      optDir = *opt;
+      // A custom runtime without its own bootstrap runs the one a layer brings, as Lambda does.
+      if (spec.runtime.starts_with("provided") && !std::filesystem::exists(*dir / "bootstrap") &&
+          std::filesystem::exists(optDir / "bootstrap")) {
+        command = std::vector<std::string>{"/opt/bootstrap"};
+      }
+    }
     EnvironmentPaths paths{*dir, options.runtimeDir, *command,
-                           sandbox.makeTmp(id, environmentTmpBytes(static_cast<std::uint64_t>(spec.memoryMb)))};
+                           sandbox.makeTmp(id, environmentTmpBytes(static_cast<std::uint64_t>(spec.memoryMb))),
+                           std::move(optDir)};
     auto env = std::make_shared<ExecutionEnvironment>(here, sandbox, logs, clock, spec, std::move(paths), id,
                                                       catalog.region(), options.grants);
     if (auto st = env->start(); !st) return st.takeError();

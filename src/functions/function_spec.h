@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace portico::functions {
 
@@ -27,7 +28,9 @@ struct FunctionSpec {
   int memoryMb = 128;
   int timeoutSeconds = 3;
   std::map<std::string, std::string> environment;
-  std::string codeHex;     // the code store key (hex SHA-256 of the zip)
+  std::string codeHex;  // the code store key (hex SHA-256 of the zip)
+  /// The function's layers' code store keys, in its order (extracted over each other at /opt).
+  std::vector<std::string> layerHexes;
   std::string revisionId;  // changes with every code or configuration change
   std::optional<int> reservedConcurrency;
   EventInvokePolicy eventInvoke;

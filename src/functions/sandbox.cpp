@@ -61,7 +61,8 @@ class HostSandbox final : public Sandbox {
     LaunchSpec spec = original;
     std::vector<fs::path> views;
     if (bwrap_.usable && views_) {
-      for (fs::path* dir : {&spec.codeDir, &spec.runtimeDir}) {
+      for (fs::path* dir : {&spec.codeDir, &spec.runtimeDir, &spec.optDir}) {
+        if (dir->empty()) continue;
         auto view = views_->acquire(*dir);
         if (!view) {
           for (const auto& v : views) views_->release(v);
@@ -126,17 +127,8 @@ class HostSandbox final : public Sandbox {
       argv.insert(argv.end(), spec.command.begin(), spec.command.end());
     } else {
       // Unsandboxed: the same layout, but at the real paths.
-      auto rewrite = [&](std::string s) {
-        for (auto [from, to] : {std::pair{std::string("/var/task"), spec.codeDir.string()},
-                                std::pair{std::string("/var/runtime"), spec.runtimeDir.string()}}) {
-          for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
-            s.replace(pos, from.size(), to);
-          }
-        }
-        return s;
-      };
-      for (auto& a : spec.command) argv.push_back(rewrite(a));
-      for (auto& e : env) e = rewrite(e);
+      for (auto& a : spec.command) argv.push_back(rewriteSandboxPaths(a, spec));
+      for (auto& e : env) e = rewriteSandboxPaths(e, spec);
       chdirTo = &spec.codeDir;
     }
 
@@ -187,6 +179,26 @@ class HostSandbox final : public Sandbox {
 };
 
 }  // namespace
+
+std::string rewriteSandboxPaths(std::string s, const LaunchSpec& spec) {
+  auto boundaryBefore = [&s](std::size_t pos) { return pos == 0 || s[pos - 1] == ':' || s[pos - 1] == '='; };
+  auto boundaryAfter = [&s](std::size_t end) { return end == s.size() || s[end] == '/' || s[end] == ':'; };
+  for (auto [from, to] : {std::pair{std::string_view("/var/task"), &spec.codeDir},
+                          std::pair{std::string_view("/var/runtime"), &spec.runtimeDir},
+                          std::pair{std::string_view("/opt"), &spec.optDir}}) {
+    if (to->empty()) continue;
+    const std::string target = to->string();
+    for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos)) {
+      if (boundaryBefore(pos) && boundaryAfter(pos + from.size())) {
+        s.replace(pos, from.size(), target);
+        pos += target.size();
+      } else {
+        pos += from.size();
+      }
+    }
+  }
+  return s;
+}
 
 std::unique_ptr<Sandbox> makeSandbox(const SandboxOptions& options) {
   return std::make_unique<HostSandbox>(options);

@@ -40,7 +40,15 @@ struct LaunchSpec {
   int memoryMb = 128;
   /// The environment's /tmp (an EnvironmentTmp's dir) bound at /tmp; empty: a fresh private tmpfs.
   std::filesystem::path tmpDir;
+  /// The function's layers (CodeStore::layered) → /opt, read-only; empty: no layers. Unsandboxed,
+  /// "/opt" paths in the command and environment are rewritten to it too.
+  std::filesystem::path optDir;
 };
+
+/// Unsandboxed, the sandbox's paths in an argument or "K=V" rewritten to the host's: /var/task,
+/// /var/runtime and (with layers) /opt, each only as a whole path component ("/opt/bin",
+/// "PATH=/bin:/opt/bin", never "/optional").
+std::string rewriteSandboxPaths(std::string s, const LaunchSpec& spec);
 
 struct LaunchedProcess {
   pid_t pid = -1;  // also the process group id

@@ -27,5 +27,30 @@ TEST(BwrapCommandTest, TmpIsAFreshTmpfsOrTheEnvironmentsOwn) {
   EXPECT_TRUE(holds(kept, {"--ro-bind", "/runtime", "/var/runtime"}));
 }
 
+// Layers are bound read-only at /opt; without layers nothing is (the host's /opt never is).
+TEST(BwrapCommandTest, LayersAreBoundReadOnlyAtOpt) {
+  LaunchSpec spec{"env", "/code", "/runtime", {"/var/task/bootstrap"}, {}, 128};
+  auto none = bwrapOptions(BwrapSettings{}, spec, true);
+  EXPECT_EQ(std::find(none.begin(), none.end(), "/opt"), none.end());
+  spec.optDir = "/store/opt-abc";
+  auto with = bwrapOptions(BwrapSettings{}, spec, true);
+  EXPECT_TRUE(holds(with, {"--ro-bind", "/store/opt-abc", "/opt"}));
+  EXPECT_TRUE(holds(with, {"--chdir", "/var/task"}));
+}
+
+// Unsandboxed, the sandbox's paths are rewritten only as whole path components.
+TEST(BwrapCommandTest, UnsandboxedPathsRewrittenAsWholeComponents) {
+  LaunchSpec spec{"env", "/code", "/runtime", {}, {}, 128};
+  EXPECT_EQ(rewriteSandboxPaths("/var/task/bootstrap", spec), "/code/bootstrap");
+  EXPECT_EQ(rewriteSandboxPaths("LAMBDA_TASK_ROOT=/var/task", spec), "LAMBDA_TASK_ROOT=/code");
+  // Without layers, /opt stays as it is.
+  EXPECT_EQ(rewriteSandboxPaths("PATH=/bin:/opt/bin", spec), "PATH=/bin:/opt/bin");
+  spec.optDir = "/layers";
+  EXPECT_EQ(rewriteSandboxPaths("PATH=/usr/bin:/opt/bin:/var/task/bin", spec), "PATH=/usr/bin:/layers/bin:/code/bin");
+  EXPECT_EQ(rewriteSandboxPaths("/opt/bootstrap", spec), "/layers/bootstrap");
+  EXPECT_EQ(rewriteSandboxPaths("X=/opt", spec), "X=/layers");
+  EXPECT_EQ(rewriteSandboxPaths("X=/optional:/usr/opt/bin:/var/tasks", spec), "X=/optional:/usr/opt/bin:/var/tasks");
+}
+
 }  // namespace
 }  // namespace portico::functions

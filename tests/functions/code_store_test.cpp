@@ -168,3 +168,94 @@ TEST_F(CodeStoreTest, RefusesDirectoriesMadeThroughChainedLinks) {
 
 }  // namespace
 }  // namespace portico::functions
+
+namespace portico::functions {
+namespace {
+
+std::string readFile(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Layers: one is mounted from its own directory; several are extracted in order into one
+// directory, a later layer's file replacing an earlier one's, directories merged.
+TEST_F(CodeStoreTest, LayersExtractedInOrderOverEachOther) {
+  CodeStore store(root_);
+  auto first = store.put(makeZip({{"python/shared.py", "first"}, {"python/only_first.py", "1"}, {"bin/tool", "a"}}));
+  auto second = store.put(makeZip({{"python/shared.py", "second"}, {"python/only_second.py", "2"}}));
+  ASSERT_TRUE(first && second);
+  auto one = store.layered({first->sha256Hex});
+  ASSERT_TRUE(one) << one.error().message;
+  EXPECT_EQ(*one, *store.unpacked(first->sha256Hex));
+
+  auto both = store.layered({first->sha256Hex, second->sha256Hex});
+  ASSERT_TRUE(both) << both.error().message;
+  EXPECT_EQ(readFile(*both / "python/shared.py"), "second");
+  EXPECT_EQ(readFile(*both / "python/only_first.py"), "1");
+  EXPECT_EQ(readFile(*both / "python/only_second.py"), "2");
+  EXPECT_EQ(readFile(*both / "bin/tool"), "a");
+  // The other order is another directory, where the first layer's file wins.
+  auto reversed = store.layered({second->sha256Hex, first->sha256Hex});
+  ASSERT_TRUE(reversed);
+  EXPECT_NE(*reversed, *both);
+  EXPECT_EQ(readFile(*reversed / "python/shared.py"), "first");
+  // Made once: asking again gives the same directory, and the layers' own stay as they were.
+  EXPECT_EQ(*store.layered({first->sha256Hex, second->sha256Hex}), *both);
+  EXPECT_EQ(readFile(*store.unpacked(first->sha256Hex) / "python/shared.py"), "first");
+  EXPECT_TRUE(leftovers().empty());
+
+  auto bytes = store.unpackedBytes(first->sha256Hex);
+  ASSERT_TRUE(bytes);
+  EXPECT_EQ(*bytes, 5u + 1u + 1u);
+}
+
+// Links each safe within its own layer can climb out once layers are merged (a link "l ->
+// s/../x" under a later layer's "s -> ."): the merged tree is checked again and refused whole.
+TEST_F(CodeStoreTest, LayersWhoseLinksEscapeOnceMergedAreRefused) {
+  fs::create_directories(root_);
+  CodeStore store(root_ / "store");
+  auto first = store.put(makeZip({{"s/", "", AE_IFDIR}, {"x", "1"}, {"l", "", AE_IFLNK, "s/../x"}}));
+  ASSERT_TRUE(first) << first.error().message;
+  auto second = store.put(makeZip({{"t", "1"}}));
+  ASSERT_TRUE(second);
+  // A file over a directory of an earlier layer is refused; so is a later link where a directory was.
+  auto overDir = store.put(makeZip({{"s", "file over a directory"}}));
+  ASSERT_TRUE(overDir);
+  auto clash = store.layered({first->sha256Hex, overDir->sha256Hex});
+  ASSERT_FALSE(clash);
+  EXPECT_EQ(clash.error().status, 400);
+  EXPECT_NE(clash.error().message.find("replace a directory"), std::string::npos) << clash.error().message;
+  // A link replacing a file of an earlier layer is fine where it stays inside...
+  auto fine = store.put(makeZip({{"x", "", AE_IFLNK, "t"}}));
+  ASSERT_TRUE(fine);
+  auto merged = store.layered({first->sha256Hex, second->sha256Hex, fine->sha256Hex});
+  ASSERT_TRUE(merged) << merged.error().message;
+  EXPECT_EQ(readFile(*merged / "x"), "1");
+  // ... and refused where, merged, a chain climbs out: "up -> d/../x" dangles harmlessly in its
+  // own layer (no "d"), but a later layer's "d -> ." makes it the root's parent's "x".
+  auto up = store.put(makeZip({{"up", "", AE_IFLNK, "d/../x"}}));
+  ASSERT_TRUE(up) << up.error().message;
+  auto dot = store.put(makeZip({{"d", "", AE_IFLNK, "."}}));
+  ASSERT_TRUE(dot) << dot.error().message;
+  auto escaping = store.layered({up->sha256Hex, dot->sha256Hex});
+  ASSERT_FALSE(escaping);
+  EXPECT_NE(escaping.error().message.find("points outside"), std::string::npos) << escaping.error().message;
+  for (auto& e : fs::directory_iterator(root_ / "store")) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+  }
+}
+
+// Together, layers may not unpack to more than the bound either.
+TEST_F(CodeStoreTest, LayersTogetherAreBounded) {
+  CodeStore store(root_, UnpackLimits{1000, 100});
+  auto a = store.put(makeZip({{"a.bin", std::string(600, 'a')}}));
+  auto b = store.put(makeZip({{"b.bin", std::string(600, 'b')}}));
+  ASSERT_TRUE(a && b);
+  auto both = store.layered({a->sha256Hex, b->sha256Hex});
+  ASSERT_FALSE(both);
+  EXPECT_NE(both.error().message.find("smaller than 1000 bytes"), std::string::npos) << both.error().message;
+  EXPECT_TRUE(leftovers().empty());
+}
+
+}  // namespace
+}  // namespace portico::functions

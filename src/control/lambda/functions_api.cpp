@@ -2,14 +2,13 @@
 // ListFunctions, UpdateFunctionCode, UpdateFunctionConfiguration, DeleteFunction,
 // and reserved concurrency (Put/Get/DeleteFunctionConcurrency).
 // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
 #include "common/json_util.h"
 #include "common/parse_number.h"
 #include "control/lambda/function_configuration.h"
 #include "control/lambda/lambda_context.h"
+#include "control/lambda/layers.h"
 #include "control/lambda/s3_code.h"
 #include "control/lambda/versions.h"
 
@@ -20,6 +19,26 @@ namespace {
 
 bj::object& configOf(bj::object& doc) {
   return json::objAt(doc, "config");
+}
+
+/// The function's Layers in its configuration (none: no "Layers", as Lambda answers) and their
+/// code store keys and unpacked size in its document.
+void setLayers(bj::object& doc, FunctionLayers& layers) {
+  bj::object& config = configOf(doc);
+  if (layers.layers.empty()) {
+    config.erase("Layers");
+    doc.erase("layerHexes");
+    doc.erase("layerBytes");
+    return;
+  }
+  config["Layers"] = std::move(layers.layers);
+  doc["layerHexes"] = std::move(layers.hexes);
+  doc["layerBytes"] = static_cast<std::int64_t>(layers.unpackedBytes);
+}
+
+std::uint64_t layerBytesOf(const bj::object& doc) {
+  const bj::value* b = doc.if_contains("layerBytes");
+  return b && b->is_int64() && b->get_int64() > 0 ? static_cast<std::uint64_t>(b->get_int64()) : 0;
 }
 
 Result<AdminReply> createFunction(LambdaContext& ctx, const AdminCall& call) {
@@ -52,14 +71,23 @@ Result<AdminReply> createFunction(LambdaContext& ctx, const AdminCall& call) {
   if (!code) return invalidParameter("Please provide a source for function code.");
   auto hex = storeZip(ctx, config, *code);  // before the lock: unpacking a big zip takes seconds
   if (!hex) return hex.takeError();
+  FunctionLayers layers;
+  if (const bj::value* l = body->if_contains("Layers"); l && !l->is_null()) {
+    auto resolved = resolveFunctionLayers(ctx, *l);
+    if (!resolved) return resolved.takeError();
+    layers = std::move(*resolved);
+  }
+  if (auto st = checkUnzippedSize(ctx, *hex, layers.unpackedBytes); !st) return st.takeError();
+  if (auto st = extractLayers(ctx, layers); !st) return st.takeError();
   std::lock_guard lock(ctx.mu);
   if (ctx.store.get(functions::kFunctionKind, "", ref->name)) {
     return resourceConflict("Function already exist: " + ref->name);
   }
   touch(ctx, config);
   bj::object doc{{"config", config}, {"codeHex", *hex}, {"nextVersion", 1}};
+  setLayers(doc, layers);
   if (auto* tags = json::obj(*body, "Tags")) doc["tags"] = *tags;
-  bj::object out = publicConfiguration(ctx, config);
+  bj::object out = publicConfiguration(ctx, configOf(doc));
   ctx.store.transaction([&] {
     saveFunction(ctx, ref->name, doc);
     if (auto* p = body->if_contains("Publish"); p && p->is_bool() && p->get_bool()) {
@@ -164,6 +192,7 @@ Result<AdminReply> updateCode(LambdaContext& ctx, const AdminCall& call) {
   if (!hex) return hex.takeError();
   auto u = beginFunctionUpdate(ctx, call);
   if (!u) return u.takeError();
+  if (auto st = checkUnzippedSize(ctx, *hex, layerBytesOf(u->doc)); !st) return st.takeError();
   bj::object& config = u->config();
   config["CodeSha256"] = stored["CodeSha256"];
   config["CodeSize"] = stored["CodeSize"];
@@ -184,12 +213,37 @@ Result<AdminReply> updateCode(LambdaContext& ctx, const AdminCall& call) {
 }
 
 Result<AdminReply> updateConfiguration(LambdaContext& ctx, const AdminCall& call) {
+  // New Layers are checked and their /opt extracted before the function's lock is taken (should
+  // the code change meanwhile, the size is checked again under it).
+  std::optional<FunctionLayers> layers;
+  std::string checkedCode;
+  {
+    auto body = call.json();
+    if (!body) return body.takeError();
+    if (const bj::value* l = body->if_contains("Layers"); l && !l->is_null()) {
+      auto ref = refFrom(ctx, call);
+      if (!ref) return ref.takeError();
+      auto current = loadFunction(ctx, *ref);
+      if (!current) return current.takeError();
+      auto resolved = resolveFunctionLayers(ctx, *l);
+      if (!resolved) return resolved.takeError();
+      checkedCode = json::strOr(*current, "codeHex", "");
+      if (auto st = checkUnzippedSize(ctx, checkedCode, resolved->unpackedBytes); !st) return st.takeError();
+      if (auto st = extractLayers(ctx, *resolved); !st) return st.takeError();
+      layers = std::move(*resolved);
+    }
+  }
   auto u = beginFunctionUpdate(ctx, call);
   if (!u) return u.takeError();
   bj::object updated = u->config();
   if (auto st = applyConfiguration(updated, u->body, false); !st) return st.takeError();
+  if (const std::string code = json::strOr(u->doc, "codeHex", ""); layers && code != checkedCode) {
+    if (auto st = checkUnzippedSize(ctx, code, layers->unpackedBytes); !st) return st.takeError();
+  }
   touch(ctx, updated);
   u->config() = updated;
+  if (layers) setLayers(u->doc, *layers);
+  updated = u->config();
   saveFunction(ctx, u->ref.name, u->doc);
   bj::object out = publicConfiguration(ctx, updated);
   return jsonReply(200, std::move(markUpdateInProgress(out)));
@@ -278,19 +332,6 @@ Result<AdminReply> putConcurrency(LambdaContext& ctx, const AdminCall& call) {
   return jsonReply(200, bj::object{{"ReservedConcurrentExecutions", n->get_int64()}});
 }
 
-/// An operation that unpacks code, run on the blocking executor so that a big zip never stalls a
-/// serving loop; the caller's coroutine resumes on its own loop.
-AsyncAdminOperation offloaded(LambdaContext& ctx, AdminOperation op) {
-  return [&ctx, op = std::move(op)](const AdminCall& call) -> boost::asio::awaitable<Result<AdminReply>> {
-    if (!ctx.blockingExecutor) co_return op(call);
-    std::optional<Result<AdminReply>> done = co_await boost::asio::co_spawn(
-        *ctx.blockingExecutor,
-        [&op, &call]() -> boost::asio::awaitable<std::optional<Result<AdminReply>>> { co_return op(call); },
-        boost::asio::use_awaitable);
-    co_return std::move(*done);
-  };
-}
-
 /// CreateFunction / UpdateFunctionCode with the code in S3: the zip is fetched first (asynchronously,
 /// on the caller's loop), then `next` sees it as ZipFile. Anything else goes to `next` as it came.
 AsyncAdminOperation withS3Code(LambdaContext& ctx, bool create, AsyncAdminOperation next) {
@@ -328,8 +369,8 @@ void registerFunctionRoutes(RouteTable& routes, LambdaContext& ctx) {
   routes.add(verb::delete_, "2015-03-31/functions/{}", [&ctx](const AdminCall& c) { return deleteFunction(ctx, c); });
   routes.add(verb::get, "2015-03-31/functions/{}/configuration",
              [&ctx](const AdminCall& c) { return getFunction(ctx, c, true); });
-  routes.add(verb::put, "2015-03-31/functions/{}/configuration",
-             [&ctx](const AdminCall& c) { return updateConfiguration(ctx, c); });
+  routes.addAsync(verb::put, "2015-03-31/functions/{}/configuration",
+                  offloaded(ctx, [&ctx](const AdminCall& c) { return updateConfiguration(ctx, c); }));
   routes.addAsync(verb::put, "2015-03-31/functions/{}/code",
                   withS3Code(ctx, false, offloaded(ctx, [&ctx](const AdminCall& c) { return updateCode(ctx, c); })));
   routes.add(verb::put, "2017-10-31/functions/{}/concurrency",

@@ -1,5 +1,7 @@
 #include "control/lambda/lambda_context.h"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <fstream>
 
@@ -116,6 +118,17 @@ Result<FunctionUpdate> beginFunctionUpdate(LambdaContext& ctx, const AdminCall& 
   FunctionUpdate update{std::move(*ref), std::move(*body), std::move(lock), std::move(*doc)};
   if (auto st = checkRevision(update.body, update.config()); !st) return st.takeError();
   return update;
+}
+
+AsyncAdminOperation offloaded(LambdaContext& ctx, AdminOperation op) {
+  return [&ctx, op = std::move(op)](const AdminCall& call) -> boost::asio::awaitable<Result<AdminReply>> {
+    if (!ctx.blockingExecutor) co_return op(call);
+    std::optional<Result<AdminReply>> done = co_await boost::asio::co_spawn(
+        *ctx.blockingExecutor,
+        [&op, &call]() -> boost::asio::awaitable<std::optional<Result<AdminReply>>> { co_return op(call); },
+        boost::asio::use_awaitable);
+    co_return std::move(*done);
+  };
 }
 
 }  // namespace portico::control::lambda

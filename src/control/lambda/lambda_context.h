@@ -82,6 +82,10 @@ struct FunctionUpdate {
 };
 Result<FunctionUpdate> beginFunctionUpdate(LambdaContext& ctx, const AdminCall& call);
 
+/// An operation that unpacks code, run on ctx.blockingExecutor so that a big zip never stalls a
+/// serving loop; the caller's coroutine resumes on its own loop.
+AsyncAdminOperation offloaded(LambdaContext& ctx, AdminOperation op);
+
 void registerFunctionRoutes(RouteTable& routes, LambdaContext& ctx);
 /// Sums every function's reserved concurrency into ctx.account (at start, and after each change).
 void publishReservedConcurrency(LambdaContext& ctx);
@@ -92,6 +96,7 @@ void registerInvokeRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerTagRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerRuntimeManagementRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerEventInvokeConfigRoutes(RouteTable& routes, LambdaContext& ctx);
+void registerLayerRoutes(RouteTable& routes, LambdaContext& ctx);
 
 inline void registerLambdaRoutes(RouteTable& routes, LambdaContext& ctx) {
   registerFunctionRoutes(routes, ctx);
@@ -102,6 +107,7 @@ inline void registerLambdaRoutes(RouteTable& routes, LambdaContext& ctx) {
   registerTagRoutes(routes, ctx);
   registerRuntimeManagementRoutes(routes, ctx);
   registerEventInvokeConfigRoutes(routes, ctx);
+  registerLayerRoutes(routes, ctx);
 }
 
 }  // namespace portico::control::lambda

@@ -29,6 +29,7 @@ Result<bj::object> publishVersion(LambdaContext& ctx, const std::string& name, b
   if (!description.empty()) config["Description"] = description;
   config["RevisionId"] = ctx.ids.uuid();
   bj::object vdoc{{"config", config}, {"codeHex", doc["codeHex"]}};
+  if (const bj::value* layers = doc.if_contains("layerHexes")) vdoc["layerHexes"] = *layers;
   ctx.store.put(store::Document{std::string(functions::kVersionKind), functions::versionScope(name), version,
                                 bj::serialize(vdoc), 0});
   doc["nextVersion"] = n + 1;
