@@ -32,6 +32,7 @@
 #include "control/lambda/lambda_context.h"
 #include "control/logs/logs_api.h"
 #include "control/metrics_endpoint.h"
+#include "function_urls/function_url_handler.h"
 #include "gateway/domain_registry.h"
 #include "gateway/log_groups.h"
 #include "gateway/memory_response_cache.h"
@@ -205,6 +206,7 @@ int serve(const ServeOptions& opt) {
                                            .sandboxWarning = functions.sandboxWarning(),
                                            .codeUrlBase = "http://" + adminAddr,
                                            .codeUrlKey = hexEncode(randomBytes(32)),  // signs code URLs
+                                           .functionUrlPort = dataAddr.substr(dataAddr.rfind(':') + 1),
                                            .account = &functions.account,
                                            .blockingExecutor = blockingPool.get_executor(),
                                            .aws = &data.awsClient,
@@ -243,8 +245,12 @@ int serve(const ServeOptions& opt) {
                                loops.size(),
                                opt.metricsListen.empty() && counting ? &metricsEndpoint : nullptr});
 
-  std::vector<http::ListenerRoute> listenerRoutes{{&admin, adminLimits(opt)}, {&data.handler, connectionLimits(opt)}};
-  if (tlsListenerWanted(opt)) listenerRoutes.push_back({&data.handler, connectionLimits(opt), &tls});
+  // Function URLs are answered on the data listeners before API Gateway's addressing is tried.
+  function_urls::FunctionUrlDirectory functionUrls(*store);
+  function_urls::FunctionUrlHandler dataHandler(functionUrls, functions.runtime, acceptedKeys, clock,
+                                                {opt.region, kAccountId}, data.handler);
+  std::vector<http::ListenerRoute> listenerRoutes{{&admin, adminLimits(opt)}, {&dataHandler, connectionLimits(opt)}};
+  if (tlsListenerWanted(opt)) listenerRoutes.push_back({&dataHandler, connectionLimits(opt), &tls});
   if (!opt.metricsListen.empty()) listenerRoutes.push_back({&metricsHandler, connectionLimits(opt)});
   http::Server server(loops, listeners, std::move(listenerRoutes));
   functions.start();

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/json_util.h"
+#include "control/lambda/function_urls.h"
 #include "control/lambda/versions.h"
 
 namespace portico::control::lambda {
@@ -154,8 +155,13 @@ void registerAliasRoutes(RouteTable& routes, LambdaContext& ctx) {
     auto ref = ctx.catalog.parseRef(call.params[0]);
     if (!ref) return ref.takeError();
     std::lock_guard lock(ctx.mu);
-    if (auto doc = loadFunction(ctx, *ref); !doc) return doc.takeError();
-    ctx.store.remove(functions::kAliasKind, functions::versionScope(ref->name), call.params[1]);
+    auto doc = loadFunction(ctx, *ref);
+    if (!doc) return doc.takeError();
+    ctx.store.transaction([&] {
+      deleteFunctionUrls(ctx, *doc, call.params[1]);  // an alias's URL goes with it
+      saveFunction(ctx, ref->name, *doc);
+      ctx.store.remove(functions::kAliasKind, functions::versionScope(ref->name), call.params[1]);
+    });
     return noContent();
   });
 }

@@ -7,6 +7,7 @@
 #include "common/json_util.h"
 #include "common/parse_number.h"
 #include "control/lambda/function_configuration.h"
+#include "control/lambda/function_urls.h"
 #include "control/lambda/lambda_context.h"
 #include "control/lambda/layers.h"
 #include "control/lambda/s3_code.h"
@@ -263,6 +264,7 @@ Result<AdminReply> deleteFunction(LambdaContext& ctx, const AdminCall& call) {
     return noContent();
   }
   ctx.store.transaction([&] {
+    deleteFunctionUrls(ctx, *doc);
     ctx.store.removeScope(functions::versionScope(ref->name));
     ctx.store.remove(functions::kFunctionKind, "", ref->name);
   });

@@ -34,6 +34,7 @@ struct LambdaContext {
   std::string sandboxWarning;                        // non-empty when functions run unsandboxed (shown as StateReason)
   std::string codeUrlBase;                           // "http://host:port" of the management listener, set once bound
   std::string codeUrlKey;                            // HMAC key for pre-signed code download URLs
+  std::string functionUrlPort;                       // the data listener's port, in function URLs ("" in tests)
   functions::AccountConcurrency* account = nullptr;  // the account's limit and reservations (borrowed)
   /// Where calls that unpack code run (a 100,000-entry zip takes seconds): off the serving loops.
   /// Unset: on the caller's loop (tests).
@@ -97,6 +98,7 @@ void registerTagRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerRuntimeManagementRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerEventInvokeConfigRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerLayerRoutes(RouteTable& routes, LambdaContext& ctx);
+void registerFunctionUrlRoutes(RouteTable& routes, LambdaContext& ctx);
 
 inline void registerLambdaRoutes(RouteTable& routes, LambdaContext& ctx) {
   registerFunctionRoutes(routes, ctx);
@@ -108,6 +110,7 @@ inline void registerLambdaRoutes(RouteTable& routes, LambdaContext& ctx) {
   registerRuntimeManagementRoutes(routes, ctx);
   registerEventInvokeConfigRoutes(routes, ctx);
   registerLayerRoutes(routes, ctx);
+  registerFunctionUrlRoutes(routes, ctx);
 }
 
 }  // namespace portico::control::lambda
