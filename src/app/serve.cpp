@@ -208,12 +208,14 @@ int serve(const ServeOptions& opt) {
                                            .codeUrlKey = hexEncode(randomBytes(32)),  // signs code URLs
                                            .functionUrlPort = dataAddr.substr(dataAddr.rfind(':') + 1),
                                            .account = &functions.account,
+                                           .provisioner = &functions.runtime,
                                            .blockingExecutor = blockingPool.get_executor(),
                                            .aws = &data.awsClient,
                                            .awsCredentials = &awsCredentials,
                                            .region = opt.region};
   control::lambda::registerLambdaRoutes(routes, lambdaCtx);
   control::lambda::publishReservedConcurrency(lambdaCtx);
+  control::lambda::publishProvisionedConcurrency(lambdaCtx);
   // The services on the root path: CloudWatch Logs and Certificate Manager (JSON 1.1), CloudWatch
   // (query).
   control::TargetRouter targets;

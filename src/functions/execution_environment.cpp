@@ -95,7 +95,7 @@ std::map<std::string, std::string> ExecutionEnvironment::lambdaEnvironment(const
   env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + spec_.name;
   if (logStream_.empty()) logStream_ = std::string(day) + "/[" + spec_.version + "]" + id_;
   env["AWS_LAMBDA_LOG_STREAM_NAME"] = logStream_;
-  env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
+  env["AWS_LAMBDA_INITIALIZATION_TYPE"] = provisioned_ ? "provisioned-concurrency" : "on-demand";
   env["AWS_REGION"] = region_;
   env["AWS_DEFAULT_REGION"] = region_;
   if (!spec_.runtime.starts_with("provided")) env["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + spec_.runtime;
@@ -401,6 +401,7 @@ asio::awaitable<std::optional<RuntimeEvent>> ExecutionEnvironment::next() {
   // Its init ends with its first GET /next (a restarted runtime may wait there a while for work).
   if (!initDurationMs_) {
     initDurationMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - spawnedAt_).count();
+    initialized_.store(true, std::memory_order_release);
   }
   // Nothing to run: the environment stops until there is (once it has served an invocation, or
   // when it is a restarted runtime, which nothing is waiting for; a fresh one about to be handed

@@ -101,6 +101,14 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   const std::string& logStream() const { return logStream_; }
   /// The init duration (spawn → first /next) if this environment has not served an invocation yet.
   std::optional<double> takeInitDurationMs();
+  /// Started for provisioned concurrency (call before start()): the runtime sees
+  /// AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency, and no invocation reports its init.
+  void markProvisioned() {
+    provisioned_ = true;
+    initReported_ = true;
+  }
+  /// The runtime has finished its init (asked for its first invocation). Any thread.
+  bool initialized() const { return initialized_.load(std::memory_order_acquire); }
   /// Peak memory in MB (0 when the host cannot tell).
   std::uint64_t peakMemoryMb() const;
   /// When the credentials it was given expire (it must not be handed invocations past that).
@@ -173,6 +181,8 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   std::chrono::steady_clock::time_point spawnedAt_;
   std::optional<double> initDurationMs_;  // spawn → the runtime's first GET /next
   bool initReported_ = false;
+  bool provisioned_ = false;
+  std::atomic<bool> initialized_ = false;
   std::string partialLine_[2];
 };
 

@@ -4,9 +4,11 @@
 #include <prometheus/metric_family.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
+#include <map>
 #include <mutex>
 #include <random>
 
@@ -179,7 +181,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
   }
 
   /// Starts a new environment on the caller's loop. Refused once shutting down.
-  Result<Env> startEnvironment(const FunctionSpec& spec, asio::io_context& here) {
+  Result<Env> startEnvironment(const FunctionSpec& spec, asio::io_context& here, bool provisioned = false) {
     if (stopped) return ApiError::lambda("ServiceException", 503, "Portico is shutting down");
     auto dir = code.unpacked(spec.codeHex);
     if (!dir) return dir.takeError();
@@ -209,8 +211,73 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
                            std::move(optDir)};
     auto env = std::make_shared<ExecutionEnvironment>(here, sandbox, logs, clock, spec, std::move(paths), id,
                                                       catalog.region(), options.grants);
+    if (provisioned) env->markProvisioned();
     if (auto st = env->start(); !st) return st.takeError();
     return env;
+  }
+
+  // -- provisioned concurrency (provisioner.h)
+  struct ProvisionTarget {
+    int requested = 0;
+    std::string poolKey;  // the configuration its environments run
+    std::vector<WarmPool::Slot> slots;
+    std::string failure;
+  };
+  using TargetKey = std::pair<std::string, std::string>;  // (function, qualifier)
+  mutable std::mutex provisionMu;                         // guards targets (taken before the pool's)
+  std::map<TargetKey, ProvisionTarget> targets;
+  static constexpr int kStartsPerTick = 8;  // environments started per pass (the loop serves events too)
+
+  /// Brings every target to its count: forgets environments that died or were retired, follows an
+  /// alias to its new version, starts what is missing (a few per pass), lets go of extras. On `loop`.
+  void maintainProvisioned() {
+    std::vector<TargetKey> keys;
+    {
+      std::lock_guard lock(provisionMu);
+      for (const auto& [key, target] : targets) keys.push_back(key);
+    }
+    int budget = kStartsPerTick;
+    for (const auto& key : keys) {
+      auto spec = resolve(FunctionRef{key.first, key.second});
+      int missing = 0;
+      {
+        std::lock_guard lock(provisionMu);
+        auto it = targets.find(key);
+        if (it == targets.end()) continue;
+        ProvisionTarget& target = it->second;
+        if (!spec) {
+          target.failure = spec.error().message;
+          continue;
+        }
+        if (target.poolKey != spec->poolKey()) {  // a new version behind the alias: start over
+          for (const auto& slot : target.slots) pool.unprovision(slot);
+          target.slots.clear();
+          target.poolKey = spec->poolKey();
+        }
+        std::erase_if(target.slots, [this](const WarmPool::Slot& slot) { return !pool.pooled(slot); });
+        while (static_cast<int>(target.slots.size()) > target.requested) {
+          pool.unprovision(target.slots.back());
+          target.slots.pop_back();
+        }
+        missing = std::min(budget, target.requested - static_cast<int>(target.slots.size()));
+      }
+      for (int i = 0; i < missing && !stopped; ++i, --budget) {
+        auto env = startEnvironment(*spec, loop, true);
+        std::lock_guard lock(provisionMu);
+        auto it = targets.find(key);
+        if (!env) {
+          if (it != targets.end()) it->second.failure = env.error().message;
+          break;
+        }
+        auto slot = pool.addProvisioned(std::move(env).value(), loop, spec->poolKey());
+        if (it == targets.end() || it->second.poolKey != spec->poolKey()) {
+          pool.unprovision(slot);  // ended (or moved on) meanwhile: it idles out
+          break;
+        }
+        it->second.failure.clear();
+        it->second.slots.push_back(std::move(slot));
+      }
+    }
   }
 
   /// Runs the invocation in the lease's environment, or in a fresh one on `here` when it has
@@ -389,6 +456,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
       co_await reaper.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
       pool.reapIdle(std::chrono::steady_clock::now() - options.idleTimeout);
+      maintainProvisioned();
     }
   }
 };
@@ -438,6 +506,38 @@ void FunctionRuntime::shutdown() {
   impl_->stopped = true;
   impl_->events->stop();
   impl_->pool.killAll();
+}
+
+void FunctionRuntime::provision(const std::string& function, const std::string& qualifier, int count) {
+  {
+    std::lock_guard lock(impl_->provisionMu);
+    auto it = impl_->targets.find({function, qualifier});
+    if (count <= 0) {
+      if (it == impl_->targets.end()) return;
+      for (const auto& slot : it->second.slots) impl_->pool.unprovision(slot);
+      impl_->targets.erase(it);
+      return;
+    }
+    impl_->targets[{function, qualifier}].requested = count;
+  }
+  asio::post(impl_->loop, [weak = std::weak_ptr<Impl>(impl_)] {
+    if (auto self = weak.lock(); self && !self->stopped) self->maintainProvisioned();
+  });
+}
+
+ProvisionedState FunctionRuntime::provisioned(const std::string& function, const std::string& qualifier) const {
+  std::lock_guard lock(impl_->provisionMu);
+  ProvisionedState state;
+  auto it = impl_->targets.find({function, qualifier});
+  if (it == impl_->targets.end()) return state;
+  state.requested = it->second.requested;
+  state.failure = it->second.failure;
+  for (const auto& slot : it->second.slots) {
+    if (!impl_->pool.pooled(slot)) continue;
+    ++state.allocated;
+    if (impl_->pool.ready(slot)) ++state.available;
+  }
+  return state;
 }
 
 asio::awaitable<Result<InvokeResult>> FunctionRuntime::invoke(InvokeRequest request) {

@@ -7,8 +7,9 @@
 // gateway): a new environment lives on the loop that started it, and a warm one on the
 // caller's own loop is preferred, so a warm invoke normally crosses no thread. An idle
 // environment on another loop is used there (one hand-off each way) rather than starting a
-// new one. Idle environments are reaped after an idle time. Event invocations and the
-// reaper run on the functions loop.
+// new one. Idle environments are reaped after an idle time (but provisioned ones, which the
+// runtime keeps started and tops up: provisioner.h). Event invocations, the reaper and
+// provisioning run on the functions loop.
 #pragma once
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -18,6 +19,7 @@
 
 #include "functions/account_concurrency.h"
 #include "functions/invoker.h"
+#include "functions/provisioner.h"
 
 namespace portico {
 class Clock;
@@ -48,7 +50,7 @@ struct RuntimeOptions {
   metrics::MetricsRegistry* metrics = nullptr;
 };
 
-class FunctionRuntime final : public Invoker {
+class FunctionRuntime final : public Invoker, public Provisioner {
  public:
   /// All borrowed; they must outlive the runtime.
   FunctionRuntime(boost::asio::io_context& loop, FunctionCatalog& catalog, CodeStore& code, Sandbox& sandbox,
@@ -61,6 +63,8 @@ class FunctionRuntime final : public Invoker {
   void shutdown();
 
   boost::asio::awaitable<Result<InvokeResult>> invoke(InvokeRequest request) override;
+  void provision(const std::string& function, const std::string& qualifier, int count) override;
+  ProvisionedState provisioned(const std::string& function, const std::string& qualifier) const override;
 
  private:
   struct Impl;

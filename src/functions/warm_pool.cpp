@@ -160,9 +160,40 @@ void WarmPool::dropLocked(const Slot& slot) {
 void WarmPool::reapIdle(std::chrono::steady_clock::time_point cutoff) {
   std::lock_guard lock(mu_);
   for (auto it = pools_.begin(); it != pools_.end();) {
-    retireIdle(it->second, [&](const PooledEnvironment& s) { return !s.env->alive() || s.lastUsed < cutoff; });
+    retireIdle(it->second,
+               [&](const PooledEnvironment& s) { return !s.env->alive() || (!s.provisioned && s.lastUsed < cutoff); });
     it = it->second.empty() ? pools_.erase(it) : std::next(it);
   }
+}
+
+WarmPool::Slot WarmPool::addProvisioned(std::shared_ptr<ExecutionEnvironment> env, asio::io_context& loop,
+                                        const std::string& key) {
+  auto slot = std::make_shared<PooledEnvironment>();
+  slot->env = std::move(env);
+  slot->loop = &loop;
+  slot->key = key;
+  slot->busy = false;
+  slot->provisioned = true;
+  slot->lastUsed = std::chrono::steady_clock::now();
+  if (slot->env) slot->retireBy = slot->env->credentialsExpireAt();
+  std::lock_guard lock(mu_);
+  pools_[key].push_back(slot);
+  return slot;
+}
+
+void WarmPool::unprovision(const Slot& slot) {
+  std::lock_guard lock(mu_);
+  slot->provisioned = false;
+}
+
+bool WarmPool::pooled(const Slot& slot) {
+  std::lock_guard lock(mu_);
+  return slot->env && slot->env->alive();
+}
+
+bool WarmPool::ready(const Slot& slot) {
+  std::lock_guard lock(mu_);
+  return slot->env && slot->env->alive() && slot->env->initialized();
 }
 
 void WarmPool::killAll() {

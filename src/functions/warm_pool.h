@@ -32,6 +32,7 @@ struct PooledEnvironment {
   std::chrono::steady_clock::time_point lastUsed;
   /// Its credentials' expiry (function_grants.h): no invocation that could outlast it goes there.
   std::optional<std::chrono::system_clock::time_point> retireBy;
+  bool provisioned = false;  // kept by provisioned concurrency: never reaped for being idle
 };
 
 class WarmPool {
@@ -85,8 +86,17 @@ class WarmPool {
   /// The 429 admit() gives every invocation of `spec` whatever else runs (its reserved
   /// concurrency is 0: the function is throttled), or nullopt when it can admit some.
   static std::optional<ApiError> refusesEvery(const FunctionSpec& spec);
-  /// Retires the idle environments that are dead or unused since `cutoff`.
+  /// Retires the idle environments that are dead or unused since `cutoff` (not provisioned ones
+  /// unless dead).
   void reapIdle(std::chrono::steady_clock::time_point cutoff);
+  /// Pools a started environment as idle and provisioned (its loop is `loop`).
+  Slot addProvisioned(std::shared_ptr<ExecutionEnvironment> env, boost::asio::io_context& loop, const std::string& key);
+  /// No longer provisioned: the slot idles out as any other.
+  void unprovision(const Slot& slot);
+  /// Whether the slot's environment is still pooled and alive.
+  bool pooled(const Slot& slot);
+  /// ... and has finished its init.
+  bool ready(const Slot& slot);
   /// Kills every environment at once (on the caller's thread: call once their loops have stopped).
   void killAll();
   /// Each function's executions running or starting now (the ConcurrentExecutions gauge).

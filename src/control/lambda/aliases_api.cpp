@@ -158,7 +158,8 @@ void registerAliasRoutes(RouteTable& routes, LambdaContext& ctx) {
     auto doc = loadFunction(ctx, *ref);
     if (!doc) return doc.takeError();
     ctx.store.transaction([&] {
-      deleteFunctionUrls(ctx, *doc, call.params[1]);  // an alias's URL goes with it
+      deleteFunctionUrls(ctx, *doc, call.params[1]);  // an alias's URL goes with it, and its provisioning
+      endProvisionedConcurrency(ctx, *doc, ref->name, call.params[1]);
       saveFunction(ctx, ref->name, *doc);
       ctx.store.remove(functions::kAliasKind, functions::versionScope(ref->name), call.params[1]);
     });

@@ -261,8 +261,14 @@ Result<AdminReply> deleteFunction(LambdaContext& ctx, const AdminCall& call) {
   }
   if (!ref->qualifier.empty()) {
     if (auto st = deleteVersion(ctx, *ref); !st) return st.takeError();
+    bj::object* provisioned = json::obj(*doc, "provisioned");
+    if (provisioned && provisioned->contains(ref->qualifier)) {
+      endProvisionedConcurrency(ctx, *doc, ref->name, ref->qualifier);
+      saveFunction(ctx, ref->name, *doc);
+    }
     return noContent();
   }
+  endProvisionedConcurrency(ctx, *doc, ref->name);
   ctx.store.transaction([&] {
     deleteFunctionUrls(ctx, *doc);
     ctx.store.removeScope(functions::versionScope(ref->name));

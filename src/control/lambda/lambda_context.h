@@ -21,6 +21,7 @@
 #include "functions/function_catalog.h"
 #include "functions/function_logs.h"
 #include "functions/invoker.h"
+#include "functions/provisioner.h"
 
 namespace portico::control::lambda {
 
@@ -36,6 +37,7 @@ struct LambdaContext {
   std::string codeUrlKey;                            // HMAC key for pre-signed code download URLs
   std::string functionUrlPort;                       // the data listener's port, in function URLs ("" in tests)
   functions::AccountConcurrency* account = nullptr;  // the account's limit and reservations (borrowed)
+  functions::Provisioner* provisioner = nullptr;     // provisioned concurrency (borrowed; null: stored only)
   /// Where calls that unpack code run (a 100,000-entry zip takes seconds): off the serving loops.
   /// Unset: on the caller's loop (tests).
   std::optional<boost::asio::any_io_executor> blockingExecutor;
@@ -99,6 +101,13 @@ void registerRuntimeManagementRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerEventInvokeConfigRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerLayerRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerFunctionUrlRoutes(RouteTable& routes, LambdaContext& ctx);
+void registerProvisionedConcurrencyRoutes(RouteTable& routes, LambdaContext& ctx);
+/// Asks the runtime for every stored provisioned concurrency configuration (at start).
+void publishProvisionedConcurrency(LambdaContext& ctx);
+/// Ends the provisioned concurrency of a function's qualifier (every one when nullopt) as it is
+/// deleted; the document's entries go with it (the caller saves it, or removes it).
+void endProvisionedConcurrency(LambdaContext& ctx, boost::json::object& doc, const std::string& function,
+                               std::optional<std::string> qualifier = std::nullopt);
 
 inline void registerLambdaRoutes(RouteTable& routes, LambdaContext& ctx) {
   registerFunctionRoutes(routes, ctx);
@@ -111,6 +120,7 @@ inline void registerLambdaRoutes(RouteTable& routes, LambdaContext& ctx) {
   registerEventInvokeConfigRoutes(routes, ctx);
   registerLayerRoutes(routes, ctx);
   registerFunctionUrlRoutes(routes, ctx);
+  registerProvisionedConcurrencyRoutes(routes, ctx);
 }
 
 }  // namespace portico::control::lambda
