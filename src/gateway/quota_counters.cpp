@@ -105,6 +105,20 @@ void QuotaCounters::count(const std::string& planId, const std::string& keyId,
   if (journal_) journal_->append(planId, keyId, today);
 }
 
+std::int64_t QuotaCounters::setRemaining(const std::string& planId, const std::string& keyId, const Quota& quota,
+                                         std::int64_t remaining, std::chrono::system_clock::time_point now) {
+  PairUsage& usage = pair(planId, keyId);
+  std::lock_guard lock(usage.mu);
+  load(planId, keyId, usage);
+  std::string today = dayOf(now);
+  std::string start = periodStart(quota, today);
+  std::int64_t used = 0;
+  for (auto it = usage.days.lower_bound(start); it != usage.days.end() && it->first <= today; ++it) used += it->second;
+  usage.days[today] += (quota.limit - remaining) - used;
+  usage.dirty = true;
+  return quota.limit - remaining;
+}
+
 std::map<std::string, std::int64_t> QuotaCounters::daily(const std::string& planId, const std::string& keyId) {
   PairUsage& usage = pair(planId, keyId);
   std::lock_guard lock(usage.mu);

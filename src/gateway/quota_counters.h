@@ -38,6 +38,11 @@ class QuotaCounters {
                   std::chrono::system_clock::time_point now);
   /// Counts one request without a quota (plans with only a throttle still report usage).
   void count(const std::string& planId, const std::string& keyId, std::chrono::system_clock::time_point now);
+  /// UpdateUsage: what is left of the quota period holding `now` becomes `remaining` (more than
+  /// the limit grants an extension for the period): the day's count moves by the difference.
+  /// Returns the period's count afterwards. Written to the store at the next flush().
+  std::int64_t setRemaining(const std::string& planId, const std::string& keyId, const Quota& quota,
+                            std::int64_t remaining, std::chrono::system_clock::time_point now);
   /// Daily counts ("YYYY-MM-DD" → requests) of a (plan, key) pair.
   std::map<std::string, std::int64_t> daily(const std::string& planId, const std::string& keyId);
   /// Writes changed counts to the store.

@@ -78,3 +78,30 @@ TEST_F(QuotaCountersTest, PeriodsAndOffsets) {
 
 }  // namespace
 }  // namespace portico::gateway
+
+namespace portico::gateway {
+namespace {
+
+// UpdateUsage: what is left of the period becomes what was asked, an extension above the limit
+// included, and stays so across a restart once flushed.
+TEST_F(QuotaCountersTest, SetRemainingExtendsOrEndsThePeriod) {
+  Quota quota{3, "WEEK", 0};
+  {
+    QuotaCounters counters(*store_);
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(counters.tryConsume("plan", "key", quota, kThursday));
+    EXPECT_FALSE(counters.tryConsume("plan", "key", quota, kThursday));
+    EXPECT_EQ(counters.setRemaining("plan", "key", quota, 5, kThursday), -2);  // 5 left of a limit of 3
+    for (int i = 0; i < 5; ++i) EXPECT_TRUE(counters.tryConsume("plan", "key", quota, kThursday)) << i;
+    EXPECT_FALSE(counters.tryConsume("plan", "key", quota, kThursday));
+    counters.setRemaining("plan", "key", quota, 1, kThursday);
+    counters.flush();
+  }
+  QuotaCounters restarted(*store_);
+  EXPECT_TRUE(restarted.tryConsume("plan", "key", quota, kThursday));
+  EXPECT_FALSE(restarted.tryConsume("plan", "key", quota, kThursday));
+  restarted.setRemaining("plan", "key", quota, 0, kThursday);
+  EXPECT_FALSE(restarted.tryConsume("plan", "key", quota, kThursday));
+}
+
+}  // namespace
+}  // namespace portico::gateway

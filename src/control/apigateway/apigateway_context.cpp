@@ -135,7 +135,8 @@ void registerApiGatewayRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
                                  registerClientCertificateRoutes,
                                  registerOpenApiRoutes,
                                  registerDocumentationPartRoutes,
-                                 registerDocumentationVersionRoutes}) {
+                                 registerDocumentationVersionRoutes,
+                                 registerVpcLinkRoutes}) {
     family(routes, ctx);
   }
 }

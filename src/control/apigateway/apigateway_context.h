@@ -78,6 +78,7 @@ inline constexpr std::string_view kAuthorizer = "authorizer";              // sc
 inline constexpr std::string_view kApiKey = "apikey";                      // scope ""
 inline constexpr std::string_view kUsagePlan = "usageplan";                // scope ""
 inline constexpr std::string_view kUsagePlanKey = "usageplankey";          // scope = plan id, id = key id
+inline constexpr std::string_view kVpcLink = "vpclink";                    // scope ""
 
 /// The REST API document, or NotFoundException "Invalid API identifier specified".
 Result<boost::json::object> loadApi(ApiGatewayContext& ctx, const std::string& apiId);
@@ -113,7 +114,7 @@ RegisterRoutes registerRestApiRoutes, registerResourceRoutes, registerMethodRout
     registerDeploymentRoutes, registerStageRoutes, registerGatewayResponseRoutes, registerModelRoutes,
     registerApiKeyRoutes, registerAuthorizerRoutes, registerTestInvokeAuthorizerRoutes, registerTestInvokeMethodRoutes,
     registerUsagePlanRoutes, registerRequestValidatorRoutes, registerOpenApiRoutes, registerStageCacheRoutes,
-    registerTagRoutes, registerAccountRoutes;
+    registerTagRoutes, registerAccountRoutes, registerVpcLinkRoutes;
 /// A resource's path part: a literal of API Gateway's characters, or {name} / {name+}.
 Status validatePathPart(std::string_view part);
 /// "{name}" or "{name+}"; the greedy "{name+}".

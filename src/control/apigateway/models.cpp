@@ -9,6 +9,7 @@
 #include "control/apigateway/child_resource.h"
 #include "control/apigateway/input_limits.h"
 #include "control/apigateway/method_access.h"
+#include "control/apigateway/model_template.h"
 #include "control/patch_operations.h"
 #include "gateway/json_schema.h"
 
@@ -122,6 +123,20 @@ void registerModelRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
     if (auto st = checkNameAndDescription(model, "model"); !st) return st;
     return checkSchema(ctx, call.params[0], model);
   };
+  routes.add(verb::get, "restapis/{}/models/{}/default_template", [&ctx](const AdminCall& call) -> Result<AdminReply> {
+    const std::string& apiId = call.params[0];
+    return withApi(ctx, apiId, [&](const bj::object&) -> Result<AdminReply> {
+      auto model = loadChild(ctx, kModels, apiId, call.params[1]);
+      if (!model) return model.takeError();
+      auto lookup = [&](std::string_view name) -> std::optional<std::string> {
+        if (auto other = loadDoc(ctx, kModel, apiId, name)) return json::str(*other, "schema");
+        return std::nullopt;
+      };
+      auto text = modelTemplate(json::strOr(*model, "schema", "{}"), lookup);
+      if (!text) return text.takeError();
+      return reply(200, bj::object{{"value", *text}});
+    });
+  });
   addChildRoutes(routes, ctx, "models", kModels,
                  {kModelFields,
                   checkPatched,

@@ -404,11 +404,7 @@ void registerOpenApiRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
   routes.add(verb::put, "restapis/{}", [&ctx](const AdminCall& call) { return putRestApi(ctx, call); });
   routes.add(verb::get, "restapis/{}/stages/{}/exports/{}",
              [&ctx](const AdminCall& call) { return getExport(ctx, call); });
-  routes.add(verb::get, "restapis/{}/stages/{}/sdks/{}", [&ctx](const AdminCall&) -> Result<AdminReply> {
-    return ApiError::badRequest(
-        "SDK generation is not supported by Portico: export the API (get-export) and "
-        "generate a client from the OpenAPI document instead");
-  });
+
 }
 
 }  // namespace portico::control::apigateway

@@ -2,7 +2,7 @@
 // the taggable resources Portico keeps: REST APIs, stages, API keys, usage plans, custom domain
 // names and client certificates, named by their ARN (arn:aws:apigateway:{region}::/restapis/{id},
 // .../restapis/{id}/stages/{name}, ::/apikeys/{id}, ::/usageplans/{id}, ::/domainnames/{name},
-// ::/clientcertificates/{id}). The create operations' tags start the set; the get operations show it.
+// ::/clientcertificates/{id}, ::/vpclinks/{id}). The create operations' tags start the set; the get operations show it.
 // Bounds as AWS's: 50 tags, keys of 1-128 characters not starting with "aws:", values up to 256.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_TagResource.html
 #include <boost/json.hpp>
@@ -48,6 +48,8 @@ Result<Tagged> taggedResource(ApiGatewayContext& ctx, const std::string& arn) {
     out = {kDomainName, "", parts[1]};
   } else if (parts.size() == 2 && parts[0] == "clientcertificates") {
     out = {kClientCertificate, "", parts[1]};
+  } else if (parts.size() == 2 && parts[0] == "vpclinks") {
+    out = {kVpcLink, "", parts[1]};
   } else {
     return ApiError::badRequest("Invalid resource ARN: " + arn.substr(0, 300));
   }

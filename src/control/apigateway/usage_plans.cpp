@@ -233,7 +233,7 @@ Result<AdminReply> getUsage(ApiGatewayContext& ctx, const AdminCall& call, const
       std::strftime(buf, sizeof buf, "%Y-%m-%d", &day);
       std::string d = buf;
       if (d > end) break;
-      std::int64_t used = days.contains(d) ? days[d] : 0;
+      std::int64_t used = days.contains(d) ? std::max<std::int64_t>(0, days[d]) : 0;  // (an extension counts below 0)
       std::int64_t remaining = 0;
       if (quota) {
         std::int64_t inPeriod = 0;
@@ -374,6 +374,50 @@ void registerUsagePlanRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
     }
     publishUsage(ctx);
     return AdminReply{202, std::nullopt};
+  });
+  // UpdateUsage: {"op": "replace", "path": "/remaining", "value": N} sets what the key has left of
+  // the quota period it is in (a temporary extension when N is above the limit).
+  routes.add(verb::patch, "usageplans/{}/keys/{}/usage", [&ctx](const AdminCall& call) -> Result<AdminReply> {
+    auto body = call.json();
+    if (!body) return body.takeError();
+    std::optional<std::int64_t> remaining;
+    if (const bj::value* ops = body->if_contains("patchOperations"); ops && ops->is_array()) {
+      for (const auto& op : ops->get_array()) {
+        if (!op.is_object()) return ApiError::badRequest("Invalid patch operation specified");
+        const std::string name = json::strOr(op.get_object(), "op", "");
+        const std::string path = json::strOr(op.get_object(), "path", "");
+        if (name != "replace" || path != "/remaining") {
+          return ApiError::badRequest("Invalid patch path " + path.substr(0, 200) + " specified for op " +
+                                      name.substr(0, 20) + ". Must be one of: [/remaining]");
+        }
+        const std::string value = json::strOr(op.get_object(), "value", "");
+        auto n = parseNumber<std::int64_t>(value);
+        if (!n || *n < 0) return ApiError::badRequest("Invalid remaining value specified: " + value.substr(0, 40));
+        remaining = *n;
+      }
+    }
+    if (!remaining) return ApiError::badRequest("Specify the remaining quota: replace /remaining");
+    std::lock_guard lock(ctx.mu);
+    auto plan = loadPlan(ctx, call.params[0]);
+    if (!plan) return plan.takeError();
+    if (!loadDoc(ctx, kUsagePlanKey, call.params[0], call.params[1])) {
+      return ApiError::notFound("Invalid Usage Plan Key specified");
+    }
+    const bj::object* q = json::obj(*plan, "quota");
+    if (!q) return ApiError::badRequest("Usage plan " + call.params[0] + " has no quota to update");
+    gateway::Quota quota{q->if_contains("limit") ? q->at("limit").to_number<std::int64_t>() : 0,
+                         json::strOr(*q, "period", "DAY"),
+                         q->if_contains("offset") ? q->at("offset").to_number<int>() : 0};
+    const auto now = ctx.clock.now();
+    const std::int64_t used = ctx.quotas.setRemaining(call.params[0], call.params[1], quota, *remaining, now);
+    ctx.quotas.flush();  // acknowledged: in the store before the answer
+    const std::string today = gateway::QuotaCounters::dayOf(now);
+    return reply(
+        200, bj::object{{"usagePlanId", call.params[0]},
+                        {"startDate", today},
+                        {"endDate", today},
+                        {"values", bj::object{{call.params[1],
+                                               bj::array{bj::array{std::max<std::int64_t>(0, used), *remaining}}}}}});
   });
   routes.add(verb::get, "usageplans/{}/usage", [&ctx](const AdminCall& call) -> Result<AdminReply> {
     std::lock_guard lock(ctx.mu);

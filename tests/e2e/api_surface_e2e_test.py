@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""End-to-end test of the smaller API Gateway and Lambda operations of issue 21, with Debian's AWS
+CLI v2 (and requests signed as newer SDKs sign them where that CLI is older than the operation).
+
+    /usr/bin/python3 tests/e2e/api_surface_e2e_test.py --portico build/asan-ubsan/portico
+
+- API Gateway: update-usage sets what a key has left of its quota (an extension above the limit,
+  1 lets one more through, then 429 on the data plane), with AWS's 400s/404s; get-model-template
+  makes the mapping template of a model (strings quoted, numbers bare, arrays through #foreach,
+  another model by its URL); VPC links (create PENDING, then AVAILABLE; list, patch, tag, delete,
+  404, a target that is not one NLB's ARN 400); get-sdk-types lists none, get-sdk-type answers
+  NotFoundException and get-sdk BadRequestException (NotFoundException for a stage that does not
+  exist).
+- Lambda: code signing configurations (create, get, list, update, delete refused while a function
+  uses it, list-functions-by-code-signing-config, an empty publisher list 400), a function's
+  put / get / delete (a configuration that does not exist 404); the recursion setting (Terminate by
+  default, Allow, a bad value's ValidationException, an unknown function 404).
+
+Steps run in order; the first failure stops the run and prints the server log. Exit code 0 =
+every step passed.
+"""
+import io
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from support.portico import AwsCli, PorticoServer, check, http, run_steps  # noqa: E402
+
+ROLE = "arn:aws:iam::000000000000:role/lambda-role"
+NLB = "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/net/my-nlb/1234567890abcdef"
+
+
+class ApiSurfaceE2E:
+    def __init__(self, portico, workdir):
+        self.workdir = workdir
+        self.server = PorticoServer(portico, workdir, ["--threads", "2", "--drain-seconds", "1"])
+
+    def management(self, method, path, body=None, service="lambda"):
+        """A management call signed as the newer SDKs sign it: (status, JSON body)."""
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if data else {}
+        req = AWSRequest(method=method, url=self.server.admin_url + path, data=data, headers=headers)
+        SigV4Auth(Credentials("test", "test"), service, "us-east-1").add_auth(req)
+        r = urllib.request.Request(self.server.admin_url + path, data=data, method=method, headers=dict(req.headers))
+        try:
+            with urllib.request.urlopen(r, timeout=30) as resp:
+                return resp.status, json.loads(resp.read() or b"{}")
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+
+    @staticmethod
+    def message(body):
+        return body.get("message", body.get("Message", ""))
+
+    # -- steps
+    def step_start(self):
+        self.server.start()
+        self.gw = AwsCli(self.server)
+        self.lam = AwsCli(self.server, service="lambda")
+
+    def step_update_usage(self):
+        api = self.gw.json("create-rest-api", "--name", "quota")["id"]
+        root = self.gw.json("get-resources", "--rest-api-id", api)["items"][0]["id"]
+        self.gw.json("put-method", "--rest-api-id", api, "--resource-id", root, "--http-method", "GET",
+                     "--authorization-type", "NONE", "--api-key-required")
+        self.gw.json("put-integration", "--rest-api-id", api, "--resource-id", root, "--http-method", "GET",
+                     "--type", "MOCK", "--request-templates", json.dumps({"application/json": '{"statusCode": 200}'}))
+        self.gw.json("put-method-response", "--rest-api-id", api, "--resource-id", root, "--http-method", "GET",
+                     "--status-code", "200")
+        self.gw.json("put-integration-response", "--rest-api-id", api, "--resource-id", root, "--http-method", "GET",
+                     "--status-code", "200", "--response-templates", json.dumps({"application/json": '{"ok": 1}'}))
+        self.gw.json("create-deployment", "--rest-api-id", api, "--stage-name", "dev")
+        key = self.gw.json("create-api-key", "--name", "k", "--enabled")
+        plan = self.gw.json("create-usage-plan", "--name", "p", "--api-stages", f"apiId={api},stage=dev",
+                            "--quota", "limit=3,period=DAY")["id"]
+        self.gw.json("create-usage-plan-key", "--usage-plan-id", plan, "--key-id", key["id"], "--key-type", "API_KEY")
+        url = f"{self.server.data_url}/restapis/{api}/dev/_user_request_/"
+
+        def call():
+            return http("GET", url, headers={"x-api-key": key["value"]}).status
+        check([call() for _ in range(4)] == [200, 200, 200, 429], "the quota of 3 holds")
+        out = self.gw.json("update-usage", "--usage-plan-id", plan, "--key-id", key["id"], "--patch-operations",
+                           "op=replace,path=/remaining,value=5")
+        check(out["usagePlanId"] == plan and out["items"][key["id"]][0][1] == 5, out)
+        check([call() for _ in range(6)] == [200] * 5 + [429], "an extension to 5 more")
+        self.gw.json("update-usage", "--usage-plan-id", plan, "--key-id", key["id"], "--patch-operations",
+                     "op=replace,path=/remaining,value=1")
+        check([call() for _ in range(2)] == [200, 429], "1 more")
+        self.gw.error("BadRequestException", "update-usage", "--usage-plan-id", plan, "--key-id", key["id"],
+                      "--patch-operations", "op=replace,path=/remaining,value=-1")
+        self.gw.error("BadRequestException", "update-usage", "--usage-plan-id", plan, "--key-id", key["id"],
+                      "--patch-operations", "op=replace,path=/other,value=1")
+        self.gw.error("NotFoundException", "update-usage", "--usage-plan-id", plan, "--key-id", "nokey",
+                      "--patch-operations", "op=replace,path=/remaining,value=1")
+        self.api = api
+
+    def step_model_template(self):
+        owner_url = f"https://apigateway.amazonaws.com/restapis/{self.api}/models/Owner"
+        schema = {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"},
+                                                   "tags": {"type": "array", "items": {"type": "string"}},
+                                                   "owner": {"$ref": owner_url}}}
+        self.gw.json("create-model", "--rest-api-id", self.api, "--name", "Owner", "--content-type", "application/json",
+                     "--schema", json.dumps({"type": "object", "properties": {"id": {"type": "number"}}}))
+        self.gw.json("create-model", "--rest-api-id", self.api, "--name", "Pet", "--content-type", "application/json",
+                     "--schema", json.dumps(schema))
+        value = self.gw.json("get-model-template", "--rest-api-id", self.api, "--model-name", "Pet")["value"]
+        check(value.startswith("#set($inputRoot = $input.path('$'))\n{"), value)
+        for part in ('"name" : "$inputRoot.name"', '"age" : $inputRoot.age', "#foreach($elem in $inputRoot.tags)",
+                     '"$elem"', "#if($foreach.hasNext),#end", '"id" : $inputRoot.owner.id'):
+            check(part in value, f"{part!r} in the template:\n{value}")
+        self.gw.error("NotFoundException", "get-model-template", "--rest-api-id", self.api, "--model-name", "Nope")
+
+    def step_vpc_links_and_sdks(self):
+        created = self.gw.json("create-vpc-link", "--name", "link", "--target-arns", NLB, "--tags", "team=a")
+        check(created["status"] == "PENDING" and created["targetArns"] == [NLB], created)
+        got = self.gw.json("get-vpc-link", "--vpc-link-id", created["id"])
+        check(got["status"] == "AVAILABLE" and got["name"] == "link" and got["tags"] == {"team": "a"}, got)
+        patched = self.gw.json("update-vpc-link", "--vpc-link-id", created["id"], "--patch-operations",
+                               "op=replace,path=/description,value=nlb")
+        check(patched["description"] == "nlb", patched)
+        check([x["id"] for x in self.gw.json("get-vpc-links")["items"]] == [created["id"]], "listed")
+        arn = f"arn:aws:apigateway:us-east-1::/vpclinks/{created['id']}"
+        self.gw.silent("tag-resource", "--resource-arn", arn, "--tags", "env=dev")
+        check(self.gw.json("get-tags", "--resource-arn", arn)["tags"] == {"team": "a", "env": "dev"}, "tagged")
+        self.gw.error("BadRequestException", "create-vpc-link", "--name", "bad", "--target-arns", "arn:aws:s3:::x")
+        self.gw.error("BadRequestException", "create-vpc-link", "--name", "two", "--target-arns", NLB, NLB)
+        self.gw.silent("delete-vpc-link", "--vpc-link-id", created["id"])
+        self.gw.error("NotFoundException", "get-vpc-link", "--vpc-link-id", created["id"])
+        check(self.gw.json("get-sdk-types")["items"] == [], "no SDK types")
+        self.gw.error("NotFoundException", "get-sdk-type", "--id", "javascript")
+        out = os.path.join(self.workdir, "sdk.zip")
+        self.gw.error("BadRequestException", "get-sdk", "--rest-api-id", self.api, "--stage-name", "dev",
+                      "--sdk-type", "javascript", out)
+        self.gw.error("NotFoundException", "get-sdk", "--rest-api-id", self.api, "--stage-name", "nostage",
+                      "--sdk-type", "javascript", out)
+
+    def step_code_signing(self):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("app.py", "def handler(e, c):\n    return 1\n")
+        path = os.path.join(self.workdir, "fn.zip")
+        with open(path, "wb") as f:
+            f.write(buf.getvalue())
+        self.lam.json("create-function", "--function-name", "signed", "--runtime", "python3.12", "--handler",
+                      "app.handler", "--role", ROLE, "--zip-file", "fileb://" + path)
+        profile = "arn:aws:signer:us-east-1:000000000000:/signing-profiles/p/abcdefghij"
+        csc = self.lam.json("create-code-signing-config", "--allowed-publishers",
+                            f"SigningProfileVersionArns={profile}", "--description", "d")["CodeSigningConfig"]
+        check(csc["CodeSigningConfigId"].startswith("csc-") and len(csc["CodeSigningConfigId"]) == 21
+              and csc["CodeSigningConfigArn"].endswith(":code-signing-config:" + csc["CodeSigningConfigId"])
+              and csc["CodeSigningPolicies"] == {"UntrustedArtifactOnDeployment": "Warn"}, csc)
+        arn = csc["CodeSigningConfigArn"]
+        check(self.lam.json("get-code-signing-config", "--code-signing-config-arn", arn)["CodeSigningConfig"] == csc,
+              "get")
+        updated = self.lam.json("update-code-signing-config", "--code-signing-config-arn", arn,
+                                "--code-signing-policies", "UntrustedArtifactOnDeployment=Enforce")["CodeSigningConfig"]
+        check(updated["CodeSigningPolicies"]["UntrustedArtifactOnDeployment"] == "Enforce", updated)
+        none = self.lam.json("get-function-code-signing-config", "--function-name", "signed")
+        check(none["CodeSigningConfigArn"] == "", none)
+        put = self.lam.json("put-function-code-signing-config", "--function-name", "signed",
+                            "--code-signing-config-arn", arn)
+        check(put == {"CodeSigningConfigArn": arn, "FunctionName": "signed"}, put)
+        users = self.lam.json("list-functions-by-code-signing-config", "--code-signing-config-arn", arn)
+        check(users["FunctionArns"] == ["arn:aws:lambda:us-east-1:000000000000:function:signed"], users)
+        self.lam.error("ResourceConflictException", "delete-code-signing-config", "--code-signing-config-arn", arn)
+        self.lam.silent("delete-function-code-signing-config", "--function-name", "signed")
+        self.lam.silent("delete-code-signing-config", "--code-signing-config-arn", arn)
+        self.lam.error("ResourceNotFoundException", "get-code-signing-config", "--code-signing-config-arn", arn)
+        check(self.lam.json("list-code-signing-configs")["CodeSigningConfigs"] == [], "gone")
+        # What the CLI would refuse before sending, sent as another client would.
+        status, body = self.management("POST", "/2020-04-22/code-signing-configs/",
+                                       {"AllowedPublishers": {"SigningProfileVersionArns": []}})
+        check(status == 400 and "allowedPublishers" in self.message(body), (status, body))
+        missing = "arn:aws:lambda:us-east-1:000000000000:code-signing-config:csc-0123456789abcdefg"
+        status, body = self.management("PUT", "/2020-06-30/functions/signed/code-signing-config",
+                                       {"CodeSigningConfigArn": missing})
+        check(status == 404, (status, body))
+
+    def step_recursion_config(self):
+        path = "/2024-08-31/functions/signed/recursion-config"
+        status, body = self.management("GET", path)
+        check(status == 200 and body == {"RecursiveLoop": "Terminate"}, (status, body))
+        status, body = self.management("PUT", path, {"RecursiveLoop": "Allow"})
+        check(status == 200 and body == {"RecursiveLoop": "Allow"}, (status, body))
+        status, body = self.management("GET", path)
+        check(body == {"RecursiveLoop": "Allow"}, body)
+        status, body = self.management("PUT", path, {"RecursiveLoop": "Maybe"})
+        check(status == 400 and "recursiveLoop" in self.message(body), (status, body))
+        status, _ = self.management("GET", "/2024-08-31/functions/nope/recursion-config")
+        check(status == 404, status)
+
+
+def main():
+    return run_steps(ApiSurfaceE2E, "API SURFACE", __doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
