@@ -16,6 +16,7 @@ void printBanner(std::ostream& out, const BannerFacts& f) {
                          : " (not built: no index.html in " + f.consoleDir + ")")
       << "\n";
   out << "  Functions:                       " << f.functions << "\n";
+  if (!f.runtimes.empty()) out << "  Runtimes:                        " << f.runtimes << "\n";
   out << "  Try: aws --endpoint-url http://" << f.adminAddress << " apigateway get-rest-apis\n"
       << "       aws --endpoint-url http://" << f.adminAddress << " lambda list-functions\n";
   if (f.demoApiId) {

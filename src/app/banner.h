@@ -15,6 +15,7 @@ struct BannerFacts {
   bool consoleBuilt = false;
   std::string consoleDir;  // where index.html was looked for
   std::string functions;   // the sandbox's description
+  std::string runtimes;    // what the runtimes run on ("python3.9 … python3.14 on Python 3.11.2; ...")
   std::optional<std::string> demoApiId;
   std::size_t stages = 0;  // deployed stages being served
 };

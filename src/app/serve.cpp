@@ -33,6 +33,7 @@
 #include "control/logs/logs_api.h"
 #include "control/metrics_endpoint.h"
 #include "function_urls/function_url_handler.h"
+#include "functions/builtin_runtimes.h"
 #include "gateway/domain_registry.h"
 #include "gateway/log_groups.h"
 #include "gateway/memory_response_cache.h"
@@ -51,6 +52,14 @@
 
 namespace portico::app {
 namespace {
+
+/// The banner's line on what the runtimes run on.
+std::string runtimesLine(const functions::HostInterpreters& hosts) {
+  std::string python = hosts.python.empty() ? "no python3 found" : "Python " + hosts.python;
+  std::string node = hosts.node.empty() ? "no node found" : "Node.js " + hosts.node;
+  return "python3.9 ... python3.14 on " + python + "; nodejs18.x ... nodejs24.x on " + node +
+         "; provided.* run their bootstrap";
+}
 
 constexpr const char* kAccountId = "000000000000";
 
@@ -212,7 +221,8 @@ int serve(const ServeOptions& opt) {
                                            .blockingExecutor = blockingPool.get_executor(),
                                            .aws = &data.awsClient,
                                            .awsCredentials = &awsCredentials,
-                                           .region = opt.region};
+                                           .region = opt.region,
+                                           .interpreters = functions::probeInterpreters()};
   control::lambda::registerLambdaRoutes(routes, lambdaCtx);
   control::lambda::publishReservedConcurrency(lambdaCtx);
   control::lambda::publishProvisionedConcurrency(lambdaCtx);
@@ -266,9 +276,10 @@ int serve(const ServeOptions& opt) {
 
   std::optional<std::string> demoId;
   if (opt.demo) demoId = app::ensureDemoApi(routes);
-  printBanner(std::cout, {loops.size(), adminAddr, dataAddr, tlsAddr, std::filesystem::absolute(dataDir).string(),
-                          !opt.noDevCredentials, consoleAssets.available(), consoleAssets.dir().string(),
-                          functions.sandbox->describe(), demoId, stages + (demoId ? 1 : 0)});
+  printBanner(std::cout,
+              {loops.size(), adminAddr, dataAddr, tlsAddr, std::filesystem::absolute(dataDir).string(),
+               !opt.noDevCredentials, consoleAssets.available(), consoleAssets.dir().string(),
+               functions.sandbox->describe(), runtimesLine(lambdaCtx.interpreters), demoId, stages + (demoId ? 1 : 0)});
   for (const auto& file : opt.imports) {
     std::cout << describeImport(importAndDeploy(routes, file, opt.importStage), opt.importStage, dataAddr);
   }

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -13,9 +14,55 @@
 
 namespace portico::functions {
 namespace {
-constexpr std::array<std::string_view, 11> kRuntimes = {"provided",   "provided.al2", "provided.al2023", "nodejs18.x",
-                                                        "nodejs20.x", "nodejs22.x",   "python3.9",       "python3.10",
-                                                        "python3.11", "python3.12",   "python3.13"};
+constexpr std::array<std::string_view, 13> kRuntimes = {
+    "provided",  "provided.al2", "provided.al2023", "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x",
+    "python3.9", "python3.10",   "python3.11",      "python3.12", "python3.13", "python3.14"};
+
+// Identifiers Lambda no longer takes for creating or updating functions, and what it recommends.
+// https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-deprecated
+constexpr std::pair<std::string_view, std::string_view> kDeprecated[] = {
+    {"nodejs", "nodejs22.x"},     {"nodejs4.3", "nodejs22.x"},  {"nodejs4.3-edge", "nodejs22.x"},
+    {"nodejs6.10", "nodejs22.x"}, {"nodejs8.10", "nodejs22.x"}, {"nodejs10.x", "nodejs22.x"},
+    {"nodejs12.x", "nodejs22.x"}, {"nodejs14.x", "nodejs22.x"}, {"nodejs16.x", "nodejs22.x"},
+    {"python2.7", "python3.13"},  {"python3.6", "python3.13"},  {"python3.7", "python3.13"},
+    {"python3.8", "python3.13"},  {"dotnetcore1.0", "dotnet8"}, {"dotnetcore2.0", "dotnet8"},
+    {"dotnetcore2.1", "dotnet8"}, {"dotnetcore3.1", "dotnet8"}, {"dotnet5.0", "dotnet8"},
+    {"dotnet6", "dotnet8"},       {"ruby2.5", "ruby3.3"},       {"ruby2.7", "ruby3.3"},
+    {"java8", "java21"},          {"go1.x", "provided.al2023"}};
+
+/// The first line a command prints, trimmed ("" when it cannot run).
+std::string firstLineOf(const char* command) {
+  std::string out;
+  if (FILE* p = ::popen(command, "r")) {
+    char buf[256];
+    if (std::fgets(buf, sizeof buf, p)) out = buf;
+    ::pclose(p);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+}  // namespace
+
+std::optional<std::string> deprecatedRuntimeReplacement(std::string_view runtime) {
+  for (auto [old, replacement] : kDeprecated) {
+    if (old == runtime) return std::string(replacement);
+  }
+  return std::nullopt;
+}
+
+HostInterpreters probeInterpreters() {
+  HostInterpreters out;
+  std::string python = firstLineOf("/usr/bin/python3 --version 2>&1");  // "Python 3.11.2"
+  if (python.starts_with("Python ")) out.python = python.substr(7);
+  std::string node = firstLineOf("/usr/bin/node --version 2>&1");  // "v20.19.2"
+  if (node.starts_with("v")) out.node = node.substr(1);
+  return out;
+}
+
+std::string HostInterpreters::describe(std::string_view runtime) const {
+  if (runtime.starts_with("python")) return python.empty() ? "" : "Python " + python;
+  if (runtime.starts_with("nodejs")) return node.empty() ? "" : "Node.js " + node;
+  return "";
 }
 
 std::string supportedRuntimeList() {

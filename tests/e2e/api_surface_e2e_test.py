@@ -11,6 +11,16 @@ CLI v2 (and requests signed as newer SDKs sign them where that CLI is older than
   404, a target that is not one NLB's ARN 400); get-sdk-types lists none, get-sdk-type answers
   NotFoundException and get-sdk BadRequestException (NotFoundException for a stage that does not
   exist).
+- API Gateway validation: an endpoint type or apiKeySource outside AWS's enum is AWS's
+  ValidationException ("Value 'X' at 'createRestApiInput.endpointConfiguration.types' ..."); an
+  authorizationType in lower case is stored upper-case; get-deployments / get-deployment carry
+  apiSummary only with --embed apisummary.
+- Lambda runtimes and ARNs: python3.14 and nodejs24.x create and run; a deprecated runtime
+  (python3.8) gets AWS's "no longer supported ... (python3.13)" message; GetFunction names the
+  interpreter that runs it (RuntimeVersionConfig); $LATEST's qualified ARN in
+  list-versions-by-function, list-functions --function-version ALL and get-function --qualifier
+  $LATEST; create-function --publish answers the unqualified ARN with Version 1;
+  update-function-code / update-function-configuration on a version's ARN is refused.
 - Lambda: code signing configurations (create, get, list, update, delete refused while a function
   uses it, list-functions-by-code-signing-config, an empty publisher list 400), a function's
   put / get / delete (a configuration that does not exist 404); the recursion setting (Terminate by
@@ -140,6 +150,68 @@ class ApiSurfaceE2E:
                       "--sdk-type", "javascript", out)
         self.gw.error("NotFoundException", "get-sdk", "--rest-api-id", self.api, "--stage-name", "nostage",
                       "--sdk-type", "javascript", out)
+
+    def step_api_gateway_validation(self):
+        err = self.gw.error("ValidationException", "create-rest-api", "--name", "bad", "--endpoint-configuration",
+                            "types=BOGUS")
+        check("Value 'BOGUS' at 'createRestApiInput.endpointConfiguration.types' failed to satisfy constraint: "
+              "Member must satisfy enum value set: [REGIONAL, EDGE, PRIVATE]" in err, err)
+        self.gw.error("ValidationException", "create-rest-api", "--name", "bad", "--api-key-source", "COOKIE")
+        root = self.gw.json("get-resources", "--rest-api-id", self.api)["items"][0]["id"]
+        m = self.gw.json("put-method", "--rest-api-id", self.api, "--resource-id", root, "--http-method", "POST",
+                         "--authorization-type", "aws_iam")
+        check(m["authorizationType"] == "AWS_IAM", m)
+        self.gw.json("put-integration", "--rest-api-id", self.api, "--resource-id", root, "--http-method", "POST",
+                     "--type", "MOCK")
+        d = self.gw.json("create-deployment", "--rest-api-id", self.api, "--stage-name", "dev")
+        listed = self.gw.json("get-deployments", "--rest-api-id", self.api)["items"]
+        check(listed and all("apiSummary" not in x for x in listed), listed)
+        one = self.gw.json("get-deployment", "--rest-api-id", self.api, "--deployment-id", d["id"])
+        check("apiSummary" not in one, one)
+        embedded = self.gw.json("get-deployment", "--rest-api-id", self.api, "--deployment-id", d["id"], "--embed",
+                                "apisummary")
+        check(embedded["apiSummary"]["/"]["POST"]["authorizationType"] == "AWS_IAM", embedded)
+
+    def step_runtimes_and_arns(self):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("app.py", "import sys\ndef handler(e, c):\n    return sys.version.split()[0]\n")
+            z.writestr("index.js", "exports.handler = async () => process.version;\n")
+        path = os.path.join(self.workdir, "rt.zip")
+        with open(path, "wb") as f:
+            f.write(buf.getvalue())
+        fn_arn = "arn:aws:lambda:us-east-1:000000000000:function:"
+        created = self.lam.json("create-function", "--function-name", "py314", "--runtime", "python3.14",
+                                "--handler", "app.handler", "--role", ROLE, "--zip-file", "fileb://" + path, "--publish")
+        check(created["FunctionArn"] == fn_arn + "py314" and created["Version"] == "1", created)
+        self.lam.json("create-function", "--function-name", "node24", "--runtime", "nodejs24.x", "--handler",
+                      "index.handler", "--role", ROLE, "--zip-file", "fileb://" + path)
+        out = os.path.join(self.workdir, "out.json")
+        self.lam.json("invoke", "--function-name", "py314", out)
+        with open(out) as f:
+            version = json.load(f)
+        self.lam.json("invoke", "--function-name", "node24", out)
+        with open(out) as f:
+            check(json.load(f).startswith("v"), "node ran")
+        cfg = self.lam.json("get-function", "--function-name", "py314")["Configuration"]
+        check(cfg["RuntimeVersionConfig"]["RuntimeVersionArn"].endswith(":runtime:portico-python-" + version), cfg)
+        err = self.lam.error("InvalidParameterValueException", "create-function", "--function-name", "old",
+                             "--runtime", "python3.8", "--handler", "app.handler", "--role", ROLE,
+                             "--zip-file", "fileb://" + path)
+        check("The runtime parameter of python3.8 is no longer supported for creating or updating AWS Lambda "
+              "functions. We recommend you use the new runtime (python3.13)" in err, err)
+        versions = self.lam.json("list-versions-by-function", "--function-name", "py314")["Versions"]
+        check([v["FunctionArn"] for v in versions] == [fn_arn + "py314:$LATEST", fn_arn + "py314:1"], versions)
+        every = self.lam.json("list-functions", "--function-version", "ALL")["Functions"]
+        check(fn_arn + "py314:$LATEST" in [f["FunctionArn"] for f in every], every)
+        plain = self.lam.json("list-functions")["Functions"]
+        check(fn_arn + "py314" in [f["FunctionArn"] for f in plain], plain)
+        latest = self.lam.json("get-function", "--function-name", "py314", "--qualifier", "$LATEST")
+        check(latest["Configuration"]["FunctionArn"] == fn_arn + "py314:$LATEST", latest["Configuration"])
+        self.lam.error("InvalidParameterValueException", "update-function-code", "--function-name",
+                       fn_arn + "py314:1", "--zip-file", "fileb://" + path)
+        self.lam.error("InvalidParameterValueException", "update-function-configuration", "--function-name",
+                       fn_arn + "py314:1", "--timeout", "5")
 
     def step_code_signing(self):
         buf = io.BytesIO()

@@ -172,6 +172,26 @@ void registerDeploymentRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
       ctx.store.remove(kSnapshot, call.params[0], call.params[1]);
     });
   };
+  // Deployments are listed and got without their apiSummary unless ?embed=apisummary asks for it.
+  auto embedded = [](const AdminCall& call, bj::object deployment) {
+    bool summary = false;
+    for (const auto& [k, v] : call.query) summary = summary || (k == "embed" && v == "apisummary");
+    if (!summary) deployment.erase("apiSummary");
+    return deployment;
+  };
+  routes.add(verb::get, "restapis/{}/deployments", [&ctx, embedded](const AdminCall& call) -> Result<AdminReply> {
+    return withApi(ctx, call.params[0], [&](const bj::object&) {
+      std::vector<bj::object> items;
+      for (auto& d : listDocs(ctx, kDeployment, call.params[0])) items.push_back(embedded(call, std::move(d)));
+      return pagedList(call, std::move(items));
+    });
+  });
+  routes.add(verb::get, "restapis/{}/deployments/{}", [&ctx, embedded](const AdminCall& call) -> Result<AdminReply> {
+    std::lock_guard lock(ctx.mu);
+    auto d = loadChild(ctx, kDeployments, call.params[0], call.params[1]);
+    if (!d) return d.takeError();
+    return reply(200, embedded(call, std::move(d).value()));
+  });
   addChildRoutes(
       routes, ctx, "deployments", kDeployments,
       {kDeploymentFields,

@@ -64,4 +64,16 @@ Status checkResourcePolicy(const bj::object& doc) {
   return Ok{};
 }
 
+Status checkEnumValue(std::string_view value, std::string_view where, std::initializer_list<std::string_view> values) {
+  for (auto v : values) {
+    if (v == value) return Ok{};
+  }
+  std::string list;
+  for (auto v : values) list += (list.empty() ? "" : ", ") + std::string(v);
+  return ApiError{"ValidationException", 400,
+                  "1 validation error detected: Value '" + std::string(value.substr(0, 200)) + "' at '" +
+                      std::string(where) + "' failed to satisfy constraint: Member must satisfy enum value set: [" +
+                      list + "]"};
+}
+
 }  // namespace portico::control::apigateway

@@ -27,6 +27,11 @@ Status checkNameAndDescription(const boost::json::object& doc, std::string_view 
 /// Checks doc["policy"] (when present): a JSON object of at most kMaxPolicyChars characters.
 Status checkResourcePolicy(const boost::json::object& doc);
 
+/// AWS's ValidationException for a value outside an enum: "1 validation error detected: Value 'X'
+/// at '<where>' failed to satisfy constraint: Member must satisfy enum value set: [A, B]" (`where`
+/// names the input's member as AWS does, e.g. "createRestApiInput.endpointConfiguration.types").
+Status checkEnumValue(std::string_view value, std::string_view where, std::initializer_list<std::string_view> values);
+
 /// Characters counted as a user sees them (UTF-8 code points; a stray byte counts as one).
 std::size_t charCount(std::string_view text);
 

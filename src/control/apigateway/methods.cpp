@@ -47,6 +47,15 @@ namespace {
 const char* kInvalidMethod =
     "Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY";
 
+/// authorizationType in any case is stored upper-case, as API Gateway stores it.
+void normalizeMethod(bj::object& m) {
+  if (auto* a = m.if_contains("authorizationType"); a && a->is_string()) {
+    std::string upper(a->get_string());
+    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    *a = upper;
+  }
+}
+
 Status validateMethod(const bj::object& m) {
   static const RE2 kParam(
       R"(method\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.[^\s]+)");
@@ -131,6 +140,7 @@ Result<AdminReply> putMethod(ApiGatewayContext& ctx, const AdminCall& call) {
   if (auto* scopes = body->if_contains("authorizationScopes"); scopes && scopes->is_array()) {
     m["authorizationScopes"] = *scopes;
   }
+  normalizeMethod(m);
   if (auto st = validateMethod(m); !st) return st.takeError();
   if (auto st = validateMethodReferences(ctx, call.params[0], m); !st) return st.takeError();
   methods[verbName] = m;
@@ -189,6 +199,7 @@ void registerMethodRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
     if (!ref) return ref.takeError();
     bj::object updated = ref->method();
     if (auto st = applyPatch(updated, *body, kMethodFields); !st) return st.takeError();
+    normalizeMethod(updated);
     if (auto st = validateMethod(updated); !st) return st.takeError();
     if (auto st = validateMethodReferences(ctx, call.params[0], updated); !st) return st.takeError();
     ref->method() = updated;

@@ -404,7 +404,6 @@ void registerOpenApiRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
   routes.add(verb::put, "restapis/{}", [&ctx](const AdminCall& call) { return putRestApi(ctx, call); });
   routes.add(verb::get, "restapis/{}/stages/{}/exports/{}",
              [&ctx](const AdminCall& call) { return getExport(ctx, call); });
-
 }
 
 }  // namespace portico::control::apigateway

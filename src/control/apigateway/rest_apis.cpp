@@ -55,10 +55,25 @@ Result<AdminReply> createRestApi(ApiGatewayContext& ctx, const AdminCall& call) 
   if (!binary.empty()) api["binaryMediaTypes"] = std::move(binary);
   if (auto* m = body->if_contains("minimumCompressionSize"); m && m->is_int64()) api["minimumCompressionSize"] = *m;
   api["apiKeySource"] = json::strOr(*body, "apiKeySource", "HEADER");
+  if (auto st = checkEnumValue(json::strOr(api, "apiKeySource", ""), "createRestApiInput.apiKeySource",
+                               {"HEADER", "AUTHORIZER"});
+      !st) {
+    return st.takeError();
+  }
   bj::object endpoint;
   endpoint["types"] = bj::array{"EDGE"};
   if (auto* e = json::obj(*body, "endpointConfiguration")) {
-    if (auto* t = e->if_contains("types"); t && t->is_array() && !t->get_array().empty()) endpoint["types"] = *t;
+    if (auto* t = e->if_contains("types"); t && t->is_array() && !t->get_array().empty()) {
+      for (const auto& type : t->get_array()) {
+        const std::string value = type.is_string() ? std::string(type.get_string()) : bj::serialize(type);
+        if (auto st = checkEnumValue(value, "createRestApiInput.endpointConfiguration.types",
+                                     {"REGIONAL", "EDGE", "PRIVATE"});
+            !st) {
+          return st.takeError();
+        }
+      }
+      endpoint["types"] = *t;
+    }
   }
   api["endpointConfiguration"] = std::move(endpoint);
   if (auto p = json::str(*body, "policy")) api["policy"] = *p;

@@ -65,6 +65,14 @@ bool validVariableName(std::string_view k) {
 Status applyConfiguration(bj::object& config, const bj::object& body, bool creating) {
   if (body.contains("Runtime")) {
     auto runtime = json::str(body, "Runtime");
+    if (runtime) {
+      if (auto replacement = functions::deprecatedRuntimeReplacement(*runtime)) {
+        return invalidParameter("The runtime parameter of " + *runtime +
+                                " is no longer supported for creating or updating AWS Lambda functions. We recommend "
+                                "you use the new runtime (" +
+                                *replacement + ") while creating or updating functions.");
+      }
+    }
     if (!runtime || !functions::supportedRuntime(*runtime)) {
       return invalidParameter("Value " + (runtime ? *runtime : std::string("null")) +
                               " at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [" +
@@ -201,7 +209,21 @@ bj::object publicConfiguration(const LambdaContext& ctx, const bj::object& confi
   bj::object out = config;
   out["State"] = "Active";
   out["LastUpdateStatus"] = "Successful";
+  // Which interpreter really runs it (every pythonX.Y runs the host's python3): in the runtime
+  // version's ARN, where Lambda names the runtime build a function runs on.
+  if (const std::string runs = ctx.interpreters.describe(json::strOr(config, "Runtime", "")); !runs.empty()) {
+    std::string id;
+    for (char c : runs) id += c == ' ' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out["RuntimeVersionConfig"] =
+        bj::object{{"RuntimeVersionArn", "arn:aws:lambda:" + ctx.region + "::runtime:portico-" + id}};
+  }
   if (!ctx.sandboxWarning.empty()) out["StateReason"] = ctx.sandboxWarning;
+  return out;
+}
+
+bj::object latestConfiguration(const LambdaContext& ctx, const bj::object& config) {
+  bj::object out = publicConfiguration(ctx, config);
+  out["FunctionArn"] = ctx.catalog.functionArn(json::strOr(config, "FunctionName", ""), "$LATEST");
   return out;
 }
 

@@ -22,5 +22,8 @@ void touch(LambdaContext& ctx, boost::json::object& config);
 
 /// The configuration as returned to clients (state fields filled in).
 boost::json::object publicConfiguration(const LambdaContext& ctx, const boost::json::object& config);
+/// $LATEST's configuration where Lambda names it by its qualified ARN ("...:function:f:$LATEST":
+/// ListVersionsByFunction, ListFunctions with FunctionVersion=ALL, GetFunction with Qualifier=$LATEST).
+boost::json::object latestConfiguration(const LambdaContext& ctx, const boost::json::object& config);
 
 }  // namespace portico::control::lambda

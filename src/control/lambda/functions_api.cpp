@@ -93,7 +93,10 @@ Result<AdminReply> createFunction(LambdaContext& ctx, const AdminCall& call) {
     saveFunction(ctx, ref->name, doc);
     if (auto* p = body->if_contains("Publish"); p && p->is_bool() && p->get_bool()) {
       auto version = publishVersion(ctx, ref->name, doc, "");
-      if (version) out = publicConfiguration(ctx, *version);
+      if (version) {
+        out = publicConfiguration(ctx, *version);
+        out["FunctionArn"] = ctx.catalog.functionArn(ref->name);  // (Lambda answers the unqualified ARN)
+      }
     }
   });
   // A new function is Pending until its first environment could start; Portico is ready at once,
@@ -124,7 +127,7 @@ Result<AdminReply> getFunction(LambdaContext& ctx, const AdminCall& call, bool c
   if (!doc) return doc.takeError();
   auto config = configurationFor(ctx, *ref, *doc);
   if (!config) return config.takeError();
-  bj::object out = publicConfiguration(ctx, *config);
+  bj::object out = ref->qualifier == "$LATEST" ? latestConfiguration(ctx, *config) : publicConfiguration(ctx, *config);
   if (configurationOnly) return jsonReply(200, std::move(out));
   bj::object reply{{"Configuration", std::move(out)},
                    {"Code", bj::object{{"RepositoryType", "S3"},
@@ -158,7 +161,7 @@ Result<AdminReply> listFunctions(LambdaContext& ctx, const AdminCall& call) {
   for (auto& d : ctx.store.list(functions::kFunctionKind, "")) {
     auto doc = json::parseObject(d.body);
     if (!doc) continue;
-    items.push_back(publicConfiguration(ctx, configOf(*doc)));
+    items.push_back(all ? latestConfiguration(ctx, configOf(*doc)) : publicConfiguration(ctx, configOf(*doc)));
     if (all) {
       for (auto& v : ctx.store.list(functions::kVersionKind, functions::versionScope(d.id))) {
         if (auto vd = json::parseObject(v.body)) items.push_back(publicConfiguration(ctx, configOf(*vd)));
@@ -180,11 +183,19 @@ bj::object& markUpdateInProgress(bj::object& out) {
   return out;
 }
 
+/// Only $LATEST changes: a qualified name (a version or an alias) is refused as Lambda refuses it.
+Status unqualifiedForUpdate(const functions::FunctionRef& ref) {
+  if (ref.qualifier.empty() || ref.qualifier == "$LATEST") return Ok{};
+  return invalidParameter("Unsupported qualifier " + ref.qualifier.substr(0, 128) +
+                          ": only $LATEST can be updated; publish a version to change what a version runs");
+}
+
 Result<AdminReply> updateCode(LambdaContext& ctx, const AdminCall& call) {
   // The zip is stored (and unpacked: seconds for a big one) before the function's lock is taken,
   // so other management calls never wait on it; the store is content-addressed.
   auto ref = refFrom(ctx, call);
   if (!ref) return ref.takeError();
+  if (auto st = unqualifiedForUpdate(*ref); !st) return st.takeError();
   if (auto exists = loadFunction(ctx, *ref); !exists) return exists.takeError();
   auto body = call.json();
   if (!body) return body.takeError();
@@ -219,11 +230,12 @@ Result<AdminReply> updateConfiguration(LambdaContext& ctx, const AdminCall& call
   std::optional<FunctionLayers> layers;
   std::string checkedCode;
   {
+    auto ref = refFrom(ctx, call);
+    if (!ref) return ref.takeError();
+    if (auto st = unqualifiedForUpdate(*ref); !st) return st.takeError();
     auto body = call.json();
     if (!body) return body.takeError();
     if (const bj::value* l = body->if_contains("Layers"); l && !l->is_null()) {
-      auto ref = refFrom(ctx, call);
-      if (!ref) return ref.takeError();
       auto current = loadFunction(ctx, *ref);
       if (!current) return current.takeError();
       auto resolved = resolveFunctionLayers(ctx, *l);

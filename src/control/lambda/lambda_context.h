@@ -17,6 +17,7 @@
 #include "control/admin_handler.h"
 #include "control/route_table.h"
 #include "functions/account_concurrency.h"
+#include "functions/builtin_runtimes.h"
 #include "functions/code_store.h"
 #include "functions/function_catalog.h"
 #include "functions/function_logs.h"
@@ -45,6 +46,7 @@ struct LambdaContext {
   const aws::AwsClient* aws = nullptr;
   const aws::AwsCredentialChain* awsCredentials = nullptr;
   std::string region = "us-east-1";
+  functions::HostInterpreters interpreters;  // what the runtimes run on (GetFunction says)
   IdGenerator ids;
   std::mutex mu;
 

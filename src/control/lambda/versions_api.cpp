@@ -101,7 +101,7 @@ void registerVersionRoutes(RouteTable& routes, LambdaContext& ctx) {
     auto doc = loadFunction(ctx, *ref);
     if (!doc) return doc.takeError();
     bj::array versions;
-    versions.push_back(publicConfiguration(ctx, json::objAt(*doc, "config")));
+    versions.push_back(latestConfiguration(ctx, json::objAt(*doc, "config")));
     for (auto& d : ctx.store.list(functions::kVersionKind, functions::versionScope(ref->name))) {
       if (auto v = json::parseObject(d.body)) versions.push_back(publicConfiguration(ctx, json::objAt(*v, "config")));
     }
