@@ -28,11 +28,24 @@ http::Response toResponse(Result<AdminReply>&& reply) {
   } else if (reply->body) {
     res.set(bhttp::field::content_type, reply->contentType);
     res.body() = boost::json::serialize(*reply->body);
+  } else if (reply->rest) {
+    res.set(bhttp::field::content_type, reply->contentType);
   }
   for (auto& [k, v] : reply->headers) res.set(k, v);
-  res.prepare_payload();
+  if (!reply->rest) res.prepare_payload();  // (a body still arriving is framed by the server: chunked)
   return res;
 }
+
+/// An AdminReply's shared rest, as the server takes it.
+class SharedBody final : public http::BodyStream {
+ public:
+  explicit SharedBody(std::shared_ptr<http::BodyStream> body) : body_(std::move(body)) {}
+  std::optional<std::uint64_t> declaredLength() const override { return body_->declaredLength(); }
+  boost::asio::awaitable<boost::system::error_code> next(std::string& out) override { return body_->next(out); }
+
+ private:
+  std::shared_ptr<http::BodyStream> body_;
+};
 
 ApiError storeFailure(const http::Request& req, std::string_view path, const std::exception& e) {
   spdlog::error("store failure on {} {}: {}", req.method_string(), path, e.what());
@@ -165,9 +178,11 @@ boost::asio::awaitable<http::Reply> AdminHandler::handle(http::Request& req, con
   } catch (const store::StoreError& e) {
     reply = storeFailure(req, p.path, e);
   }
-  auto res = toResponse(std::move(reply));
-  stampRequestId(res, conn.workerIndex);
-  co_return res;
+  std::shared_ptr<http::BodyStream> rest = reply ? reply->rest : nullptr;
+  http::Reply out(toResponse(std::move(reply)));
+  stampRequestId(out.response, conn.workerIndex);
+  if (rest) out.rest = std::make_unique<SharedBody>(std::move(rest));
+  co_return out;
 }
 
 http::Response AdminHandler::handleSync(const http::Request& req) const {

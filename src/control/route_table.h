@@ -7,6 +7,7 @@
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/value.hpp>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "http/body_stream.h"
 #include "http/handler.h"
 
 namespace portico::control {
@@ -43,6 +45,8 @@ struct AdminReply {
   std::optional<std::string> rawBody;
   std::string contentType = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // extra response headers
+  /// The rest of a body still arriving (InvokeWithResponseStream): relayed chunked after `rawBody`.
+  std::shared_ptr<http::BodyStream> rest;
 };
 
 using AdminOperation = std::function<Result<AdminReply>(const AdminCall&)>;

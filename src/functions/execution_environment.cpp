@@ -7,9 +7,12 @@
 #include <unistd.h>
 
 #include <boost/asio.hpp>
+#include <boost/json.hpp>
 #include <charconv>
 
+#include "common/base64.h"
 #include "common/clock.h"
+#include "common/json_util.h"
 #include "functions/environment_tmp.h"
 #include "functions/function_logs.h"
 #include "functions/port_forward.h"
@@ -270,6 +273,18 @@ void ExecutionEnvironment::onDeadline(std::uint64_t generation, const boost::sys
 
 void ExecutionEnvironment::finish(Invocation::Outcome outcome, std::string response, std::string errorType) {
   if (!current_ || current_->outcome != Invocation::Outcome::kPending) return;
+  streaming_ = false;
+  if (current_->stream) {  // a stream cut short (a timeout, the runtime's exit) ends with the reason
+    std::optional<StreamError> error;
+    if (outcome != Invocation::Outcome::kSuccess) {
+      boost::system::error_code ec;
+      auto parsed = boost::json::parse(response, ec);
+      std::string message;
+      if (!ec && parsed.is_object()) message = json::strOr(parsed.get_object(), "errorMessage", "");
+      error = StreamError{errorType.empty() ? std::string("Unhandled") : errorType, message};
+    }
+    current_->stream->end(std::move(error));
+  }
   current_->outcome = outcome;
   current_->response = std::move(response);
   current_->errorType = std::move(errorType);
@@ -429,6 +444,47 @@ RuntimeApiBackend::Answer ExecutionEnvironment::answer(std::string_view requestI
   finish(isError ? Invocation::Outcome::kFunctionError : Invocation::Outcome::kSuccess, std::move(body),
          std::move(errorType));
   return Answer::kAccepted;
+}
+
+RuntimeApiBackend::Answer ExecutionEnvironment::beginStream(std::string_view requestId, std::string contentType) {
+  if (!current_ || !delivered_ || current_->requestId != requestId) return Answer::kUnknownRequest;
+  if (current_->outcome != Invocation::Outcome::kPending || streaming_) return Answer::kAlreadyAnswered;
+  streaming_ = true;
+  current_->response.clear();
+  if (current_->stream) current_->stream->begin(contentType.empty() ? "application/octet-stream" : contentType);
+  return Answer::kAccepted;
+}
+
+void ExecutionEnvironment::streamPiece(std::string piece) {
+  if (!streaming_ || !current_) return;
+  if (current_->stream) {
+    current_->stream->push(std::move(piece));
+    return;
+  }
+  // Nobody relays it as it comes: gathered, within a buffered response's limit.
+  if (current_->response.size() + piece.size() > RuntimeApiServer::kMaxResultBytes) {
+    resultTooLarge();
+    return;
+  }
+  current_->response += piece;
+}
+
+bool ExecutionEnvironment::streamFull() const {
+  return streaming_ && current_ && current_->stream && current_->stream->full();
+}
+
+void ExecutionEnvironment::endStream(bool failed, std::string errorType, std::string errorBody) {
+  if (!streaming_ || !current_) return;
+  if (!failed) {
+    std::string gathered = current_->stream ? std::string() : std::move(current_->response);
+    finish(Invocation::Outcome::kSuccess, std::move(gathered), "");
+    return;
+  }
+  // The error's body comes base64-encoded in its trailer; a runtime that sent none gets one.
+  std::string body;
+  if (auto decoded = base64Decode(errorBody); decoded && !decoded->empty()) body = std::move(*decoded);
+  if (body.empty()) body = runtimeErrorBody(errorType, "The response stream ended with an error");
+  finish(Invocation::Outcome::kFunctionError, std::move(body), std::move(errorType));
 }
 
 void ExecutionEnvironment::initFailed(std::string errorType, std::string body) {

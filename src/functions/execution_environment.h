@@ -25,6 +25,7 @@
 #include "functions/environment_freezer.h"
 #include "functions/function_grants.h"
 #include "functions/function_spec.h"
+#include "functions/response_stream.h"
 #include "functions/runtime_api_server.h"
 #include "functions/sandbox.h"
 
@@ -53,6 +54,9 @@ struct Invocation {
   std::string response;   // the function's result, or its error object
   std::string errorType;  // for function errors
   std::string log;        // output captured during the invocation (bounded)
+  /// Set by a caller that relays a streamed response as it comes (response_stream.h); null: a
+  /// streamed response is gathered into `response` (bounded as a buffered one).
+  std::shared_ptr<ResponseStream> stream;
 };
 
 struct EnvironmentPaths {
@@ -120,6 +124,10 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   // RuntimeApiBackend: what the runtime's requests do to the invocation in flight.
   boost::asio::awaitable<std::optional<RuntimeEvent>> next() override;
   Answer answer(std::string_view requestId, bool isError, std::string errorType, std::string body) override;
+  Answer beginStream(std::string_view requestId, std::string contentType) override;
+  void streamPiece(std::string piece) override;
+  bool streamFull() const override;
+  void endStream(bool failed, std::string errorType, std::string errorBody) override;
   void initFailed(std::string errorType, std::string body) override;
   void resultTooLarge() override;
   bool invocationPending() const override { return !idle(); }
@@ -163,6 +171,7 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
 
   std::shared_ptr<Invocation> current_;
   bool delivered_ = false;                // current_ handed to the runtime via /next
+  bool streaming_ = false;                // current_'s response is streaming in
   std::uint64_t nextTicket_ = 0;          // counts GET /next requests; the newest one is served
   boost::asio::steady_timer nextWaiter_;  // cancelled to wake a parked /next
   boost::asio::steady_timer doneWaiter_;  // cancelled when current_ ends

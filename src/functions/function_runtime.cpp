@@ -313,7 +313,8 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
   /// Runs one synchronous invocation; `here` is the caller's loop, where a new environment starts.
   /// `requestId`: the invocation's (a queued Event's); "" for a new one.
   asio::awaitable<Result<InvokeResult>> runSync(FunctionSpec spec, std::string payload, std::string clientContext,
-                                                bool tail, asio::io_context& here, std::string requestId = {}) {
+                                                bool tail, asio::io_context& here, std::string requestId = {},
+                                                std::shared_ptr<ResponseStream> stream = nullptr) {
     auto self = shared_from_this();
     auto admitted = pool.admit(spec, &here, clock.now());
     auto series = seriesOf(spec);
@@ -332,6 +333,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     invocation->payload = payload.empty() ? "{}" : std::move(payload);
     invocation->invokedArn = spec.invokedArn;
     invocation->clientContext = std::move(clientContext);
+    invocation->stream = std::move(stream);
     auto started = clock.now();
     invocation->deadline = started + std::chrono::seconds(spec.timeoutSeconds);
 
@@ -405,7 +407,8 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     }
     FunctionSpec resolved = std::move(spec).value();
     std::string decoded = std::move(*context);
-    auto result = co_await runSync(std::move(resolved), std::move(req.payload), std::move(decoded), req.tailLog, here);
+    auto result = co_await runSync(std::move(resolved), std::move(req.payload), std::move(decoded), req.tailLog, here,
+                                   std::string(), std::move(req.stream));
     co_return result;
   }
 

@@ -3,12 +3,15 @@
 // HTTP hop is involved.
 #pragma once
 #include <boost/asio/awaitable.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "common/result.h"
 
 namespace portico::functions {
+
+class ResponseStream;
 
 enum class InvocationType { kRequestResponse, kEvent, kDryRun };
 
@@ -19,6 +22,10 @@ struct InvokeRequest {
   InvocationType type = InvocationType::kRequestResponse;
   bool tailLog = false;       // X-Amz-Log-Type: Tail
   std::string clientContext;  // X-Amz-Client-Context, base64 JSON (passed to the runtime decoded)
+  /// A caller that relays a streamed response as it comes (InvokeWithResponseStream, a
+  /// RESPONSE_STREAM function URL) gives its stream here; the result's payload is then empty on
+  /// success. Null: a streamed response is gathered into the payload.
+  std::shared_ptr<ResponseStream> stream;
 };
 
 struct InvokeResult {

@@ -51,6 +51,16 @@ std::string errorTypeOf(const bhttp::request<bhttp::string_body>& req) {
   return "Unhandled";
 }
 
+/// POST .../invocation/<id>/response in the streaming response mode.
+bool isStreamedResponse(const bhttp::request<bhttp::string_body>& req) {
+  std::string_view target = req.target();
+  if (req.method() != bhttp::verb::post || !target.starts_with(kPrefix)) return false;
+  std::string_view rest = target.substr(kPrefix.size());
+  if (!rest.starts_with("invocation/") || !rest.ends_with("/response") || rest.size() <= 11 + 9) return false;
+  std::string_view mode = req["Lambda-Runtime-Function-Response-Mode"];
+  return mode.size() == 9 && (mode[0] == 's' || mode[0] == 'S') && mode.substr(1) == "treaming";
+}
+
 Response eventReply(const RuntimeEvent& event) {
   Response res = jsonReply(bhttp::status::ok, event.payload);
   res.set("Lambda-Runtime-Aws-Request-Id", event.requestId);
@@ -130,10 +140,44 @@ asio::awaitable<void> RuntimeApiServer::serve(tcp::socket socket, [[maybe_unused
     bhttp::request_parser<bhttp::string_body> parser;
     parser.body_limit(kMaxResultBytes);
     boost::system::error_code ec;
-    co_await bhttp::async_read(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await bhttp::async_read_header(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    bool streamed = false;
+    if (!ec && isStreamedResponse(parser.get())) {
+      // A streamed response: its pieces go on as they arrive, up to Lambda's 20 MB.
+      std::string_view target = parser.get().target();
+      std::string id(target.substr(kPrefix.size() + 11, target.size() - kPrefix.size() - 11 - 9));
+      auto begun = backend_.beginStream(id, std::string(parser.get()[bhttp::field::content_type]));
+      parser.body_limit(kMaxStreamedBytes);
+      while (!ec && !parser.is_done()) {
+        co_await bhttp::async_read_some(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        std::string& body = parser.get().body();
+        if (!body.empty() && begun == RuntimeApiBackend::Answer::kAccepted) backend_.streamPiece(std::move(body));
+        body.clear();
+        while (!ec && begun == RuntimeApiBackend::Answer::kAccepted && backend_.streamFull()) {
+          asio::steady_timer pause(loop_, std::chrono::milliseconds(5));  // the reader is behind
+          co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+      }
+      if (begun == RuntimeApiBackend::Answer::kAccepted) {
+        // The trailers (or headers) say whether it failed mid-stream; a cut-off stream failed.
+        std::string type(parser.get()["Lambda-Runtime-Function-Error-Type"]);
+        std::string errorBody(parser.get()["Lambda-Runtime-Function-Error-Body"]);
+        if (ec && type.empty())
+          type = ec == bhttp::error::body_limit ? "Function.ResponseSizeTooLarge" : "Runtime.StreamError";
+        const bool failed = !type.empty();  // (before `type` moves into the call)
+        backend_.endStream(failed, std::move(type), std::move(errorBody));
+      }
+      if (ec) break;
+      streamed = true;
+    } else if (!ec) {
+      co_await bhttp::async_read(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    }
     Response res;
     bool keepAlive = true, terminateAfter = false;
-    if (ec == bhttp::error::body_limit) {
+    if (streamed) {
+      res = jsonReply(bhttp::status::accepted, std::string(kAccepted));
+      keepAlive = parser.get().keep_alive();
+    } else if (ec == bhttp::error::body_limit) {
       // Result too large: the invocation fails with Function.ResponseSizeTooLarge.
       // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html#runtimes-api-response
       backend_.resultTooLarge();

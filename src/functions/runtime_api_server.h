@@ -38,6 +38,14 @@ class RuntimeApiBackend {
   virtual boost::asio::awaitable<std::optional<RuntimeEvent>> next() = 0;
   /// POST /invocation/<id>/response (errorType empty) or /error.
   virtual Answer answer(std::string_view requestId, bool isError, std::string errorType, std::string body) = 0;
+  /// POST /invocation/<id>/response with Lambda-Runtime-Function-Response-Mode: streaming: the
+  /// body's pieces follow as they arrive (streamPiece), then endStream (with the error its
+  /// trailers gave, if any).
+  virtual Answer beginStream(std::string_view requestId, std::string contentType) = 0;
+  virtual void streamPiece(std::string piece) = 0;
+  /// The reader is behind: stop reading the runtime for a while.
+  virtual bool streamFull() const = 0;
+  virtual void endStream(bool failed, std::string errorType, std::string errorBody) = 0;
   /// POST /init/error. The server terminates the environment once the runtime has the reply.
   virtual void initFailed(std::string errorType, std::string body) = 0;
   /// The runtime sent a result over the limit.
@@ -53,7 +61,8 @@ std::string runtimeErrorBody(std::string_view type, std::string_view message);
 
 class RuntimeApiServer {
  public:
-  static constexpr std::size_t kMaxResultBytes = 6291556;  // what the Runtime API accepts
+  static constexpr std::size_t kMaxResultBytes = 6291556;             // what the Runtime API accepts
+  static constexpr std::size_t kMaxStreamedBytes = 20 * 1024 * 1024;  // a streamed response (Lambda: 20 MB)
 
   RuntimeApiServer(boost::asio::io_context& loop, RuntimeApiBackend& backend);
 

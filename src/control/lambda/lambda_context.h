@@ -105,6 +105,7 @@ void registerLayerRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerFunctionUrlRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerProvisionedConcurrencyRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerCodeSigningRoutes(RouteTable& routes, LambdaContext& ctx);
+void registerStreamingInvokeRoutes(RouteTable& routes, LambdaContext& ctx);
 /// Asks the runtime for every stored provisioned concurrency configuration (at start).
 void publishProvisionedConcurrency(LambdaContext& ctx);
 /// Ends the provisioned concurrency of a function's qualifier (every one when nullopt) as it is
@@ -125,6 +126,7 @@ inline void registerLambdaRoutes(RouteTable& routes, LambdaContext& ctx) {
   registerFunctionUrlRoutes(routes, ctx);
   registerProvisionedConcurrencyRoutes(routes, ctx);
   registerCodeSigningRoutes(routes, ctx);
+  registerStreamingInvokeRoutes(routes, ctx);
 }
 
 }  // namespace portico::control::lambda

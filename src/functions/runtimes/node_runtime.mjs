@@ -4,7 +4,9 @@
 // Uses one keep-alive TCP connection with TCP_NODELAY and writes each request
 // (head + body) in a single write.  Only built-in modules are used.
 
+import http from 'node:http';
 import net from 'node:net';
+import { Writable } from 'node:stream';
 import { format } from 'node:util';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -460,6 +462,76 @@ process.on('beforeExit', () => {
   if (invocation && !invocation.done) invocation.onEmptyLoop();
 });
 
+// ---------------------------------------------------------------------------
+// Response streaming: awslambda.streamifyResponse(handler) marks a handler that writes its answer
+// to a stream; awslambda.HttpResponseStream.from(stream, {statusCode, headers, cookies}) puts the
+// status and headers a function URL answers with in front of it. The stream goes to the Runtime
+// API as a chunked POST of its own (response mode "streaming"); a failure after it began travels
+// in its trailers.
+// ---------------------------------------------------------------------------
+
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HTTP_INTEGRATION = 'application/vnd.awslambda.http-integration-response';
+
+globalThis.awslambda = {
+  streamifyResponse(handler) {
+    handler[STREAMING] = 'response';
+    return handler;
+  },
+  HttpResponseStream: {
+    from(stream, prelude) {
+      stream.setContentType(HTTP_INTEGRATION);
+      stream.write(JSON.stringify(prelude || {}));
+      stream.write(Buffer.alloc(8)); // the delimiter: eight NUL bytes
+      return stream;
+    },
+  },
+};
+
+function responseStream(id) {
+  let contentType = 'application/octet-stream';
+  let req = null;
+  let answered = null;
+  const open = () => {
+    if (req) return;
+    req = http.request({
+      host: client.host, port: client.port, method: 'POST', agent: false,
+      path: `${API_PREFIX}/invocation/${id}/response`,
+      headers: {
+        'Lambda-Runtime-Function-Response-Mode': 'streaming',
+        'Content-Type': contentType,
+        'Transfer-Encoding': 'chunked',
+        Trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body',
+      },
+    });
+    answered = new Promise((resolve) => {
+      req.on('response', (res) => { res.resume(); res.on('end', resolve); res.on('error', resolve); });
+      req.on('error', (err) => {
+        process.stderr.write(`portico runtime: streaming the response failed: ${err.message}\n`);
+        resolve();
+      });
+    });
+    req.flushHeaders();
+  };
+  const stream = new Writable({
+    write(chunk, encoding, cb) { open(); req.write(chunk, cb); },
+    final(cb) { open(); req.end(cb); },
+  });
+  stream.setContentType = (type) => { contentType = String(type); };
+  stream.failWith = (err) => {
+    open();
+    const eb = errorBody(err);
+    logError('Invoke Error', eb);
+    req.addTrailers({
+      'Lambda-Runtime-Function-Error-Type': eb.errorType,
+      'Lambda-Runtime-Function-Error-Body': Buffer.from(safeStringify(eb)).toString('base64'),
+    });
+    req.end();
+  };
+  stream.answered = () => { open(); return answered; };
+  return stream;
+}
+
 function headerJson(v) {
   if (v === undefined || v === '') return undefined;
   try { return JSON.parse(v); } catch { return undefined; }
@@ -550,6 +622,32 @@ function runInvocation(handler, res) {
       event = JSON.parse(res.body.toString('utf8'));
     } catch (err) {
       finish('err', Object.assign(new Error(`Unable to parse event: ${err.message}`), { name: 'Runtime.UnmarshalError' }));
+      return;
+    }
+
+    if (handler[STREAMING] === 'response') {
+      const stream = responseStream(id);
+      const done = (err) => {
+        if (inv.done) return;
+        inv.done = true;
+        client.setRef(true);
+        if (err) stream.failWith(err);
+        else if (!stream.writableEnded) stream.end();
+        stream.answered().then(() => {
+          currentRequestId = undefined;
+          resolveInvoke();
+        });
+      };
+      inv.onEmptyLoop = () => done(null);
+      client.setRef(false);
+      let ret;
+      try {
+        ret = handler(event, stream, context);
+      } catch (err) {
+        done(err);
+        return;
+      }
+      Promise.resolve(ret).then(() => done(null), (e) => done(e === undefined || e === null ? new Error(String(e)) : e));
       return;
     }
 
