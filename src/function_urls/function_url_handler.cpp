@@ -3,13 +3,18 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/algorithm/string/predicate.hpp>
-#include <boost/json/serialize.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/json.hpp>
 
 #include "function_urls/url_cors.h"
 #include "function_urls/url_event.h"
+#include "functions/response_stream.h"
 
 namespace portico::function_urls {
 namespace http_ = boost::beast::http;
+namespace bj = boost::json;
 
 namespace {
 
@@ -25,7 +30,110 @@ http::Response message(http_::status status, std::string_view text, const std::s
   return res;
 }
 
+constexpr std::string_view kHttpIntegration = "application/vnd.awslambda.http-integration-response";
+constexpr std::size_t kMaxPreludeBytes = 64 * 1024;
+
+/// The rest of a streamed response's body: what came with the prelude, then the stream's pieces.
+/// A stream that ends with an error cuts the client's connection (the status is long sent).
+class UrlStreamBody final : public http::BodyStream {
+ public:
+  UrlStreamBody(std::shared_ptr<functions::ResponseStream> stream, std::string first)
+      : stream_(std::move(stream)), first_(std::move(first)) {}
+  std::optional<std::uint64_t> declaredLength() const override { return std::nullopt; }
+  boost::asio::awaitable<boost::system::error_code> next(std::string& out) override {
+    out.clear();
+    if (!first_.empty()) {
+      out = std::move(first_);
+      first_.clear();
+      co_return boost::system::error_code{};
+    }
+    auto piece = co_await stream_->next();
+    if (piece) {
+      out = std::move(*piece);
+    } else if (stream_->error()) {
+      co_return boost::asio::error::connection_aborted;
+    }
+    co_return boost::system::error_code{};
+  }
+
+ private:
+  std::shared_ptr<functions::ResponseStream> stream_;
+  std::string first_;
+};
+
 }  // namespace
+
+boost::asio::awaitable<http::Reply> FunctionUrlHandler::serveStreaming(const http::Request& req,
+                                                                       const FunctionUrlConfig& config,
+                                                                       functions::InvokeRequest invoke,
+                                                                       const std::string& requestId) {
+  auto executor = co_await boost::asio::this_coro::executor;
+  auto stream = std::make_shared<functions::ResponseStream>(executor);
+  invoke.stream = stream;
+  auto outcome = std::make_shared<std::optional<Result<functions::InvokeResult>>>();
+  functions::Invoker& invoker = invoker_;
+  boost::asio::co_spawn(
+      executor,
+      [&invoker, invoke = std::move(invoke), stream, outcome]() mutable -> boost::asio::awaitable<void> {
+        auto r = co_await invoker.invoke(std::move(invoke));
+        std::optional<functions::StreamError> error;
+        if (!r) error = functions::StreamError{r.error().type, r.error().message};
+        if (r && !r->functionError.empty()) error = functions::StreamError{"Unhandled", "function error"};
+        *outcome = std::move(r);
+        stream->close(std::move(error));
+      },
+      boost::asio::detached);
+  co_await stream->started();
+  if (!stream->streaming()) {  // it answered as a buffered function does
+    Result<functions::InvokeResult>& r = **outcome;
+    if (!r) {
+      if (r.error().status == 429) co_return message(http_::status::too_many_requests, "Rate Exceeded.", requestId);
+      co_return message(http_::status::bad_gateway, "Internal Server Error", requestId);
+    }
+    std::optional<http::Response> res;
+    if (r->functionError.empty()) res = urlResponse(r->payload);
+    if (!res) co_return message(http_::status::bad_gateway, "Internal Server Error", requestId);
+    if (config.cors) applyCors(*config.cors, req, *res);
+    res->set("x-amzn-RequestId", requestId);
+    co_return std::move(*res);
+  }
+  http::Response res{http_::status::ok, 11};
+  std::string first;
+  if (stream->contentType() == kHttpIntegration) {
+    // The prelude (JSON: statusCode, headers, cookies) up to eight NUL bytes, then the body.
+    std::string prelude;
+    std::size_t at = std::string::npos;
+    while (at == std::string::npos) {
+      auto piece = co_await stream->next();
+      if (!piece) break;
+      prelude += *piece;
+      at = prelude.find(std::string_view("\0\0\0\0\0\0\0\0", 8));
+      if (at == std::string::npos && prelude.size() > kMaxPreludeBytes) break;
+    }
+    if (at == std::string::npos) co_return message(http_::status::bad_gateway, "Internal Server Error", requestId);
+    first = prelude.substr(at + 8);
+    prelude.resize(at);
+    boost::system::error_code ec;
+    auto parsed = boost::json::parse(prelude, ec);
+    if (ec || !parsed.is_object()) co_return message(http_::status::bad_gateway, "Internal Server Error", requestId);
+    bj::object head = parsed.get_object();
+    if (!head.contains("statusCode")) head["statusCode"] = 200;
+    head.erase("body");
+    head.erase("isBase64Encoded");
+    auto made = urlResponse(boost::json::serialize(head));  // (the status and headers checked as a buffered one's)
+    if (!made) co_return message(http_::status::bad_gateway, "Internal Server Error", requestId);
+    res = std::move(*made);
+    res.erase(http_::field::content_length);
+    res.body().clear();
+  } else {
+    res.set(http_::field::content_type, stream->contentType());
+  }
+  if (config.cors) applyCors(*config.cors, req, res);
+  res.set("x-amzn-RequestId", requestId);
+  http::Reply reply(std::move(res));
+  reply.rest = std::make_unique<UrlStreamBody>(stream, std::move(first));
+  co_return reply;
+}
 
 std::optional<UrlAddress> parseUrlAddress(std::string_view host, std::string_view target) {
   UrlAddress out;
@@ -124,6 +232,10 @@ boost::asio::awaitable<http::Reply> FunctionUrlHandler::serve(http::Request& req
   invoke.function = config->function;
   invoke.qualifier = config->qualifier;
   invoke.payload = urlEvent(req, facts);
+  if (config->streaming) {
+    auto streamed = co_await serveStreaming(req, *config, std::move(invoke), requestId);
+    co_return streamed;
+  }
   auto result = co_await invoker_.invoke(std::move(invoke));
   if (!result) {
     const ApiError& e = result.error();

@@ -52,6 +52,10 @@ class FunctionUrlHandler final : public http::Handler {
  private:
   boost::asio::awaitable<http::Reply> serve(http::Request& req, const http::ConnectionInfo& conn,
                                             const UrlAddress& address);
+  /// InvokeMode RESPONSE_STREAM: the response's head as soon as the function's stream gives it
+  /// (an HttpResponseStream prelude: status, headers, cookies), its body as it comes.
+  boost::asio::awaitable<http::Reply> serveStreaming(const http::Request& req, const FunctionUrlConfig& config,
+                                                     functions::InvokeRequest invoke, const std::string& requestId);
 
   FunctionUrlDirectory& directory_;
   functions::Invoker& invoker_;

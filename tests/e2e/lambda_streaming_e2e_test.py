@@ -14,6 +14,9 @@ arrives.
 - A stream that stalls ends at the function's timeout (Sandbox.Timedout), in bounded time.
 - A buffered function called with InvokeWithResponseStream: its payload as one PayloadChunk.
 - The plain Invoke of a streaming function gathers the stream into its payload.
+- A function URL with InvokeMode RESPONSE_STREAM: the status, headers and cookies of the
+  function's HttpResponseStream prelude, then its body chunked as it is written (the first part a
+  second before the second).
 
 Steps run in order; the first failure stops the run and prints the server log. Exit code 0 =
 every step passed.
@@ -36,6 +39,15 @@ ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 STREAMING = b'''
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 exports.handler = awslambda.streamifyResponse(async (event, responseStream, context) => {
+  if (event.rawPath === "/http") {  // a function URL with InvokeMode RESPONSE_STREAM
+    responseStream = awslambda.HttpResponseStream.from(responseStream, {
+      statusCode: 201, headers: { "content-type": "text/plain", "x-streamed": "yes" }, cookies: ["s=1"] });
+    responseStream.write("one\\n");
+    await sleep(1200);
+    responseStream.write("two\\n");
+    responseStream.end();
+    return;
+  }
   if (event.mode === "stall") {
     responseStream.write("a");
     await sleep(60000);
@@ -157,6 +169,44 @@ class StreamingE2E:
             raise E2EFailure("a missing function must fail")
         except E2EFailure as e:
             check("status 404" in str(e), str(e))
+
+
+    def step_function_url_streams(self):
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+        # InvokeMode is newer than Debian's botocore model: sent as the newer SDKs send it.
+        path = "/2021-10-31/functions/streamer/url"
+        body = json.dumps({"AuthType": "NONE", "InvokeMode": "RESPONSE_STREAM"}).encode()
+        req = AWSRequest(method="POST", url=self.server.admin_url + path, data=body,
+                         headers={"Content-Type": "application/json"})
+        SigV4Auth(Credentials("test", "test"), "lambda", "us-east-1").add_auth(req)
+        admin = urllib.parse.urlparse(self.server.admin_url)
+        conn = http.client.HTTPConnection(admin.hostname, admin.port, timeout=30)
+        conn.request("POST", path, body=body, headers=dict(req.headers))
+        resp = conn.getresponse()
+        config = json.loads(resp.read())
+        check(resp.status == 201 and config["InvokeMode"] == "RESPONSE_STREAM", config)
+        url = urllib.parse.urlparse(config["FunctionUrl"])
+        data = urllib.parse.urlparse(self.server.data_url)
+        conn = http.client.HTTPConnection(data.hostname, data.port, timeout=30)
+        t0 = time.monotonic()
+        conn.request("GET", "/http", headers={"Host": url.netloc})
+        resp = conn.getresponse()
+        check(resp.status == 201 and resp.getheader("x-streamed") == "yes" and resp.getheader("set-cookie") == "s=1"
+              and resp.getheader("content-type") == "text/plain"
+              and resp.getheader("transfer-encoding") == "chunked", resp.getheaders())
+        arrivals = []
+        while True:
+            piece = resp.read1(65536)
+            if not piece:
+                break
+            arrivals.append((time.monotonic() - t0, piece))
+        conn.close()
+        check(b"".join(p for _, p in arrivals) == b"one\ntwo\n", arrivals)
+        one = next(t for t, p in arrivals if b"one" in p)
+        two = next(t for t, p in arrivals if b"two" in p)
+        check(two - one >= 0.8, f"the first part came before the function went on: {arrivals}")
 
 
 def main():
