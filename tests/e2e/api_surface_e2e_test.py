@@ -24,7 +24,9 @@ CLI v2 (and requests signed as newer SDKs sign them where that CLI is older than
 - Lambda: code signing configurations (create, get, list, update, delete refused while a function
   uses it, list-functions-by-code-signing-config, an empty publisher list 400), a function's
   put / get / delete (a configuration that does not exist 404); the recursion setting (Terminate by
-  default, Allow, a bad value's ValidationException, an unknown function 404).
+  default, Allow, a bad value's ValidationException, an unknown function 404); event source
+  mappings (create Creating, get Enabled, a duplicate 409, update Disabling then Disabled, list
+  with filters, a stream without StartingPosition 400, an unknown function 404, delete Deleting).
 
 Steps run in order; the first failure stops the run and prints the server log. Exit code 0 =
 every step passed.
@@ -254,6 +256,32 @@ class ApiSurfaceE2E:
         status, body = self.management("PUT", "/2020-06-30/functions/signed/code-signing-config",
                                        {"CodeSigningConfigArn": missing})
         check(status == 404, (status, body))
+
+    def step_event_source_mappings(self):
+        queue = "arn:aws:sqs:us-east-1:000000000000:orders"
+        created = self.lam.json("create-event-source-mapping", "--function-name", "signed", "--event-source-arn",
+                                queue, "--batch-size", "5")
+        check(created["State"] == "Creating" and created["BatchSize"] == 5 and created["EventSourceArn"] == queue
+              and created["FunctionArn"].endswith(":function:signed") and len(created["UUID"]) == 36, created)
+        uuid = created["UUID"]
+        got = self.lam.json("get-event-source-mapping", "--uuid", uuid)
+        check(got["State"] == "Enabled" and got["StateTransitionReason"] == "USER_INITIATED", got)
+        self.lam.error("ResourceConflictException", "create-event-source-mapping", "--function-name", "signed",
+                       "--event-source-arn", queue)
+        updated = self.lam.json("update-event-source-mapping", "--uuid", uuid, "--no-enabled", "--batch-size", "7")
+        check(updated["State"] == "Disabling" and updated["BatchSize"] == 7, updated)
+        check(self.lam.json("get-event-source-mapping", "--uuid", uuid)["State"] == "Disabled", "disabled")
+        listed = self.lam.json("list-event-source-mappings", "--function-name", "signed")["EventSourceMappings"]
+        check([m["UUID"] for m in listed] == [uuid], listed)
+        check(self.lam.json("list-event-source-mappings", "--event-source-arn", "arn:aws:sqs:us-east-1:000000000000:x")
+              ["EventSourceMappings"] == [], "filtered")
+        self.lam.error("InvalidParameterValueException", "create-event-source-mapping", "--function-name", "signed",
+                       "--event-source-arn", "arn:aws:kinesis:us-east-1:000000000000:stream/s")
+        self.lam.error("ResourceNotFoundException", "create-event-source-mapping", "--function-name", "nope",
+                       "--event-source-arn", queue)
+        deleted = self.lam.json("delete-event-source-mapping", "--uuid", uuid)
+        check(deleted["State"] == "Deleting", deleted)
+        self.lam.error("ResourceNotFoundException", "get-event-source-mapping", "--uuid", uuid)
 
     def step_recursion_config(self):
         path = "/2024-08-31/functions/signed/recursion-config"

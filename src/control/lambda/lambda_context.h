@@ -106,6 +106,7 @@ void registerFunctionUrlRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerProvisionedConcurrencyRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerCodeSigningRoutes(RouteTable& routes, LambdaContext& ctx);
 void registerStreamingInvokeRoutes(RouteTable& routes, LambdaContext& ctx);
+void registerEventSourceMappingRoutes(RouteTable& routes, LambdaContext& ctx);
 /// Asks the runtime for every stored provisioned concurrency configuration (at start).
 void publishProvisionedConcurrency(LambdaContext& ctx);
 /// Ends the provisioned concurrency of a function's qualifier (every one when nullopt) as it is
@@ -127,6 +128,7 @@ inline void registerLambdaRoutes(RouteTable& routes, LambdaContext& ctx) {
   registerProvisionedConcurrencyRoutes(routes, ctx);
   registerCodeSigningRoutes(routes, ctx);
   registerStreamingInvokeRoutes(routes, ctx);
+  registerEventSourceMappingRoutes(routes, ctx);
 }
 
 }  // namespace portico::control::lambda
