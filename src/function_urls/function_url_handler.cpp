@@ -39,6 +39,9 @@ class UrlStreamBody final : public http::BodyStream {
  public:
   UrlStreamBody(std::shared_ptr<functions::ResponseStream> stream, std::string first)
       : stream_(std::move(stream)), first_(std::move(first)) {}
+  ~UrlStreamBody() override { stream_->abandon(); }  // (the client may have gone mid-stream)
+  UrlStreamBody(const UrlStreamBody&) = delete;
+  UrlStreamBody& operator=(const UrlStreamBody&) = delete;
   std::optional<std::uint64_t> declaredLength() const override { return std::nullopt; }
   boost::asio::awaitable<boost::system::error_code> next(std::string& out) override {
     out.clear();
@@ -110,18 +113,27 @@ boost::asio::awaitable<http::Reply> FunctionUrlHandler::serveStreaming(const htt
       at = prelude.find(std::string_view("\0\0\0\0\0\0\0\0", 8));
       if (at == std::string::npos && prelude.size() > kMaxPreludeBytes) break;
     }
-    if (at == std::string::npos) co_return message(http_::status::bad_gateway, "Internal Server Error", requestId);
+    if (at == std::string::npos) {
+      stream->abandon();
+      co_return message(http_::status::bad_gateway, "Internal Server Error", requestId);
+    }
     first = prelude.substr(at + 8);
     prelude.resize(at);
     boost::system::error_code ec;
     auto parsed = boost::json::parse(prelude, ec);
-    if (ec || !parsed.is_object()) co_return message(http_::status::bad_gateway, "Internal Server Error", requestId);
+    if (ec || !parsed.is_object()) {
+      stream->abandon();
+      co_return message(http_::status::bad_gateway, "Internal Server Error", requestId);
+    }
     bj::object head = parsed.get_object();
     if (!head.contains("statusCode")) head["statusCode"] = 200;
     head.erase("body");
     head.erase("isBase64Encoded");
     auto made = urlResponse(boost::json::serialize(head));  // (the status and headers checked as a buffered one's)
-    if (!made) co_return message(http_::status::bad_gateway, "Internal Server Error", requestId);
+    if (!made) {
+      stream->abandon();
+      co_return message(http_::status::bad_gateway, "Internal Server Error", requestId);
+    }
     res = std::move(*made);
     res.erase(http_::field::content_length);
     res.body().clear();

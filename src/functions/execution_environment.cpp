@@ -455,8 +455,8 @@ RuntimeApiBackend::Answer ExecutionEnvironment::beginStream(std::string_view req
   return Answer::kAccepted;
 }
 
-void ExecutionEnvironment::streamPiece(std::string piece) {
-  if (!streaming_ || !current_) return;
+void ExecutionEnvironment::streamPiece(std::string_view requestId, std::string piece) {
+  if (!streaming_ || !current_ || current_->requestId != requestId) return;
   if (current_->stream) {
     current_->stream->push(std::move(piece));
     return;
@@ -473,8 +473,9 @@ bool ExecutionEnvironment::streamFull() const {
   return streaming_ && current_ && current_->stream && current_->stream->full();
 }
 
-void ExecutionEnvironment::endStream(bool failed, std::string errorType, std::string errorBody) {
-  if (!streaming_ || !current_) return;
+void ExecutionEnvironment::endStream(std::string_view requestId, bool failed, std::string errorType,
+                                     std::string errorBody) {
+  if (!streaming_ || !current_ || current_->requestId != requestId) return;
   if (!failed) {
     std::string gathered = current_->stream ? std::string() : std::move(current_->response);
     finish(Invocation::Outcome::kSuccess, std::move(gathered), "");

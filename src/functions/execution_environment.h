@@ -125,9 +125,9 @@ class ExecutionEnvironment : public std::enable_shared_from_this<ExecutionEnviro
   boost::asio::awaitable<std::optional<RuntimeEvent>> next() override;
   Answer answer(std::string_view requestId, bool isError, std::string errorType, std::string body) override;
   Answer beginStream(std::string_view requestId, std::string contentType) override;
-  void streamPiece(std::string piece) override;
+  void streamPiece(std::string_view requestId, std::string piece) override;
   bool streamFull() const override;
-  void endStream(bool failed, std::string errorType, std::string errorBody) override;
+  void endStream(std::string_view requestId, bool failed, std::string errorType, std::string errorBody) override;
   void initFailed(std::string errorType, std::string body) override;
   void resultTooLarge() override;
   bool invocationPending() const override { return !idle(); }

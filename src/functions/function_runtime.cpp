@@ -238,7 +238,9 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     }
     int budget = kStartsPerTick;
     for (const auto& key : keys) {
-      auto spec = resolve(FunctionRef{key.first, key.second});
+      // An alias with routing weights is provisioned on its primary version (the dice always
+      // land past every weight): the target stays put instead of flipping each pass.
+      auto spec = catalog.resolve(FunctionRef{key.first, key.second}, [] { return 1.0; });
       int missing = 0;
       {
         std::lock_guard lock(provisionMu);

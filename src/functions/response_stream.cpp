@@ -28,7 +28,7 @@ void ResponseStream::push(std::string piece) {
   if (piece.empty()) return;
   {
     std::lock_guard lock(mu_);
-    if (ended_ || closed_) return;
+    if (ended_ || closed_ || abandoned_) return;
     queued_ += piece.size();
     pieces_.push_back(std::move(piece));
   }
@@ -37,7 +37,14 @@ void ResponseStream::push(std::string piece) {
 
 bool ResponseStream::full() const {
   std::lock_guard lock(mu_);
-  return queued_ >= kMaxQueuedBytes && !closed_;
+  return queued_ >= kMaxQueuedBytes && !closed_ && !abandoned_;
+}
+
+void ResponseStream::abandon() {
+  std::lock_guard lock(mu_);
+  abandoned_ = true;
+  pieces_.clear();
+  queued_ = 0;
 }
 
 void ResponseStream::end(std::optional<StreamError> error) {

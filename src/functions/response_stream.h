@@ -56,6 +56,9 @@ class ResponseStream : public std::enable_shared_from_this<ResponseStream> {
   std::string contentType() const;
   /// The next piece; nullopt once closed and drained.
   boost::asio::awaitable<std::optional<std::string>> next();
+  /// Nobody will read any more (the client went away, the reply was refused): what is queued is
+  /// dropped and further pieces are discarded, so the function is never held back by it.
+  void abandon();
   /// How it ended (valid once next() gave nullopt, or closed).
   std::optional<StreamError> error() const;
   std::string logTail() const;
@@ -70,6 +73,7 @@ class ResponseStream : public std::enable_shared_from_this<ResponseStream> {
   bool begun_ = false;
   bool ended_ = false;
   bool closed_ = false;
+  bool abandoned_ = false;
   std::string contentType_;
   std::optional<StreamError> error_;
   std::string logTail_;

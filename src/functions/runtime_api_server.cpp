@@ -142,6 +142,7 @@ asio::awaitable<void> RuntimeApiServer::serve(tcp::socket socket, [[maybe_unused
     boost::system::error_code ec;
     co_await bhttp::async_read_header(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     bool streamed = false;
+    auto streamAnswer = RuntimeApiBackend::Answer::kAccepted;
     if (!ec && isStreamedResponse(parser.get())) {
       // A streamed response: its pieces go on as they arrive, up to Lambda's 20 MB.
       std::string_view target = parser.get().target();
@@ -151,7 +152,7 @@ asio::awaitable<void> RuntimeApiServer::serve(tcp::socket socket, [[maybe_unused
       while (!ec && !parser.is_done()) {
         co_await bhttp::async_read_some(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         std::string& body = parser.get().body();
-        if (!body.empty() && begun == RuntimeApiBackend::Answer::kAccepted) backend_.streamPiece(std::move(body));
+        if (!body.empty() && begun == RuntimeApiBackend::Answer::kAccepted) backend_.streamPiece(id, std::move(body));
         body.clear();
         while (!ec && begun == RuntimeApiBackend::Answer::kAccepted && backend_.streamFull()) {
           asio::steady_timer pause(loop_, std::chrono::milliseconds(5));  // the reader is behind
@@ -165,17 +166,20 @@ asio::awaitable<void> RuntimeApiServer::serve(tcp::socket socket, [[maybe_unused
         if (ec && type.empty())
           type = ec == bhttp::error::body_limit ? "Function.ResponseSizeTooLarge" : "Runtime.StreamError";
         const bool failed = !type.empty();  // (before `type` moves into the call)
-        backend_.endStream(failed, std::move(type), std::move(errorBody));
+        backend_.endStream(id, failed, std::move(type), std::move(errorBody));
       }
       if (ec) break;
       streamed = true;
+      streamAnswer = begun;
     } else if (!ec) {
       co_await bhttp::async_read(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     }
     Response res;
     bool keepAlive = true, terminateAfter = false;
     if (streamed) {
-      res = jsonReply(bhttp::status::accepted, std::string(kAccepted));
+      res = streamAnswer == RuntimeApiBackend::Answer::kAccepted
+                ? jsonReply(bhttp::status::accepted, std::string(kAccepted))
+                : answerReply(streamAnswer);
       keepAlive = parser.get().keep_alive();
     } else if (ec == bhttp::error::body_limit) {
       // Result too large: the invocation fails with Function.ResponseSizeTooLarge.

@@ -42,10 +42,10 @@ class RuntimeApiBackend {
   /// body's pieces follow as they arrive (streamPiece), then endStream (with the error its
   /// trailers gave, if any).
   virtual Answer beginStream(std::string_view requestId, std::string contentType) = 0;
-  virtual void streamPiece(std::string piece) = 0;
+  virtual void streamPiece(std::string_view requestId, std::string piece) = 0;
   /// The reader is behind: stop reading the runtime for a while.
   virtual bool streamFull() const = 0;
-  virtual void endStream(bool failed, std::string errorType, std::string errorBody) = 0;
+  virtual void endStream(std::string_view requestId, bool failed, std::string errorType, std::string errorBody) = 0;
   /// POST /init/error. The server terminates the environment once the runtime has the reply.
   virtual void initFailed(std::string errorType, std::string body) = 0;
   /// The runtime sent a result over the limit.

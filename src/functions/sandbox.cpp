@@ -181,23 +181,30 @@ class HostSandbox final : public Sandbox {
 }  // namespace
 
 std::string rewriteSandboxPaths(std::string s, const LaunchSpec& spec) {
-  auto boundaryBefore = [&s](std::size_t pos) { return pos == 0 || s[pos - 1] == ':' || s[pos - 1] == '='; };
-  auto boundaryAfter = [&s](std::size_t end) { return end == s.size() || s[end] == '/' || s[end] == ':'; };
-  for (auto [from, to] : {std::pair{std::string_view("/var/task"), &spec.codeDir},
-                          std::pair{std::string_view("/var/runtime"), &spec.runtimeDir},
-                          std::pair{std::string_view("/opt"), &spec.optDir}}) {
-    if (to->empty()) continue;
-    const std::string target = to->string();
-    for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos)) {
-      if (boundaryBefore(pos) && boundaryAfter(pos + from.size())) {
-        s.replace(pos, from.size(), target);
-        pos += target.size();
-      } else {
-        pos += from.size();
+  // One scan from left to right: text already substituted (a host path that itself starts with
+  // "/opt") is never looked at again.
+  const std::pair<std::string_view, const fs::path*> paths[] = {
+      {"/var/task", &spec.codeDir}, {"/var/runtime", &spec.runtimeDir}, {"/opt", &spec.optDir}};
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const bool boundaryBefore = i == 0 || s[i - 1] == ':' || s[i - 1] == '=';
+    bool replaced = false;
+    if (boundaryBefore) {
+      for (const auto& [from, to] : paths) {
+        if (to->empty() || s.compare(i, from.size(), from) != 0) continue;
+        const std::size_t end = i + from.size();
+        if (end != s.size() && s[end] != '/' && s[end] != ':') continue;
+        out += to->string();
+        i = end;
+        replaced = true;
+        break;
       }
     }
+    if (!replaced) out += s[i++];
   }
-  return s;
+  return out;
 }
 
 std::unique_ptr<Sandbox> makeSandbox(const SandboxOptions& options) {

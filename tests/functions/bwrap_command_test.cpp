@@ -50,6 +50,11 @@ TEST(BwrapCommandTest, UnsandboxedPathsRewrittenAsWholeComponents) {
   EXPECT_EQ(rewriteSandboxPaths("/opt/bootstrap", spec), "/layers/bootstrap");
   EXPECT_EQ(rewriteSandboxPaths("X=/opt", spec), "X=/layers");
   EXPECT_EQ(rewriteSandboxPaths("X=/optional:/usr/opt/bin:/var/tasks", spec), "X=/optional:/usr/opt/bin:/var/tasks");
+  // A data dir under /opt: what was substituted is never rewritten again.
+  spec.runtimeDir = "/opt/portico/data/runtimes";
+  EXPECT_EQ(rewriteSandboxPaths("/var/runtime/node_runtime.mjs", spec), "/opt/portico/data/runtimes/node_runtime.mjs");
+  EXPECT_EQ(rewriteSandboxPaths("NODE_PATH=/opt/nodejs:/var/runtime/node_modules", spec),
+            "NODE_PATH=/layers/nodejs:/opt/portico/data/runtimes/node_modules");
 }
 
 }  // namespace

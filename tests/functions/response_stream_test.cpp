@@ -70,6 +70,12 @@ TEST(ResponseStreamTest, BoundedAndClosedWithoutStreaming) {
   EXPECT_TRUE(done);
   closed->push("ignored");  // nothing goes in once closed
   EXPECT_EQ(closed->error()->errorType, "ResourceNotFoundException");
+
+  // A reader that went away: what is queued goes, and the function is no longer held back.
+  stream->abandon();
+  EXPECT_FALSE(stream->full());
+  stream->push(std::string(ResponseStream::kMaxQueuedBytes * 2, 'z'));
+  EXPECT_FALSE(stream->full());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "control/apigateway/model_template.h"
 
 #include <boost/json.hpp>
+#include <map>
 
 namespace portico::control::apigateway {
 namespace bj = boost::json;
@@ -13,7 +14,8 @@ constexpr std::size_t kMaxBytes = 64 * 1024;
 struct Generator {
   const ModelLookup& lookup;
   std::string out;
-  int loops = 0;  // #foreach variables: $elem, $elem1, ...
+  int loops = 0;                                                         // #foreach variables: $elem, $elem1, ...
+  std::map<std::string, std::optional<bj::object>, std::less<>> models;  // each referenced model parsed once
 
   /// The schema `s` points to (a $ref to another model, followed), or null.
   std::optional<bj::object> resolved(const bj::object& s, int depth) {
@@ -23,12 +25,15 @@ struct Generator {
     auto slash = url.rfind('/');
     std::string_view name = slash == std::string_view::npos ? url : url.substr(slash + 1);
     if (depth > kMaxDepth || !lookup) return std::nullopt;
-    auto text = lookup(name);
-    if (!text) return std::nullopt;
-    boost::system::error_code ec;
-    bj::value v = bj::parse(*text, ec);
-    if (ec || !v.is_object()) return std::nullopt;
-    return v.get_object();
+    if (auto known = models.find(name); known != models.end()) return known->second;
+    std::optional<bj::object> parsed;
+    if (auto text = lookup(name)) {
+      boost::system::error_code ec;
+      bj::value v = bj::parse(*text, ec);
+      if (!ec && v.is_object()) parsed = v.get_object();
+    }
+    models.emplace(std::string(name), parsed);
+    return parsed;
   }
 
   static std::string typeOf(const bj::object& s) {

@@ -41,6 +41,9 @@ std::string completeEvent(const std::optional<functions::StreamError>& error, st
 class EventStreamBody final : public http::BodyStream {
  public:
   explicit EventStreamBody(std::shared_ptr<functions::ResponseStream> stream) : stream_(std::move(stream)) {}
+  ~EventStreamBody() override { stream_->abandon(); }  // (the client may have gone mid-stream)
+  EventStreamBody(const EventStreamBody&) = delete;
+  EventStreamBody& operator=(const EventStreamBody&) = delete;
   std::optional<std::uint64_t> declaredLength() const override { return std::nullopt; }
   asio::awaitable<boost::system::error_code> next(std::string& out) override {
     out.clear();

@@ -513,20 +513,31 @@ function responseStream(id) {
     });
     req.flushHeaders();
   };
+  let failure = null; // the error the stream ends with, sent in its trailers
   const stream = new Writable({
     write(chunk, encoding, cb) { open(); req.write(chunk, cb); },
-    final(cb) { open(); req.end(cb); },
+    final(cb) {
+      open();
+      if (failure) {
+        req.addTrailers({
+          'Lambda-Runtime-Function-Error-Type': failure.errorType,
+          'Lambda-Runtime-Function-Error-Body': Buffer.from(safeStringify(failure)).toString('base64'),
+        });
+      }
+      req.end(cb);
+    },
+  });
+  stream.on('error', (err) => {
+    process.stderr.write(`portico runtime: the response stream failed: ${err.message}\n`);
+    if (req && !req.writableEnded) req.destroy(err);
   });
   stream.setContentType = (type) => { contentType = String(type); };
   stream.failWith = (err) => {
-    open();
-    const eb = errorBody(err);
-    logError('Invoke Error', eb);
-    req.addTrailers({
-      'Lambda-Runtime-Function-Error-Type': eb.errorType,
-      'Lambda-Runtime-Function-Error-Body': Buffer.from(safeStringify(eb)).toString('base64'),
-    });
-    req.end();
+    // Through the Writable, after what is queued: the trailers go with its end.
+    failure = errorBody(err);
+    logError('Invoke Error', failure);
+    if (!stream.writableEnded) stream.end();
+    else if (req && !req.writableEnded) req.destroy(err); // ended already: the error cuts it off
   };
   stream.answered = () => { open(); return answered; };
   return stream;
