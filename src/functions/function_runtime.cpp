@@ -335,6 +335,7 @@ struct FunctionRuntime::Impl : std::enable_shared_from_this<FunctionRuntime::Imp
     invocation->payload = payload.empty() ? "{}" : std::move(payload);
     invocation->invokedArn = spec.invokedArn;
     invocation->clientContext = std::move(clientContext);
+    if (stream) stream->setExecutedVersion(spec.version);
     invocation->stream = std::move(stream);
     auto started = clock.now();
     invocation->deadline = started + std::chrono::seconds(spec.timeoutSeconds);

@@ -14,6 +14,16 @@ void ResponseStream::wake() {
   asio::post(wake_.get_executor(), [self = shared_from_this()] { self->wake_.cancel(); });
 }
 
+void ResponseStream::setExecutedVersion(std::string version) {
+  std::lock_guard lock(mu_);
+  executedVersion_ = std::move(version);
+}
+
+std::string ResponseStream::executedVersion() const {
+  std::lock_guard lock(mu_);
+  return executedVersion_;
+}
+
 void ResponseStream::begin(std::string contentType) {
   {
     std::lock_guard lock(mu_);

@@ -35,6 +35,11 @@ class ResponseStream : public std::enable_shared_from_this<ResponseStream> {
   /// `reader`: the executor of the loop that reads (a worker loop: single-threaded).
   explicit ResponseStream(boost::asio::any_io_executor reader);
 
+  // -- the runtime (any thread)
+  /// The version that runs the invocation (known before anything streams).
+  void setExecutedVersion(std::string version);
+  std::string executedVersion() const;
+
   // -- the environment (any thread)
   /// The runtime started streaming, with this Content-Type.
   void begin(std::string contentType);
@@ -77,6 +82,7 @@ class ResponseStream : public std::enable_shared_from_this<ResponseStream> {
   std::string contentType_;
   std::optional<StreamError> error_;
   std::string logTail_;
+  std::string executedVersion_;
   boost::asio::steady_timer wake_;  // on the reader's executor
 };
 

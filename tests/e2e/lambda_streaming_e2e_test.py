@@ -130,7 +130,8 @@ class StreamingE2E:
 
     def step_chunks_arrive_before_the_function_returns(self):
         events, headers = self.stream_invoke("streamer", {})
-        check(headers.get("Content-Type") == "application/vnd.amazon.eventstream", headers)
+        check(headers.get("Content-Type") == "application/vnd.amazon.eventstream"
+              and headers.get("X-Amz-Executed-Version") == "$LATEST", headers)
         chunks = [(t, p) for t, kind, p in events if kind == "PayloadChunk"]
         check(b"".join(p for _, p in chunks) == b"first\nsecond\n", events)
         first = next(t for t, p in chunks if b"first" in p)

@@ -136,6 +136,7 @@ asio::awaitable<Result<AdminReply>> invokeStreaming(LambdaContext& ctx, const Ad
     co_return reply;
   }
   reply.headers.emplace_back("Lambda-Runtime-Function-Response-Mode", "streaming");
+  reply.headers.emplace_back("X-Amz-Executed-Version", stream->executedVersion());
   reply.rest = std::make_shared<EventStreamBody>(stream);
   co_return reply;
 }
