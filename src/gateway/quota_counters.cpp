@@ -78,16 +78,20 @@ void QuotaCounters::load(const std::string& planId, const std::string& keyId, Pa
   }
 }
 
+std::int64_t QuotaCounters::usedInPeriod(const PairUsage& usage, const Quota& quota, const std::string& today) {
+  std::int64_t used = 0;
+  const std::string start = periodStart(quota, today);
+  for (auto it = usage.days.lower_bound(start); it != usage.days.end() && it->first <= today; ++it) used += it->second;
+  return used;
+}
+
 bool QuotaCounters::tryConsume(const std::string& planId, const std::string& keyId, const Quota& quota,
                                std::chrono::system_clock::time_point now) {
   PairUsage& usage = pair(planId, keyId);
   std::lock_guard lock(usage.mu);
   load(planId, keyId, usage);
   std::string today = dayOf(now);
-  std::string start = periodStart(quota, today);
-  std::int64_t used = 0;
-  for (auto it = usage.days.lower_bound(start); it != usage.days.end() && it->first <= today; ++it) used += it->second;
-  if (used >= quota.limit) return false;
+  if (usedInPeriod(usage, quota, today) >= quota.limit) return false;
   ++usage.days[today];
   usage.dirty = true;
   if (journal_) journal_->append(planId, keyId, today);  // before the request is answered
@@ -111,10 +115,7 @@ std::int64_t QuotaCounters::setRemaining(const std::string& planId, const std::s
   std::lock_guard lock(usage.mu);
   load(planId, keyId, usage);
   std::string today = dayOf(now);
-  std::string start = periodStart(quota, today);
-  std::int64_t used = 0;
-  for (auto it = usage.days.lower_bound(start); it != usage.days.end() && it->first <= today; ++it) used += it->second;
-  usage.days[today] += (quota.limit - remaining) - used;
+  usage.days[today] += (quota.limit - remaining) - usedInPeriod(usage, quota, today);
   usage.dirty = true;
   return quota.limit - remaining;
 }

@@ -60,6 +60,8 @@ class QuotaCounters {
     std::map<std::string, std::int64_t> days;
   };
   PairUsage& pair(const std::string& planId, const std::string& keyId);
+  /// The pair's count in the quota period holding `today` up to it (call under usage.mu).
+  static std::int64_t usedInPeriod(const PairUsage& usage, const Quota& quota, const std::string& today);
   void load(const std::string& planId, const std::string& keyId, PairUsage& usage);
 
   store::Store& store_;

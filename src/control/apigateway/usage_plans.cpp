@@ -200,6 +200,15 @@ Status patchPlan(bj::object& plan, const bj::object& body) {
   return Ok{};
 }
 
+/// The plan's quota (limit, period, offset) as the counters take it, or nullopt without one.
+std::optional<gateway::Quota> planQuota(const bj::object& plan) {
+  const bj::object* q = json::obj(plan, "quota");
+  if (!q) return std::nullopt;
+  return gateway::Quota{q->if_contains("limit") ? q->at("limit").to_number<std::int64_t>() : 0,
+                        json::strOr(*q, "period", "DAY"),
+                        q->if_contains("offset") ? q->at("offset").to_number<int>() : 0};
+}
+
 /// GetUsage: {usagePlanId, startDate, endDate, values (the CLI shows "items"): {keyId: [[used, remaining], ...per
 /// day]}}.
 Result<AdminReply> getUsage(ApiGatewayContext& ctx, const AdminCall& call, const bj::object& plan) {
@@ -209,12 +218,7 @@ Result<AdminReply> getUsage(ApiGatewayContext& ctx, const AdminCall& call, const
   if (!RE2::FullMatch(start, kDate) || !RE2::FullMatch(end, kDate) || end < start) {
     return ApiError::badRequest("Invalid date range: startDate and endDate must be YYYY-MM-DD, start before end");
   }
-  std::optional<gateway::Quota> quota;
-  if (auto* q = json::obj(plan, "quota")) {
-    quota = gateway::Quota{q->if_contains("limit") ? q->at("limit").to_number<std::int64_t>() : 0,
-                           json::strOr(*q, "period", "DAY"),
-                           q->if_contains("offset") ? q->at("offset").to_number<int>() : 0};
-  }
+  std::optional<gateway::Quota> quota = planQuota(plan);
   std::string planId = json::strOr(plan, "id", "");
   std::string onlyKey = call.queryParam("keyId").value_or("");
   bj::object items;
@@ -403,13 +407,10 @@ void registerUsagePlanRoutes(RouteTable& routes, ApiGatewayContext& ctx) {
     if (!loadDoc(ctx, kUsagePlanKey, call.params[0], call.params[1])) {
       return ApiError::notFound("Invalid Usage Plan Key specified");
     }
-    const bj::object* q = json::obj(*plan, "quota");
-    if (!q) return ApiError::badRequest("Usage plan " + call.params[0] + " has no quota to update");
-    gateway::Quota quota{q->if_contains("limit") ? q->at("limit").to_number<std::int64_t>() : 0,
-                         json::strOr(*q, "period", "DAY"),
-                         q->if_contains("offset") ? q->at("offset").to_number<int>() : 0};
+    const std::optional<gateway::Quota> quota = planQuota(*plan);
+    if (!quota) return ApiError::badRequest("Usage plan " + call.params[0] + " has no quota to update");
     const auto now = ctx.clock.now();
-    const std::int64_t used = ctx.quotas.setRemaining(call.params[0], call.params[1], quota, *remaining, now);
+    const std::int64_t used = ctx.quotas.setRemaining(call.params[0], call.params[1], *quota, *remaining, now);
     ctx.quotas.flush();  // acknowledged: in the store before the answer
     const std::string today = gateway::QuotaCounters::dayOf(now);
     return reply(

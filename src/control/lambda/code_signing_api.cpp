@@ -10,7 +10,6 @@
 #include <boost/json.hpp>
 
 #include "common/json_util.h"
-#include "common/parse_number.h"
 #include "control/lambda/lambda_context.h"
 
 namespace portico::control::lambda {
@@ -113,34 +112,6 @@ std::vector<std::string> functionsUsing(LambdaContext& ctx, const std::string& a
   return out;
 }
 
-Result<std::pair<std::size_t, std::size_t>> pageOf(const AdminCall& call) {
-  std::size_t maxItems = 50, marker = 0;
-  if (auto m = call.queryParam("MaxItems")) {
-    auto parsed = parseNumber<std::size_t>(*m);
-    if (!parsed || *parsed < 1 || *parsed > 10000) {
-      return validationError("1 validation error detected: Value '" + m->substr(0, 40) +
-                             "' at 'maxItems' failed to satisfy constraint: Member must have value less than or "
-                             "equal to 10000");
-    }
-    maxItems = *parsed;
-  }
-  if (auto m = call.queryParam("Marker"); m && !m->empty()) {
-    auto parsed = parseNumber<std::size_t>(*m);
-    if (!parsed) return invalidParameter("Invalid Marker");
-    marker = *parsed;
-  }
-  return std::pair{maxItems, marker};
-}
-
-template <class T>
-bj::object paged(std::string_view key, std::vector<T> items, std::size_t maxItems, std::size_t marker) {
-  bj::array page;
-  for (std::size_t i = marker; i < items.size() && page.size() < maxItems; ++i) page.emplace_back(std::move(items[i]));
-  bj::object out{{key, std::move(page)}};
-  if (marker + maxItems < items.size()) out["NextMarker"] = std::to_string(marker + maxItems);
-  return out;
-}
-
 void registerCodeSigningConfigs(RouteTable& routes, LambdaContext& ctx) {
   routes.add(verb::post, "2020-04-22/code-signing-configs", [&ctx](const AdminCall& call) -> Result<AdminReply> {
     auto body = call.json();
@@ -156,14 +127,14 @@ void registerCodeSigningConfigs(RouteTable& routes, LambdaContext& ctx) {
     return jsonReply(201, bj::object{{"CodeSigningConfig", config}});
   });
   routes.add(verb::get, "2020-04-22/code-signing-configs", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-    auto page = pageOf(call);
+    auto page = listPage(call, 50, 10000);
     if (!page) return page.takeError();
     std::lock_guard lock(ctx.mu);
-    std::vector<bj::object> items;
+    std::vector<bj::value> items;
     for (auto& d : ctx.store.list(kCodeSigningKind, "")) {
-      if (auto c = json::parseObject(d.body)) items.push_back(std::move(*c));
+      if (auto c = json::parseObject(d.body)) items.emplace_back(std::move(*c));
     }
-    return jsonReply(200, paged("CodeSigningConfigs", std::move(items), page->first, page->second));
+    return jsonReply(200, pagedItems("CodeSigningConfigs", std::move(items), *page));
   });
   routes.add(verb::get, "2020-04-22/code-signing-configs/{}", [&ctx](const AdminCall& call) -> Result<AdminReply> {
     const std::string id = cscIdOf(ctx, call.params[0]);
@@ -201,16 +172,18 @@ void registerCodeSigningConfigs(RouteTable& routes, LambdaContext& ctx) {
     ctx.store.remove(kCodeSigningKind, "", id);
     return noContent();
   });
-  routes.add(
-      verb::get, "2020-04-22/code-signing-configs/{}/functions", [&ctx](const AdminCall& call) -> Result<AdminReply> {
-        const std::string id = cscIdOf(ctx, call.params[0]);
-        if (id.empty() && !call.params[0].starts_with("arn:aws:lambda:")) return badArn(call.params[0]);
-        auto page = pageOf(call);
-        if (!page) return page.takeError();
-        std::lock_guard lock(ctx.mu);
-        if (!loadCsc(ctx, id)) return cscNotFound(call.params[0]);
-        return jsonReply(200, paged("FunctionArns", functionsUsing(ctx, cscArn(ctx, id)), page->first, page->second));
-      });
+  routes.add(verb::get, "2020-04-22/code-signing-configs/{}/functions",
+             [&ctx](const AdminCall& call) -> Result<AdminReply> {
+               const std::string id = cscIdOf(ctx, call.params[0]);
+               if (id.empty() && !call.params[0].starts_with("arn:aws:lambda:")) return badArn(call.params[0]);
+               auto page = listPage(call, 50, 10000);
+               if (!page) return page.takeError();
+               std::lock_guard lock(ctx.mu);
+               if (!loadCsc(ctx, id)) return cscNotFound(call.params[0]);
+               std::vector<bj::value> arns;
+               for (auto& arn : functionsUsing(ctx, cscArn(ctx, id))) arns.emplace_back(std::move(arn));
+               return jsonReply(200, pagedItems("FunctionArns", std::move(arns), *page));
+             });
 }
 
 void registerFunctionSettings(RouteTable& routes, LambdaContext& ctx) {

@@ -7,7 +7,6 @@
 #include <chrono>
 
 #include "common/json_util.h"
-#include "common/parse_number.h"
 #include "control/lambda/lambda_context.h"
 
 namespace portico::control::lambda {
@@ -158,21 +157,8 @@ Result<AdminReply> update(LambdaContext& ctx, const AdminCall& call) {
 }
 
 Result<AdminReply> list(LambdaContext& ctx, const AdminCall& call) {
-  std::size_t maxItems = 100, marker = 0;
-  if (auto m = call.queryParam("MaxItems")) {
-    auto parsed = parseNumber<std::size_t>(*m);
-    if (!parsed || *parsed < 1 || *parsed > 10000) {
-      return validationError("1 validation error detected: Value '" + m->substr(0, 40) +
-                             "' at 'maxItems' failed to satisfy constraint: Member must have value less than or "
-                             "equal to 10000");
-    }
-    maxItems = *parsed;
-  }
-  if (auto m = call.queryParam("Marker"); m && !m->empty()) {
-    auto parsed = parseNumber<std::size_t>(*m);
-    if (!parsed) return invalidParameter("Invalid Marker");
-    marker = *parsed;
-  }
+  auto page = listPage(call, 100, 10000);
+  if (!page) return page.takeError();
   const std::string source = call.queryParam("EventSourceArn").value_or("");
   std::string function;
   if (auto f = call.queryParam("FunctionName"); f && !f->empty()) {
@@ -181,19 +167,15 @@ Result<AdminReply> list(LambdaContext& ctx, const AdminCall& call) {
     function = ref->name;
   }
   std::lock_guard lock(ctx.mu);
-  std::vector<bj::object> items;
+  std::vector<bj::value> items;
   for (auto& d : ctx.store.list(kMappingKind, "")) {
     auto m = json::parseObject(d.body);
     if (!m) continue;
     if (!source.empty() && json::strOr(*m, "EventSourceArn", "") != source) continue;
     if (!function.empty() && json::strOr(*m, "functionName", "") != function) continue;
-    items.push_back(published(*m));
+    items.emplace_back(published(*m));
   }
-  bj::array page;
-  for (std::size_t i = marker; i < items.size() && page.size() < maxItems; ++i) page.emplace_back(std::move(items[i]));
-  bj::object out{{"EventSourceMappings", std::move(page)}};
-  if (marker + maxItems < items.size()) out["NextMarker"] = std::to_string(marker + maxItems);
-  return jsonReply(200, std::move(out));
+  return jsonReply(200, pagedItems("EventSourceMappings", std::move(items), *page));
 }
 
 }  // namespace

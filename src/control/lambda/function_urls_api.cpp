@@ -9,7 +9,6 @@
 #include <boost/json.hpp>
 
 #include "common/json_util.h"
-#include "common/parse_number.h"
 #include "control/lambda/function_urls.h"
 #include "function_urls/url_config.h"
 
@@ -106,6 +105,27 @@ Result<bj::object> checkedCors(const bj::value& value) {
   return kept;
 }
 
+/// A Create/UpdateFunctionUrlConfig body and its Cors, checked (AuthType required to create).
+struct CheckedBody {
+  bj::object body;
+  std::optional<bj::object> cors;
+};
+Result<CheckedBody> checkedBody(const AdminCall& call, bool creating) {
+  auto body = call.json();
+  if (!body) return body.takeError();
+  if (auto st = checkEnum(*body, "AuthType", "authType", {"AWS_IAM", "NONE"}, creating); !st) return st.takeError();
+  if (auto st = checkEnum(*body, "InvokeMode", "invokeMode", {"BUFFERED", "RESPONSE_STREAM"}, false); !st) {
+    return st.takeError();
+  }
+  CheckedBody out{std::move(*body), std::nullopt};
+  if (const bj::value* c = out.body.if_contains("Cors"); c && !c->is_null()) {
+    auto cors = checkedCors(*c);
+    if (!cors) return cors.takeError();
+    out.cors = std::move(*cors);
+  }
+  return out;
+}
+
 /// The configuration as Lambda answers it.
 bj::object published(LambdaContext& ctx, const std::string& urlId, const bj::object& stored, bool created) {
   const std::string name = json::strOr(stored, "FunctionName", "");
@@ -155,18 +175,9 @@ void saveStored(LambdaContext& ctx, const std::string& urlId, const bj::object& 
 }
 
 Result<AdminReply> createUrl(LambdaContext& ctx, const AdminCall& call) {
-  auto body = call.json();
-  if (!body) return body.takeError();
-  if (auto st = checkEnum(*body, "AuthType", "authType", {"AWS_IAM", "NONE"}, true); !st) return st.takeError();
-  if (auto st = checkEnum(*body, "InvokeMode", "invokeMode", {"BUFFERED", "RESPONSE_STREAM"}, false); !st) {
-    return st.takeError();
-  }
-  std::optional<bj::object> cors;
-  if (const bj::value* c = body->if_contains("Cors"); c && !c->is_null()) {
-    auto checked = checkedCors(*c);
-    if (!checked) return checked.takeError();
-    cors = std::move(*checked);
-  }
+  auto checked = checkedBody(call, true);
+  if (!checked) return checked.takeError();
+  auto& [body, cors] = *checked;
   auto u = loadUrl(ctx, call);
   if (!u) return u.takeError();
   if (!u->urlId.empty()) {
@@ -178,8 +189,8 @@ Result<AdminReply> createUrl(LambdaContext& ctx, const AdminCall& call) {
   const std::string now = ctx.lastModifiedNow();
   bj::object stored{{"FunctionName", u->ref.name},
                     {"Qualifier", u->qualifier},
-                    {"AuthType", body->at("AuthType")},
-                    {"InvokeMode", json::strOr(*body, "InvokeMode", "BUFFERED")},
+                    {"AuthType", body.at("AuthType")},
+                    {"InvokeMode", json::strOr(body, "InvokeMode", "BUFFERED")},
                     {"CreationTime", now},
                     {"LastModifiedTime", now}};
   if (cors) stored["Cors"] = std::move(*cors);
@@ -192,24 +203,15 @@ Result<AdminReply> createUrl(LambdaContext& ctx, const AdminCall& call) {
 }
 
 Result<AdminReply> updateUrl(LambdaContext& ctx, const AdminCall& call) {
-  auto body = call.json();
-  if (!body) return body.takeError();
-  if (auto st = checkEnum(*body, "AuthType", "authType", {"AWS_IAM", "NONE"}, false); !st) return st.takeError();
-  if (auto st = checkEnum(*body, "InvokeMode", "invokeMode", {"BUFFERED", "RESPONSE_STREAM"}, false); !st) {
-    return st.takeError();
-  }
-  std::optional<bj::object> cors;
-  if (const bj::value* c = body->if_contains("Cors"); c && !c->is_null()) {
-    auto checked = checkedCors(*c);
-    if (!checked) return checked.takeError();
-    cors = std::move(*checked);
-  }
+  auto checked = checkedBody(call, false);
+  if (!checked) return checked.takeError();
+  auto& [body, cors] = *checked;
   auto u = loadUrl(ctx, call);
   if (!u) return u.takeError();
   auto stored = loadStored(ctx, u->urlId);
   if (!stored) return notFound();
-  if (auto a = json::str(*body, "AuthType")) (*stored)["AuthType"] = *a;
-  if (auto m = json::str(*body, "InvokeMode")) (*stored)["InvokeMode"] = *m;
+  if (auto a = json::str(body, "AuthType")) (*stored)["AuthType"] = *a;
+  if (auto m = json::str(body, "InvokeMode")) (*stored)["InvokeMode"] = *m;
   if (cors) (*stored)["Cors"] = std::move(*cors);
   (*stored)["LastModifiedTime"] = ctx.lastModifiedNow();
   saveStored(ctx, u->urlId, *stored);
@@ -237,39 +239,22 @@ Result<AdminReply> deleteUrl(LambdaContext& ctx, const AdminCall& call) {
 }
 
 Result<AdminReply> listUrls(LambdaContext& ctx, const AdminCall& call) {
-  std::size_t maxItems = 50, marker = 0;
-  if (auto m = call.queryParam("MaxItems")) {
-    auto parsed = parseNumber<std::size_t>(*m);
-    if (!parsed || *parsed < 1 || *parsed > 50) {
-      return validationError("1 validation error detected: Value '" + m->substr(0, 40) +
-                             "' at 'maxItems' failed to satisfy constraint: Member must have value less than or "
-                             "equal to 50");
-    }
-    maxItems = *parsed;
-  }
-  if (auto m = call.queryParam("Marker"); m && !m->empty()) {
-    auto parsed = parseNumber<std::size_t>(*m);
-    if (!parsed) return invalidParameter("Invalid Marker");
-    marker = *parsed;
-  }
+  auto page = listPage(call, 50, 50);
+  if (!page) return page.takeError();
   auto ref = refFrom(ctx, call);
   if (!ref) return ref.takeError();
   std::lock_guard lock(ctx.mu);
   auto doc = loadFunction(ctx, *ref);
   if (!doc) return doc.takeError();
-  std::vector<bj::object> items;
+  std::vector<bj::value> items;
   if (const bj::object* urls = json::obj(*doc, kUrls)) {
     for (const auto& [qualifier, id] : *urls) {
       if (!id.is_string()) continue;
       const std::string urlId(id.get_string());
-      if (auto stored = loadStored(ctx, urlId)) items.push_back(published(ctx, urlId, *stored, false));
+      if (auto stored = loadStored(ctx, urlId)) items.emplace_back(published(ctx, urlId, *stored, false));
     }
   }
-  bj::array page;
-  for (std::size_t i = marker; i < items.size() && page.size() < maxItems; ++i) page.emplace_back(std::move(items[i]));
-  bj::object out{{"FunctionUrlConfigs", std::move(page)}};
-  if (marker + maxItems < items.size()) out["NextMarker"] = std::to_string(marker + maxItems);
-  return jsonReply(200, std::move(out));
+  return jsonReply(200, pagedItems("FunctionUrlConfigs", std::move(items), *page));
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 #include <boost/json.hpp>
 
 #include "common/json_util.h"
-#include "common/parse_number.h"
 #include "control/lambda/function_configuration.h"
 #include "control/lambda/function_urls.h"
 #include "control/lambda/lambda_context.h"
@@ -140,39 +139,22 @@ Result<AdminReply> getFunction(LambdaContext& ctx, const AdminCall& call, bool c
 }
 
 Result<AdminReply> listFunctions(LambdaContext& ctx, const AdminCall& call) {
-  std::size_t maxItems = 50, marker = 0;
-  if (auto m = call.queryParam("MaxItems")) {
-    auto parsed = parseNumber<std::size_t>(*m);
-    maxItems = parsed.value_or(0);
-    if (maxItems < 1 || maxItems > 10000) {
-      return validationError("1 validation error detected: Value '" + *m +
-                             "' at 'maxItems' failed to satisfy constraint: Member must have value less than or "
-                             "equal to 10000");
-    }
-  }
-  if (auto m = call.queryParam("Marker"); m && !m->empty()) {
-    auto parsed = parseNumber<std::size_t>(*m);
-    if (!parsed) return invalidParameter("Invalid Marker");
-    marker = *parsed;
-  }
+  auto page = listPage(call, 50, 10000);
+  if (!page) return page.takeError();
   bool all = call.queryParam("FunctionVersion").value_or("") == "ALL";
   std::lock_guard lock(ctx.mu);
-  std::vector<bj::object> items;
+  std::vector<bj::value> items;
   for (auto& d : ctx.store.list(functions::kFunctionKind, "")) {
     auto doc = json::parseObject(d.body);
     if (!doc) continue;
-    items.push_back(all ? latestConfiguration(ctx, configOf(*doc)) : publicConfiguration(ctx, configOf(*doc)));
+    items.emplace_back(all ? latestConfiguration(ctx, configOf(*doc)) : publicConfiguration(ctx, configOf(*doc)));
     if (all) {
       for (auto& v : ctx.store.list(functions::kVersionKind, functions::versionScope(d.id))) {
-        if (auto vd = json::parseObject(v.body)) items.push_back(publicConfiguration(ctx, configOf(*vd)));
+        if (auto vd = json::parseObject(v.body)) items.emplace_back(publicConfiguration(ctx, configOf(*vd)));
       }
     }
   }
-  bj::array page;
-  for (std::size_t i = marker; i < items.size() && page.size() < maxItems; ++i) page.emplace_back(std::move(items[i]));
-  bj::object out{{"Functions", std::move(page)}};
-  if (marker + maxItems < items.size()) out["NextMarker"] = std::to_string(marker + maxItems);
-  return jsonReply(200, std::move(out));
+  return jsonReply(200, pagedItems("Functions", std::move(items), *page));
 }
 
 /// Lambda reports an update as in progress, even though Portico applies it at once.

@@ -131,4 +131,34 @@ AsyncAdminOperation offloaded(LambdaContext& ctx, AdminOperation op) {
   };
 }
 
+Result<ListPage> listPage(const AdminCall& call, std::size_t defaultMax, std::size_t limit) {
+  ListPage page{defaultMax, 0};
+  if (auto m = call.queryParam("MaxItems")) {
+    auto parsed = parseNumber<std::size_t>(*m);
+    if (!parsed || *parsed < 1 || *parsed > limit) {
+      return validationError("1 validation error detected: Value '" + m->substr(0, 40) +
+                             "' at 'maxItems' failed to satisfy constraint: Member must have value " +
+                             (parsed && *parsed > limit ? "less than or equal to " + std::to_string(limit)
+                                                        : std::string("greater than or equal to 1")));
+    }
+    page.maxItems = *parsed;
+  }
+  if (auto m = call.queryParam("Marker"); m && !m->empty()) {
+    auto parsed = parseNumber<std::size_t>(*m);
+    if (!parsed) return invalidParameter("Invalid Marker");
+    page.marker = *parsed;
+  }
+  return page;
+}
+
+bj::object pagedItems(std::string_view key, std::vector<bj::value> items, const ListPage& page) {
+  bj::array out;
+  for (std::size_t i = page.marker; i < items.size() && out.size() < page.maxItems; ++i) {
+    out.push_back(std::move(items[i]));
+  }
+  bj::object reply{{key, std::move(out)}};
+  if (page.marker + page.maxItems < items.size()) reply["NextMarker"] = std::to_string(page.marker + page.maxItems);
+  return reply;
+}
+
 }  // namespace portico::control::lambda

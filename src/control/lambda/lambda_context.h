@@ -8,6 +8,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "aws/aws_client.h"
 #include "aws/aws_credentials.h"
@@ -71,6 +73,16 @@ std::string codeLocation(LambdaContext& ctx, const std::string& hex);
 UnsignedEndpoint makeCodeDownloadEndpoint(LambdaContext& ctx);
 
 AdminReply jsonReply(int status, boost::json::object body);
+
+/// A list call's page: ?MaxItems= (1..limit; `defaultMax` when absent) and ?Marker= (an index,
+/// as Portico hands out NextMarker). ValidationException / InvalidParameterValueException otherwise.
+struct ListPage {
+  std::size_t maxItems = 50;
+  std::size_t marker = 0;
+};
+Result<ListPage> listPage(const AdminCall& call, std::size_t defaultMax, std::size_t limit);
+/// {key: the page's items, "NextMarker" when more follow}.
+boost::json::object pagedItems(std::string_view key, std::vector<boost::json::value> items, const ListPage& page);
 /// 204 with no body, as Lambda answers deletes.
 AdminReply noContent();
 /// PreconditionFailedException (412) when the request carries a RevisionId that is not `current`'s.

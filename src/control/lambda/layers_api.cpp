@@ -128,29 +128,14 @@ std::vector<bj::object> versionsOf(LambdaContext& ctx, const std::string& name, 
   return out;
 }
 
-/// MaxItems (1-50, default 50) and Marker (an index) of a list call.
-Result<std::pair<std::size_t, std::size_t>> pageOf(const AdminCall& call) {
-  std::size_t maxItems = 50, marker = 0;
-  if (auto m = call.queryParam("MaxItems")) {
-    auto parsed = parseNumber<std::size_t>(*m);
-    if (!parsed || *parsed < 1 || *parsed > 50) {
-      return validationError("1 validation error detected: Value '" + m->substr(0, 40) +
-                             "' at 'maxItems' failed to satisfy constraint: Member must have value " +
-                             (parsed && *parsed > 50 ? "less than or equal to 50" : "greater than or equal to 1"));
-    }
-    maxItems = *parsed;
-  }
-  if (auto m = call.queryParam("Marker"); m && !m->empty()) {
-    auto parsed = parseNumber<std::size_t>(*m);
-    if (!parsed) return invalidParameter("Invalid Marker");
-    marker = *parsed;
-  }
+/// ListLayers' / ListLayerVersions' page (MaxItems 1-50) and architecture filter, checked.
+Result<ListPage> pageOf(const AdminCall& call) {
   if (auto a = call.queryParam("CompatibleArchitecture"); a && *a != "x86_64" && *a != "arm64") {
     return validationError("1 validation error detected: Value '" + a->substr(0, 40) +
                            "' at 'compatibleArchitecture' failed to satisfy constraint: Member must satisfy enum "
                            "value set: [x86_64, arm64]");
   }
-  return std::pair{maxItems, marker};
+  return listPage(call, 50, 50);
 }
 
 /// PublishLayerVersion's optional fields, checked as AWS does.
@@ -285,23 +270,18 @@ Result<AdminReply> listLayers(LambdaContext& ctx, const AdminCall& call) {
   }
   auto page = pageOf(call);
   if (!page) return page.takeError();
-  auto [maxItems, marker] = *page;
   std::lock_guard lock(ctx.mu);
   std::vector<std::string> names;
   for (auto& d : ctx.store.list(kLayerKind, "")) names.push_back(d.id);
   std::ranges::sort(names);
-  std::vector<bj::object> items;
+  std::vector<bj::value> items;
   for (const auto& name : names) {
     auto versions = versionsOf(ctx, name, call);
     if (versions.empty()) continue;
-    items.push_back(bj::object{
+    items.emplace_back(bj::object{
         {"LayerName", name}, {"LayerArn", layerArn(ctx, name)}, {"LatestMatchingVersion", listItem(versions.front())}});
   }
-  bj::array out;
-  for (std::size_t i = marker; i < items.size() && out.size() < maxItems; ++i) out.emplace_back(std::move(items[i]));
-  bj::object reply{{"Layers", std::move(out)}};
-  if (marker + maxItems < items.size()) reply["NextMarker"] = std::to_string(marker + maxItems);
-  return jsonReply(200, std::move(reply));
+  return jsonReply(200, pagedItems("Layers", std::move(items), *page));
 }
 
 Result<AdminReply> listLayerVersions(LambdaContext& ctx, const AdminCall& call) {
@@ -309,14 +289,10 @@ Result<AdminReply> listLayerVersions(LambdaContext& ctx, const AdminCall& call) 
   if (!name) return name.takeError();
   auto page = pageOf(call);
   if (!page) return page.takeError();
-  auto [maxItems, marker] = *page;
   std::lock_guard lock(ctx.mu);
-  auto versions = versionsOf(ctx, *name, call);
-  bj::array out;
-  for (std::size_t i = marker; i < versions.size() && out.size() < maxItems; ++i) out.push_back(listItem(versions[i]));
-  bj::object reply{{"LayerVersions", std::move(out)}};
-  if (marker + maxItems < versions.size()) reply["NextMarker"] = std::to_string(marker + maxItems);
-  return jsonReply(200, std::move(reply));
+  std::vector<bj::value> items;
+  for (const auto& version : versionsOf(ctx, *name, call)) items.emplace_back(listItem(version));
+  return jsonReply(200, pagedItems("LayerVersions", std::move(items), *page));
 }
 
 /// The layer version a policy call names, loaded under ctx.mu.
