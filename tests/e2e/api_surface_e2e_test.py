@@ -35,12 +35,10 @@ import io
 import json
 import os
 import sys
-import urllib.error
-import urllib.request
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import AwsCli, PorticoServer, check, http, run_steps  # noqa: E402
+from support.portico import AwsCli, PorticoServer, check, http, run_steps, signed_management  # noqa: E402
 
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 NLB = "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/net/my-nlb/1234567890abcdef"
@@ -50,22 +48,6 @@ class ApiSurfaceE2E:
     def __init__(self, portico, workdir):
         self.workdir = workdir
         self.server = PorticoServer(portico, workdir, ["--threads", "2", "--drain-seconds", "1"])
-
-    def management(self, method, path, body=None, service="lambda"):
-        """A management call signed as the newer SDKs sign it: (status, JSON body)."""
-        from botocore.auth import SigV4Auth
-        from botocore.awsrequest import AWSRequest
-        from botocore.credentials import Credentials
-        data = json.dumps(body).encode() if body is not None else None
-        headers = {"Content-Type": "application/json"} if data else {}
-        req = AWSRequest(method=method, url=self.server.admin_url + path, data=data, headers=headers)
-        SigV4Auth(Credentials("test", "test"), service, "us-east-1").add_auth(req)
-        r = urllib.request.Request(self.server.admin_url + path, data=data, method=method, headers=dict(req.headers))
-        try:
-            with urllib.request.urlopen(r, timeout=30) as resp:
-                return resp.status, json.loads(resp.read() or b"{}")
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"{}")
 
     @staticmethod
     def message(body):
@@ -249,11 +231,11 @@ class ApiSurfaceE2E:
         self.lam.error("ResourceNotFoundException", "get-code-signing-config", "--code-signing-config-arn", arn)
         check(self.lam.json("list-code-signing-configs")["CodeSigningConfigs"] == [], "gone")
         # What the CLI would refuse before sending, sent as another client would.
-        status, body = self.management("POST", "/2020-04-22/code-signing-configs/",
+        status, body = signed_management(self.server, "POST", "/2020-04-22/code-signing-configs/",
                                        {"AllowedPublishers": {"SigningProfileVersionArns": []}})
         check(status == 400 and "allowedPublishers" in self.message(body), (status, body))
         missing = "arn:aws:lambda:us-east-1:000000000000:code-signing-config:csc-0123456789abcdefg"
-        status, body = self.management("PUT", "/2020-06-30/functions/signed/code-signing-config",
+        status, body = signed_management(self.server, "PUT", "/2020-06-30/functions/signed/code-signing-config",
                                        {"CodeSigningConfigArn": missing})
         check(status == 404, (status, body))
 
@@ -285,15 +267,15 @@ class ApiSurfaceE2E:
 
     def step_recursion_config(self):
         path = "/2024-08-31/functions/signed/recursion-config"
-        status, body = self.management("GET", path)
+        status, body = signed_management(self.server, "GET", path)
         check(status == 200 and body == {"RecursiveLoop": "Terminate"}, (status, body))
-        status, body = self.management("PUT", path, {"RecursiveLoop": "Allow"})
+        status, body = signed_management(self.server, "PUT", path, {"RecursiveLoop": "Allow"})
         check(status == 200 and body == {"RecursiveLoop": "Allow"}, (status, body))
-        status, body = self.management("GET", path)
+        status, body = signed_management(self.server, "GET", path)
         check(body == {"RecursiveLoop": "Allow"}, body)
-        status, body = self.management("PUT", path, {"RecursiveLoop": "Maybe"})
+        status, body = signed_management(self.server, "PUT", path, {"RecursiveLoop": "Maybe"})
         check(status == 400 and "recursiveLoop" in self.message(body), (status, body))
-        status, _ = self.management("GET", "/2024-08-31/functions/nope/recursion-config")
+        status, _ = signed_management(self.server, "GET", "/2024-08-31/functions/nope/recursion-config")
         check(status == 404, status)
 
 

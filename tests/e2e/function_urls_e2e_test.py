@@ -25,16 +25,15 @@ Steps run in order; the first failure stops the run and prints the server log. E
 every step passed.
 """
 import base64
-import io
 import json
 import os
 import re
 import sys
 import subprocess
-import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import AwsCli, E2EFailure, PorticoServer, check, http, run_steps  # noqa: E402
+from support.portico import (AwsCli, PorticoServer, check, expect_client_error, http, lambda_client,  # noqa: E402
+                            run_steps, sigv4_headers, signed_management, zip_bytes)
 
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 FN_ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
@@ -62,43 +61,10 @@ def handler(event, context):
 '''
 
 
-def zip_bytes(files):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, data in files.items():
-            z.writestr(name, data)
-    return buf.getvalue()
-
-
 class FunctionUrlsE2E:
     def __init__(self, portico, workdir):
         self.workdir = workdir
         self.server = PorticoServer(portico, workdir, ["--threads", "2", "--drain-seconds", "1"])
-
-    def client(self):
-        import boto3
-        from botocore.config import Config
-        return boto3.client("lambda", endpoint_url=self.server.admin_url, region_name="us-east-1",
-                            aws_access_key_id="test", aws_secret_access_key="test",
-                            config=Config(retries={"max_attempts": 1}, read_timeout=60, parameter_validation=False))
-
-    def management(self, method, path, body=None):
-        """A Lambda management call signed as the SDKs sign it: (status, JSON body)."""
-        import urllib.error
-        import urllib.request
-        from botocore.auth import SigV4Auth
-        from botocore.awsrequest import AWSRequest
-        from botocore.credentials import Credentials
-        data = json.dumps(body).encode() if body is not None else None
-        req = AWSRequest(method=method, url=self.server.admin_url + path, data=data,
-                         headers={"Content-Type": "application/json"} if data else {})
-        SigV4Auth(Credentials("test", "test"), "lambda", "us-east-1").add_auth(req)
-        r = urllib.request.Request(self.server.admin_url + path, data=data, method=method, headers=dict(req.headers))
-        try:
-            with urllib.request.urlopen(r, timeout=30) as resp:
-                return resp.status, json.loads(resp.read() or b"{}")
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"{}")
 
     def url_host(self, url):
         m = re.fullmatch(r"http://([a-z0-9]{32})\.lambda-url\.us-east-1\.localhost:(\d+)/", url)
@@ -109,20 +75,11 @@ class FunctionUrlsE2E:
         url_id = url_id or self.url_id
         return http(method, self.server.data_url + path, host=host or self.host, headers=headers, body=body)
 
-    def refused(self, code, call, message_part, **kwargs):
-        try:
-            call(**kwargs)
-        except self.lam.exceptions.ClientError as e:
-            err = e.response["Error"]
-            check(err["Code"] == code and message_part in err["Message"], f"expected {code} ({message_part}): {err}")
-            return
-        raise E2EFailure(f"expected {code} from {kwargs}")
-
     # -- steps
     def step_start_and_configure(self):
         self.server.start()
         self.cli = AwsCli(self.server, service="lambda")
-        self.lam = self.client()
+        self.lam = lambda_client(self.server, parameter_validation=False)
         self.lam.create_function(FunctionName="web", Runtime="python3.12", Handler="app.handler", Role=ROLE,
                                  Code={"ZipFile": zip_bytes({"app.py": HANDLER})})
         out = self.cli.json("create-function-url-config", "--function-name", "web", "--auth-type", "NONE")
@@ -198,18 +155,13 @@ class FunctionUrlsE2E:
         check(gw.status == 403 and "Missing Authentication Token" in gw.text, gw.describe())
 
     def step_aws_iam(self):
-        from botocore.auth import SigV4Auth
-        from botocore.awsrequest import AWSRequest
-        from botocore.credentials import Credentials
         out = self.cli.json("update-function-url-config", "--function-name", "web", "--auth-type", "AWS_IAM")
         check(out["AuthType"] == "AWS_IAM" and out["FunctionUrl"] == self.url, out)
         r = self.call("/plain")
         check(r.status == 403 and r.json() == {"Message": "Forbidden"}, r.describe())
 
         def signed(secret):
-            req = AWSRequest(method="GET", url=self.url + "echo?a=b", headers={"Host": self.host})
-            SigV4Auth(Credentials("test", secret), "lambda", "us-east-1").add_auth(req)
-            return {k: v for k, v in req.headers.items() if k.lower() != "host"}
+            return sigv4_headers(self.url + "echo?a=b", "GET", headers={"Host": self.host}, secret=secret)
         good = self.call("/echo?a=b", headers=signed("test"))
         check(good.status == 200, good.describe())
         iam = good.json()["requestContext"]["authorizer"]["iam"]
@@ -253,22 +205,22 @@ class FunctionUrlsE2E:
         check(r.status == 200 and r.json()["version"] == v, r.describe())
         listed = self.lam.list_function_url_configs(FunctionName="web")["FunctionUrlConfigs"]
         check(len(listed) == 2, listed)
-        self.refused("ValidationException", self.lam.create_function_url_config, "qualifier",
+        expect_client_error("ValidationException", self.lam.create_function_url_config, "qualifier",
                      FunctionName="web", Qualifier="1", AuthType="NONE")
-        self.refused("ResourceNotFoundException", self.lam.create_function_url_config, "Function not found",
+        expect_client_error("ResourceNotFoundException", self.lam.create_function_url_config, "Function not found",
                      FunctionName="web", Qualifier="nosuch", AuthType="NONE")
-        self.refused("ValidationException", self.lam.create_function_url_config, "authType",
+        expect_client_error("ValidationException", self.lam.create_function_url_config, "authType",
                      FunctionName="web", Qualifier="live", AuthType="BOGUS")
-        self.refused("ValidationException", self.lam.update_function_url_config, "maxAge",
+        expect_client_error("ValidationException", self.lam.update_function_url_config, "maxAge",
                      FunctionName="web", Cors={"MaxAge": 100000})
         # InvokeMode is newer than Debian's botocore model: sent as the newer SDKs send it.
-        status, body = self.management("PUT", "/2021-10-31/functions/web/url", {"InvokeMode": "SOMETIMES"})
+        status, body = signed_management(self.server, "PUT", "/2021-10-31/functions/web/url", {"InvokeMode": "SOMETIMES"})
         check(status == 400 and "invokeMode" in body.get("message", body.get("Message", "")), (status, body))
-        status, body = self.management("PUT", "/2021-10-31/functions/web/url", {"InvokeMode": "RESPONSE_STREAM"})
+        status, body = signed_management(self.server, "PUT", "/2021-10-31/functions/web/url", {"InvokeMode": "RESPONSE_STREAM"})
         check(status == 200 and body["InvokeMode"] == "RESPONSE_STREAM", (status, body))
-        status, body = self.management("GET", "/2021-10-31/functions/web/url")
+        status, body = signed_management(self.server, "GET", "/2021-10-31/functions/web/url")
         check(status == 200 and body["InvokeMode"] == "RESPONSE_STREAM", (status, body))
-        self.management("PUT", "/2021-10-31/functions/web/url", {"InvokeMode": "BUFFERED"})
+        signed_management(self.server, "PUT", "/2021-10-31/functions/web/url", {"InvokeMode": "BUFFERED"})
         self.lam.delete_alias(FunctionName="web", Name="live")
         gone = http("GET", self.server.data_url + "/plain", host=alias_host)
         check(gone.status == 403, "the alias's URL went with it: " + gone.describe())

@@ -33,7 +33,8 @@ import sys
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import AwsCli, E2EFailure, PorticoServer, check, http, make_zip, read, run_steps  # noqa: E402
+from support.portico import (AwsCli, PorticoServer, check, expect_client_error, http, lambda_client,  # noqa: E402
+                            run_steps, zip_bytes)
 
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 ARN = "arn:aws:lambda:us-east-1:000000000000:layer:"
@@ -73,20 +74,6 @@ while True:
 '''
 
 
-def zip_bytes(files):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in files.items():
-            mode = 0o644
-            if isinstance(data, tuple):
-                data, mode = data
-            info = zipfile.ZipInfo(name)
-            info.external_attr = (0o100000 | mode) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
-    return buf.getvalue()
-
-
 def zip_with_link(name, target):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -100,13 +87,6 @@ class LayersE2E:
     def __init__(self, portico, workdir):
         self.workdir = workdir
         self.server = PorticoServer(portico, workdir, ["--threads", "2", "--drain-seconds", "1"])
-
-    def client(self):
-        import boto3
-        from botocore.config import Config
-        return boto3.client("lambda", endpoint_url=self.server.admin_url, region_name="us-east-1",
-                            aws_access_key_id="test", aws_secret_access_key="test",
-                            config=Config(retries={"max_attempts": 1}, read_timeout=60, parameter_validation=False))
 
     def path(self, name, data):
         p = os.path.join(self.workdir, name)
@@ -124,20 +104,11 @@ class LayersE2E:
         check("FunctionError" not in r, f"{name} failed: {body}")
         return body
 
-    def refused(self, code, call, message_part, **kwargs):
-        try:
-            call(**kwargs)
-        except self.lam.exceptions.ClientError as e:
-            err = e.response["Error"]
-            check(err["Code"] == code and message_part in err["Message"], f"expected {code} ({message_part}): {err}")
-            return err["Message"]
-        raise E2EFailure(f"expected {code} from {kwargs}")
-
     # -- steps
     def step_start_and_publish(self):
         self.server.start()
         self.cli = AwsCli(self.server, service="lambda")
-        self.lam = self.client()
+        self.lam = lambda_client(self.server, parameter_validation=False)
         files = {"python/greeting.py": b"def hello():\n    return 'from layer 1'\n",
                  "python/lib/python3.12/site-packages/sitepkg/__init__.py": b"WHERE = 'site-packages'\n",
                  "bin/layer-tool": (b"#!/bin/sh\necho tool from the layer\n", 0o755)}
@@ -240,7 +211,7 @@ class LayersE2E:
                        "--version-number", "9")
         self.cli.error("ResourceNotFoundException", "get-layer-version-by-arn", "--arn",
                        "arn:aws:lambda:us-east-1:111111111111:layer:pylib:1")
-        self.refused("ValidationException", self.lam.list_layers, "maxItems", MaxItems=0)
+        expect_client_error("ValidationException", self.lam.list_layers, "maxItems", MaxItems=0)
         check(self.lam.list_layer_versions(LayerName="nothing-here")["LayerVersions"] == [], "unknown layer: empty")
 
     def step_layer_version_permissions(self):
@@ -259,13 +230,13 @@ class LayersE2E:
         doc = json.loads(policy["Policy"])
         check([s["Sid"] for s in doc["Statement"]] == ["everyone", "org"]
               and doc["Statement"][1]["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": "o-abcdefghij"}}, doc)
-        self.refused("PreconditionFailedException", self.lam.remove_layer_version_permission, "Revision Id",
+        expect_client_error("PreconditionFailedException", self.lam.remove_layer_version_permission, "Revision Id",
                      LayerName="pylib", VersionNumber=1, StatementId="org", RevisionId="stale")
         self.cli.silent("remove-layer-version-permission", "--layer-name", "pylib", "--version-number", "1",
                         "--statement-id", "org", "--revision-id", policy["RevisionId"])
         self.cli.error("ResourceNotFoundException", "remove-layer-version-permission", "--layer-name", "pylib",
                        "--version-number", "1", "--statement-id", "org")
-        self.refused("ValidationException", self.lam.add_layer_version_permission, "action", LayerName="pylib",
+        expect_client_error("ValidationException", self.lam.add_layer_version_permission, "action", LayerName="pylib",
                      VersionNumber=1, StatementId="x", Action="lambda:InvokeFunction", Principal="*")
         self.cli.error("ResourceNotFoundException", "get-layer-version-policy", "--layer-name", "pylib",
                        "--version-number", "2")
@@ -281,7 +252,7 @@ class LayersE2E:
         check("nodelib" not in {x["LayerName"] for x in self.cli.json("list-layers")["Layers"]}, "no versions left")
         again = self.publish("nodelib", {"nodejs/node_modules/layered/index.js": b"exports.where = () => 'v2';\n"})
         check(again["Version"] == 2, f"version numbers are not reused: {again['Version']}")
-        self.refused("InvalidParameterValueException", self.lam.update_function_configuration, "does not exist",
+        expect_client_error("InvalidParameterValueException", self.lam.update_function_configuration, "does not exist",
                      FunctionName="node", Layers=[ARN + "nodelib:1"])
 
     def step_hostile_and_bad_input(self):
@@ -291,24 +262,24 @@ class LayersE2E:
             self.cli.error("InvalidParameterValueException", "publish-layer-version", "--layer-name", name,
                            "--zip-file", "fileb://" + p)
         check(not os.path.exists(os.path.join(self.workdir, "escape.py")), "nothing written outside")
-        self.refused("InvalidParameterValueException", self.lam.publish_layer_version, "Could not unzip",
+        expect_client_error("InvalidParameterValueException", self.lam.publish_layer_version, "Could not unzip",
                      LayerName="garbage", Content={"ZipFile": b"not a zip"})
-        self.refused("ValidationException", self.lam.publish_layer_version, "layerName",
+        expect_client_error("ValidationException", self.lam.publish_layer_version, "layerName",
                      LayerName="bad name!", Content={"ZipFile": zip_bytes({"a": b"1"})})
-        self.refused("ValidationException", self.lam.publish_layer_version, "content", LayerName="nocontent")
+        expect_client_error("ValidationException", self.lam.publish_layer_version, "content", LayerName="nocontent")
         code = {"ZipFile": zip_bytes({"app.py": PY_HANDLER})}
         base = dict(FunctionName="bad", Runtime="python3.12", Handler="app.handler", Role=ROLE, Code=code)
         for i in range(6):
             self.publish(f"l{i}", {f"f{i}.txt": b"x"})
-        self.refused("InvalidParameterValueException", self.lam.create_function, "Cannot reference more than 5 layers",
+        expect_client_error("InvalidParameterValueException", self.lam.create_function, "Cannot reference more than 5 layers",
                      Layers=[ARN + f"l{i}:1" for i in range(6)], **base)
-        self.refused("InvalidParameterValueException", self.lam.create_function, "does not exist",
+        expect_client_error("InvalidParameterValueException", self.lam.create_function, "does not exist",
                      Layers=[ARN + "pylib:7"], **base)
-        self.refused("InvalidParameterValueException", self.lam.create_function, "does not exist",
+        expect_client_error("InvalidParameterValueException", self.lam.create_function, "does not exist",
                      Layers=["arn:aws:lambda:us-east-1:111111111111:layer:pylib:1"], **base)
-        self.refused("ValidationException", self.lam.create_function, "at 'layers'",
+        expect_client_error("ValidationException", self.lam.create_function, "at 'layers'",
                      Layers=["arn:aws:lambda:us-east-1:000000000000:function:py"], **base)
-        self.refused("InvalidParameterValueException", self.lam.create_function, "same layer",
+        expect_client_error("InvalidParameterValueException", self.lam.create_function, "same layer",
                      Layers=[ARN + "pylib:1", ARN + "pylib:2"], **base)
         self.lam.create_function(Layers=[ARN + f"l{i}:1" for i in range(5)], **base)  # five is fine
         # Code and layers over 262,144,000 bytes unzipped (zeros: tiny zips).
@@ -316,11 +287,11 @@ class LayersE2E:
         self.publish("big1", {"big1.bin": zeros})
         self.publish("big2", {"big2.bin": zeros})
         del zeros
-        msg = self.refused("InvalidParameterValueException", self.lam.create_function,
+        msg = expect_client_error("InvalidParameterValueException", self.lam.create_function,
                            "Function code combined with layers exceeds the maximum allowed size of 262144000 bytes",
                            Layers=[ARN + "big1:1", ARN + "big2:1"], **dict(base, FunctionName="toobig"))
         check("The actual size is" in msg, msg)
-        self.refused("InvalidParameterValueException", self.lam.update_function_configuration,
+        expect_client_error("InvalidParameterValueException", self.lam.update_function_configuration,
                      "Function code combined with layers", FunctionName="bad", Layers=[ARN + "big1:1", ARN + "big2:1"])
         check(len(self.lam.get_function_configuration(FunctionName="bad")["Layers"]) == 5, "unchanged after refusal")
 

@@ -18,15 +18,14 @@ Steps run in order; the first failure stops the run and prints the server log. E
 every step passed.
 """
 import base64
-import io
 import json
 import os
 import sys
 import time
-import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import AwsCli, E2EFailure, PorticoServer, check, run_steps  # noqa: E402
+from support.portico import (AwsCli, E2EFailure, PorticoServer, check, expect_client_error,  # noqa: E402
+                            lambda_client, run_steps, zip_bytes)
 
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 FN_ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
@@ -40,27 +39,12 @@ def handler(event, context):
 '''
 
 
-def zip_bytes(files):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, data in files.items():
-            z.writestr(name, data)
-    return buf.getvalue()
-
-
 class ProvisionedE2E:
     def __init__(self, portico, workdir):
         self.workdir = workdir
         # Idle environments are reaped after a second here: provisioned ones must stay.
         self.server = PorticoServer(portico, workdir, ["--threads", "2", "--drain-seconds", "1",
                                                        "--function-idle-seconds", "1"])
-
-    def client(self):
-        import boto3
-        from botocore.config import Config
-        return boto3.client("lambda", endpoint_url=self.server.admin_url, region_name="us-east-1",
-                            aws_access_key_id="test", aws_secret_access_key="test",
-                            config=Config(retries={"max_attempts": 1}, read_timeout=60, parameter_validation=False))
 
     def wait_ready(self, qualifier, requested):
         deadline = time.monotonic() + 60
@@ -84,20 +68,11 @@ class ProvisionedE2E:
         check(len(report) == 1, log)
         return body, report[0]
 
-    def refused(self, code, call, message_part, **kwargs):
-        try:
-            call(**kwargs)
-        except self.lam.exceptions.ClientError as e:
-            err = e.response["Error"]
-            check(err["Code"] == code and message_part in err["Message"], f"expected {code} ({message_part}): {err}")
-            return
-        raise E2EFailure(f"expected {code} from {kwargs}")
-
     # -- steps
     def step_start_and_publish(self):
         self.server.start()
         self.cli = AwsCli(self.server, service="lambda")
-        self.lam = self.client()
+        self.lam = lambda_client(self.server, parameter_validation=False)
         self.lam.create_function(FunctionName="prov", Runtime="python3.12", Handler="app.handler", Role=ROLE,
                                  Code={"ZipFile": zip_bytes({"app.py": HANDLER})})
         check(self.lam.publish_version(FunctionName="prov")["Version"] == "1", "version 1")
@@ -136,30 +111,30 @@ class ProvisionedE2E:
     def step_survives_a_restart(self):
         self.server.stop()
         self.server.start()
-        self.lam = self.client()
+        self.lam = lambda_client(self.server, parameter_validation=False)
         self.cli = AwsCli(self.server, service="lambda")
         self.wait_ready("1", 2)
         _, report = self.invoke("1")
         check("Init Duration" not in report, report)
 
     def step_refusals(self):
-        self.refused("InvalidParameterValueException", self.lam.put_provisioned_concurrency_config,
+        expect_client_error("InvalidParameterValueException", self.lam.put_provisioned_concurrency_config,
                      "unpublished function versions", FunctionName="prov", Qualifier="$LATEST",
                      ProvisionedConcurrentExecutions=1)
         self.lam.create_alias(FunctionName="prov", Name="latest", FunctionVersion="$LATEST")
-        self.refused("InvalidParameterValueException", self.lam.put_provisioned_concurrency_config,
+        expect_client_error("InvalidParameterValueException", self.lam.put_provisioned_concurrency_config,
                      "unpublished function versions", FunctionName="prov", Qualifier="latest",
                      ProvisionedConcurrentExecutions=1)
-        self.refused("ValidationException", self.lam.put_provisioned_concurrency_config, "qualifier",
+        expect_client_error("ValidationException", self.lam.put_provisioned_concurrency_config, "qualifier",
                      FunctionName="prov", ProvisionedConcurrentExecutions=1)
-        self.refused("ValidationException", self.lam.put_provisioned_concurrency_config,
+        expect_client_error("ValidationException", self.lam.put_provisioned_concurrency_config,
                      "provisionedConcurrentExecutions", FunctionName="prov", Qualifier="1",
                      ProvisionedConcurrentExecutions=0)
-        self.refused("ResourceNotFoundException", self.lam.put_provisioned_concurrency_config, "Function not found",
+        expect_client_error("ResourceNotFoundException", self.lam.put_provisioned_concurrency_config, "Function not found",
                      FunctionName="prov", Qualifier="9", ProvisionedConcurrentExecutions=1)
         self.lam.put_function_concurrency(FunctionName="prov", ReservedConcurrentExecutions=2)
         self.lam.publish_version(FunctionName="prov", Description="v2")  # (no change: still version 1)
-        self.refused("InvalidParameterValueException", self.lam.put_provisioned_concurrency_config,
+        expect_client_error("InvalidParameterValueException", self.lam.put_provisioned_concurrency_config,
                      "reservedConcurrentExecution", FunctionName="prov", Qualifier="1",
                      ProvisionedConcurrentExecutions=3)
         self.cli.error("ProvisionedConcurrencyConfigNotFoundException", "get-provisioned-concurrency-config",

@@ -23,16 +23,15 @@ every step passed.
 """
 import base64
 import http.client
-import io
 import json
 import os
 import sys
 import time
 import urllib.parse
-import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support.portico import E2EFailure, PorticoServer, check, run_steps  # noqa: E402
+from support.portico import (E2EFailure, PorticoServer, check, lambda_client, run_steps,  # noqa: E402
+                            sigv4_headers, signed_management, zip_bytes)
 
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 
@@ -66,43 +65,24 @@ exports.handler = async (event) => ({ buffered: true, got: event });
 '''
 
 
-def zip_bytes(files):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, data in files.items():
-            z.writestr(name, data)
-    return buf.getvalue()
-
-
 class StreamingE2E:
     def __init__(self, portico, workdir):
         self.workdir = workdir
         self.server = PorticoServer(portico, workdir, ["--threads", "2", "--drain-seconds", "1"])
 
-    def client(self):
-        import boto3
-        from botocore.config import Config
-        return boto3.client("lambda", endpoint_url=self.server.admin_url, region_name="us-east-1",
-                            aws_access_key_id="test", aws_secret_access_key="test",
-                            config=Config(retries={"max_attempts": 1}, read_timeout=60))
-
     def stream_invoke(self, name, payload, tail=True):
         """InvokeWithResponseStream: [(seconds since the request, event type, payload bytes)], headers."""
-        from botocore.auth import SigV4Auth
-        from botocore.awsrequest import AWSRequest
-        from botocore.credentials import Credentials
         from botocore.eventstream import EventStreamBuffer
         path = f"/2021-11-15/functions/{name}/response-streaming-invocations"
         body = json.dumps(payload).encode()
         headers = {"Content-Type": "application/json"}
         if tail:
             headers["X-Amz-Log-Type"] = "Tail"
-        req = AWSRequest(method="POST", url=self.server.admin_url + path, data=body, headers=headers)
-        SigV4Auth(Credentials("test", "test"), "lambda", "us-east-1").add_auth(req)
+        signed = sigv4_headers(self.server.admin_url + path, "POST", body, headers=headers)
         host = urllib.parse.urlparse(self.server.admin_url)
         conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
         t0 = time.monotonic()
-        conn.request("POST", path, body=body, headers=dict(req.headers))
+        conn.request("POST", path, body=body, headers=signed)
         resp = conn.getresponse()
         if resp.status != 200:  # (the body is read only then: it is the stream otherwise)
             raise E2EFailure(f"status {resp.status}: {resp.read()[:500]!r}")
@@ -122,7 +102,7 @@ class StreamingE2E:
     # -- steps
     def step_start_and_create(self):
         self.server.start()
-        self.lam = self.client()
+        self.lam = lambda_client(self.server)
         self.lam.create_function(FunctionName="streamer", Runtime="nodejs20.x", Handler="index.handler", Role=ROLE,
                                  Code={"ZipFile": zip_bytes({"index.js": STREAMING})}, Timeout=5)
         self.lam.create_function(FunctionName="buffered", Runtime="nodejs20.x", Handler="index.handler", Role=ROLE,
@@ -173,21 +153,10 @@ class StreamingE2E:
 
 
     def step_function_url_streams(self):
-        from botocore.auth import SigV4Auth
-        from botocore.awsrequest import AWSRequest
-        from botocore.credentials import Credentials
         # InvokeMode is newer than Debian's botocore model: sent as the newer SDKs send it.
-        path = "/2021-10-31/functions/streamer/url"
-        body = json.dumps({"AuthType": "NONE", "InvokeMode": "RESPONSE_STREAM"}).encode()
-        req = AWSRequest(method="POST", url=self.server.admin_url + path, data=body,
-                         headers={"Content-Type": "application/json"})
-        SigV4Auth(Credentials("test", "test"), "lambda", "us-east-1").add_auth(req)
-        admin = urllib.parse.urlparse(self.server.admin_url)
-        conn = http.client.HTTPConnection(admin.hostname, admin.port, timeout=30)
-        conn.request("POST", path, body=body, headers=dict(req.headers))
-        resp = conn.getresponse()
-        config = json.loads(resp.read())
-        check(resp.status == 201 and config["InvokeMode"] == "RESPONSE_STREAM", config)
+        status, config = signed_management(self.server, "POST", "/2021-10-31/functions/streamer/url",
+                                           {"AuthType": "NONE", "InvokeMode": "RESPONSE_STREAM"})
+        check(status == 201 and config["InvokeMode"] == "RESPONSE_STREAM", config)
         url = urllib.parse.urlparse(config["FunctionUrl"])
         data = urllib.parse.urlparse(self.server.data_url)
         conn = http.client.HTTPConnection(data.hostname, data.port, timeout=30)

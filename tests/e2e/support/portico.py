@@ -428,6 +428,71 @@ def make_zip(path, files):
     return path
 
 
+def zip_bytes(files):
+    """A function or layer zip in memory, deflated. files: {archive name: bytes or str, or (bytes, mode)}"""
+    import io
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            mode = 0o644
+            if isinstance(data, tuple):
+                data, mode = data
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (0o100000 | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
+def lambda_client(server, **config):
+    """boto3's Lambda client on Portico's management API (dev keys, no retries); `config` goes to
+    botocore's Config (e.g. parameter_validation=False to send what the SDK would refuse)."""
+    import boto3
+    from botocore.config import Config
+    return boto3.client("lambda", endpoint_url=server.admin_url, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test",
+                        config=Config(retries={"max_attempts": 1}, read_timeout=60, **config))
+
+
+def expect_client_error(code, call, message_part, **kwargs):
+    """Calls a boto3 operation that must fail with `code` and a message holding `message_part`;
+    returns the message."""
+    from botocore.exceptions import ClientError
+    try:
+        call(**kwargs)
+    except ClientError as e:
+        err = e.response["Error"]
+        check(err["Code"] == code and message_part in err["Message"], f"expected {code} ({message_part}): {err}")
+        return err["Message"]
+    raise E2EFailure(f"expected {code} from {kwargs}")
+
+
+def sigv4_headers(url, method, body=None, service="lambda", headers=None, secret="test"):
+    """The headers of a request signed as the AWS SDKs sign it (botocore's SigV4Auth), Host left out."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    req = AWSRequest(method=method, url=url, data=body, headers=dict(headers or {}))
+    SigV4Auth(Credentials("test", secret), service, "us-east-1").add_auth(req)
+    return {k: v for k, v in req.headers.items() if k.lower() != "host"}
+
+
+def signed_management(server, method, path, body=None, service="lambda"):
+    """(status, JSON body) of a management call signed as the newer SDKs sign it: for operations
+    and fields newer than Debian's AWS CLI and botocore."""
+    import urllib.error
+    import urllib.request
+    data = json.dumps(body).encode() if body is not None else None
+    headers = sigv4_headers(server.admin_url + path, method, data, service,
+                            {"Content-Type": "application/json"} if data else {})
+    r = urllib.request.Request(server.admin_url + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(r, timeout=30) as resp:
+            return resp.status, json.loads(resp.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
 def read(path):
     with open(path, "rb") as f:
         return f.read()
