@@ -78,13 +78,10 @@ Result<bj::object> checkedFields(const bj::object& body, bool creating) {
   } else if (creating) {
     out["CodeSigningPolicies"] = bj::object{{"UntrustedArtifactOnDeployment", "Warn"}};
   }
-  if (const bj::value* d = body.if_contains("Description"); d && !d->is_null()) {
-    if (!d->is_string() || d->get_string().size() > 256) {
-      return validationError(
-          "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have "
-          "length less than or equal to 256");
-    }
-    out["Description"] = *d;
+  auto description = descriptionOf(body);
+  if (!description) return description.takeError();
+  if (*description) {
+    out["Description"] = **description;
   } else if (creating) {
     out["Description"] = "";
   }

@@ -131,6 +131,17 @@ AsyncAdminOperation offloaded(LambdaContext& ctx, AdminOperation op) {
   };
 }
 
+Result<std::optional<std::string>> descriptionOf(const bj::object& body) {
+  const bj::value* d = body.if_contains("Description");
+  if (!d || d->is_null()) return std::optional<std::string>();
+  if (!d->is_string() || d->get_string().size() > 256) {
+    return validationError(
+        "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have "
+        "length less than or equal to 256");
+  }
+  return std::optional<std::string>(std::string(d->get_string()));
+}
+
 Result<ListPage> listPage(const AdminCall& call, std::size_t defaultMax, std::size_t limit) {
   ListPage page{defaultMax, 0};
   if (auto m = call.queryParam("MaxItems")) {

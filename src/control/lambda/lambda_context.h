@@ -74,6 +74,10 @@ UnsignedEndpoint makeCodeDownloadEndpoint(LambdaContext& ctx);
 
 AdminReply jsonReply(int status, boost::json::object body);
 
+/// A body's Description (at most 256 characters, Lambda's bound): nullopt when absent or null,
+/// ValidationException when it is not a string or longer.
+Result<std::optional<std::string>> descriptionOf(const boost::json::object& body);
+
 /// A list call's page: ?MaxItems= (1..limit; `defaultMax` when absent) and ?Marker= (an index,
 /// as Portico hands out NextMarker). ValidationException / InvalidParameterValueException otherwise.
 struct ListPage {

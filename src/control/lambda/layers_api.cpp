@@ -141,16 +141,9 @@ Result<ListPage> pageOf(const AdminCall& call) {
 /// PublishLayerVersion's optional fields, checked as AWS does.
 Result<bj::object> versionFields(const bj::object& body) {
   bj::object out;
-  if (const bj::value* d = body.if_contains("Description"); d && !d->is_null()) {
-    if (!d->is_string() || d->get_string().size() > 256) {
-      return validationError(
-          "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have "
-          "length less than or equal to 256");
-    }
-    out["Description"] = *d;
-  } else {
-    out["Description"] = "";
-  }
+  auto description = descriptionOf(body);
+  if (!description) return description.takeError();
+  out["Description"] = description->value_or("");
   if (const bj::value* l = body.if_contains("LicenseInfo"); l && !l->is_null()) {
     if (!l->is_string() || l->get_string().size() > 512) {
       return validationError(

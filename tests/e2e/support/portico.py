@@ -417,14 +417,8 @@ def rss_mb(pid):
 
 def make_zip(path, files):
     """Writes a function zip. files: {archive name: bytes or (bytes, mode)}"""
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in files.items():
-            mode = 0o644
-            if isinstance(data, tuple):
-                data, mode = data
-            info = zipfile.ZipInfo(name)
-            info.external_attr = (0o100000 | mode) << 16
-            z.writestr(info, data)
+    with open(path, "wb") as f:
+        f.write(zip_bytes(files))
     return path
 
 
